@@ -1,0 +1,285 @@
+package motcua
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DossierStatus uses the status codes common to provincial systems.
+type DossierStatus int
+
+const (
+	StatusRegistered      DossierStatus = 1  // Mới đăng ký
+	StatusReceived        DossierStatus = 2  // Được tiếp nhận
+	StatusRejected        DossierStatus = 3  // Không được tiếp nhận
+	StatusProcessing      DossierStatus = 4  // Đang xử lý
+	StatusSupplement      DossierStatus = 5  // Yêu cầu bổ sung
+	StatusFinancialDuty   DossierStatus = 6  // Yêu cầu nghĩa vụ tài chính
+	StatusWithdrawn       DossierStatus = 7  // Công dân rút
+	StatusStopped         DossierStatus = 8  // Dừng xử lý
+	StatusDone            DossierStatus = 9  // Đã xử lý xong
+	StatusResultsReturned DossierStatus = 10 // Đã trả kết quả
+)
+
+var dossierStatusLabels = [...]string{
+	1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý",
+	5: "Yêu cầu bổ sung", 6: "Yêu cầu nghĩa vụ tài chính", 7: "Công dân rút", 8: "Dừng xử lý",
+	9: "Đã xử lý xong", 10: "Đã trả kết quả",
+}
+
+// Valid reports whether s is one of the ten codes.
+func (s DossierStatus) Valid() bool { return s >= 1 && s <= 10 }
+
+// Label returns the Vietnamese label.
+func (s DossierStatus) Label() string {
+	if !s.Valid() {
+		return fmt.Sprintf("Trạng thái %d", int(s))
+	}
+	return dossierStatusLabels[s]
+}
+
+// Final reports whether no further transition is possible.
+func (s DossierStatus) Final() bool {
+	return s == StatusRejected || s == StatusWithdrawn || s == StatusResultsReturned
+}
+
+// Channel (hình thức nộp) is how a dossier was submitted.
+type Channel int
+
+const (
+	ChannelCounter Channel = 1 // trực tiếp
+	ChannelOnline  Channel = 2 // trực tuyến
+	ChannelPost    Channel = 3 // bưu chính công ích
+)
+
+// Label returns the Vietnamese label.
+func (c Channel) Label() string {
+	switch c {
+	case ChannelCounter:
+		return "Trực tiếp"
+	case ChannelOnline:
+		return "Trực tuyến"
+	case ChannelPost:
+		return "Bưu chính công ích"
+	}
+	return fmt.Sprintf("Kênh %d", int(c))
+}
+
+// ResultMethod (hình thức nhận kết quả).
+type ResultMethod string
+
+const (
+	ResultAtCounter ResultMethod = "counter" // Nhận trực tiếp tại Bộ phận Một cửa
+	ResultByPost    ResultMethod = "post"    // Nhận qua dịch vụ bưu chính
+	ResultOnline    ResultMethod = "online"  // Nhận trực tuyến
+)
+
+// Digitization is the state of a dossier component.
+type Digitization int
+
+const (
+	NotDigitized           Digitization = 0 // chưa số hóa
+	Digitized              Digitization = 1 // được số hóa
+	ReusedFromWarehouse    Digitization = 2 // tái sử dụng từ kho
+	ReusedFromOtherDossier Digitization = 3 // tái sử dụng từ kết quả hồ sơ khác
+)
+
+// Reused reports whether the state counts as reuse of digitized data.
+func (d Digitization) Reused() bool {
+	return d == ReusedFromWarehouse || d == ReusedFromOtherDossier
+}
+
+// AttachmentSource tells where an attached file came from.
+type AttachmentSource string
+
+const (
+	FromWarehouse AttachmentSource = "warehouse" // taken from the owner's warehouse
+	Uploaded      AttachmentSource = "upload"    // uploaded by the applicant
+	Scanned       AttachmentSource = "scan"      // scanned at the counter
+)
+
+// Attachment is one file of a dossier component.
+type Attachment struct {
+	Source     AttachmentSource `json:"source"`
+	DocumentID string           `json:"document_id,omitempty"` // FromWarehouse only
+	File       File             `json:"file"`
+}
+
+// DossierComponent is a procedure component as filled in a dossier.
+type DossierComponent struct {
+	Code         string       `json:"code"`
+	Name         string       `json:"name"`
+	Required     bool         `json:"required"`
+	Digitization Digitization `json:"digitization"`
+	Attachments  []Attachment `json:"attachments,omitempty"`
+}
+
+// Person is a submitter's or owner's details as entered in a dossier.
+type Person struct {
+	Code      string `json:"code"` // personal id or organisation code
+	Name      string `json:"name"`
+	BirthDate Date   `json:"birth_date"`
+	Phone     string `json:"phone,omitempty"`
+	Email     string `json:"email,omitempty"`
+	Address   string `json:"address,omitempty"`
+}
+
+// StatusChange is one entry of a dossier's status history.
+type StatusChange struct {
+	From  DossierStatus
+	To    DossierStatus
+	At    time.Time
+	Actor string
+	Note  string
+}
+
+// Dossier (hồ sơ) is one application for a procedure.
+type Dossier struct {
+	ID            string
+	Code          string // <unit>-<YYMMDD>-<NNNN>; allocated by the store
+	ProcedureCode string
+	CaseCode      string
+	AgencyCode    string // receiving agency; its code prefixes the dossier code
+	District      string
+	Ward          string
+	Submitter     Person
+	Owner         Person
+	Channel       Channel
+	ResultMethod  ResultMethod
+	Status        DossierStatus
+	Components    []DossierComponent
+	ResultDocIDs  []string  // electronic results issued
+	SubmittedAt   time.Time // when the applicant submitted (online) or came (counter)
+	ReceivedAt    time.Time // receipt date (ngày tiếp nhận); zero until received
+	DueAt         time.Time
+	FinishedAt    time.Time
+	OwnerVerified bool // owner checked against the population database
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	StatusHistory []StatusChange
+}
+
+// Reused reports whether at least one component was reused from digitized
+// data (KPI 4.3).
+func (d *Dossier) Reused() bool {
+	for _, c := range d.Components {
+		if c.Digitization.Reused() {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks the dossier's fields.
+func (d *Dossier) Validate() error {
+	if err := ValidateProcedureCode(d.ProcedureCode); err != nil {
+		return err
+	}
+	if d.CaseCode == "" {
+		return Invalid("case_code", "required", "Vui lòng chọn trường hợp giải quyết.")
+	}
+	if err := ValidateAgencyCode(d.AgencyCode); err != nil {
+		return err
+	}
+	if err := validatePerson("owner", d.Owner); err != nil {
+		return err
+	}
+	if err := validatePerson("submitter", d.Submitter); err != nil {
+		return err
+	}
+	if d.Channel < ChannelCounter || d.Channel > ChannelPost {
+		return Invalid("channel", "invalid_channel", "Hình thức nộp phải là trực tiếp, trực tuyến hoặc bưu chính công ích.")
+	}
+	switch d.ResultMethod {
+	case ResultAtCounter, ResultByPost, ResultOnline:
+	default:
+		return Invalid("result_method", "invalid_result_method", "Vui lòng chọn hình thức nhận kết quả.")
+	}
+	if !d.Status.Valid() {
+		return Invalid("status", "invalid_dossier_status", "Trạng thái hồ sơ không hợp lệ.")
+	}
+	for i, c := range d.Components {
+		field := fmt.Sprintf("components[%d]", i)
+		if c.Code == "" {
+			return Invalid(field, "required", "Thành phần hồ sơ thiếu mã.")
+		}
+		if c.Digitization < NotDigitized || c.Digitization > ReusedFromOtherDossier {
+			return Invalid(field, "invalid_digitization", "Trạng thái số hóa không hợp lệ.")
+		}
+		if c.Digitization != NotDigitized && len(c.Attachments) == 0 {
+			return Invalid(field, "attachment_required", fmt.Sprintf("Thành phần %q đã số hóa phải có tệp tin đính kèm.", c.Name))
+		}
+		for _, a := range c.Attachments {
+			if a.Source == FromWarehouse && a.DocumentID == "" {
+				return Invalid(field, "document_required", "Tệp tin lấy từ kho phải chỉ rõ giấy tờ trong kho.")
+			}
+			if a.Source != FromWarehouse && a.Source != Uploaded && a.Source != Scanned {
+				return Invalid(field, "invalid_attachment_source", "Nguồn tệp tin đính kèm không hợp lệ.")
+			}
+			if err := validateFile(a.File); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func validatePerson(field string, p Person) error {
+	if err := ValidateSubjectCode(p.Code); err != nil {
+		return Invalid(field+".code", ErrorCode(err), ErrorMessage(err))
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		return Invalid(field+".name", "required", "Họ và tên không được để trống.")
+	}
+	return nil
+}
+
+// DossierFilter selects dossiers. Zero fields do not filter.
+type DossierFilter struct {
+	AgencyCode    string
+	OwnerCode     string
+	ProcedureCode string
+	Status        DossierStatus
+	// ReceivedFrom and ReceivedTo bound the receipt time: [from, to).
+	ReceivedFrom time.Time
+	ReceivedTo   time.Time
+	Limit        int // default 50, at most 500
+	Offset       int
+}
+
+// StatusUpdate moves a dossier from one status to another.
+type StatusUpdate struct {
+	DossierID string
+	From      DossierStatus // must be the current status, else ECONFLICT (stale_status)
+	To        DossierStatus
+	At        time.Time
+	Actor     string
+	Note      string
+}
+
+// DossierStore keeps dossiers.
+type DossierStore interface {
+	// CreateDossier inserts d. When d.Code is empty it allocates the next
+	// code of d.AgencyCode for the day of d.SubmittedAt (Vietnam time), in
+	// the same transaction, so codes are unique and gap-free per unit and
+	// day even under concurrent receipts. EINVALID (unknown_procedure,
+	// unknown_agency) for dangling references; EINVALID
+	// (dossier_sequence_exhausted) past 9999 a day.
+	CreateDossier(ctx context.Context, d *Dossier) error
+	// GetDossier returns ENOTFOUND (dossier_not_found) for an unknown id.
+	GetDossier(ctx context.Context, id string) (*Dossier, error)
+	// GetDossierByCode returns ENOTFOUND for an unknown code.
+	GetDossierByCode(ctx context.Context, code string) (*Dossier, error)
+	// ListDossiers returns a page of matching dossiers, newest first, and
+	// the total number of matches.
+	ListDossiers(ctx context.Context, f DossierFilter) ([]*Dossier, int, error)
+	// UpdateDossierStatus applies u and appends it to the history.
+	// ENOTFOUND when unknown; ECONFLICT (stale_status) when u.From is not
+	// the current status.
+	UpdateDossierStatus(ctx context.Context, u StatusUpdate) error
+	// UpdateDossierComponents replaces the components (and the derived
+	// reuse flag) of an existing dossier. ENOTFOUND when unknown.
+	UpdateDossierComponents(ctx context.Context, id string, comps []DossierComponent) error
+}

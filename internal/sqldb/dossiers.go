@@ -1,0 +1,287 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// allocateDossierCode takes the next sequence number of unit for the day
+// of at. It must run inside the transaction that inserts the dossier: a
+// rollback then returns the number, so codes stay gap-free.
+func (s *Store) allocateDossierCode(ctx context.Context, unit string, at time.Time) (string, error) {
+	day := motcua.DateOf(at).String()
+	var seq int
+	err := s.queryRowWrite(ctx, `INSERT INTO dossier_sequences (unit, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (unit, day) DO UPDATE SET last = dossier_sequences.last + 1
+		RETURNING last`, unit, day).Scan(&seq)
+	if err != nil {
+		return "", motcua.Internal(fmt.Errorf("allocate dossier code %s %s: %w", unit, day, err))
+	}
+	code, err := motcua.NewDossierCode(unit, at, seq)
+	if err != nil {
+		return "", err
+	}
+	return code.String(), nil
+}
+
+// CreateDossier implements motcua.DossierStore.
+func (s *Store) CreateDossier(ctx context.Context, d *motcua.Dossier) error {
+	now := s.now().UTC().Truncate(time.Microsecond)
+	if d.ID == "" {
+		d.ID = NewID(now)
+	}
+	if d.SubmittedAt.IsZero() {
+		d.SubmittedAt = now
+	}
+	if d.CreatedAt.IsZero() {
+		d.CreatedAt = now
+	}
+	d.UpdatedAt = d.CreatedAt
+	var code string
+	err := s.inTx(ctx, func(tx *Store) error {
+		if err := tx.requireRef(ctx, "procedures", "code", d.ProcedureCode, "procedure_code", "unknown_procedure",
+			fmt.Sprintf("Không tìm thấy thủ tục %q.", d.ProcedureCode)); err != nil {
+			return err
+		}
+		if err := tx.requireRef(ctx, "agencies", "code", d.AgencyCode, "agency_code", "unknown_agency",
+			fmt.Sprintf("Không tìm thấy cơ quan tiếp nhận %q.", d.AgencyCode)); err != nil {
+			return err
+		}
+		code = d.Code
+		if code == "" {
+			var err error
+			if code, err = tx.allocateDossierCode(ctx, d.AgencyCode, d.SubmittedAt); err != nil {
+				return err
+			}
+		}
+		cols, err := dossierArgs(d)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
+			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
+			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			append([]any{d.ID, code}, cols...)...)
+		if err != nil {
+			return tx.insertErr(err, "dossier", code)
+		}
+		return nil
+	})
+	if err == nil {
+		d.Code = code
+	}
+	return err
+}
+
+// dossierArgs returns the column values after id and code, in insert order.
+func dossierArgs(d *motcua.Dossier) ([]any, error) {
+	submitter, err := marshalJSON(d.Submitter)
+	if err != nil {
+		return nil, err
+	}
+	owner, err := marshalJSON(d.Owner)
+	if err != nil {
+		return nil, err
+	}
+	comps, err := marshalJSON(nonNil(d.Components))
+	if err != nil {
+		return nil, err
+	}
+	results, err := marshalJSON(nonNil(d.ResultDocIDs))
+	if err != nil {
+		return nil, err
+	}
+	return []any{d.ProcedureCode, d.CaseCode, d.AgencyCode, d.District, d.Ward,
+		submitter, d.Owner.Code, owner, int(d.Channel), string(d.ResultMethod), int(d.Status), comps, results, d.Reused(),
+		micros(d.SubmittedAt), micros(d.ReceivedAt), micros(d.DueAt), micros(d.FinishedAt), d.OwnerVerified,
+		micros(d.CreatedAt), micros(d.UpdatedAt)}, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+const dossierColumns = `id, code, procedure_code, case_code, agency_code, district, ward, submitter, owner, channel,
+	result_method, status, components, result_doc_ids, submitted_at, received_at, due_at, finished_at, owner_verified,
+	created_at, updated_at`
+
+func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
+	var d motcua.Dossier
+	var submitter, owner, comps, results []byte
+	var method string
+	var channel, status int
+	var submitted, received, due, finished, created, updated sql.NullInt64
+	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.CaseCode, &d.AgencyCode, &d.District, &d.Ward, &submitter,
+		&owner, &channel, &method, &status, &comps, &results, &submitted, &received, &due, &finished, &d.OwnerVerified,
+		&created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		raw []byte
+		dst any
+	}{{submitter, &d.Submitter}, {owner, &d.Owner}, {comps, &d.Components}, {results, &d.ResultDocIDs}} {
+		if err := json.Unmarshal(f.raw, f.dst); err != nil {
+			return nil, fmt.Errorf("dossier %s: %w", d.ID, err)
+		}
+	}
+	d.Channel = motcua.Channel(channel)
+	d.ResultMethod = motcua.ResultMethod(method)
+	d.Status = motcua.DossierStatus(status)
+	d.SubmittedAt, d.ReceivedAt = fromMicros(submitted), fromMicros(received)
+	d.DueAt, d.FinishedAt = fromMicros(due), fromMicros(finished)
+	d.CreatedAt, d.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &d, nil
+}
+
+func (s *Store) getDossier(ctx context.Context, column, key string) (*motcua.Dossier, error) {
+	d, err := scanDossier(s.queryRow(ctx, "SELECT "+dossierColumns+" FROM dossiers WHERE "+column+" = ?", key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, motcua.NotFound("dossier", key)
+	}
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("get dossier %s: %w", key, err))
+	}
+	rows, err := s.query(ctx, `SELECT from_status, to_status, at, actor, note FROM dossier_status_history
+		WHERE dossier_id = ? ORDER BY seq`, d.ID)
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("dossier %s history: %w", d.ID, err))
+	}
+	d.StatusHistory, err = collect(rows, func(sc interface{ Scan(...any) error }) (motcua.StatusChange, error) {
+		var c motcua.StatusChange
+		var from, to int
+		var at sql.NullInt64
+		err := sc.Scan(&from, &to, &at, &c.Actor, &c.Note)
+		c.From, c.To, c.At = motcua.DossierStatus(from), motcua.DossierStatus(to), fromMicros(at)
+		return c, err
+	}, "dossier history")
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// GetDossier implements motcua.DossierStore.
+func (s *Store) GetDossier(ctx context.Context, id string) (*motcua.Dossier, error) {
+	return s.getDossier(ctx, "id", id)
+}
+
+// GetDossierByCode implements motcua.DossierStore.
+func (s *Store) GetDossierByCode(ctx context.Context, code string) (*motcua.Dossier, error) {
+	return s.getDossier(ctx, "code", code)
+}
+
+// ListDossiers implements motcua.DossierStore. The listed dossiers carry
+// no status history; GetDossier loads it.
+func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*motcua.Dossier, int, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if f.AgencyCode != "" {
+		add("agency_code = ?", f.AgencyCode)
+	}
+	if f.OwnerCode != "" {
+		add("owner_code = ?", f.OwnerCode)
+	}
+	if f.ProcedureCode != "" {
+		add("procedure_code = ?", f.ProcedureCode)
+	}
+	if f.Status != 0 {
+		add("status = ?", int(f.Status))
+	}
+	if !f.ReceivedFrom.IsZero() {
+		add("received_at >= ?", f.ReceivedFrom.UnixMicro())
+	}
+	if !f.ReceivedTo.IsZero() {
+		add("received_at < ?", f.ReceivedTo.UnixMicro())
+	}
+	cond := whereClause(where)
+	var total int
+	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM dossiers"+cond, args...).Scan(&total); err != nil {
+		return nil, 0, motcua.Internal(fmt.Errorf("count dossiers: %w", err))
+	}
+	limit := clampLimit(f.Limit, 50, 500)
+	rows, err := s.query(ctx, "SELECT "+dossierColumns+" FROM dossiers"+cond+
+		" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, motcua.Internal(fmt.Errorf("list dossiers: %w", err))
+	}
+	ds, err := collect(rows, scanDossier, "list dossiers")
+	return ds, total, err
+}
+
+// UpdateDossierStatus implements motcua.DossierStore.
+func (s *Store) UpdateDossierStatus(ctx context.Context, u motcua.StatusUpdate) error {
+	at := u.At
+	if at.IsZero() {
+		at = s.now()
+	}
+	at = at.UTC().Truncate(time.Microsecond)
+	return s.inTx(ctx, func(tx *Store) error {
+		var cur int
+		err := tx.queryRowWrite(ctx, "SELECT status FROM dossiers WHERE id = ?", u.DossierID).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return motcua.NotFound("dossier", u.DossierID)
+		}
+		if err != nil {
+			return motcua.Internal(fmt.Errorf("dossier %s status: %w", u.DossierID, err))
+		}
+		if motcua.DossierStatus(cur) != u.From {
+			return &motcua.Error{Kind: motcua.ECONFLICT, Code: "stale_status", Field: "status",
+				Message: fmt.Sprintf("Hồ sơ đang ở trạng thái %q, không còn ở trạng thái %q; vui lòng tải lại trang.",
+					motcua.DossierStatus(cur).Label(), u.From.Label())}
+		}
+		set := "status = ?, updated_at = ?"
+		args := []any{int(u.To), micros(at)}
+		switch u.To {
+		case motcua.StatusReceived:
+			set += ", received_at = COALESCE(received_at, ?)"
+			args = append(args, micros(at))
+		case motcua.StatusDone, motcua.StatusResultsReturned, motcua.StatusRejected, motcua.StatusWithdrawn:
+			set += ", finished_at = COALESCE(finished_at, ?)"
+			args = append(args, micros(at))
+		}
+		res, err := tx.exec(ctx, "UPDATE dossiers SET "+set+" WHERE id = ? AND status = ?", append(args, u.DossierID, cur)...)
+		if err != nil {
+			return motcua.Internal(fmt.Errorf("update dossier %s status: %w", u.DossierID, err))
+		}
+		if err := affectedOne(res, "dossier", u.DossierID); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `INSERT INTO dossier_status_history (dossier_id, seq, from_status, to_status, at, actor, note)
+			VALUES (?, (SELECT COUNT(*) + 1 FROM dossier_status_history WHERE dossier_id = ?), ?, ?, ?, ?, ?)`,
+			u.DossierID, u.DossierID, int(u.From), int(u.To), micros(at), u.Actor, u.Note)
+		if err != nil {
+			return motcua.Internal(fmt.Errorf("dossier %s history: %w", u.DossierID, err))
+		}
+		return nil
+	})
+}
+
+// UpdateDossierComponents implements motcua.DossierStore.
+func (s *Store) UpdateDossierComponents(ctx context.Context, id string, comps []motcua.DossierComponent) error {
+	raw, err := marshalJSON(nonNil(comps))
+	if err != nil {
+		return err
+	}
+	reused := (&motcua.Dossier{Components: comps}).Reused()
+	res, err := s.exec(ctx, "UPDATE dossiers SET components = ?, reused = ?, updated_at = ? WHERE id = ?",
+		raw, reused, s.now().UTC().UnixMicro(), id)
+	if err != nil {
+		return motcua.Internal(fmt.Errorf("update dossier %s components: %w", id, err))
+	}
+	return affectedOne(res, "dossier", id)
+}
