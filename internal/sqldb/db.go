@@ -222,3 +222,6 @@ func clampLimit(limit, def, max int) int {
 	}
 	return limit
 }
+
+// DB returns the write pool, for tests and tools that need raw SQL.
+func (s *Store) DB() *sql.DB { return s.writeDB }

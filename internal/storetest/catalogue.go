@@ -1,0 +1,191 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+func testAgencies(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+
+	got, err := s.GetAgency(ctx, b.district.Code)
+	must(t, err)
+	if *got != *b.district {
+		t.Fatalf("GetAgency = %+v, want %+v", got, b.district)
+	}
+	wantErr(t, s.CreateAgency(ctx, &motcua.Agency{Code: b.district.Code, Name: "x", Level: motcua.LevelDistrict}),
+		motcua.ECONFLICT, "agency_exists")
+	wantErr(t, s.CreateAgency(ctx, &motcua.Agency{Code: "000.00.99.H08", Name: "x", Level: motcua.LevelCommune, ParentCode: "000.00.98.H08"}),
+		motcua.EINVALID, "unknown_parent")
+	_, err = s.GetAgency(ctx, "000.00.99.H08")
+	wantErr(t, err, motcua.ENOTFOUND, "agency_not_found")
+
+	children, err := s.ListAgencies(ctx, motcua.AgencyFilter{ParentCode: b.district.Code})
+	must(t, err)
+	if len(children) != 1 || children[0].Code != b.commune.Code {
+		t.Fatalf("children of district = %v", children)
+	}
+	all, err := s.ListAgencies(ctx, motcua.AgencyFilter{})
+	must(t, err)
+	if len(all) != 3 || !slices.IsSortedFunc(all, func(a, b *motcua.Agency) int { return cmpString(a.Code, b.Code) }) {
+		t.Fatalf("ListAgencies = %d agencies, sorted=%v", len(all), all)
+	}
+	communes, err := s.ListAgencies(ctx, motcua.AgencyFilter{Level: motcua.LevelCommune})
+	must(t, err)
+	if len(communes) != 1 {
+		t.Fatalf("communes = %v", communes)
+	}
+
+	upd := *b.commune
+	upd.Name = "UBND thị trấn An Lão"
+	upd.ParentCode = b.province.Code
+	must(t, s.UpdateAgency(ctx, &upd))
+	got, err = s.GetAgency(ctx, upd.Code)
+	must(t, err)
+	if *got != upd {
+		t.Fatalf("after update = %+v, want %+v", got, upd)
+	}
+	missing := upd
+	missing.Code = "000.00.77.H08"
+	missing.ParentCode = ""
+	wantErr(t, s.UpdateAgency(ctx, &missing), motcua.ENOTFOUND, "agency_not_found")
+	bad := upd
+	bad.ParentCode = "000.00.66.H08"
+	wantErr(t, s.UpdateAgency(ctx, &bad), motcua.EINVALID, "unknown_parent")
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func testSubjects(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+	got, err := s.GetSubject(ctx, b.citizen.Code)
+	must(t, err)
+	if got.Name != b.citizen.Name || got.BirthDate != b.citizen.BirthDate || got.Phone != b.citizen.Phone ||
+		got.Kind != motcua.SubjectPerson || got.CreatedAt.IsZero() || !got.VerifiedAt.IsZero() {
+		t.Fatalf("GetSubject = %+v, want %+v", got, b.citizen)
+	}
+	wantErr(t, s.CreateSubject(ctx, &motcua.Subject{Code: b.citizen.Code, Kind: motcua.SubjectPerson, Name: "x"}),
+		motcua.ECONFLICT, "subject_exists")
+	_, err = s.GetSubject(ctx, "052090000001")
+	wantErr(t, err, motcua.ENOTFOUND, "subject_not_found")
+
+	org := &motcua.Subject{Code: "4100259564", Kind: motcua.SubjectOrganisation, Name: "Công ty TNHH Xăng dầu An Lão"}
+	must(t, s.CreateSubject(ctx, org))
+	got, err = s.GetSubject(ctx, org.Code)
+	must(t, err)
+	if got.Kind != motcua.SubjectOrganisation || !got.BirthDate.IsZero() {
+		t.Fatalf("organisation = %+v", got)
+	}
+
+	upd := *got
+	upd.Email = "xangdau@example.vn"
+	upd.VerifiedAt = time.Date(2024, 3, 20, 8, 0, 0, 123000, time.UTC)
+	must(t, s.UpdateSubject(ctx, &upd))
+	got, err = s.GetSubject(ctx, org.Code)
+	must(t, err)
+	if got.Email != upd.Email || !got.VerifiedAt.Equal(upd.VerifiedAt) {
+		t.Fatalf("after update = %+v", got)
+	}
+	upd.Code = "4100000000"
+	wantErr(t, s.UpdateSubject(ctx, &upd), motcua.ENOTFOUND, "subject_not_found")
+
+	// Two subjects cannot claim the same legacy 9-digit id.
+	must(t, s.CreateSubject(ctx, &motcua.Subject{Code: "052090000100", Kind: motcua.SubjectPerson, Name: "A", LegacyID: "215000001"}))
+	wantErr(t, s.CreateSubject(ctx, &motcua.Subject{Code: "052090000101", Kind: motcua.SubjectPerson, Name: "B", LegacyID: "215000001"}),
+		motcua.ECONFLICT, "")
+}
+
+func testCategories(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+	got, err := s.GetCategory(ctx, b.certCopy.Code)
+	must(t, err)
+	if *got != *b.certCopy {
+		t.Fatalf("GetCategory = %+v, want %+v", got, b.certCopy)
+	}
+	wantErr(t, s.CreateCategory(ctx, b.birthCert), motcua.ECONFLICT, "category_exists")
+	_, err = s.GetCategory(ctx, "KQ.G15.999999")
+	wantErr(t, err, motcua.ENOTFOUND, "category_not_found")
+	upd := *b.birthCert
+	upd.ValidityDays = 30
+	upd.Name = "Giấy khai sinh (bản điện tử)"
+	must(t, s.UpdateCategory(ctx, &upd))
+	list, err := s.ListCategories(ctx)
+	must(t, err)
+	if len(list) != 2 || list[0].Code != b.certCopy.Code || *list[1] != upd {
+		t.Fatalf("ListCategories = %+v", list)
+	}
+	upd.Code = "KQ.G15.999999"
+	wantErr(t, s.UpdateCategory(ctx, &upd), motcua.ENOTFOUND, "category_not_found")
+}
+
+func testProcedures(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+	got, err := s.GetProcedure(ctx, b.marriage.Code)
+	must(t, err)
+	if got.Name != b.marriage.Name || !slices.Equal(got.AgencyCodes, b.marriage.AgencyCodes) ||
+		len(got.Components) != 2 || !slices.Equal(got.Components[1].Categories, b.marriage.Components[1].Categories) ||
+		got.Cases[0] != b.marriage.Cases[0] {
+		t.Fatalf("GetProcedure = %+v", got)
+	}
+	wantErr(t, s.CreateProcedure(ctx, b.marriage), motcua.ECONFLICT, "procedure_exists")
+	_, err = s.GetProcedure(ctx, "1.999999.000.00.00.H08")
+	wantErr(t, err, motcua.ENOTFOUND, "procedure_not_found")
+
+	bad := *b.marriage
+	bad.Code = "1.000001.000.00.00.H08"
+	bad.AgencyCodes = []string{"000.00.55.H08"}
+	wantErr(t, s.CreateProcedure(ctx, &bad), motcua.EINVALID, "unknown_agency")
+	bad.AgencyCodes = nil
+	bad.ResultCategory = "KQ.G15.777777"
+	wantErr(t, s.CreateProcedure(ctx, &bad), motcua.EINVALID, "unknown_category")
+	if _, err := s.GetProcedure(ctx, bad.Code); !motcua.IsKind(err, motcua.ENOTFOUND) {
+		t.Fatalf("a refused procedure was stored: %v", err)
+	}
+
+	birth := &motcua.Procedure{Code: "1.001193.000.00.00.H08", Name: "Đăng ký khai sinh",
+		AgencyCodes: []string{b.commune.Code, b.district.Code}, ResultCategory: b.birthCert.Code, FeeVND: 0,
+		Cases: []motcua.ProcedureCase{{Code: "TH1", Name: "Trong ngày", ProcessingDays: 0}}}
+	must(t, s.CreateProcedure(ctx, birth))
+	atDistrict, err := s.ListProcedures(ctx, b.district.Code)
+	must(t, err)
+	if len(atDistrict) != 1 || atDistrict[0].Code != birth.Code || atDistrict[0].ResultCategory != b.birthCert.Code {
+		t.Fatalf("procedures of district = %+v", atDistrict)
+	}
+	all, err := s.ListProcedures(ctx, "")
+	must(t, err)
+	if len(all) != 2 {
+		t.Fatalf("ListProcedures = %d", len(all))
+	}
+
+	birth.AgencyCodes = []string{b.district.Code}
+	birth.FeeVND = 8000
+	must(t, s.UpdateProcedure(ctx, birth))
+	atCommune, err := s.ListProcedures(ctx, b.commune.Code)
+	must(t, err)
+	if len(atCommune) != 1 || atCommune[0].Code != b.marriage.Code {
+		t.Fatalf("after moving birth registration, commune has %+v", atCommune)
+	}
+	got, err = s.GetProcedure(ctx, birth.Code)
+	must(t, err)
+	if got.FeeVND != 8000 {
+		t.Fatalf("fee = %d", got.FeeVND)
+	}
+	birth.Code = "1.000002.000.00.00.H08"
+	wantErr(t, s.UpdateProcedure(ctx, birth), motcua.ENOTFOUND, "procedure_not_found")
+}
