@@ -61,7 +61,7 @@ func openStore(t testing.TB) *sqldb.Store {
 	return s
 }
 
-func newStore(t *testing.T) motcua.Store {
+func newStore(t testing.TB) motcua.Store {
 	s := openStore(t)
 	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
@@ -77,4 +77,9 @@ func TestConformance(t *testing.T) {
 func TestSchema(t *testing.T) {
 	databaseURL(t)
 	storetest.RunSchema(t, func(t *testing.T) *sqldb.Store { return openStore(t) })
+}
+
+func BenchmarkStore(b *testing.B) {
+	databaseURL(b)
+	storetest.Bench(b, newStore)
 }

@@ -21,7 +21,7 @@ func openStore(t testing.TB) *sqldb.Store {
 	return s
 }
 
-func newStore(t *testing.T) motcua.Store {
+func newStore(t testing.TB) motcua.Store {
 	s := openStore(t)
 	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
@@ -35,4 +35,8 @@ func TestConformance(t *testing.T) {
 
 func TestSchema(t *testing.T) {
 	storetest.RunSchema(t, func(t *testing.T) *sqldb.Store { return openStore(t) })
+}
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, newStore)
 }

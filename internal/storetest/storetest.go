@@ -16,7 +16,7 @@ import (
 )
 
 // NewStore returns a fresh, migrated, empty store; it registers its own cleanup.
-type NewStore func(t *testing.T) motcua.Store
+type NewStore func(t testing.TB) motcua.Store
 
 // Run exercises every Store method and error contract.
 func Run(t *testing.T, newStore NewStore) {
@@ -48,7 +48,7 @@ type bundle struct {
 	marriage                    *motcua.Procedure
 }
 
-func setup(t *testing.T, newStore NewStore) (motcua.Store, *bundle) {
+func setup(t testing.TB, newStore NewStore) (motcua.Store, *bundle) {
 	t.Helper()
 	s := newStore(t)
 	ctx := context.Background()
@@ -86,7 +86,7 @@ func setup(t *testing.T, newStore NewStore) (motcua.Store, *bundle) {
 	return s, b
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

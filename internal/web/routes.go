@@ -1,0 +1,86 @@
+// Package web serves motcua's HTML pages and operational endpoints.
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/httpx"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the web layer needs from the program.
+type Config struct {
+	Store    motcua.Store
+	Blobs    motcua.BlobStore
+	Logger   *slog.Logger
+	Registry *prometheus.Registry
+	Version  string
+	// ReadyTimeout bounds each /readyz dependency check.
+	ReadyTimeout time.Duration
+}
+
+// Server holds the parsed templates and dependencies of the handlers.
+type Server struct {
+	cfg   Config
+	pages map[string]*template.Template
+}
+
+// pageNames lists every page template; New fails when one is missing, so
+// a typo is caught at start-up instead of on a citizen's request.
+var pageNames = []string{"home", "error"}
+
+// New parses the templates once and returns the complete handler.
+func New(cfg Config) (http.Handler, error) {
+	if cfg.ReadyTimeout == 0 {
+		cfg.ReadyTimeout = 2 * time.Second
+	}
+	s := &Server{cfg: cfg, pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("page %s defines no content block", name)
+		}
+		s.pages[name] = t
+	}
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{Registry: cfg.Registry}))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("/", s.notFound)
+
+	metrics := httpx.NewMetrics(cfg.Registry)
+	// Unsafe cross-origin requests (a form on another site posting into a
+	// logged-in citizen's session) are refused before any handler runs.
+	cop := http.NewCrossOriginProtection()
+	return httpx.Observe(cfg.Logger, metrics, httpx.SecurityHeaders(cop.Handler(mux))), nil
+}
+
+var funcs = template.FuncMap{
+	"date": func(d motcua.Date) string { return d.Display() },
+	"inc":  func(i int) int { return i + 1 },
+}
