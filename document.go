@@ -184,7 +184,7 @@ func (d *Document) Usable(day Date) bool {
 	if d.Status != DocumentValid || !d.Visible {
 		return false
 	}
-	return d.ExpiresOn.IsZero() || !d.ExpiresOn.Before(day.AddDays(1))
+	return d.ExpiresOn.IsZero() || !d.ExpiresOn.Before(day)
 }
 
 // DocumentFilter selects warehouse documents. Zero fields do not filter.
