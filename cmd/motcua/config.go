@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/blob"
+	"github.com/motcua/motcua/internal/postgres"
+	"github.com/motcua/motcua/internal/sqldb"
+	"github.com/motcua/motcua/internal/sqlite"
+)
+
+// commonConfig holds the options every subcommand accepts.
+type commonConfig struct {
+	DataDir     string
+	DatabaseURL string
+	LogFormat   string
+	LogLevel    string
+}
+
+// envDefault returns the environment variable's value, or def.
+func envDefault(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	switch strings.ToLower(os.Getenv(name)) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+func (c *commonConfig) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data-dir", envDefault("MOTCUA_DATA_DIR", "./motcua-data"),
+		"folder for the SQLite database and the PDF blob store [$MOTCUA_DATA_DIR]")
+	fs.StringVar(&c.DatabaseURL, "database-url", envDefault("MOTCUA_DATABASE_URL", ""),
+		"postgres://… URL to use PostgreSQL instead of the embedded SQLite database [$MOTCUA_DATABASE_URL]")
+	fs.StringVar(&c.LogFormat, "log-format", envDefault("MOTCUA_LOG_FORMAT", "auto"),
+		"log format: auto (text on a terminal, JSON otherwise), text or json [$MOTCUA_LOG_FORMAT]")
+	fs.StringVar(&c.LogLevel, "log-level", envDefault("MOTCUA_LOG_LEVEL", "info"),
+		"log level: debug, info, warn or error [$MOTCUA_LOG_LEVEL]")
+}
+
+// newFlagSet builds a flag set whose errors return instead of exiting.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: motcua %s [options]\n\n%s\n\nOptions:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; a bad flag is a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected arguments: %s", strings.Join(fs.Args(), " "))}
+	}
+	return nil
+}
+
+func (c *commonConfig) logger(stderr io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, usageError{fmt.Sprintf("invalid --log-level %q", c.LogLevel)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	format := c.LogFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(stderr, opts)), nil
+	}
+	return nil, usageError{fmt.Sprintf("invalid --log-format %q (auto, text or json)", c.LogFormat)}
+}
+
+// openStore opens PostgreSQL when a database URL is given, else the
+// embedded SQLite database in the data folder.
+func (c *commonConfig) openStore(ctx context.Context) (*sqldb.Store, string, error) {
+	u := c.DatabaseURL
+	switch {
+	case u == "":
+		path := filepath.Join(c.DataDir, "motcua.db")
+		s, err := sqlite.Open(ctx, path)
+		return s, "sqlite:" + path, err
+	case strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://"):
+		s, err := postgres.Open(ctx, u)
+		return s, "postgres", err
+	}
+	return nil, "", usageError{"--database-url must start with postgres:// (leave it empty for the embedded SQLite database)"}
+}
+
+func (c *commonConfig) openBlobs() (motcua.BlobStore, error) {
+	return blob.OpenFS(filepath.Join(c.DataDir, "blobs"))
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/web"
+)
+
+type serveConfig struct {
+	commonConfig
+	Addr            string
+	Demo            bool
+	Migrate         bool
+	ShutdownTimeout time.Duration
+}
+
+// runServe runs the HTTP server until ctx is done. ready, when not nil,
+// is called with the listening address once the server accepts
+// connections (tests listen on port 0).
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(net.Addr)) error {
+	var cfg serveConfig
+	fs := newFlagSet("serve", "Run the motcua HTTP server.", stderr)
+	cfg.register(fs)
+	fs.StringVar(&cfg.Addr, "addr", envDefault("MOTCUA_ADDR", "127.0.0.1:8080"), "address to listen on [$MOTCUA_ADDR]")
+	fs.BoolVar(&cfg.Demo, "demo", envBool("MOTCUA_DEMO"),
+		"load the demo data into an empty database (implies --migrate) [$MOTCUA_DEMO]")
+	fs.BoolVar(&cfg.Migrate, "migrate", envBool("MOTCUA_MIGRATE"),
+		"apply pending database migrations before serving [$MOTCUA_MIGRATE]")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 20*time.Second,
+		"how long to let in-flight requests finish after SIGTERM")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	logger, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+
+	store, where, err := cfg.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if cfg.Migrate || cfg.Demo {
+		n, err := store.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		logger.Info("database migrated", "applied", n, "database", where)
+	} else if err := store.CheckSchema(ctx); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		sum, err := demo.Seed(ctx, store)
+		if err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+		if sum.AlreadySeeded {
+			logger.Info("demo data already present")
+		} else {
+			logger.Info("demo data loaded", "agencies", sum.Agencies, "categories", sum.Categories,
+				"procedures", sum.Procedures, "subjects", sum.Subjects)
+		}
+	}
+	blobs, err := cfg.openBlobs()
+	if err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handler, err := web.New(web.Config{Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version()})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Uploads of signed PDFs (up to tens of MB over a slow link) need a
+		// generous body timeout; slow-loris headers do not.
+		ReadTimeout:    2 * time.Minute,
+		WriteTimeout:   2 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       nil,
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	logger.Info("motcua listening", "url", "http://"+ln.Addr().String(), "database", where, "data_dir", cfg.DataDir,
+		"version", version())
+	if ready != nil {
+		ready(ln.Addr())
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}

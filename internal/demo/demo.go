@@ -1,0 +1,87 @@
+// Package demo loads a small, realistic data set into a Store: the An Lão
+// district agency tree of seed 002 (Appendix I), the document catalogue the
+// Bình Định portal offers, a handful of real procedures with their cases and
+// components, and synthetic citizens and organisations.
+//
+// Everything is built from Go values so that a diff can review it. The
+// exported functions return fresh values on every call: callers (KPI demos,
+// the population-database simulator, tests) may modify what they get.
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/motcua/motcua"
+)
+
+// Summary reports what Seed stored.
+type Summary struct {
+	Agencies, Categories, Procedures, Subjects int
+	// AlreadySeeded is true when the province agency existed, in which
+	// case Seed changed nothing and the counts are zero.
+	AlreadySeeded bool
+}
+
+// Seed stores the demo data set in one transaction. It is idempotent: when
+// the province agency (ProvinceCode) already exists it returns
+// Summary{AlreadySeeded: true} and changes nothing. Any other failure,
+// including a demo entity failing its own Validate, rolls everything back.
+func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
+	var sum Summary
+	err := s.InTx(ctx, func(tx motcua.Store) error {
+		sum = Summary{}
+		_, err := tx.GetAgency(ctx, ProvinceCode)
+		if err == nil {
+			sum.AlreadySeeded = true
+			return nil
+		}
+		if !motcua.IsKind(err, motcua.ENOTFOUND) {
+			return fmt.Errorf("look up province agency %s: %w", ProvinceCode, err)
+		}
+
+		// Order matters: parents before children, categories and
+		// agencies before the procedures that refer to them.
+		for _, a := range Agencies() {
+			if err := a.Validate(); err != nil {
+				return fmt.Errorf("demo agency %s: %w", a.Code, err)
+			}
+			if err := tx.CreateAgency(ctx, &a); err != nil {
+				return fmt.Errorf("store agency %s: %w", a.Code, err)
+			}
+			sum.Agencies++
+		}
+		for _, c := range Categories() {
+			if err := c.Validate(); err != nil {
+				return fmt.Errorf("demo category %s: %w", c.Code, err)
+			}
+			if err := tx.CreateCategory(ctx, &c); err != nil {
+				return fmt.Errorf("store category %s: %w", c.Code, err)
+			}
+			sum.Categories++
+		}
+		for _, p := range Procedures() {
+			if err := p.Validate(); err != nil {
+				return fmt.Errorf("demo procedure %s: %w", p.Code, err)
+			}
+			if err := tx.CreateProcedure(ctx, &p); err != nil {
+				return fmt.Errorf("store procedure %s: %w", p.Code, err)
+			}
+			sum.Procedures++
+		}
+		for _, sub := range Subjects() {
+			if err := sub.Validate(); err != nil {
+				return fmt.Errorf("demo subject %s: %w", sub.Code, err)
+			}
+			if err := tx.CreateSubject(ctx, &sub); err != nil {
+				return fmt.Errorf("store subject %s: %w", sub.Code, err)
+			}
+			sum.Subjects++
+		}
+		return nil
+	})
+	if err != nil {
+		return Summary{}, err
+	}
+	return sum, nil
+}
