@@ -11,13 +11,14 @@ import (
 // can reach a user carries one of these kinds; the HTTP edge maps each kind
 // to a status code in one place.
 const (
-	EINVALID   = "invalid"   // bad input; 400/422
-	ENOTFOUND  = "not_found" // 404
-	ECONFLICT  = "conflict"  // unique violation, stale version; 409
-	EFORBIDDEN = "forbidden" // 403
-	EUNAUTH    = "unauthorized"
-	EINTERNAL  = "internal" // anything else; its cause is logged, never shown
-	ESCHEMA    = "schema"   // database schema does not match the binary
+	EINVALID     = "invalid"   // bad input; 400/422
+	ENOTFOUND    = "not_found" // 404
+	ECONFLICT    = "conflict"  // unique violation, stale version; 409
+	EFORBIDDEN   = "forbidden" // 403
+	EUNAUTH      = "unauthorized"
+	EUNAVAILABLE = "unavailable" // an outside system (population DB, gateway) cannot be reached; 503
+	EINTERNAL    = "internal"    // anything else; its cause is logged, never shown
+	ESCHEMA      = "schema"      // database schema does not match the binary
 )
 
 // Error is the one application error type.

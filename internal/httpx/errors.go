@@ -26,7 +26,7 @@ func Status(err error) int {
 		return http.StatusForbidden
 	case motcua.EUNAUTH:
 		return http.StatusUnauthorized
-	case motcua.ESCHEMA:
+	case motcua.EUNAVAILABLE, motcua.ESCHEMA:
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError

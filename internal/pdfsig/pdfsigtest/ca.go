@@ -161,7 +161,8 @@ type LeafOptions struct {
 	NotBefore, NotAfter time.Time
 	KeyUsage            x509.KeyUsage
 	ExtKeyUsage         []x509.ExtKeyUsage
-	// CRLURL overrides the distribution point (default CRLURL).
+	// CRLURL overrides the distribution point (default CRLURL; "none" for
+	// no distribution point).
 	CRLURL string
 }
 
@@ -183,6 +184,15 @@ func (ca *CA) Issue(t testing.TB, o LeafOptions) *Leaf {
 	default:
 		key = ecKey(t)
 	}
+	leaf := ca.IssueFor(t, key.Public(), o)
+	leaf.Key = key
+	return leaf
+}
+
+// IssueFor certifies a public key whose private key lives elsewhere (for
+// example in an NSS database); the returned Leaf has no Key.
+func (ca *CA) IssueFor(t testing.TB, pub crypto.PublicKey, o LeafOptions) *Leaf {
+	t.Helper()
 	epoch := ca.Cert.NotBefore.AddDate(8, 0, 0)
 	if o.NotBefore.IsZero() {
 		o.NotBefore = epoch.AddDate(-1, 0, 0)
@@ -209,14 +219,16 @@ func (ca *CA) Issue(t testing.TB, o LeafOptions) *Leaf {
 		KeyUsage:              o.KeyUsage,
 		ExtKeyUsage:           o.ExtKeyUsage,
 		BasicConstraintsValid: true,
-		CRLDistributionPoints: []string{o.CRLURL},
 	}
-	cert := create(t, tmpl, ca.Cert, key.Public(), ca.Key)
+	if o.CRLURL != "none" {
+		tmpl.CRLDistributionPoints = []string{o.CRLURL}
+	}
+	cert := create(t, tmpl, ca.Cert, pub, ca.Key)
 	var chain []*x509.Certificate
 	for c := ca; c != nil && c.Issuer != nil; c = c.Issuer {
 		chain = append(chain, c.Cert)
 	}
-	return &Leaf{Cert: cert, Key: key, Chain: chain}
+	return &Leaf{Cert: cert, Chain: chain}
 }
 
 // Revoked is one CRL entry.
