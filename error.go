@@ -138,6 +138,10 @@ var entityNamesVI = map[string]string{
 	"dossier":     "hồ sơ",
 	"blob":        "tệp tin",
 	"audit_event": "nhật ký",
+	"officer":     "cán bộ",
+	"account":     "tài khoản",
+	"session":     "phiên đăng nhập",
+	"login_state": "phiên đăng nhập",
 }
 
 func entityNameVI(entity string) string {

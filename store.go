@@ -21,6 +21,7 @@ type Store interface {
 	DocumentStore
 	DossierStore
 	AuditStore
+	IdentityStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back
