@@ -16,9 +16,10 @@ const (
 	ECONFLICT    = "conflict"  // unique violation, stale version; 409
 	EFORBIDDEN   = "forbidden" // 403
 	EUNAUTH      = "unauthorized"
-	EUNAVAILABLE = "unavailable" // an outside system (population DB, gateway) cannot be reached; 503
-	EINTERNAL    = "internal"    // anything else; its cause is logged, never shown
-	ESCHEMA      = "schema"      // database schema does not match the binary
+	ETOOMANY     = "too_many_requests" // throttled; 429
+	EUNAVAILABLE = "unavailable"       // an outside system (population DB, gateway) cannot be reached; 503
+	EINTERNAL    = "internal"          // anything else; its cause is logged, never shown
+	ESCHEMA      = "schema"            // database schema does not match the binary
 )
 
 // Error is the one application error type.

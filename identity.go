@@ -218,3 +218,23 @@ type IdentityStore interface {
 	// ClearLoginFailures forgets the failures of key (after a success).
 	ClearLoginFailures(ctx context.Context, key string) error
 }
+
+// ExternalIdentity is what an OpenID Connect provider (VNeID, the
+// national portal) asserts about the person who logged in, after claim
+// mapping.
+type ExternalIdentity struct {
+	Provider   string
+	Issuer     string
+	Sub        string
+	PersonalID string
+	Name       string
+	BirthDate  Date
+	Phone      string
+	Email      string
+	// Organisation is set when the account is an organisation's; OrgCode
+	// then names it and PersonalID is its representative's.
+	Organisation bool
+	OrgCode      string
+	OrgName      string
+	ACR          string
+}

@@ -26,6 +26,8 @@ func Status(err error) int {
 		return http.StatusForbidden
 	case motcua.EUNAUTH:
 		return http.StatusUnauthorized
+	case motcua.ETOOMANY:
+		return http.StatusTooManyRequests
 	case motcua.EUNAVAILABLE, motcua.ESCHEMA:
 		return http.StatusServiceUnavailable
 	}

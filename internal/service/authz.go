@@ -1,0 +1,98 @@
+package service
+
+import (
+	"slices"
+
+	"github.com/motcua/motcua"
+)
+
+// Operation is something a principal may ask to do.
+type Operation string
+
+const (
+	OpReadOwnProfile       Operation = "profile.read"           // see one's own subject and account
+	OpReadWarehouse        Operation = "warehouse.read"         // list and open documents of a warehouse
+	OpWriteWarehouse       Operation = "warehouse.write"        // add, replace, hide documents
+	OpSubmitDossier        Operation = "dossier.submit"         // apply online for the owner
+	OpCounterIdentityCheck Operation = "counter.identity_check" // "Kiểm tra danh tính số"
+	OpReceiveDossier       Operation = "dossier.receive"        // tiếp nhận at the counter
+	OpProcessDossier       Operation = "dossier.process"
+	OpSignResult           Operation = "result.sign"
+	OpCertifyCopy          Operation = "certification.issue"
+	OpViewKPI              Operation = "kpi.view"
+	OpManageOfficers       Operation = "officers.manage"
+	OpManageCatalogue      Operation = "catalogue.manage"
+)
+
+// Resource is what an operation touches. OwnerCode is the subject whose
+// data it is; AgencyPath lists the agency that holds the work and its
+// ancestors (the agency first), so that an officer of a district also
+// covers the communes under it where the operation allows it.
+type Resource struct {
+	OwnerCode  string
+	AgencyPath []string
+	// InDossier is set when an officer reads a citizen's warehouse for a
+	// dossier of the officer's own agency (AgencyPath is that dossier's).
+	InDossier bool
+}
+
+// officerRoles says which roles may perform each officer operation, and
+// whether the officer's agency must hold the work itself (own) or may be
+// an ancestor of it (subtree).
+var officerRoles = map[Operation]struct {
+	roles   []motcua.Role
+	subtree bool
+}{
+	OpReadWarehouse:        {[]motcua.Role{motcua.RoleReception, motcua.RoleProcessing, motcua.RoleLeader, motcua.RoleCertification}, false},
+	OpCounterIdentityCheck: {[]motcua.Role{motcua.RoleReception, motcua.RoleCertification}, false},
+	OpReceiveDossier:       {[]motcua.Role{motcua.RoleReception}, false},
+	OpProcessDossier:       {[]motcua.Role{motcua.RoleProcessing, motcua.RoleLeader}, false},
+	OpSignResult:           {[]motcua.Role{motcua.RoleLeader}, false},
+	OpCertifyCopy:          {[]motcua.Role{motcua.RoleCertification}, false},
+	OpViewKPI:              {[]motcua.Role{motcua.RoleMonitor, motcua.RoleLeader, motcua.RoleAdmin}, true},
+	OpManageOfficers:       {[]motcua.Role{motcua.RoleAdmin}, true},
+	OpManageCatalogue:      {[]motcua.Role{motcua.RoleAdmin}, true},
+}
+
+// Authorize decides whether p may perform op on res. It returns nil,
+// EUNAUTH (not logged in) or EFORBIDDEN. Rules:
+//   - citizens and organisation representatives act only on their own
+//     subject's data (profile, warehouse, submissions);
+//   - officers act only on the work of their agency (or, for monitoring
+//     and administration, of agencies under it), with a role the
+//     operation allows; an officer reads a warehouse only while handling a
+//     dossier of that owner at their own agency.
+func Authorize(p *motcua.Principal, op Operation, res Resource) error {
+	if p == nil {
+		return &motcua.Error{Kind: motcua.EUNAUTH, Code: "login_required", Message: "Vui lòng đăng nhập để tiếp tục."}
+	}
+	switch p.Kind {
+	case motcua.PrincipalPerson, motcua.PrincipalOrganisation:
+		switch op {
+		case OpReadOwnProfile, OpReadWarehouse, OpWriteWarehouse, OpSubmitDossier:
+			if res.OwnerCode != "" && res.OwnerCode == p.SubjectCode {
+				return nil
+			}
+		}
+		return forbidden()
+	case motcua.PrincipalOfficer:
+		if op == OpReadOwnProfile {
+			return nil
+		}
+		rule, ok := officerRoles[op]
+		if !ok || !slices.ContainsFunc(rule.roles, p.HasRole) || len(res.AgencyPath) == 0 {
+			return forbidden()
+		}
+		if op == OpReadWarehouse && !res.InDossier {
+			return forbidden()
+		}
+		if res.AgencyPath[0] == p.AgencyCode || rule.subtree && slices.Contains(res.AgencyPath, p.AgencyCode) {
+			return nil
+		}
+	}
+	return forbidden()
+}
+
+func forbidden() error {
+	return &motcua.Error{Kind: motcua.EFORBIDDEN, Code: "forbidden", Message: "Bạn không có quyền thực hiện thao tác này."}
+}

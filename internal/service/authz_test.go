@@ -1,0 +1,132 @@
+package service_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/service"
+)
+
+// TestAuthorize is the permission table: every operation × principal ×
+// ownership case, and the expected verdict.
+func TestAuthorize(t *testing.T) {
+	t.Parallel()
+	const (
+		me       = "052090000495"
+		other    = "052198000814"
+		commune  = "000.23.03.H08"
+		commune2 = "000.23.04.H08"
+		district = "000.00.23.H08"
+		province = "000.00.00.H08"
+	)
+	citizen := &motcua.Principal{Kind: motcua.PrincipalPerson, SubjectCode: me}
+	org := &motcua.Principal{Kind: motcua.PrincipalOrganisation, SubjectCode: "4100259564", Representative: me}
+	officer := func(agency string, roles ...motcua.Role) *motcua.Principal {
+		return &motcua.Principal{Kind: motcua.PrincipalOfficer, Username: "cb", AgencyCode: agency, Roles: roles}
+	}
+	reception := officer(commune, motcua.RoleReception)
+	processing := officer(commune, motcua.RoleProcessing)
+	leader := officer(commune, motcua.RoleLeader)
+	certifier := officer(commune, motcua.RoleCertification)
+	districtMonitor := officer(district, motcua.RoleMonitor)
+	provinceAdmin := officer(province, motcua.RoleAdmin)
+	communeAdmin := officer(commune, motcua.RoleAdmin)
+
+	atCommune := []string{commune, district, province}
+	atCommune2 := []string{commune2, district, province}
+	atDistrict := []string{district, province}
+	mine := service.Resource{OwnerCode: me}
+	theirs := service.Resource{OwnerCode: other}
+	orgs := service.Resource{OwnerCode: "4100259564"}
+	dossierHere := service.Resource{OwnerCode: other, AgencyPath: atCommune, InDossier: true}
+	dossierThere := service.Resource{OwnerCode: other, AgencyPath: atCommune2, InDossier: true}
+	browseHere := service.Resource{OwnerCode: other, AgencyPath: atCommune}
+	workHere := service.Resource{AgencyPath: atCommune}
+	workThere := service.Resource{AgencyPath: atCommune2}
+	districtWork := service.Resource{AgencyPath: atDistrict}
+
+	const allow, deny, login = "allow", "forbidden", "login_required"
+	cases := []struct {
+		who  string
+		p    *motcua.Principal
+		op   service.Operation
+		res  service.Resource
+		want string
+	}{
+		{"anonymous", nil, service.OpReadWarehouse, mine, login},
+		{"anonymous", nil, service.OpViewKPI, workHere, login},
+
+		{"citizen", citizen, service.OpReadOwnProfile, mine, allow},
+		{"citizen", citizen, service.OpReadWarehouse, mine, allow},
+		{"citizen", citizen, service.OpWriteWarehouse, mine, allow},
+		{"citizen", citizen, service.OpSubmitDossier, mine, allow},
+		{"citizen", citizen, service.OpReadWarehouse, theirs, deny},
+		{"citizen", citizen, service.OpWriteWarehouse, theirs, deny},
+		{"citizen", citizen, service.OpSubmitDossier, theirs, deny},
+		{"citizen", citizen, service.OpReadWarehouse, service.Resource{}, deny},
+		{"citizen", citizen, service.OpReceiveDossier, workHere, deny},
+		{"citizen", citizen, service.OpViewKPI, workHere, deny},
+		{"citizen", citizen, service.OpManageOfficers, workHere, deny},
+		{"org", org, service.OpReadWarehouse, orgs, allow},
+		{"org", org, service.OpReadWarehouse, mine, deny},
+
+		{"reception", reception, service.OpReadWarehouse, dossierHere, allow},
+		{"reception", reception, service.OpReadWarehouse, dossierThere, deny},
+		{"reception", reception, service.OpReadWarehouse, browseHere, deny},
+		{"reception", reception, service.OpWriteWarehouse, dossierHere, deny},
+		{"reception", reception, service.OpCounterIdentityCheck, workHere, allow},
+		{"reception", reception, service.OpCounterIdentityCheck, workThere, deny},
+		{"reception", reception, service.OpReceiveDossier, workHere, allow},
+		{"reception", reception, service.OpReceiveDossier, workThere, deny},
+		{"reception", reception, service.OpProcessDossier, workHere, deny},
+		{"reception", reception, service.OpSignResult, workHere, deny},
+		{"reception", reception, service.OpViewKPI, workHere, deny},
+		{"reception", reception, service.OpReadOwnProfile, service.Resource{}, allow},
+
+		{"processing", processing, service.OpProcessDossier, workHere, allow},
+		{"processing", processing, service.OpProcessDossier, workThere, deny},
+		{"processing", processing, service.OpReadWarehouse, dossierHere, allow},
+		{"processing", processing, service.OpReceiveDossier, workHere, deny},
+		{"processing", processing, service.OpSignResult, workHere, deny},
+
+		{"leader", leader, service.OpSignResult, workHere, allow},
+		{"leader", leader, service.OpSignResult, workThere, deny},
+		{"leader", leader, service.OpProcessDossier, workHere, allow},
+		{"leader", leader, service.OpViewKPI, workHere, allow},
+		{"leader", leader, service.OpViewKPI, districtWork, deny},
+
+		{"certifier", certifier, service.OpCertifyCopy, workHere, allow},
+		{"certifier", certifier, service.OpCertifyCopy, workThere, deny},
+		{"certifier", certifier, service.OpCounterIdentityCheck, workHere, allow},
+		{"certifier", certifier, service.OpSignResult, workHere, deny},
+
+		{"district monitor", districtMonitor, service.OpViewKPI, districtWork, allow},
+		{"district monitor", districtMonitor, service.OpViewKPI, workHere, allow},
+		{"district monitor", districtMonitor, service.OpViewKPI, service.Resource{AgencyPath: []string{province}}, deny},
+		{"district monitor", districtMonitor, service.OpReadWarehouse, dossierHere, deny},
+		{"district monitor", districtMonitor, service.OpReceiveDossier, districtWork, deny},
+		{"district monitor", districtMonitor, service.OpManageOfficers, districtWork, deny},
+
+		{"province admin", provinceAdmin, service.OpManageOfficers, workHere, allow},
+		{"province admin", provinceAdmin, service.OpManageCatalogue, districtWork, allow},
+		{"province admin", provinceAdmin, service.OpReadWarehouse, dossierHere, deny},
+		{"province admin", provinceAdmin, service.OpSignResult, workHere, deny},
+		{"commune admin", communeAdmin, service.OpManageOfficers, workHere, allow},
+		{"commune admin", communeAdmin, service.OpManageOfficers, districtWork, deny},
+		{"commune admin", communeAdmin, service.OpManageOfficers, workThere, deny},
+		{"officer, no agency path", reception, service.OpReceiveDossier, service.Resource{}, deny},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s/%s/%v", c.who, c.op, c.res.AgencyPath), func(t *testing.T) {
+			err := service.Authorize(c.p, c.op, c.res)
+			got := allow
+			if err != nil {
+				got = motcua.ErrorCode(err)
+			}
+			if got != c.want {
+				t.Fatalf("%s %s on %+v = %s, want %s", c.who, c.op, c.res, got, c.want)
+			}
+		})
+	}
+}
