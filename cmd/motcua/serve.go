@@ -7,12 +7,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -22,6 +24,9 @@ type serveConfig struct {
 	Demo            bool
 	Migrate         bool
 	ShutdownTimeout time.Duration
+	PublicURL       string
+	OIDCProviders   string
+	SecureCookies   bool
 }
 
 // runServe runs the HTTP server until ctx is done. ready, when not nil,
@@ -38,6 +43,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		"apply pending database migrations before serving [$MOTCUA_MIGRATE]")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 20*time.Second,
 		"how long to let in-flight requests finish after SIGTERM")
+	fs.StringVar(&cfg.PublicURL, "public-url", envDefault("MOTCUA_PUBLIC_URL", ""),
+		"external base URL of the site, e.g. https://dichvucong.example.gov.vn (default http://ADDR) [$MOTCUA_PUBLIC_URL]")
+	fs.StringVar(&cfg.OIDCProviders, "oidc-providers", envDefault("MOTCUA_OIDC_PROVIDERS", ""),
+		"JSON file listing the OpenID Connect identity providers (VNeID, national portal); see docs/identity.md. "+
+			"With --demo and no file, two development providers (vneid, dvcqg) are served under /dev-idp/ [$MOTCUA_OIDC_PROVIDERS]")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("MOTCUA_SECURE_COOKIES"),
+		"mark cookies Secure even on plain HTTP (TLS ends at a proxy) [$MOTCUA_SECURE_COOKIES]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -77,9 +89,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		return err
 	}
 
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	publicURL := strings.TrimSuffix(cfg.PublicURL, "/")
+	if publicURL == "" {
+		publicURL = "http://" + ln.Addr().String()
+	}
+	auth, err := service.NewAuth(store, service.AuthConfig{Logger: logger})
+	if err != nil {
+		return err
+	}
+	idp, err := identityProviders(cfg, publicURL, logger)
+	if err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler, err := web.New(web.Config{Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version()})
+	handler, err := web.New(web.Config{Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
+		Auth: auth, Providers: idp.providers, PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Mounts: idp.mounts})
 	if err != nil {
 		return err
 	}
@@ -94,11 +124,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       nil,
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	logger.Info("motcua listening", "url", "http://"+ln.Addr().String(), "database", where, "data_dir", cfg.DataDir,
+	logger.Info("motcua listening", "url", publicURL, "database", where, "data_dir", cfg.DataDir,
 		"version", version())
 	if ready != nil {
 		ready(ln.Addr())

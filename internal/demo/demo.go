@@ -13,11 +13,12 @@ import (
 	"fmt"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/service"
 )
 
 // Summary reports what Seed stored.
 type Summary struct {
-	Agencies, Categories, Procedures, Subjects int
+	Agencies, Categories, Procedures, Subjects, Officers int
 	// AlreadySeeded is true when the province agency existed, in which
 	// case Seed changed nothing and the counts are zero.
 	AlreadySeeded bool
@@ -77,6 +78,21 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 				return fmt.Errorf("store subject %s: %w", sub.Code, err)
 			}
 			sum.Subjects++
+		}
+		for _, d := range Officers() {
+			o := d.Officer
+			hash, err := service.HashPassword(d.Password, service.DefaultPasswordParams)
+			if err != nil {
+				return err
+			}
+			o.PasswordHash = hash
+			if err := o.Validate(); err != nil {
+				return fmt.Errorf("demo officer %s: %w", o.Username, err)
+			}
+			if err := tx.CreateOfficer(ctx, &o); err != nil {
+				return fmt.Errorf("store officer %s: %w", o.Username, err)
+			}
+			sum.Officers++
 		}
 		return nil
 	})

@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/sqlite"
 )
 
@@ -390,6 +392,43 @@ func TestFreshValues(t *testing.T) {
 			if len(ps[i].AgencyCodes) > 0 && len(ps[j].AgencyCodes) > 0 && &ps[i].AgencyCodes[0] == &ps[j].AgencyCodes[0] {
 				t.Errorf("procedures %s and %s share their agency list", ps[i].Code, ps[j].Code)
 			}
+		}
+	}
+}
+
+func TestSeedOfficers(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	ctx := context.Background()
+	sum, err := demo.Seed(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Officers != len(motcua.Roles()) {
+		t.Fatalf("seeded %d officers, want one per role (%d)", sum.Officers, len(motcua.Roles()))
+	}
+	seen := map[motcua.Role]bool{}
+	for _, d := range demo.Officers() {
+		o, err := s.GetOfficer(ctx, d.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !service.CheckPassword(demo.OfficerPassword, o.PasswordHash) || o.TOTPSecret == "" {
+			t.Fatalf("officer %s cannot log in with the published password and secret", o.Username)
+		}
+		if _, err := service.TOTPCode(o.TOTPSecret, time.Now()); err != nil {
+			t.Fatalf("officer %s TOTP secret: %v", o.Username, err)
+		}
+		if _, err := s.GetAgency(ctx, o.AgencyCode); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range o.Roles {
+			seen[r] = true
+		}
+	}
+	for _, r := range motcua.Roles() {
+		if !seen[r] {
+			t.Errorf("no demo officer has role %s", r)
 		}
 	}
 }

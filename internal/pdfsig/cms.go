@@ -134,12 +134,23 @@ func parseCMS(der []byte) (*parsedCMS, error) {
 			return nil, cmsErr(ReasonMalformed, "data after the CMS structure")
 		}
 	}
+	if err := checkCanonicalShape(der); err != nil {
+		return nil, err
+	}
 	if !ci.ContentType.Equal(oidSignedData) {
 		return nil, cmsErr(ReasonMalformed, "CMS content type %v is not SignedData", ci.ContentType)
 	}
 	var sd signedData
 	if rest, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil || len(rest) > 0 {
 		return nil, cmsErr(ReasonMalformed, "CMS SignedData: %v", err)
+	}
+	// Unsigned parts of the structure are not protected by the signature;
+	// insist on their canonical shape so a modified container is noticed.
+	if sd.DigestAlgorithms.Class != asn1.ClassUniversal || sd.DigestAlgorithms.Tag != asn1.TagSet {
+		return nil, cmsErr(ReasonMalformed, "CMS digestAlgorithms is not a SET")
+	}
+	if sd.Version != 1 && sd.Version != 3 && sd.Version != 4 && sd.Version != 5 {
+		return nil, cmsErr(ReasonMalformed, "CMS SignedData version %d", sd.Version)
 	}
 	if len(sd.SignerInfos) != 1 {
 		return nil, cmsErr(ReasonMalformed, "CMS has %d signers, want 1", len(sd.SignerInfos))
@@ -189,7 +200,29 @@ func parseCMS(der []byte) (*parsedCMS, error) {
 		}
 	}
 	si := &p.si
+	var algs []pkix.AlgorithmIdentifier
+	if _, err := asn1.UnmarshalWithParams(sd.DigestAlgorithms.FullBytes, &algs, "set"); err != nil {
+		return nil, cmsErr(ReasonMalformed, "CMS digestAlgorithms: %v", err)
+	}
+	listed := false
+	if !nullOrAbsent(si.DigestAlgorithm) {
+		return nil, cmsErr(ReasonMalformed, "digest algorithm with parameters")
+	}
+	for _, a := range algs {
+		if !nullOrAbsent(a) {
+			return nil, cmsErr(ReasonMalformed, "digest algorithm with parameters")
+		}
+		if a.Algorithm.Equal(si.DigestAlgorithm.Algorithm) {
+			listed = true
+		}
+	}
+	if !listed {
+		return nil, cmsErr(ReasonMalformed, "signer digest algorithm not listed in digestAlgorithms")
+	}
 	// Locate the signer certificate.
+	if si.Version != 1 && si.Version != 3 {
+		return nil, cmsErr(ReasonMalformed, "SignerInfo version %d", si.Version)
+	}
 	if si.SID.Class == asn1.ClassUniversal && si.SID.Tag == asn1.TagSequence {
 		var ias issuerAndSerial
 		if _, err := asn1.Unmarshal(si.SID.FullBytes, &ias); err != nil {
@@ -269,6 +302,77 @@ func attrValue(attrs []attribute, oid asn1.ObjectIdentifier) ([]byte, error) {
 	return nil, nil
 }
 
+// elems splits the contents of a constructed element into its children,
+// refusing end-of-contents (zero) elements, which only appear as padding.
+func elems(content []byte) ([]asn1.RawValue, error) {
+	var out []asn1.RawValue
+	for len(content) > 0 {
+		var rv asn1.RawValue
+		rest, err := asn1.Unmarshal(content, &rv)
+		if err != nil {
+			return nil, err
+		}
+		if rv.Class == asn1.ClassUniversal && rv.Tag == 0 {
+			return nil, errors.New("zero element inside a structure")
+		}
+		out = append(out, rv)
+		content = rest
+		if len(out) > 4096 {
+			return nil, errors.New("too many elements")
+		}
+	}
+	return out, nil
+}
+
+// checkCanonicalShape makes sure the ContentInfo, SignedData, and SignerInfo
+// sequences hold exactly the elements the schema allows. encoding/asn1
+// ignores trailing elements inside a SEQUENCE, which would let unsigned
+// bytes be changed without affecting the verdict.
+func checkCanonicalShape(der []byte) error {
+	bad := func(what string) error { return cmsErr(ReasonMalformed, "CMS %s has unexpected content", what) }
+	var outer asn1.RawValue
+	if _, err := asn1.Unmarshal(der, &outer); err != nil {
+		conv, cerr := berToDER(der)
+		if cerr != nil {
+			return bad("ContentInfo")
+		}
+		if _, err := asn1.Unmarshal(conv, &outer); err != nil {
+			return bad("ContentInfo")
+		}
+	}
+	ci, err := elems(outer.Bytes)
+	if err != nil || len(ci) != 2 {
+		return bad("ContentInfo")
+	}
+	inner, err := elems(ci[1].Bytes)
+	if err != nil || len(inner) != 1 {
+		return bad("ContentInfo content")
+	}
+	sd, err := elems(inner[0].Bytes)
+	if err != nil || len(sd) < 4 || len(sd) > 6 {
+		return bad("SignedData")
+	}
+	if enc, err := elems(sd[2].Bytes); err != nil || len(enc) < 1 || len(enc) > 2 {
+		return bad("EncapsulatedContentInfo")
+	}
+	sis, err := elems(sd[len(sd)-1].Bytes)
+	if err != nil || len(sis) != 1 {
+		return bad("SignerInfos")
+	}
+	si, err := elems(sis[0].Bytes)
+	if err != nil || len(si) < 5 || len(si) > 7 {
+		return bad("SignerInfo")
+	}
+	return nil
+}
+
+// nullOrAbsent reports whether an algorithm identifier has no parameters or
+// an explicit NULL, the only encodings hash and RSA PKCS#1 identifiers use.
+func nullOrAbsent(a pkix.AlgorithmIdentifier) bool {
+	p := a.Parameters.FullBytes
+	return len(p) == 0 || (len(p) == 2 && p[0] == 0x05 && p[1] == 0x00)
+}
+
 // hashFor maps a digest algorithm identifier to a hash; SHA-1 and MD5 are
 // recognised only to be refused with weak_algorithm.
 func hashFor(oid asn1.ObjectIdentifier) (crypto.Hash, error) {
@@ -326,6 +430,9 @@ func verifySignatureValue(pub any, alg pkix.AlgorithmIdentifier, h crypto.Hash, 
 		name := fmt.Sprintf("RSA-%d", k.N.BitLen())
 		switch {
 		case oid.Equal(oidRSA), oid.Equal(oidSHA256RSA), oid.Equal(oidSHA384RSA), oid.Equal(oidSHA512RSA):
+			if !nullOrAbsent(alg) {
+				return "", cmsErr(ReasonMalformed, "RSA signature algorithm with parameters")
+			}
 			if want := rsaSigHash(oid); want != 0 && want != h {
 				return "", cmsErr(ReasonMalformed, "signature algorithm %v disagrees with digest algorithm %s", oid, hashName(h))
 			}
@@ -362,7 +469,14 @@ func verifySignatureValue(pub any, alg pkix.AlgorithmIdentifier, h crypto.Hash, 
 			return "", cmsErr(ReasonWeakAlgorithm, "ECDSA curve %s is not accepted", k.Curve.Params().Name)
 		}
 		switch {
-		case oid.Equal(oidECDSASHA256), oid.Equal(oidECDSASHA384), oid.Equal(oidECDSASHA512), oid.Equal(oidECPublicKey):
+		case oid.Equal(oidECDSASHA256), oid.Equal(oidECDSASHA384), oid.Equal(oidECDSASHA512):
+			if len(alg.Parameters.FullBytes) != 0 {
+				return "", cmsErr(ReasonMalformed, "ECDSA signature algorithm with parameters")
+			}
+			if ecdsaSigHash(oid) != h {
+				return "", cmsErr(ReasonMalformed, "signature algorithm %v disagrees with digest algorithm %s", oid, hashName(h))
+			}
+		case oid.Equal(oidECPublicKey):
 		default:
 			return "", cmsErr(ReasonMalformed, "signature algorithm %v does not match an ECDSA key", oid)
 		}
@@ -372,6 +486,18 @@ func verifySignatureValue(pub any, alg pkix.AlgorithmIdentifier, h crypto.Hash, 
 		return "ECDSA " + k.Curve.Params().Name + " " + hashName(h), nil
 	}
 	return "", cmsErr(ReasonWeakAlgorithm, "public key type %T is not accepted", pub)
+}
+
+func ecdsaSigHash(oid asn1.ObjectIdentifier) crypto.Hash {
+	switch {
+	case oid.Equal(oidECDSASHA256):
+		return crypto.SHA256
+	case oid.Equal(oidECDSASHA384):
+		return crypto.SHA384
+	case oid.Equal(oidECDSASHA512):
+		return crypto.SHA512
+	}
+	return 0
 }
 
 func rsaSigHash(oid asn1.ObjectIdentifier) crypto.Hash {

@@ -33,12 +33,18 @@ func (st *verifyState) checkLaterUpdates(end int64) error {
 	if err != nil {
 		return err
 	}
-	// Objects whose current definition comes from an xref section written
-	// after signing, even if the definition itself lies in signed bytes
-	// (an xref can point an object back at a superseded body).
+	// Objects whose current xref entry differs from the signed revision's,
+	// even if the definition itself lies in signed bytes: a later xref (or
+	// a /Prev chain that skips the signed section) can point an object back
+	// at a superseded body.
 	changed := map[int]bool{}
 	for num, e := range cur.xref {
-		if cur.sections[e.source] >= end {
+		if !sameEntry(e, signed.xref[num]) {
+			changed[num] = true
+		}
+	}
+	for num, e := range signed.xref {
+		if !sameEntry(e, cur.xref[num]) {
 			changed[num] = true
 		}
 	}
@@ -138,6 +144,13 @@ func (st *verifyState) checkLaterUpdates(end int64) error {
 		}
 	}
 	return nil
+}
+
+func sameEntry(a, b xrefEntry) bool {
+	if a.kind == 0 && b.kind == 0 {
+		return true // free and absent are the same thing
+	}
+	return a.kind == b.kind && a.off == b.off && a.idx == b.idx && a.gen == b.gen
 }
 
 func (st *verifyState) signedDoc(end int64) (*document, error) {

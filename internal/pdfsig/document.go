@@ -640,6 +640,10 @@ func unpredict(data []byte, dp Dict) ([]byte, error) {
 	}
 	bpp := int((colors*bpc + 7) / 8)
 	rowLen := int((cols*colors*bpc + 7) / 8)
+	if rowLen > len(data) {
+		// Not even one row: refuse rather than allocate for the claimed width.
+		return nil, &syntaxError{off: -1, msg: "predictor row longer than the data"}
+	}
 	if pred == 2 {
 		if bpc != 8 {
 			return nil, &syntaxError{off: -1, msg: "unsupported TIFF predictor"}

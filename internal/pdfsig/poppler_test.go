@@ -56,7 +56,7 @@ func (p popplerVerdict) flagged() bool {
 // pdfsigVerify runs pdfsig, which always exits 0, and parses its report.
 func pdfsigVerify(t *testing.T, nssdir, file string) popplerVerdict {
 	t.Helper()
-	cmd := exec.Command("pdfsig", "-nssdir", "sql:"+nssdir, "-no-ocsp", file)
+	cmd := exec.Command("pdfsig", "-nssdir", "sql:"+nssdir, file)
 	out, _ := cmd.CombinedOutput()
 	s := string(out)
 	v := popplerVerdict{out: s, signatures: strings.Count(s, "Signature #"), valid: true, total: true, trusted: true}
@@ -64,8 +64,7 @@ func pdfsigVerify(t *testing.T, nssdir, file string) popplerVerdict {
 	v.valid = v.signatures > 0 && strings.Count(s, "Signature is Valid.") == v.signatures
 	v.trusted = v.signatures > 0 && strings.Count(s, "Certificate is Trusted.") == v.signatures
 	// Only the last signature needs to cover the whole file.
-	v.total = strings.HasSuffix(strings.TrimSpace(strings.Split(s, "Signature #")[len(strings.Split(s, "Signature #"))-1]), "") &&
-		strings.Contains(lastSignatureBlock(s), "Total document signed")
+	v.total = strings.Contains(lastSignatureBlock(s), "Total document signed")
 	return v
 }
 
@@ -139,7 +138,8 @@ func TestPopplerCrossCheck(t *testing.T) {
 	basePath := write("base.pdf", base)
 
 	// 1. poppler signs, motcua accepts.
-	for _, etsi := range []bool{false, true} {
+	// (pdfsig 22.12 cannot combine -etsi with -add-signature.)
+	for _, etsi := range []bool{false} {
 		out := filepath.Join(dir, fmt.Sprintf("poppler-signed-%v.pdf", etsi))
 		args := []string{"-nssdir", "sql:" + nss, "-add-signature", "-nick", "signer", "-new-signature-field-name", "KySo"}
 		if etsi {
@@ -150,7 +150,6 @@ func TestPopplerCrossCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if os.Getenv("KEEP_NSS") != "" { t.Logf("nss=%s out=%s", nss, out); os.WriteFile("/tmp/nssdir", []byte(nss), 0o600); exec.Command("cp", "-r", nss, "/tmp/nsscopy").Run() }
 		if pv := pdfsigVerify(t, nss, out); pv.flagged() {
 			t.Fatalf("pdfsig does not accept its own signature:\n%s", pv.out)
 		}
@@ -173,6 +172,7 @@ func TestPopplerCrossCheck(t *testing.T) {
 	for name, data := range good {
 		p := write(name, data)
 		pv := pdfsigVerify(t, nss, p)
+		t.Logf("%s: pdfsig valid=%v total=%v trusted=%v", name, pv.valid, pv.total, pv.trusted)
 		if pv.flagged() && name != "motcua-rsa-pss.pdf" {
 			t.Errorf("%s: pdfsig flags a motcua signature:\n%s", name, pv.out)
 		}
@@ -207,6 +207,7 @@ func TestPopplerCrossCheck(t *testing.T) {
 		p := write(name, data)
 		pv := pdfsigVerify(t, nss, p)
 		rep := verify(t, v, data)
+		t.Logf("%s: pdfsig valid=%v total=%v trusted=%v; motcua %s %q", name, pv.valid, pv.total, pv.trusted, rep.Status, rep.Reason)
 		if pv.flagged() {
 			flaggedCount++
 			if rep.Status == StatusValid {

@@ -48,6 +48,30 @@ type SignOptions struct {
 	// Test hooks for building deliberately weak or broken signatures.
 	hash    crypto.Hash
 	noAttrs bool
+	// docTimestamp makes the signature a document timestamp from TSAURL.
+	docTimestamp bool
+}
+
+// AddDocumentTimestamp appends a PAdES document timestamp (SubFilter
+// ETSI.RFC3161) obtained from the RFC 3161 service at tsaURL, as done to
+// extend the life of existing signatures.
+func AddDocumentTimestamp(ctx context.Context, w io.Writer, in io.ReaderAt, size int64, tsaURL string, client *http.Client) error {
+	if tsaURL == "" {
+		return errors.New("pdfsig: a TSA URL is required")
+	}
+	if size < 0 || size > 1<<31 {
+		return errors.New("pdfsig: bad input size")
+	}
+	data := make([]byte, size)
+	if n, err := in.ReadAt(data, 0); n != len(data) {
+		return fmt.Errorf("pdfsig: read input: %w", err)
+	}
+	out, err := signBytes(ctx, data, SignOptions{TSAURL: tsaURL, HTTPClient: client, docTimestamp: true, FieldName: "DocTimeStamp"})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
 }
 
 // Sign appends a signature to the PDF in in as an incremental update and
@@ -83,7 +107,12 @@ func signBytes(ctx context.Context, data []byte, opts SignOptions) ([]byte, erro
 	if opts.SubFilter == "" {
 		opts.SubFilter = "ETSI.CAdES.detached"
 	}
-	if opts.SubFilter != "ETSI.CAdES.detached" && opts.SubFilter != "adbe.pkcs7.detached" {
+	if opts.docTimestamp {
+		opts.SubFilter = "ETSI.RFC3161"
+	} else if opts.Key == nil || opts.Cert == nil {
+		return nil, errors.New("pdfsig: Key and Cert are required")
+	}
+	if opts.SubFilter != "ETSI.CAdES.detached" && opts.SubFilter != "adbe.pkcs7.detached" && !opts.docTimestamp {
 		return nil, fmt.Errorf("pdfsig: cannot sign with SubFilter %q", opts.SubFilter)
 	}
 	if opts.hash == 0 {
@@ -135,12 +164,19 @@ func signBytes(ctx context.Context, data []byte, opts SignOptions) ([]byte, erro
 
 	// Signature dictionary with placeholders patched after layout.
 	var sd bytes.Buffer
-	sd.WriteString("<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/" + opts.SubFilter)
+	if opts.docTimestamp {
+		sd.WriteString("<</Type/DocTimeStamp/Filter/Adobe.PPKLite/SubFilter/ETSI.RFC3161")
+	} else {
+		sd.WriteString("<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/" + opts.SubFilter)
+	}
 	sd.WriteString("/ByteRange" + brPlaceholder)
 	sd.WriteString("/Contents<")
 	sd.Write(bytes.Repeat([]byte("0"), 2*opts.ContentsSize))
-	sd.WriteString(">/M")
-	writeTextString(&sd, pdfDate(opts.Time))
+	sd.WriteString(">")
+	if !opts.docTimestamp {
+		sd.WriteString("/M")
+		writeTextString(&sd, pdfDate(opts.Time))
+	}
 	if opts.Name != "" {
 		sd.WriteString("/Name")
 		writeTextString(&sd, opts.Name)
@@ -273,6 +309,18 @@ func signBytes(ctx context.Context, data []byte, opts SignOptions) ([]byte, erro
 	h.Write(outb[bb:])
 	digest := h.Sum(nil)
 
+	if opts.docTimestamp {
+		// The token's imprint is the digest of the signed byte ranges.
+		tok, err := requestTimestamp(ctx, opts.HTTPClient, opts.TSAURL, digest)
+		if err != nil {
+			return nil, err
+		}
+		if len(tok) > opts.ContentsSize {
+			return nil, fmt.Errorf("pdfsig: timestamp of %d bytes exceeds the reserved %d", len(tok), opts.ContentsSize)
+		}
+		hex.Encode(outb[a+1:], tok)
+		return outb, nil
+	}
 	cs := &cmsSigner{key: opts.Key, cert: opts.Cert, chain: opts.Chain, hash: opts.hash, pss: opts.PSS, time: opts.Time, noAttrs: opts.noAttrs, essCert: true}
 	if opts.SubFilter == "adbe.pkcs7.detached" {
 		cs.essCert = false

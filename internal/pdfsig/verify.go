@@ -81,6 +81,8 @@ type Verifier struct {
 	opts          Options
 	roots         *x509.CertPool
 	intermediates []*x509.Certificate
+	// noRecover lets panics through, so the fuzzer sees them.
+	noRecover bool
 }
 
 // NewVerifier validates opts and returns a Verifier.
@@ -176,6 +178,9 @@ func (v *Verifier) VerifyBytes(ctx context.Context, data []byte) (rep *Report, e
 	defer func() {
 		// The parser is written not to panic; this is the last line of
 		// defence so that one hostile upload cannot take the server down.
+		if v.noRecover {
+			return
+		}
 		if p := recover(); p != nil {
 			rep = &Report{Signatures: []SignatureReport{}}
 			rep.set(ReasonMalformed, fmt.Sprintf("internal error: %v\n%s", p, debug.Stack()))

@@ -185,6 +185,32 @@ func TestRejections(t *testing.T) {
 			upd := fmt.Sprintf("xref\n5 1\n%010d 00000 n\r\ntrailer\n<</Size %d/Root %d 0 R/Prev %d>>\nstartxref\n%d\n%%%%EOF\n", i, size, root, pdfsigtest.LastStartXref(signed), len(fake))
 			return append(fake, upd...)
 		}, nil, ReasonModifiedAfterSigning},
+		{"xref chain skipping a signed-over revision", func(t *testing.T) []byte {
+			// Revision 2 replaces the page text before signing; the attacker's
+			// update re-lists every object of the signed revision except the
+			// text and chains /Prev to revision 1, reviving the old text.
+			content := "BT /F1 18 Tf 72 760 Td (Ban chinh thuc) Tj ET"
+			r2 := pdfsigtest.AppendUpdate(base, 1, 7, "", pdfsigtest.Object{Num: 4, Body: fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content)})
+			s := signPDF(t, r2, tb.h.Officer, nil)
+			d, err := openDocument(s, &budget{maxOps: 1 << 30, maxDepth: 100, maxDecoded: 1 << 30}, 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var upd bytes.Buffer
+			fmt.Fprintf(&upd, "xref\n")
+			for num, e := range d.xref {
+				if e.kind == 1 && num != 4 {
+					fmt.Fprintf(&upd, "%d 1\n%010d %05d n\r\n", num, e.off, e.gen)
+				}
+			}
+			sz, _ := d.trailer.int("Size")
+			fmt.Fprintf(&upd, "trailer\n<</Size %d/Root 1 0 R/Prev %d>>\nstartxref\n%d\n%%%%EOF\n", sz, pdfsigtest.LastStartXref(base), len(s))
+			return append(append([]byte(nil), s...), upd.Bytes()...)
+		}, nil, ReasonModifiedAfterSigning},
+		{"page replaced inside an object stream update", func(t *testing.T) []byte {
+			return pdfsigtest.AppendUpdateObjStm(signed, root, size,
+				pdfsigtest.Object{Num: 3, Body: "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Rotate 180>>"})
+		}, nil, ReasonModifiedAfterSigning},
 		{"catalog replaced by update", func(t *testing.T) []byte {
 			return pdfsigtest.AppendUpdate(signed, size, size+1, "",
 				pdfsigtest.Object{Num: size, Body: "<</Type/Catalog/Pages 2 0 R>>"})
@@ -335,6 +361,19 @@ func TestAllowedAfterSigning(t *testing.T) {
 		wantReason(t, rep, ReasonNone)
 		if s := rep.Signatures[0]; s.Revocation != RevocationGood || s.RevocationSource != "crl" {
 			t.Errorf("revocation %q from %q", s.Revocation, s.RevocationSource)
+		}
+	})
+	t.Run("DSS in an object stream update", func(t *testing.T) {
+		t.Parallel()
+		size := nextObjNum(t, signed)
+		root, cat := catalogWith(t, signed, Dict{"DSS": Ref{Num: size}})
+		out := pdfsigtest.AppendUpdateObjStm(signed, root, size+1,
+			pdfsigtest.Object{Num: root, Body: cat},
+			pdfsigtest.Object{Num: size, Body: "<</Type/DSS/Certs[]>>"})
+		rep := verify(t, tb.verifier(t, nil), out)
+		wantReason(t, rep, ReasonNone)
+		if rep.Signatures[0].WholeFile {
+			t.Error("whole file")
 		}
 	})
 	t.Run("DSS with CRL revoking the signer", func(t *testing.T) {
@@ -546,4 +585,61 @@ func TestNewVerifierRejectsBadPolicy(t *testing.T) {
 	if _, err := NewVerifier(Options{Revocation: "sometimes"}); err == nil {
 		t.Error("want error")
 	}
+}
+
+func TestDocumentTimestamp(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tsa := tsaLeaf(t, tb)
+	srv := tsaServer(t, tsa, epoch.Add(-time.Minute))
+	signed := signPDF(t, pdfsigtest.NewPDF(pdfsigtest.PDFOptions{}), tb.h.Officer, nil)
+	var out bytes.Buffer
+	if err := AddDocumentTimestamp(context.Background(), &out, bytes.NewReader(signed), int64(len(signed)), srv.URL, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep := verify(t, tb.verifier(t, nil), out.Bytes())
+	wantReason(t, rep, ReasonNone)
+	if len(rep.Signatures) != 2 {
+		t.Fatalf("%d signatures", len(rep.Signatures))
+	}
+	s, ts := rep.Signatures[0], rep.Signatures[1]
+	if s.WholeFile || s.Status != StatusValid {
+		t.Errorf("signature: whole=%v status=%s", s.WholeFile, s.Status)
+	}
+	if ts.Kind != kindDocTimestamp || !ts.WholeFile || ts.SigningTimeSource != TimeSourceTimestamp || ts.SignerName != "TSA thử nghiệm" {
+		t.Errorf("timestamp = %+v", ts)
+	}
+
+	t.Run("content changed after the timestamp", func(t *testing.T) {
+		t.Parallel()
+		data := out.Bytes()
+		root, _ := catalogWith(t, data, nil)
+		content := "BT /F1 18 Tf 72 760 Td (Gia mao) Tj ET"
+		bad := pdfsigtest.AppendUpdate(data, root, nextObjNum(t, data), "",
+			pdfsigtest.Object{Num: 4, Body: fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content)})
+		wantReason(t, verify(t, tb.verifier(t, nil), bad), ReasonModifiedAfterSigning)
+	})
+	t.Run("timestamp alone is not a signature", func(t *testing.T) {
+		t.Parallel()
+		var only bytes.Buffer
+		base := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{})
+		if err := AddDocumentTimestamp(context.Background(), &only, bytes.NewReader(base), int64(len(base)), srv.URL, nil); err != nil {
+			t.Fatal(err)
+		}
+		wantReason(t, verify(t, tb.verifier(t, nil), only.Bytes()), ReasonUnsigned)
+	})
+	t.Run("untrusted TSA is a warning, not a verdict", func(t *testing.T) {
+		t.Parallel()
+		fake := tb.h.LookAlikeIntermediate.Issue(t, pdfsigtest.LeafOptions{CommonName: "TSA giả", ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
+		fsrv := tsaServer(t, fake, epoch.Add(-time.Minute))
+		var o bytes.Buffer
+		if err := AddDocumentTimestamp(context.Background(), &o, bytes.NewReader(signed), int64(len(signed)), fsrv.URL, nil); err != nil {
+			t.Fatal(err)
+		}
+		rep := verify(t, tb.verifier(t, nil), o.Bytes())
+		wantReason(t, rep, ReasonNone)
+		if len(rep.Warnings) == 0 || rep.Signatures[1].Reason != ReasonUntrustedSigner {
+			t.Errorf("warnings %v, timestamp reason %q", rep.Warnings, rep.Signatures[1].Reason)
+		}
+	})
 }

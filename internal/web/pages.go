@@ -8,11 +8,23 @@ import (
 	"github.com/motcua/motcua/internal/httpx"
 )
 
+// view is what every page template receives: the layout's fields and the
+// page's own Data.
+type view struct {
+	Title  string
+	Viewer *motcua.Principal
+	Data   any
+}
+
+// titled is implemented by page data that carry their own title.
+type titled interface{ title() string }
+
 // render executes a page into a buffer first, so that a template error
 // becomes a clean 500 instead of half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data titled) {
 	var buf bytes.Buffer
-	if err := s.pages[page].Execute(&buf, data); err != nil {
+	v := view{Title: data.title(), Viewer: principal(r), Data: data}
+	if err := s.pages[page].Execute(&buf, v); err != nil {
 		httpx.Logger(r.Context()).Error("render page", "page", page, "err", err)
 		http.Error(w, "Hệ thống gặp lỗi, vui lòng thử lại sau.", http.StatusInternalServerError)
 		return
@@ -47,6 +59,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		RequestID: httpx.RequestID(r.Context()),
 	})
 }
+
+func (p errorPage) title() string { return p.Title }
+func (p homePage) title() string  { return p.Title }
 
 type homePage struct {
 	Title      string

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/service"
+	"github.com/motcua/motcua/internal/sso"
 )
 
 //go:embed templates/*.html
@@ -32,6 +35,17 @@ type Config struct {
 	Version  string
 	// ReadyTimeout bounds each /readyz dependency check.
 	ReadyTimeout time.Duration
+
+	Auth      *service.Auth
+	Providers []*sso.Provider
+	// PublicURL is the site's external base URL, without a trailing slash.
+	PublicURL string
+	// SecureCookies marks cookies Secure even when TLS ends at a proxy.
+	SecureCookies bool
+	// Mounts serves extra handlers under path prefixes (the development
+	// identity provider and population-database simulator in demo mode).
+	// Each handler sees paths with its prefix stripped.
+	Mounts map[string]http.Handler
 }
 
 // Server holds the parsed templates and dependencies of the handlers.
@@ -42,7 +56,7 @@ type Server struct {
 
 // pageNames lists every page template; New fails when one is missing, so
 // a typo is caught at start-up instead of on a citizen's request.
-var pageNames = []string{"home", "error"}
+var pageNames = []string{"home", "error", "login", "officer_login", "account"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -71,13 +85,26 @@ func New(cfg Config) (http.Handler, error) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{Registry: cfg.Registry}))
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /auth/login", s.loginPage)
+	mux.HandleFunc("GET /auth/login/{provider}", s.startLogin)
+	mux.HandleFunc("GET /auth/callback/{provider}", s.callback)
+	mux.HandleFunc("POST /auth/local", s.localLogin)
+	mux.HandleFunc("POST /auth/logout", s.logout)
+	mux.HandleFunc("GET /can-bo/dang-nhap", s.officerLoginPage)
+	mux.HandleFunc("POST /can-bo/dang-nhap", s.officerLogin)
+	mux.HandleFunc("GET /tai-khoan", s.account)
+	mux.HandleFunc("GET /api/v1/me", s.me)
 	mux.HandleFunc("/", s.notFound)
+	for prefix, h := range cfg.Mounts {
+		prefix = strings.TrimSuffix(prefix, "/")
+		mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
+	}
 
 	metrics := httpx.NewMetrics(cfg.Registry)
 	// Unsafe cross-origin requests (a form on another site posting into a
 	// logged-in citizen's session) are refused before any handler runs.
 	cop := http.NewCrossOriginProtection()
-	return httpx.Observe(cfg.Logger, metrics, httpx.SecurityHeaders(cop.Handler(mux))), nil
+	return httpx.Observe(cfg.Logger, metrics, httpx.SecurityHeaders(cop.Handler(s.withPrincipal(mux)))), nil
 }
 
 var funcs = template.FuncMap{

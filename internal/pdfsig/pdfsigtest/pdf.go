@@ -204,3 +204,37 @@ func LastStartXref(pdf []byte) int {
 	fmt.Sscan(string(pdf[i+len("startxref"):]), &n)
 	return n
 }
+
+// AppendUpdateObjStm appends an incremental update in the PDF 1.5 style:
+// objs (which must not be streams) inside a compressed object stream, and a
+// cross-reference stream instead of a table. The new /Size is size+2 (the
+// object stream and the xref stream take numbers size and size+1).
+func AppendUpdateObjStm(pdf []byte, root, size int, objs ...Object) []byte {
+	b := bytes.NewBuffer(append([]byte(nil), pdf...))
+	if len(pdf) > 0 && pdf[len(pdf)-1] != '\n' {
+		b.WriteByte('\n')
+	}
+	var hdr, body bytes.Buffer
+	for _, o := range objs {
+		fmt.Fprintf(&hdr, "%d %d ", o.Num, body.Len())
+		body.WriteString(o.Body)
+		body.WriteByte('\n')
+	}
+	stm := deflate(append(hdr.Bytes(), body.Bytes()...))
+	stmNum, xrefNum := size, size+1
+	stmOff := b.Len()
+	fmt.Fprintf(b, "%d 0 obj\n<</Type/ObjStm/N %d/First %d/Filter/FlateDecode/Length %d>>\nstream\n%s\nendstream\nendobj\n", stmNum, len(objs), hdr.Len(), len(stm), stm)
+	xrefOff := b.Len()
+	var rows bytes.Buffer
+	var index bytes.Buffer
+	for i, o := range objs {
+		fmt.Fprintf(&index, "%d 1 ", o.Num)
+		rows.Write(row(2, stmNum, i))
+	}
+	fmt.Fprintf(&index, "%d 2", stmNum)
+	rows.Write(row(1, stmOff, 0))
+	rows.Write(row(1, xrefOff, 0))
+	fmt.Fprintf(b, "%d 0 obj\n<</Type/XRef/Size %d/Root %d 0 R/Prev %d/Index[%s]/W[1 4 1]/Length %d>>\nstream\n%s\nendstream\nendobj\n", xrefNum, size+2, root, LastStartXref(pdf), index.String(), rows.Len(), rows.Bytes())
+	fmt.Fprintf(b, "startxref\n%d\n%%%%EOF\n", xrefOff)
+	return b.Bytes()
+}

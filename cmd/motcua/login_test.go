@@ -1,0 +1,226 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/pgtest"
+	"github.com/motcua/motcua/internal/service"
+)
+
+// backends runs fn once on the embedded SQLite database and once on
+// PostgreSQL (a throwaway schema), each with a fresh demo server.
+func backends(t *testing.T, fn func(t *testing.T, ts *testServer)) {
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		fn(t, startServer(t, "--demo", "--data-dir", t.TempDir()))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		fn(t, startServer(t, "--demo", "--data-dir", t.TempDir(), "--database-url", pgtest.SchemaURL(t)))
+	})
+}
+
+type browser struct {
+	t *testing.T
+	c *http.Client
+}
+
+func newBrowser(t *testing.T) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+}
+
+func (b *browser) do(req *http.Request) (*http.Response, string) {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func (b *browser) get(u string) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	return b.do(req)
+}
+
+func (b *browser) post(u string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+var authRequestField = regexp.MustCompile(`name="authRequestID" value="([^"]+)"`)
+
+// loginAt walks the redirect dance through the development IdP and
+// returns the final response.
+func (b *browser) loginAt(ts *testServer, provider, username, password string) (*http.Response, string) {
+	b.t.Helper()
+	resp, body := b.get(ts.url + "/auth/login/" + provider)
+	if resp.StatusCode != 200 || !strings.Contains(body, "motcua-demo") {
+		b.t.Fatalf("IdP login page: %d %s", resp.StatusCode, body)
+	}
+	m := authRequestField.FindStringSubmatch(body)
+	if m == nil {
+		b.t.Fatalf("no auth request id on the IdP login page:\n%s", body)
+	}
+	return b.post(resp.Request.URL.String(), url.Values{"authRequestID": {m[1]}, "username": {username}, "password": {password}})
+}
+
+func TestCitizenLoginThroughDevIdP(t *testing.T) {
+	t.Parallel()
+	citizen := demo.Citizens()[0]
+	backends(t, func(t *testing.T, ts *testServer) {
+		for _, provider := range []string{"vneid", "dvcqg"} {
+			b := newBrowser(t)
+			resp, body := b.loginAt(ts, provider, citizen.Code, "motcua-demo")
+			if resp.StatusCode != 200 || resp.Request.URL.Path != "/tai-khoan" ||
+				!strings.Contains(body, citizen.Name) || !strings.Contains(body, citizen.Code) {
+				t.Fatalf("%s: after login at %s: %d\n%s", provider, resp.Request.URL, resp.StatusCode, body)
+			}
+			resp, body = b.get(ts.url + "/api/v1/me")
+			var me struct {
+				SubjectID string `json:"subject_id"`
+				Name      string `json:"name"`
+				Kind      string `json:"kind"`
+			}
+			if err := json.Unmarshal([]byte(body), &me); err != nil || resp.StatusCode != 200 ||
+				me.SubjectID != citizen.Code || me.Name != citizen.Name || me.Kind != "person" {
+				t.Fatalf("%s: /api/v1/me = %d %s", provider, resp.StatusCode, body)
+			}
+
+			// Logout ends the motcua session and the provider's.
+			resp, _ = b.post(ts.url+"/auth/logout", nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("logout: %d at %s", resp.StatusCode, resp.Request.URL)
+			}
+			resp, body = b.get(ts.url + "/api/v1/me")
+			if resp.StatusCode != 401 || !strings.Contains(body, `"code":"login_required"`) {
+				t.Fatalf("after logout /api/v1/me = %d %s", resp.StatusCode, body)
+			}
+		}
+	})
+}
+
+func TestLoginRefusals(t *testing.T) {
+	t.Parallel()
+	citizen := demo.Citizens()[0]
+	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
+
+	// Wrong password: the IdP shows its error and nobody is logged in.
+	b := newBrowser(t)
+	resp, body := b.loginAt(ts, "vneid", citizen.Code, "sai-mat-khau")
+	if !strings.Contains(body, "Sai số định danh hoặc mật khẩu") {
+		t.Fatalf("wrong password: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := b.get(ts.url + "/api/v1/me"); resp.StatusCode != 401 {
+		t.Fatalf("logged in after a wrong password: %d", resp.StatusCode)
+	}
+
+	// Capture a real callback URL without following it.
+	capture := func() (*browser, string) {
+		b := newBrowser(t)
+		var callback string
+		b.c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+			if strings.Contains(req.URL.Path, "/auth/callback/") {
+				callback = req.URL.String()
+				return http.ErrUseLastResponse
+			}
+			return nil
+		}
+		b.loginAt(ts, "vneid", citizen.Code, "motcua-demo")
+		if callback == "" {
+			t.Fatal("no callback captured")
+		}
+		b.c.CheckRedirect = nil
+		return b, callback
+	}
+
+	// Wrong state: the callback's state differs from the browser's cookie.
+	b, cb := capture()
+	u, _ := url.Parse(cb)
+	q := u.Query()
+	q.Set("state", "forged-state")
+	u.RawQuery = q.Encode()
+	resp, body = b.get(u.String())
+	if resp.StatusCode != 401 || !strings.Contains(body, "Đăng nhập không thành công") {
+		t.Fatalf("wrong state: %d %s", resp.StatusCode, body)
+	}
+
+	// Replayed code: the first use logs in, the second is refused.
+	b, cb = capture()
+	if resp, _ := b.get(cb); resp.StatusCode != 200 || resp.Request.URL.Path != "/tai-khoan" {
+		t.Fatalf("first callback: %d %s", resp.StatusCode, resp.Request.URL)
+	}
+	other := newBrowser(t)
+	resp, _ = other.get(cb)
+	if resp.StatusCode != 401 {
+		t.Fatalf("replayed callback in another browser: %d", resp.StatusCode)
+	}
+	resp, _ = b.get(cb)
+	if resp.StatusCode != 401 {
+		t.Fatalf("replayed callback in the same browser: %d", resp.StatusCode)
+	}
+
+	// Unknown provider.
+	resp, _ = newBrowser(t).get(ts.url + "/auth/login/khong-co")
+	if resp.StatusCode != 404 {
+		t.Fatalf("unknown provider: %d", resp.StatusCode)
+	}
+	// Provider-reported error.
+	resp, body = newBrowser(t).get(ts.url + "/auth/callback/vneid?error=access_denied&state=x")
+	if resp.StatusCode != 401 || !strings.Contains(body, "Đăng nhập không thành công") {
+		t.Fatalf("provider error: %d %s", resp.StatusCode, body)
+	}
+	// return_to cannot send the browser to another site after login.
+	b = newBrowser(t)
+	b.get(ts.url + "/auth/login/vneid?return_to=//evil.example/x")
+	resp, body = b.get(ts.url + "/auth/login?return_to=https://evil.example/")
+	if strings.Contains(body, "evil.example") {
+		t.Fatalf("login page carries a foreign return_to: %s", body)
+	}
+}
+
+func TestOfficerLogin(t *testing.T) {
+	t.Parallel()
+	backends(t, func(t *testing.T, ts *testServer) {
+		for _, o := range demo.Officers() {
+			b := newBrowser(t)
+			code, err := service.TOTPCode(o.TOTPSecret, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, body := b.post(ts.url+"/can-bo/dang-nhap", url.Values{"username": {o.Username}, "password": {o.Password}, "otp": {code}})
+			if resp.StatusCode != 200 || !strings.Contains(body, o.Name) || !strings.Contains(body, o.Roles[0].Label()) {
+				t.Fatalf("officer %s: %d\n%s", o.Username, resp.StatusCode, body)
+			}
+			_, body = b.get(ts.url + "/api/v1/me")
+			var me struct {
+				Username, Kind, Agency string
+				Roles                  []string
+			}
+			if err := json.Unmarshal([]byte(body), &me); err != nil || me.Kind != "officer" || me.Username != o.Username ||
+				me.Agency != o.AgencyCode || len(me.Roles) != 1 || me.Roles[0] != string(o.Roles[0]) {
+				t.Fatalf("officer %s /api/v1/me = %s", o.Username, body)
+			}
+		}
+		o := demo.Officers()[0]
+		resp, body := newBrowser(t).post(ts.url+"/can-bo/dang-nhap", url.Values{"username": {o.Username}, "password": {o.Password}, "otp": {"000000"}})
+		if resp.StatusCode != 401 || !strings.Contains(body, "không đúng") {
+			t.Fatalf("wrong TOTP: %d %s", resp.StatusCode, body)
+		}
+	})
+}

@@ -1,0 +1,33 @@
+package demo
+
+import (
+	"github.com/motcua/motcua"
+)
+
+// OfficerPassword is every demo officer's password (published in the README).
+const OfficerPassword = "motcua-demo"
+
+// DemoOfficer is a demo officer account with its published TOTP secret.
+type DemoOfficer struct {
+	motcua.Officer
+	Password string
+}
+
+// Officers returns one demo officer of each role in An Lão. Their TOTP
+// secrets are published (README) so that a visitor can compute codes with
+// `motcua totp --secret …` or any authenticator app; a real deployment
+// enrols a fresh secret per officer.
+func Officers() []DemoOfficer {
+	mk := func(user, name, agency string, role motcua.Role, secret string) DemoOfficer {
+		return DemoOfficer{Officer: motcua.Officer{Username: user, Name: name, AgencyCode: agency,
+			Roles: []motcua.Role{role}, TOTPSecret: secret}, Password: OfficerPassword}
+	}
+	return []DemoOfficer{
+		mk("tiepnhan.thitran", "Phạm Thị Lan", TownCode, motcua.RoleReception, "MOTCUADEMOTIEPNHANAAAAAAAAAAAAAA"),
+		mk("xuly.tuphap", "Trần Văn Hùng", JusticeOfficeCode, motcua.RoleProcessing, "MOTCUADEMOXULYAAAAAAAAAAAAAAAAAA"),
+		mk("lanhdao.tuphap", "Nguyễn Thị Mai", JusticeOfficeCode, motcua.RoleLeader, "MOTCUADEMOLANHDAOAAAAAAAAAAAAAAA"),
+		mk("chungthuc.thitran", "Võ Minh Tuấn", TownCode, motcua.RoleCertification, "MOTCUADEMOCHUNGTHUCAAAAAAAAAAAAA"),
+		mk("theodoi.huyen", "Huỳnh Văn Phúc", DistrictCode, motcua.RoleMonitor, "MOTCUADEMOTHEODOIAAAAAAAAAAAAAAA"),
+		mk("quantri.huyen", "Lê Quang Vinh", DistrictCode, motcua.RoleAdmin, "MOTCUADEMOQUANTRIAAAAAAAAAAAAAAA"),
+	}
+}
