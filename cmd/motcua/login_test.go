@@ -224,3 +224,72 @@ func TestOfficerLogin(t *testing.T) {
 		}
 	})
 }
+
+func officerLogin(t *testing.T, ts *testServer, username, password, secret string) *browser {
+	t.Helper()
+	b := newBrowser(t)
+	code, err := service.TOTPCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := b.post(ts.url+"/can-bo/dang-nhap", url.Values{"username": {username}, "password": {password}, "otp": {code}})
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/tai-khoan" {
+		t.Fatalf("officer %s login: %d\n%s", username, resp.StatusCode, body)
+	}
+	return b
+}
+
+var secretField = regexp.MustCompile(`<code class="secret">([A-Z2-7]+)</code>`)
+
+func TestAdminManagesOfficers(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
+	var admin, reception demo.DemoOfficer
+	for _, o := range demo.Officers() {
+		switch o.Roles[0] {
+		case "admin":
+			admin = o
+		case "reception":
+			reception = o
+		}
+	}
+	b := officerLogin(t, ts, admin.Username, admin.Password, admin.TOTPSecret)
+	resp, body := b.get(ts.url + "/quan-tri/can-bo")
+	if resp.StatusCode != 200 || !strings.Contains(body, reception.Username) || !strings.Contains(body, "UBND xã An Vinh") {
+		t.Fatalf("officer list: %d\n%s", resp.StatusCode, body)
+	}
+	resp, body = b.post(ts.url+"/quan-tri/can-bo", url.Values{"username": {"tiepnhan.anvinh"}, "name": {"Đinh Thị Thu"},
+		"agency_code": {demo.CommuneCodes()[9]}, "roles": {"reception"}, "password": {"mat-khau-ban-dau"}})
+	m := secretField.FindStringSubmatch(body)
+	if resp.StatusCode != 200 || m == nil {
+		t.Fatalf("create officer: %d\n%s", resp.StatusCode, body)
+	}
+	newcomer := officerLogin(t, ts, "tiepnhan.anvinh", "mat-khau-ban-dau", m[1])
+	_, body = newcomer.get(ts.url + "/api/v1/me")
+	if !strings.Contains(body, `"agency":"`+demo.CommuneCodes()[9]+`"`) {
+		t.Fatalf("new officer /api/v1/me = %s", body)
+	}
+	// The newcomer is not an admin.
+	if resp, _ := newcomer.get(ts.url + "/quan-tri/can-bo"); resp.StatusCode != 403 {
+		t.Fatalf("reception officer opened the admin page: %d", resp.StatusCode)
+	}
+	// Bad input keeps the form and explains.
+	resp, body = b.post(ts.url+"/quan-tri/can-bo", url.Values{"username": {"Ten Co Dau"}, "name": {"X"},
+		"agency_code": {demo.CommuneCodes()[0]}, "roles": {"reception"}, "password": {"mat-khau-ban-dau"}})
+	if resp.StatusCode != 422 || !strings.Contains(body, "Tên đăng nhập gồm 3–64 ký tự") {
+		t.Fatalf("bad username: %d\n%s", resp.StatusCode, body)
+	}
+	// Disabling the newcomer ends their session.
+	resp, _ = b.post(ts.url+"/quan-tri/can-bo/tiepnhan.anvinh", url.Values{"name": {"Đinh Thị Thu"}, "roles": {"reception"}, "disabled": {"on"}})
+	if resp.StatusCode != 200 {
+		t.Fatalf("disable: %d", resp.StatusCode)
+	}
+	if resp, _ := newcomer.get(ts.url + "/api/v1/me"); resp.StatusCode != 401 {
+		t.Fatalf("disabled officer still logged in: %d", resp.StatusCode)
+	}
+	// Visitors are sent to the officer login.
+	resp, _ = newBrowser(t).get(ts.url + "/quan-tri/can-bo")
+	if resp.Request.URL.Path != "/can-bo/dang-nhap" {
+		t.Fatalf("visitor reached %s", resp.Request.URL)
+	}
+}

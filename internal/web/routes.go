@@ -42,6 +42,8 @@ type Config struct {
 	PublicURL string
 	// SecureCookies marks cookies Secure even when TLS ends at a proxy.
 	SecureCookies bool
+	// Password sets the cost of new password hashes (default: service.DefaultPasswordParams).
+	Password service.PasswordParams
 	// Mounts serves extra handlers under path prefixes (the development
 	// identity provider and population-database simulator in demo mode).
 	// Each handler sees paths with its prefix stripped.
@@ -50,20 +52,21 @@ type Config struct {
 
 // Server holds the parsed templates and dependencies of the handlers.
 type Server struct {
-	cfg   Config
-	pages map[string]*template.Template
+	cfg      Config
+	pages    map[string]*template.Template
+	officers *service.Officers
 }
 
 // pageNames lists every page template; New fails when one is missing, so
 // a typo is caught at start-up instead of on a citizen's request.
-var pageNames = []string{"home", "error", "login", "officer_login", "account"}
+var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
 	if cfg.ReadyTimeout == 0 {
 		cfg.ReadyTimeout = 2 * time.Second
 	}
-	s := &Server{cfg: cfg, pages: map[string]*template.Template{}}
+	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, officers: service.NewOfficers(cfg.Store, cfg.Password)}
 	for _, name := range pageNames {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
@@ -94,6 +97,10 @@ func New(cfg Config) (http.Handler, error) {
 	mux.HandleFunc("POST /can-bo/dang-nhap", s.officerLogin)
 	mux.HandleFunc("GET /tai-khoan", s.account)
 	mux.HandleFunc("GET /api/v1/me", s.me)
+	mux.HandleFunc("GET /quan-tri/can-bo", s.officersPage)
+	mux.HandleFunc("POST /quan-tri/can-bo", s.createOfficer)
+	mux.HandleFunc("GET /quan-tri/can-bo/{username}", s.editOfficerPage)
+	mux.HandleFunc("POST /quan-tri/can-bo/{username}", s.updateOfficer)
 	mux.HandleFunc("/", s.notFound)
 	for prefix, h := range cfg.Mounts {
 		prefix = strings.TrimSuffix(prefix, "/")
