@@ -42,24 +42,38 @@ func (c *client) AuthMethod() oidc.AuthMethod {
 	return oidc.AuthMethodBasic
 }
 
-func (c *client) ResponseTypes() []oidc.ResponseType { return []oidc.ResponseType{oidc.ResponseTypeCode} }
-func (c *client) GrantTypes() []oidc.GrantType       { return []oidc.GrantType{oidc.GrantTypeCode} }
-func (c *client) LoginURL(id string) string          { return c.loginURL + url.QueryEscape(id) }
-func (c *client) AccessTokenType() op.AccessTokenType {
-	return op.AccessTokenTypeBearer
+// Only the authorization code flow: no implicit flow, no refresh tokens.
+func (c *client) ResponseTypes() []oidc.ResponseType {
+	return []oidc.ResponseType{oidc.ResponseTypeCode}
 }
+
+func (c *client) GrantTypes() []oidc.GrantType { return []oidc.GrantType{oidc.GrantTypeCode} }
+
+func (c *client) LoginURL(id string) string { return c.loginURL + url.QueryEscape(id) }
+
+// AccessTokenType is opaque: only this provider's userinfo endpoint reads
+// access tokens.
+func (c *client) AccessTokenType() op.AccessTokenType { return op.AccessTokenTypeBearer }
+
 func (c *client) IDTokenLifetime() time.Duration { return idTokenLifetime }
-func (c *client) DevMode() bool                  { return false }
+
+// DevMode stays off: it would relax redirect URI checks, which are part of
+// what the tests exercise.
+func (c *client) DevMode() bool { return false }
+
 func (c *client) RestrictAdditionalIdTokenScopes() func([]string) []string {
 	return func(scopes []string) []string { return scopes }
 }
+
 func (c *client) RestrictAdditionalAccessTokenScopes() func([]string) []string {
 	return func(scopes []string) []string { return scopes }
 }
+
 func (c *client) IsScopeAllowed(string) bool { return false }
+
+func (c *client) ClockSkew() time.Duration { return 0 }
 
 // IDTokenUserinfoClaimsAssertion puts the profile, email and phone claims
 // in the ID token as well as in userinfo: relying parties of the national
 // providers read the ID token alone.
 func (c *client) IDTokenUserinfoClaimsAssertion() bool { return true }
-func (c *client) ClockSkew() time.Duration              { return 0 }

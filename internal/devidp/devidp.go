@@ -111,7 +111,7 @@ type User struct {
 // Username is the login name and subject of the account: the organisation
 // code for an organisation, the personal id for a citizen.
 func (u User) Username() string {
-	if u.AccountType == AccountOrganisation {
+	if u.AccountType == AccountOrganisation || (u.AccountType == "" && u.OrgCode != "") {
 		return u.OrgCode
 	}
 	return u.PersonalID
@@ -136,8 +136,10 @@ type Provider struct {
 // New validates cfg and builds a Provider.
 func New(cfg Config) (*Provider, error) {
 	issuer := strings.TrimSuffix(cfg.Issuer, "/")
-	if err := op.ValidateIssuer(issuer, cfg.AllowInsecure); err != nil {
-		return nil, fmt.Errorf("devidp: issuer %q: %w (an http issuer needs AllowInsecure)", cfg.Issuer, err)
+	if err := op.ValidateIssuer(issuer, cfg.AllowInsecure); errors.Is(err, op.ErrInvalidIssuerHTTPS) {
+		return nil, fmt.Errorf("devidp: issuer %q: %w, or AllowInsecure", cfg.Issuer, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("devidp: issuer %q: %w", cfg.Issuer, err)
 	}
 	u, err := url.Parse(issuer)
 	if err != nil {

@@ -47,7 +47,7 @@ var testKey = sync.OnceValue(func() *rsa.PrivateKey {
 
 type testClock struct{ offset atomic.Int64 }
 
-func (c *testClock) now() time.Time           { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *testClock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 type testBundle struct {
@@ -390,8 +390,8 @@ func TestClientAuthentication(t *testing.T) {
 			t.Errorf("sub = %q", got.Sub)
 		}
 	})
-	for _, style := range []oauth2.AuthStyle{oauth2.AuthStyleInHeader, oauth2.AuthStyleInParams} {
-		t.Run("wrong secret", func(t *testing.T) {
+	for name, style := range map[string]oauth2.AuthStyle{"basic": oauth2.AuthStyleInHeader, "post": oauth2.AuthStyleInParams} {
+		t.Run("wrong secret "+name, func(t *testing.T) {
 			t.Parallel()
 			code := b.login(t, b.conf, demo.PetrolOwnerID)
 			conf := *b.conf
@@ -472,6 +472,33 @@ func TestCodeReplay(t *testing.T) {
 	// RFC 6749 §4.1.2: the tokens the code produced are revoked.
 	if _, err := b.userinfo(t, tok); err == nil {
 		t.Fatal("the access token of a replayed code still works")
+	}
+}
+
+// Loading op's callback URL again must not mint a second code for the same
+// login.
+func TestOneCodePerLogin(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	pageURL, page := b.openLogin(t, b.conf, "st")
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	id := html.UnescapeString(hiddenID.FindStringSubmatch(page)[1])
+	resp, err := noFollow.PostForm(pageURL, url.Values{"authRequestID": {id}, "username": {demo.GuideCitizenID}, "password": {DefaultPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readBody(t, resp)
+	callback, err := resp.Location()
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d %v\n%s", resp.StatusCode, err, body)
+	}
+	resp, body = b.get(t, callback.String())
+	if q := redirectQuery(t, resp, rpCallback, body); q.Get("code") == "" {
+		t.Fatalf("first callback: %v", q)
+	}
+	resp, body = b.get(t, callback.String())
+	if q := redirectQuery(t, resp, rpCallback, body); q.Get("code") != "" || q.Get("error") == "" {
+		t.Fatalf("second callback: %v, want an error and no code", q)
 	}
 }
 

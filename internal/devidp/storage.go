@@ -239,15 +239,22 @@ func (s *storage) AuthRequestByCode(_ context.Context, code string) (op.AuthRequ
 	return r.clone(), nil
 }
 
-// SaveAuthCode records the code issued for a completed auth request.
+// SaveAuthCode records the code issued for a completed auth request. One
+// login yields one code: op's callback URL, loaded again, must not mint a
+// second code that could be redeemed alongside the first.
 func (s *storage) SaveAuthCode(_ context.Context, id, code string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
 	s.sweepLocked(now)
-	if r, ok := s.requests[id]; !ok || !r.done {
+	r, ok := s.requests[id]
+	if !ok || !r.done {
 		return errNotFound
 	}
+	if r.codeIssued {
+		return oidc.ErrInvalidRequest().WithDescription("this login has already produced a code")
+	}
+	r.codeIssued = true
 	s.codes[code] = &codeGrant{requestID: id, expires: now.Add(codeLifetime)}
 	return nil
 }
@@ -468,10 +475,11 @@ type authRequest struct {
 	codeChallenge *oidc.CodeChallenge
 	created       time.Time
 
-	userID   string // set at login
-	authTime time.Time
-	done     bool
-	replayed bool // its code was presented twice: issue nothing more
+	userID     string // set at login
+	authTime   time.Time
+	done       bool
+	codeIssued bool
+	replayed   bool // its code was presented twice: issue nothing more
 }
 
 func (r *authRequest) clone() *authRequest {
@@ -479,8 +487,8 @@ func (r *authRequest) clone() *authRequest {
 	return &c
 }
 
-func (r *authRequest) GetID() string       { return r.id }
-func (r *authRequest) GetACR() string      { return r.acr }
+func (r *authRequest) GetID() string  { return r.id }
+func (r *authRequest) GetACR() string { return r.acr }
 func (r *authRequest) GetAudience() []string {
 	return []string{r.clientID}
 }
