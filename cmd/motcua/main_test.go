@@ -255,6 +255,9 @@ func TestCommandLine(t *testing.T) {
 		inStderr string
 	}{
 		{[]string{"version"}, 0, "motcua ", ""},
+		{[]string{"totp", "--secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"}, 0, "", ""},
+		{[]string{"totp", "--demo-officer", "khong.co"}, 2, "", "no demo officer"},
+		{[]string{"totp", "--secret", "!!"}, 2, "", "invalid TOTP secret"},
 		{nil, 2, "", "Usage:"},
 		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{[]string{"serve", "--no-such-flag"}, 2, "", "flag provided but not defined"},
