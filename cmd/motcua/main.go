@@ -29,6 +29,7 @@ Usage:
   motcua migrate     bring the database schema up to date
   motcua seed-demo   load the demo data (An Lão district) into an empty database
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
+  motcua popdb-sim   run the population-database simulator (stands in for CSDLQG về dân cư)
   motcua totp        print the current second-factor code of a demo officer
   motcua verify-pdf  verify the signatures of PDF files and print a JSON report
   motcua sign-pdf    sign a PDF with a key and certificate
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runSeedDemo(ctx, rest, stdout, stderr)
 	case "dev-idp":
 		err = runDevIdP(ctx, rest, stdout, stderr)
+	case "popdb-sim":
+		err = runPopdbSim(ctx, rest, stdout, stderr)
 	case "totp":
 		err = runTOTP(ctx, rest, stdout, stderr)
 	case "verify-pdf":
