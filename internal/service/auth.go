@@ -87,7 +87,7 @@ func badCredentials(what string) error {
 
 func tooManyAttempts(window time.Duration) error {
 	return &motcua.Error{Kind: motcua.ETOOMANY, Code: "too_many_attempts", Message: fmt.Sprintf(
-		"Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %d phút.", int(window.Minutes()))}
+		"Bạn đã thử sai quá nhiều lần. Vui lòng thử lại sau %d phút.", int(window.Minutes()))}
 }
 
 // throttle refuses a login while the account or the address has too many

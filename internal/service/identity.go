@@ -1,0 +1,212 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/popdb"
+)
+
+// Population is the national population database as motcua uses it
+// (internal/popdb.Client in production, its simulator in the demo).
+type Population interface {
+	Verify(ctx context.Context, q popdb.Query) (bool, error)
+	Lookup(ctx context.Context, q popdb.Query) (*popdb.Citizen, error)
+}
+
+// Identity runs the three identity checks of seed 004: account
+// registration, the counter's "Kiểm tra danh tính số" and the re-check
+// before an online submission.
+type Identity struct {
+	store motcua.Store
+	pop   Population
+	auth  *Auth
+	now   func() time.Time
+}
+
+// NewIdentity builds the identity-check service.
+func NewIdentity(store motcua.Store, pop Population, auth *Auth) *Identity {
+	return &Identity{store: store, pop: pop, auth: auth, now: auth.cfg.Now}
+}
+
+// identityMismatch is the "xác thực thất bại" answer.
+func identityMismatch() error {
+	return &motcua.Error{Kind: motcua.EINVALID, Code: "identity_mismatch", Message: popdb.NoMatchMessage}
+}
+
+// Registration is the sign-up form of a person without VNeID.
+type Registration struct {
+	FullName        string
+	PersonalID      string
+	BirthDate       motcua.Date
+	Phone           string
+	Email           string
+	Password        string
+	PasswordConfirm string
+}
+
+func (r Registration) validate() error {
+	if strings.TrimSpace(r.FullName) == "" {
+		return motcua.Invalid("full_name", "required", "Vui lòng nhập Họ và tên.")
+	}
+	if err := motcua.ValidatePersonalID(r.PersonalID); err != nil {
+		return err
+	}
+	if r.BirthDate.IsZero() {
+		return motcua.Invalid("birth_date", "required", "Vui lòng nhập Ngày sinh (ngày/tháng/năm).")
+	}
+	// Contacts follow the Subject's rules.
+	contacts := motcua.Subject{Code: r.PersonalID, Kind: motcua.SubjectPerson, Name: r.FullName, Phone: r.Phone, Email: r.Email}
+	if err := contacts.Validate(); err != nil {
+		return err
+	}
+	if err := ValidatePassword(r.Password); err != nil {
+		return err
+	}
+	if r.Password != r.PasswordConfirm {
+		return motcua.Invalid("password_confirm", "password_mismatch", "Mật khẩu nhập lại không khớp.")
+	}
+	return nil
+}
+
+// Register creates a local account after the population database
+// confirms the person's name, personal id and date of birth. The subject
+// is stored with the database's data (canonical spelling with diacritics).
+// It returns a session token: a new account is logged in at once.
+func (s *Identity) Register(ctx context.Context, r Registration, c Client) (string, error) {
+	r.FullName, r.PersonalID = strings.TrimSpace(r.FullName), strings.TrimSpace(r.PersonalID)
+	if err := r.validate(); err != nil {
+		return "", err
+	}
+	ipKey := "register-ip:" + c.RemoteAddr
+	if err := s.auth.throttle(ctx, ipKey); err != nil {
+		return "", err
+	}
+	citizen, err := s.pop.Lookup(ctx, popdb.Query{ActorKind: "citizen", Purpose: popdb.PurposeRegistration,
+		PersonalID: r.PersonalID, FullName: r.FullName, BirthDate: r.BirthDate})
+	if motcua.IsKind(err, motcua.ENOTFOUND) {
+		// Guessing identities through the sign-up form counts like guessing passwords.
+		s.auth.recordFailure(ctx, ipKey)
+		return "", identityMismatch()
+	}
+	if err != nil {
+		return "", err
+	}
+	if citizen.PersonalID != r.PersonalID {
+		s.auth.recordFailure(ctx, ipKey)
+		return "", identityMismatch()
+	}
+	hash, err := HashPassword(r.Password, s.auth.cfg.Password)
+	if err != nil {
+		return "", motcua.Internal(err)
+	}
+	sub := &motcua.Subject{Code: citizen.PersonalID, Kind: motcua.SubjectPerson, Name: citizen.FullName,
+		BirthDate: citizen.BirthDate, LegacyID: citizen.LegacyID, Phone: r.Phone, Email: r.Email, VerifiedAt: s.now().UTC()}
+	err = s.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := upsertSubject(ctx, tx, sub); err != nil {
+			return err
+		}
+		if err := tx.CreateLocalAccount(ctx, &motcua.LocalAccount{SubjectCode: sub.Code, PasswordHash: hash}); err != nil {
+			if motcua.IsKind(err, motcua.ECONFLICT) {
+				return &motcua.Error{Kind: motcua.ECONFLICT, Code: "account_exists",
+					Message: "Số định danh cá nhân này đã có tài khoản. Vui lòng đăng nhập."}
+			}
+			return err
+		}
+		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "citizen", ActorID: "person:" + sub.Code,
+			Action: "account.register", ObjectKind: "account", ObjectID: "citizen:" + sub.Code, SubjectCode: sub.Code,
+			RemoteAddr: c.RemoteAddr})
+	})
+	if err != nil {
+		return "", err
+	}
+	return s.auth.openSession(ctx, &motcua.Session{Kind: motcua.PrincipalPerson, SubjectCode: sub.Code, Name: sub.Name,
+		Provider: "local"}, c)
+}
+
+// CounterCheck is the counter's form: Họ và tên, CCCD/CMND, Ngày sinh.
+type CounterCheck struct {
+	FullName  string
+	IDNumber  string // 12-digit personal id or 9-digit CMND
+	BirthDate motcua.Date
+	DossierID string
+}
+
+// CheckAtCounter is "Kiểm tra danh tính số": on success it returns the
+// citizen's record, to fill the submitter form; on a mismatch
+// EINVALID (identity_mismatch). Only reception and certification officers
+// may use it, at their own agency.
+func (s *Identity) CheckAtCounter(ctx context.Context, p *motcua.Principal, in CounterCheck) (*popdb.Citizen, error) {
+	if p == nil || p.Kind != motcua.PrincipalOfficer {
+		return nil, Authorize(p, OpCounterIdentityCheck, Resource{})
+	}
+	path, err := AgencyPath(ctx, s.store, p.AgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(p, OpCounterIdentityCheck, Resource{AgencyPath: path}); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.FullName) == "" {
+		return nil, motcua.Invalid("full_name", "required", "Vui lòng nhập Họ và tên.")
+	}
+	id := strings.TrimSpace(in.IDNumber)
+	if !motcua.IsLegacyCMND(id) {
+		if err := motcua.ValidatePersonalID(id); err != nil {
+			return nil, motcua.Invalid("id_number", "invalid_id_number", "Số CCCD/CMND phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND).")
+		}
+	}
+	if in.BirthDate.IsZero() {
+		return nil, motcua.Invalid("birth_date", "required", "Vui lòng nhập Ngày sinh (ngày/tháng/năm).")
+	}
+	citizen, err := s.pop.Lookup(ctx, popdb.Query{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
+		Purpose: popdb.PurposeCounter, DossierID: in.DossierID, PersonalID: id, FullName: in.FullName, BirthDate: in.BirthDate})
+	if motcua.IsKind(err, motcua.ENOTFOUND) {
+		return nil, identityMismatch()
+	}
+	return citizen, err
+}
+
+// submissionMismatch is seed 004's message for a failed re-check before
+// an online submission.
+func submissionMismatch() error {
+	return &motcua.Error{Kind: motcua.EINVALID, Code: "identity_mismatch", Message: "Xác thực thất bại từ CSDLQG về dân cư: " +
+		"thông tin tài khoản có thể sai một trong các thông tin Họ và tên, Ngày sinh, Số CMND/CCCD. " +
+		"Vui lòng cập nhật tại “Thông tin cá nhân” → “Chỉnh sửa”, sau đó quay lại nộp hồ sơ trực tuyến."}
+}
+
+// CheckBeforeSubmission re-checks the owner's identity when a citizen
+// presses "Đồng ý và tiếp tục" on an online submission. On success the
+// subject is marked verified (KPI 4.5).
+func (s *Identity) CheckBeforeSubmission(ctx context.Context, p *motcua.Principal, procedureCode string) error {
+	if p == nil || p.Kind != motcua.PrincipalPerson {
+		// Organisations are checked by their representative's login; the
+		// population database holds persons only.
+		if p != nil && p.Kind == motcua.PrincipalOrganisation {
+			return nil
+		}
+		return Authorize(p, OpSubmitDossier, Resource{})
+	}
+	if err := Authorize(p, OpSubmitDossier, Resource{OwnerCode: p.SubjectCode}); err != nil {
+		return err
+	}
+	sub, err := s.store.GetSubject(ctx, p.SubjectCode)
+	if err != nil {
+		return err
+	}
+	if sub.BirthDate.IsZero() {
+		return submissionMismatch()
+	}
+	ok, err := s.pop.Verify(ctx, popdb.Query{ActorKind: "citizen", ActorID: p.ActorID(), Purpose: popdb.PurposeOnlineSubmission,
+		ServiceCode: procedureCode, PersonalID: sub.Code, FullName: sub.Name, BirthDate: sub.BirthDate})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return submissionMismatch()
+	}
+	sub.VerifiedAt = s.now().UTC()
+	return s.store.UpdateSubject(ctx, sub)
+}
