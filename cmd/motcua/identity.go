@@ -7,7 +7,10 @@ import (
 	"net/http"
 	"os"
 
+	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/devidp"
+	"github.com/motcua/motcua/internal/popdb"
+	"github.com/motcua/motcua/internal/popdb/popdbsim"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/sso"
 )
@@ -77,4 +80,22 @@ func identityProviders(cfg serveConfig, publicURL string, logger *slog.Logger) (
 		setup.providers = append(setup.providers, p)
 	}
 	return setup, nil
+}
+
+// population returns the population-database client: the configured
+// adapter, the simulator served under /dev-popdb in demo mode, or one that
+// reports the database as unavailable.
+func population(cfg serveConfig, publicURL string, store motcua.Store, logger *slog.Logger, mounts map[string]http.Handler) (service.Population, error) {
+	url := cfg.PopDBURL
+	if url == "" && cfg.Demo {
+		mounts["/dev-popdb"] = popdbsim.New(popdbsim.DemoCitizens(), popdbsim.Options{ClientID: cfg.PopDBClientID,
+			ClientSecret: cfg.PopDBSecret, Logger: logger.With("component", "popdb-sim")})
+		url = publicURL + "/dev-popdb"
+	}
+	if url == "" {
+		logger.Warn("no population database configured (--popdb-url): identity checks will report it unavailable")
+		return service.NoPopulation{}, nil
+	}
+	return popdb.NewClient(popdb.Config{BaseURL: url, ClientID: cfg.PopDBClientID, ClientSecret: cfg.PopDBSecret,
+		Audit: store, Logger: logger.With("component", "popdb")})
 }

@@ -11,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/pgtest"
+	"github.com/motcua/motcua/internal/popdb"
+	"github.com/motcua/motcua/internal/popdb/popdbsim"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -292,4 +295,72 @@ func TestAdminManagesOfficers(t *testing.T) {
 	if resp.Request.URL.Path != "/can-bo/dang-nhap" {
 		t.Fatalf("visitor reached %s", resp.Request.URL)
 	}
+}
+
+func TestRegisterAndCounterCheck(t *testing.T) {
+	t.Parallel()
+	backends(t, func(t *testing.T, ts *testServer) {
+		var person popdb.Citizen
+		for _, c := range popdbsim.DemoCitizens() {
+			if c.LegacyID != "" {
+				person = c
+				break
+			}
+		}
+		// A failing registration: the population database knows another birth date.
+		b := newBrowser(t)
+		form := url.Values{"full_name": {person.FullName}, "personal_id": {person.PersonalID},
+			"birth_date": {person.BirthDate.AddDays(1).Display()}, "password": {"mat-khau-cua-toi"}, "password_confirm": {"mat-khau-cua-toi"}}
+		resp, body := b.post(ts.url+"/dang-ky", form)
+		if resp.StatusCode != 422 || !strings.Contains(body, "Xác thực thất bại") || !strings.Contains(body, person.FullName) {
+			t.Fatalf("mismatching registration: %d\n%s", resp.StatusCode, body)
+		}
+		form.Set("birth_date", "31/02/1990")
+		resp, body = b.post(ts.url+"/dang-ky", form)
+		if resp.StatusCode != 422 || !strings.Contains(body, "Ngày không hợp lệ") {
+			t.Fatalf("impossible date: %d\n%s", resp.StatusCode, body)
+		}
+		// The right data, typed without diacritics, succeeds and logs in.
+		form.Set("full_name", strings.ToUpper(motcua.FoldText(person.FullName)))
+		form.Set("birth_date", person.BirthDate.Display())
+		resp, body = b.post(ts.url+"/dang-ky", form)
+		if resp.StatusCode != 200 || resp.Request.URL.Path != "/tai-khoan" || !strings.Contains(body, person.FullName) {
+			t.Fatalf("registration: %d\n%s", resp.StatusCode, body)
+		}
+		// The local account works after logout.
+		b.post(ts.url+"/auth/logout", nil)
+		resp, _ = b.post(ts.url+"/auth/local", url.Values{"username": {person.PersonalID}, "password": {"mat-khau-cua-toi"}})
+		if resp.Request.URL.Path != "/tai-khoan" {
+			t.Fatalf("local login landed on %s", resp.Request.URL)
+		}
+		resp, body = newBrowser(t).post(ts.url+"/auth/local", url.Values{"username": {person.PersonalID}, "password": {"sai"}})
+		if resp.StatusCode != 401 || !strings.Contains(body, "Số định danh cá nhân hoặc mật khẩu không đúng") {
+			t.Fatalf("wrong local password: %d\n%s", resp.StatusCode, body)
+		}
+
+		// The counter: the reception officer checks by old CMND and gets the record.
+		var officer demo.DemoOfficer
+		for _, o := range demo.Officers() {
+			if o.Roles[0] == "reception" {
+				officer = o
+			}
+		}
+		ob := officerLogin(t, ts, officer.Username, officer.Password, officer.TOTPSecret)
+		resp, body = ob.post(ts.url+"/can-bo/kiem-tra-danh-tinh", url.Values{"full_name": {person.FullName},
+			"id_number": {person.LegacyID}, "birth_date": {person.BirthDate.Display()}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "Xác thực thành công") || !strings.Contains(body, person.PersonalID) {
+			t.Fatalf("counter check: %d\n%s", resp.StatusCode, body)
+		}
+		resp, body = ob.post(ts.url+"/can-bo/kiem-tra-danh-tinh", url.Values{"full_name": {"Người Khác"},
+			"id_number": {person.PersonalID}, "birth_date": {person.BirthDate.Display()}})
+		if resp.StatusCode != 422 || !strings.Contains(body, "Xác thực thất bại") {
+			t.Fatalf("counter mismatch: %d\n%s", resp.StatusCode, body)
+		}
+		// A citizen cannot use the counter.
+		resp, _ = b.post(ts.url+"/can-bo/kiem-tra-danh-tinh", url.Values{"full_name": {person.FullName},
+			"id_number": {person.PersonalID}, "birth_date": {person.BirthDate.Display()}})
+		if resp.StatusCode != 403 {
+			t.Fatalf("citizen at the counter: %d", resp.StatusCode)
+		}
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/popdb/popdbsim"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -27,6 +28,9 @@ type serveConfig struct {
 	PublicURL       string
 	OIDCProviders   string
 	SecureCookies   bool
+	PopDBURL        string
+	PopDBClientID   string
+	PopDBSecret     string
 }
 
 // runServe runs the HTTP server until ctx is done. ready, when not nil,
@@ -50,6 +54,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 			"With --demo and no file, two development providers (vneid, dvcqg) are served under /dev-idp/ [$MOTCUA_OIDC_PROVIDERS]")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("MOTCUA_SECURE_COOKIES"),
 		"mark cookies Secure even on plain HTTP (TLS ends at a proxy) [$MOTCUA_SECURE_COOKIES]")
+	fs.StringVar(&cfg.PopDBURL, "popdb-url", envDefault("MOTCUA_POPDB_URL", ""),
+		"base URL of the national population database adapter (docs/popdb.md); with --demo and no URL the "+
+			"simulator is served under /dev-popdb [$MOTCUA_POPDB_URL]")
+	fs.StringVar(&cfg.PopDBClientID, "popdb-client-id", envDefault("MOTCUA_POPDB_CLIENT_ID", popdbsim.DefaultClientID),
+		"client id for the population database [$MOTCUA_POPDB_CLIENT_ID]")
+	fs.StringVar(&cfg.PopDBSecret, "popdb-client-secret", envDefault("MOTCUA_POPDB_CLIENT_SECRET", popdbsim.DefaultClientSecret),
+		"client secret for the population database [$MOTCUA_POPDB_CLIENT_SECRET]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -106,10 +117,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	if err != nil {
 		return err
 	}
+	pop, err := population(cfg, publicURL, store, logger, idp.mounts)
+	if err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Config{Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
-		Auth: auth, Providers: idp.providers, PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Mounts: idp.mounts})
+		Auth: auth, Identity: service.NewIdentity(store, pop, auth), Providers: idp.providers, PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Mounts: idp.mounts})
 	if err != nil {
 		return err
 	}

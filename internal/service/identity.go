@@ -210,3 +210,19 @@ func (s *Identity) CheckBeforeSubmission(ctx context.Context, p *motcua.Principa
 	sub.VerifiedAt = s.now().UTC()
 	return s.store.UpdateSubject(ctx, sub)
 }
+
+// NoPopulation stands for a population database that is not configured:
+// every check is EUNAVAILABLE, never a false "no match".
+type NoPopulation struct{}
+
+func (NoPopulation) err() error {
+	return &motcua.Error{Kind: motcua.EUNAVAILABLE, Code: popdb.CodeUnavailable, Message: popdb.UnavailableMessage}
+}
+
+// Verify implements Population.
+func (n NoPopulation) Verify(context.Context, popdb.Query) (bool, error) { return false, n.err() }
+
+// Lookup implements Population.
+func (n NoPopulation) Lookup(context.Context, popdb.Query) (*popdb.Citizen, error) {
+	return nil, n.err()
+}

@@ -37,6 +37,7 @@ type Config struct {
 	ReadyTimeout time.Duration
 
 	Auth      *service.Auth
+	Identity  *service.Identity
 	Providers []*sso.Provider
 	// PublicURL is the site's external base URL, without a trailing slash.
 	PublicURL string
@@ -59,7 +60,7 @@ type Server struct {
 
 // pageNames lists every page template; New fails when one is missing, so
 // a typo is caught at start-up instead of on a citizen's request.
-var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret"}
+var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -96,6 +97,10 @@ func New(cfg Config) (http.Handler, error) {
 	mux.HandleFunc("GET /can-bo/dang-nhap", s.officerLoginPage)
 	mux.HandleFunc("POST /can-bo/dang-nhap", s.officerLogin)
 	mux.HandleFunc("GET /tai-khoan", s.account)
+	mux.HandleFunc("GET /dang-ky", s.registerPage)
+	mux.HandleFunc("POST /dang-ky", s.register)
+	mux.HandleFunc("GET /can-bo/kiem-tra-danh-tinh", s.counterCheckPage)
+	mux.HandleFunc("POST /can-bo/kiem-tra-danh-tinh", s.counterCheck)
 	mux.HandleFunc("GET /api/v1/me", s.me)
 	mux.HandleFunc("GET /quan-tri/can-bo", s.officersPage)
 	mux.HandleFunc("POST /quan-tri/can-bo", s.createOfficer)
