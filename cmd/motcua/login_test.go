@@ -123,6 +123,17 @@ func TestLoginRefusals(t *testing.T) {
 	citizen := demo.Citizens()[0]
 	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
 
+	// An organisation's account logs in as the organisation.
+	org := demo.Organisations()[0]
+	b0 := newBrowser(t)
+	if resp, body := b0.loginAt(ts, "dvcqg", org.Code, "motcua-demo"); resp.Request.URL.Path != "/tai-khoan" ||
+		!strings.Contains(body, org.Code) || !strings.Contains(body, "Mã số doanh nghiệp") {
+		t.Fatalf("organisation login: %d %s\n%s", resp.StatusCode, resp.Request.URL, body)
+	}
+	if _, body := b0.get(ts.url + "/api/v1/me"); !strings.Contains(body, `"kind":"organisation"`) || !strings.Contains(body, org.Code) {
+		t.Fatalf("organisation /api/v1/me = %s", body)
+	}
+
 	// Wrong password: the IdP shows its error and nobody is logged in.
 	b := newBrowser(t)
 	resp, body := b.loginAt(ts, "vneid", citizen.Code, "sai-mat-khau")

@@ -205,17 +205,24 @@ func (a *Auth) CompleteExternalLogin(ctx context.Context, id motcua.ExternalIden
 	now := a.cfg.Now().UTC()
 	person := &motcua.Subject{Code: id.PersonalID, Kind: motcua.SubjectPerson, Name: id.Name, BirthDate: id.BirthDate,
 		Phone: id.Phone, Email: id.Email, VerifiedAt: now}
-	if err := person.Validate(); err != nil {
-		a.audit(ctx, motcua.AuditEvent{ActorKind: "citizen", ActorID: id.PersonalID, Action: "login.rejected_claims",
-			ObjectKind: "account", ObjectID: id.Provider + ":" + id.Sub, RemoteAddr: c.RemoteAddr, Detail: motcua.ErrorCode(err)})
-		return "", &motcua.Error{Kind: motcua.EUNAUTH, Code: "invalid_identity_claims", Err: err, Message: "Thông tin tài khoản do " +
-			"nhà cung cấp định danh gửi về không hợp lệ (" + motcua.ErrorMessage(err) + ")."}
+	if id.Organisation && id.PersonalID == "" {
+		person = nil // an organisation account without a named representative
 	}
-	sess := &motcua.Session{Kind: motcua.PrincipalPerson, SubjectCode: person.Code, Name: person.Name,
-		Provider: id.Provider, IDToken: idToken}
+	if person != nil {
+		if err := person.Validate(); err != nil {
+			a.audit(ctx, motcua.AuditEvent{ActorKind: "citizen", ActorID: id.PersonalID, Action: "login.rejected_claims",
+				ObjectKind: "account", ObjectID: id.Provider + ":" + id.Sub, RemoteAddr: c.RemoteAddr, Detail: motcua.ErrorCode(err)})
+			return "", &motcua.Error{Kind: motcua.EUNAUTH, Code: "invalid_identity_claims", Err: err, Message: "Thông tin tài khoản do " +
+				"nhà cung cấp định danh gửi về không hợp lệ (" + motcua.ErrorMessage(err) + ")."}
+		}
+	}
+	sess := &motcua.Session{Kind: motcua.PrincipalPerson, Name: id.Name, Provider: id.Provider, IDToken: idToken}
 	err := a.store.InTx(ctx, func(tx motcua.Store) error {
-		if err := upsertSubject(ctx, tx, person); err != nil {
-			return err
+		if person != nil {
+			if err := upsertSubject(ctx, tx, person); err != nil {
+				return err
+			}
+			sess.SubjectCode = person.Code
 		}
 		if !id.Organisation {
 			return nil
@@ -235,7 +242,7 @@ func (a *Auth) CompleteExternalLogin(ctx context.Context, id motcua.ExternalIden
 		} else if err != nil {
 			return err
 		}
-		sess.Kind, sess.SubjectCode, sess.Representative = motcua.PrincipalOrganisation, org.Code, person.Code
+		sess.Kind, sess.SubjectCode, sess.Representative = motcua.PrincipalOrganisation, org.Code, id.PersonalID
 		return nil
 	})
 	if err != nil {

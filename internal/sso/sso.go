@@ -68,6 +68,8 @@ type Provider struct {
 	mu       sync.Mutex
 	provider *oidc.Provider
 	endSess  string
+	// now is the clock ID tokens are checked against; tests move it.
+	now func() time.Time
 }
 
 // NewProvider validates cfg. client, when nil, is a client with a 10 s timeout.
@@ -84,7 +86,7 @@ func NewProvider(cfg ProviderConfig, client *http.Client) (*Provider, error) {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &Provider{cfg: cfg, client: client}, nil
+	return &Provider{cfg: cfg, client: client, now: time.Now}, nil
 }
 
 // Name returns the provider's configured name.
@@ -165,7 +167,7 @@ func (p *Provider) Exchange(ctx context.Context, code, verifier, nonce string) (
 	if !ok || raw == "" {
 		return id, "", loginFailed("missing_id_token", fmt.Errorf("token response has no id_token"))
 	}
-	idt, err := op.Verifier(&oidc.Config{ClientID: p.cfg.ClientID}).Verify(p.ctx(ctx), raw)
+	idt, err := op.Verifier(&oidc.Config{ClientID: p.cfg.ClientID, Now: p.now}).Verify(p.ctx(ctx), raw)
 	if err != nil {
 		return id, "", loginFailed("invalid_id_token", err)
 	}
@@ -176,7 +178,7 @@ func (p *Provider) Exchange(ctx context.Context, code, verifier, nonce string) (
 	if err := idt.Claims(&claims); err != nil {
 		return id, "", loginFailed("invalid_id_token", err)
 	}
-	if _, ok := claims[p.cfg.Claims.PersonalID]; !ok {
+	if !hasAny(claims, p.cfg.Claims.PersonalID, p.cfg.Claims.OrgCode) {
 		info, err := op.UserInfo(p.ctx(ctx), oauth2.StaticTokenSource(tok))
 		if err != nil {
 			return id, "", unavailable(fmt.Errorf("userinfo: %w", err))
@@ -225,7 +227,14 @@ func (p *Provider) mapClaims(claims map[string]any) (motcua.ExternalIdentity, er
 		OrgCode: claimString(claims, m.OrgCode), OrgName: claimString(claims, m.OrgName),
 		ACR: claimString(claims, "acr"),
 	}
-	if id.PersonalID == "" {
+	accountType := claimString(claims, m.AccountType)
+	for _, t := range m.OrganisationTypes {
+		if accountType == t && id.OrgCode != "" {
+			id.Organisation = true
+		}
+	}
+	// An organisation's account may come without a representative's id.
+	if id.PersonalID == "" && !id.Organisation {
 		return id, loginFailed("missing_personal_id", fmt.Errorf("claim %s missing", m.PersonalID))
 	}
 	if s := claimString(claims, m.BirthDate); s != "" {
@@ -234,12 +243,6 @@ func (p *Provider) mapClaims(claims map[string]any) (motcua.ExternalIdentity, er
 			return id, loginFailed("invalid_birth_date_claim", err)
 		}
 		id.BirthDate = d
-	}
-	accountType := claimString(claims, m.AccountType)
-	for _, t := range m.OrganisationTypes {
-		if accountType == t && id.OrgCode != "" {
-			id.Organisation = true
-		}
 	}
 	return id, nil
 }
@@ -269,4 +272,13 @@ func (p *Provider) EndSessionURL(ctx context.Context, idTokenHint, postLogoutRed
 		sep = "&"
 	}
 	return end + sep + strings.Join(q, "&"), true
+}
+
+func hasAny(claims map[string]any, names ...string) bool {
+	for _, n := range names {
+		if _, ok := claims[n]; ok && n != "" {
+			return true
+		}
+	}
+	return false
 }
