@@ -521,7 +521,7 @@ type cmsResult struct {
 	tstErr      error
 }
 
-// verifyCMS checks the signer's signature given contentDigest, the digest of
+// verify checks the signer's signature given contentDigest, the digest of
 // the signed content computed with the signer's digest algorithm.
 // requireSignedAttrs is set for CAdES.
 func (p *parsedCMS) verify(contentDigest []byte, requireSignedAttrs bool) (*cmsResult, error) {
@@ -724,5 +724,3 @@ func verifyTimestampToken(der []byte, imprint func(crypto.Hash) []byte) (*timest
 	}
 	return &timestampResult{genTime: info.GenTime.UTC(), cms: p}, nil
 }
-
-var errNoTimestamp = errors.New("no timestamp")

@@ -57,7 +57,8 @@ func (st *verifyState) checkLaterUpdates(end int64) error {
 	if rootCur.Num != rootOld.Num {
 		return modified("the catalog was replaced (object %d, was %d)", rootCur.Num, rootOld.Num)
 	}
-	al := st.allowedNew(cur)
+	perm := st.permitted(signed, cur)
+	al := perm.newObjs
 
 	check := func(num int, newObj any, where string) error {
 		if err := st.b.step(1); err != nil {
@@ -97,22 +98,32 @@ func (st *verifyState) checkLaterUpdates(end int64) error {
 		}
 		switch {
 		case num == rootCur.Num:
-			return st.checkCatalog(signed, cur, oldObj, newObj, al)
-		case isRef(signed.trailer["Info"], num) || isRef(cur.trailer["Info"], num):
-			return nil // document information is not rendered
+			return st.checkCatalog(signed, cur, oldObj, newObj, perm.sigObjs)
 		}
 		od, _ := oldObj.(Dict)
 		nd, _ := newObj.(Dict)
 		if od != nil && nd != nil {
+			if isRef(signed.trailer["Info"], num) {
+				return nil // document information is not rendered
+			}
+			if perm.oldDSS[num] {
+				return nil // validation data (DSS, VRI) may be extended
+			}
 			if od.name("Type") == "Page" && nd.name("Type") == "Page" {
-				return checkOnlyKeysChanged(signed, cur, od, nd, map[Name]bool{"Annots": true}, al, fmt.Sprintf("page object %d", num))
+				return checkOnlyKeysChanged(signed, cur, od, nd, map[Name]bool{"Annots": true}, perm.sigObjs, fmt.Sprintf("page object %d", num))
 			}
 			if isRef(dictOf(signed, signed.trailer["Root"])["AcroForm"], num) {
-				return checkAcroForm(signed, cur, od, nd, al)
+				return checkAcroForm(signed, cur, od, nd, perm.sigObjs)
 			}
 		}
 		if oa, ok := oldObj.(Array); ok {
-			if na, ok := newObj.(Array); ok && arrayExtendedWith(oa, na, al) {
+			// An indirect /Annots or /Fields array may gain signature fields;
+			// an array of the validation data may gain validation data.
+			add := perm.sigObjs
+			if perm.oldDSS[num] {
+				add = al
+			}
+			if na, ok := newObj.(Array); ok && arrayExtendedWith(oa, na, add) {
 				return nil
 			}
 		}
@@ -251,9 +262,34 @@ func scanUpdates(data []byte, end int64, cur *document) ([]scannedObj, error) {
 	}
 }
 
-// allowedNew lists the objects that may be created after signing: the DSS
-// and what it references, signature fields with their signature dictionaries
-// and appearances, and document information.
+// permissions says what the updates after a signature may contain.
+type permissions struct {
+	// newObjs may be created: the DSS and what it references, signature
+	// fields with their signature dictionaries and appearances, document
+	// information and metadata.
+	newObjs map[int]bool
+	// sigObjs are the signature fields and widgets, the only things that may
+	// be added to existing /Annots and /Fields arrays.
+	sigObjs map[int]bool
+	// oldDSS is the validation data present at signing time, which may be
+	// extended.
+	oldDSS map[int]bool
+}
+
+func (st *verifyState) permitted(signed, cur *document) permissions {
+	p := permissions{newObjs: st.allowedNew(cur), sigObjs: map[int]bool{}, oldDSS: map[int]bool{}}
+	for _, s := range st.sigs {
+		if s.fieldNum != 0 {
+			p.sigObjs[s.fieldNum] = true
+		}
+		for _, w := range s.widgets {
+			p.sigObjs[w] = true
+		}
+	}
+	reach(signed, dictOf(signed, signed.trailer["Root"])["DSS"], p.oldDSS, 0)
+	return p
+}
+
 func (st *verifyState) allowedNew(cur *document) map[int]bool {
 	al := map[int]bool{}
 	root := dictOf(cur, cur.trailer["Root"])

@@ -6,7 +6,6 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
 	"io"
@@ -220,7 +219,5 @@ func tsaLeaf(t testing.TB, tb *testBundle) *pdfsigtest.Leaf {
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping},
 	})
 }
-
-var _ = pkix.Name{}
 
 func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }

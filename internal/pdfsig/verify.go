@@ -3,6 +3,21 @@
 // timestamps). Every input is treated as hostile: the parser is bounded in
 // size, objects, nesting and time, and the verdict explains itself with a
 // stable reason code.
+//
+// A signature that does not cover the whole file is accepted only if every
+// byte after it belongs to incremental updates that add what PAdES allows
+// after signing: a DSS with validation data, document timestamps and
+// further signature fields (each verified itself), plus the catalog,
+// AcroForm, page /Annots and document-information changes needed to
+// reference them. Objects are compared with the signed revision one by one,
+// including those an attacker re-points with an xref section alone, so the
+// shadow attacks (hide, replace, hide-and-replace) and plain appended
+// content are all modified_after_signing.
+//
+// Validation time is the time of a verified RFC 3161 timestamp on the
+// signature when there is one, otherwise the signer's signingTime attribute
+// (reported as self-asserted). Timestamp authorities must chain to the same
+// trust anchors as signers.
 package pdfsig
 
 import (

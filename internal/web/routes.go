@@ -60,7 +60,7 @@ type Server struct {
 
 // pageNames lists every page template; New fails when one is missing, so
 // a typo is caught at start-up instead of on a citizen's request.
-var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check"}
+var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -97,6 +97,8 @@ func New(cfg Config) (http.Handler, error) {
 	mux.HandleFunc("GET /can-bo/dang-nhap", s.officerLoginPage)
 	mux.HandleFunc("POST /can-bo/dang-nhap", s.officerLogin)
 	mux.HandleFunc("GET /tai-khoan", s.account)
+	mux.HandleFunc("GET /tai-khoan/chinh-sua", s.profilePage)
+	mux.HandleFunc("POST /tai-khoan/chinh-sua", s.updateProfile)
 	mux.HandleFunc("GET /dang-ky", s.registerPage)
 	mux.HandleFunc("POST /dang-ky", s.register)
 	mux.HandleFunc("GET /can-bo/kiem-tra-danh-tinh", s.counterCheckPage)

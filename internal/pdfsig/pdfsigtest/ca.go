@@ -164,6 +164,8 @@ type LeafOptions struct {
 	// CRLURL overrides the distribution point (default CRLURL; "none" for
 	// no distribution point).
 	CRLURL string
+	// OCSPURL, when set, is written as the OCSP responder address.
+	OCSPURL string
 }
 
 // Issue creates an end-entity certificate.
@@ -219,6 +221,9 @@ func (ca *CA) IssueFor(t testing.TB, pub crypto.PublicKey, o LeafOptions) *Leaf 
 		KeyUsage:              o.KeyUsage,
 		ExtKeyUsage:           o.ExtKeyUsage,
 		BasicConstraintsValid: true,
+	}
+	if o.OCSPURL != "" {
+		tmpl.OCSPServer = []string{o.OCSPURL}
 	}
 	if o.CRLURL != "none" {
 		tmpl.CRLDistributionPoints = []string{o.CRLURL}
