@@ -35,6 +35,9 @@ const (
 	DocumentSuperseded    DocumentStatus = "superseded"     // Đã được thay thế
 	DocumentRevoked       DocumentStatus = "revoked"        // Đã thu hồi
 	DocumentUnderFeedback DocumentStatus = "under_feedback" // Đang phản ánh
+	// DocumentWithdrawn: the owner removed it from the warehouse; the row
+	// and its files stay for audit.
+	DocumentWithdrawn DocumentStatus = "withdrawn" // Đã rút khỏi kho
 )
 
 // Label returns the Vietnamese label.
@@ -48,13 +51,15 @@ func (s DocumentStatus) Label() string {
 		return "Đã thu hồi"
 	case DocumentUnderFeedback:
 		return "Đang phản ánh"
+	case DocumentWithdrawn:
+		return "Đã rút khỏi kho"
 	}
 	return string(s)
 }
 
 func (s DocumentStatus) valid() bool {
 	switch s {
-	case DocumentValid, DocumentSuperseded, DocumentRevoked, DocumentUnderFeedback:
+	case DocumentValid, DocumentSuperseded, DocumentRevoked, DocumentUnderFeedback, DocumentWithdrawn:
 		return true
 	}
 	return false
@@ -192,12 +197,22 @@ type DocumentFilter struct {
 	OwnerCode     string
 	CategoryCodes []string
 	Status        DocumentStatus
+	// ExcludeStatus drops documents in that status (e.g. withdrawn ones).
+	ExcludeStatus DocumentStatus
 	VisibleOnly   bool
 	// Query is matched, diacritic- and case-insensitively, against the
 	// name, code, decision number, owner name, owner code and summary.
-	Query  string
-	Limit  int // default 50, at most 500
-	Offset int
+	Query string
+	// The portal's six search boxes, each matched diacritic- and
+	// case-insensitively as a substring; they combine with AND.
+	Name           string // Tên giấy tờ
+	Code           string // Mã giấy tờ / mã KQGQ
+	DecisionNumber string // Số quyết định
+	OwnerName      string // Tên chủ hồ sơ
+	OwnerID        string // Số định danh
+	Summary        string // Trích yếu
+	Limit          int    // default 50, at most 500
+	Offset         int
 }
 
 // FileReplacement carries a new file for an existing document.

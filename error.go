@@ -143,6 +143,8 @@ var entityNamesVI = map[string]string{
 	"account":     "tài khoản",
 	"session":     "phiên đăng nhập",
 	"login_state": "phiên đăng nhập",
+	"api_client":  "ứng dụng tích hợp",
+	"api_token":   "mã truy cập",
 }
 
 func entityNameVI(entity string) string {

@@ -22,6 +22,7 @@ type Store interface {
 	DossierStore
 	AuditStore
 	IdentityStore
+	IntegrationStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back

@@ -20,6 +20,13 @@ func documentSearchText(d *motcua.Document) string {
 	}, " \x1f "))
 }
 
+// foldedFields are the per-box search columns, in column order
+// search_text, name_f, code_f, decision_f, owner_name_f, summary_f.
+func foldedFields(d *motcua.Document) []any {
+	f := motcua.FoldText
+	return []any{documentSearchText(d), f(d.Name), f(d.Code), f(d.DecisionNumber), f(d.OwnerName), f(d.Summary)}
+}
+
 func (s *Store) checkDocumentRefs(ctx context.Context, d *motcua.Document) error {
 	if err := s.requireRef(ctx, "subjects", "code", d.OwnerCode, "owner_code", "unknown_subject",
 		fmt.Sprintf("Không tìm thấy chủ thể có số định danh %q.", d.OwnerCode)); err != nil {
@@ -61,13 +68,14 @@ func (s *Store) CreateDocument(ctx context.Context, d *motcua.Document) error {
 		}
 		_, err := tx.exec(ctx, `INSERT INTO documents (id, code, owner_code, owner_name, warehouse, paper_type, category_code,
 			name, decision_number, summary, issuer_code, issued_on, expires_on, file_name, file_size, file_sha256, signature,
-			visible, shared, usage_count, status, version, created_at, updated_at, search_text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.ID, d.Code, d.OwnerCode, d.OwnerName, string(d.Warehouse), string(d.PaperType), d.CategoryCode,
-			d.Name, d.DecisionNumber, d.Summary, nullString(d.IssuerCode), d.IssuedOn, d.ExpiresOn,
-			d.File.Name, d.File.Size, d.File.SHA256, sig,
-			d.Visible, d.Shared, d.UsageCount, string(d.Status), d.Version, micros(d.CreatedAt), micros(d.UpdatedAt),
-			documentSearchText(d))
+			visible, shared, usage_count, status, version, created_at, updated_at,
+			search_text, name_f, code_f, decision_f, owner_name_f, summary_f)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			append([]any{d.ID, d.Code, d.OwnerCode, d.OwnerName, string(d.Warehouse), string(d.PaperType), d.CategoryCode,
+				d.Name, d.DecisionNumber, d.Summary, nullString(d.IssuerCode), d.IssuedOn, d.ExpiresOn,
+				d.File.Name, d.File.Size, d.File.SHA256, sig,
+				d.Visible, d.Shared, d.UsageCount, string(d.Status), d.Version, micros(d.CreatedAt), micros(d.UpdatedAt)},
+				foldedFields(d)...)...)
 		if err != nil {
 			return tx.insertErr(err, "document", d.Code)
 		}
@@ -150,6 +158,10 @@ func (s *Store) ListDocuments(ctx context.Context, f motcua.DocumentFilter) ([]*
 		where = append(where, "status = ?")
 		args = append(args, string(f.Status))
 	}
+	if f.ExcludeStatus != "" {
+		where = append(where, "status <> ?")
+		args = append(args, string(f.ExcludeStatus))
+	}
 	if f.VisibleOnly {
 		where = append(where, "visible = ?")
 		args = append(args, true)
@@ -157,6 +169,15 @@ func (s *Store) ListDocuments(ctx context.Context, f motcua.DocumentFilter) ([]*
 	for _, term := range strings.Fields(motcua.FoldText(f.Query)) {
 		where = append(where, `search_text LIKE ? ESCAPE '\'`)
 		args = append(args, likePattern(term))
+	}
+	for _, box := range []struct{ column, value string }{
+		{"name_f", f.Name}, {"code_f", f.Code}, {"decision_f", f.DecisionNumber},
+		{"owner_name_f", f.OwnerName}, {"owner_code", f.OwnerID}, {"summary_f", f.Summary},
+	} {
+		if v := motcua.FoldText(box.value); v != "" {
+			where = append(where, box.column+` LIKE ? ESCAPE '\'`)
+			args = append(args, likePattern(v))
+		}
 	}
 	cond := whereClause(where)
 	var total int
@@ -193,9 +214,10 @@ func (s *Store) CountDocumentCodes(ctx context.Context, prefix string) (int, err
 func (s *Store) UpdateDocumentMetadata(ctx context.Context, d *motcua.Document) error {
 	d.UpdatedAt = s.now().UTC().Truncate(time.Microsecond)
 	res, err := s.exec(ctx, `UPDATE documents SET name = ?, decision_number = ?, summary = ?, owner_name = ?, visible = ?, shared = ?,
-		status = ?, expires_on = ?, updated_at = ?, search_text = ? WHERE id = ?`,
-		d.Name, d.DecisionNumber, d.Summary, d.OwnerName, d.Visible, d.Shared, string(d.Status), d.ExpiresOn,
-		micros(d.UpdatedAt), documentSearchText(d), d.ID)
+		status = ?, expires_on = ?, updated_at = ?, search_text = ?, name_f = ?, code_f = ?, decision_f = ?, owner_name_f = ?,
+		summary_f = ? WHERE id = ?`,
+		append(append([]any{d.Name, d.DecisionNumber, d.Summary, d.OwnerName, d.Visible, d.Shared, string(d.Status), d.ExpiresOn,
+			micros(d.UpdatedAt)}, foldedFields(d)...), d.ID)...)
 	if err != nil {
 		return motcua.Internal(fmt.Errorf("update document %s: %w", d.ID, err))
 	}

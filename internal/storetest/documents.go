@@ -173,6 +173,34 @@ func testDocumentSearch(t *testing.T, newStore NewStore) {
 	if !slices.Equal(got, []string{mine[0].Code}) {
 		t.Fatalf("revoked = %v", got)
 	}
+	if _, total = list(motcua.DocumentFilter{OwnerCode: b.citizen.Code, ExcludeStatus: motcua.DocumentRevoked}); total != 4 {
+		t.Fatalf("excluding revoked = %d, want 4", total)
+	}
+
+	// The six search boxes of the portal, each diacritic-insensitive, combinable.
+	mine[2].Name = "Giấy khai sinh của bé Hòa"
+	mine[2].Summary = "Đăng ký khai sinh đúng hạn"
+	must(t, s.UpdateDocumentMetadata(ctx, mine[2]))
+	boxes := []struct {
+		name string
+		f    motcua.DocumentFilter
+		want []string
+	}{
+		{"name", motcua.DocumentFilter{Name: "GIAY KHAI SINH cua be hoa"}, []string{mine[2].Code}},
+		{"code", motcua.DocumentFilter{Code: "kq.g15.000021.10"}, []string{mine[3].Code, mine[1].Code}},
+		{"decision number", motcua.DocumentFilter{DecisionNumber: "qđ-104"}, []string{mine[4].Code}},
+		{"owner name", motcua.DocumentFilter{OwnerName: "nguyen van"}, []string{mine[4].Code, mine[3].Code, mine[2].Code, mine[1].Code, mine[0].Code}},
+		{"owner id", motcua.DocumentFilter{OwnerID: "052198"}, []string{theirs.Code}},
+		{"summary", motcua.DocumentFilter{Summary: "dung han"}, []string{mine[2].Code}},
+		{"combined", motcua.DocumentFilter{OwnerName: "an", Code: "000031", Summary: "trich yeu"}, []string{mine[4].Code, mine[0].Code}},
+		{"combined, none", motcua.DocumentFilter{Name: "khai sinh", OwnerID: "052198", DecisionNumber: "100"}, nil},
+		{"wildcards are literal", motcua.DocumentFilter{Name: "%"}, nil},
+	}
+	for _, c := range boxes {
+		if got, _ := list(c.f); !slices.Equal(got, c.want) {
+			t.Errorf("search %s = %v, want %v", c.name, got, c.want)
+		}
+	}
 }
 
 func testDocumentVersions(t *testing.T, newStore NewStore) {

@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Sessions", func(t *testing.T) { t.Parallel(); testSessions(t, newStore) })
 	t.Run("LoginStates", func(t *testing.T) { t.Parallel(); testLoginStates(t, newStore) })
 	t.Run("LoginFailures", func(t *testing.T) { t.Parallel(); testLoginFailures(t, newStore) })
+	t.Run("APIClients", func(t *testing.T) { t.Parallel(); testAPIClients(t, newStore) })
 	t.Run("Transactions", func(t *testing.T) { t.Parallel(); testTransactions(t, newStore) })
 	t.Run("Ping", func(t *testing.T) {
 		t.Parallel()

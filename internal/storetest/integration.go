@@ -1,0 +1,44 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+func testAPIClients(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+	c := &motcua.APIClient{ID: "hotich.anhoa", Name: "Phần mềm hộ tịch xã An Hòa", AgencyCode: b.commune.Code, SecretHash: "$argon2id$x"}
+	must(t, s.CreateAPIClient(ctx, c))
+	wantErr(t, s.CreateAPIClient(ctx, c), motcua.ECONFLICT, "api_client_exists")
+	bad := *c
+	bad.ID, bad.AgencyCode = "khac", "000.99.99.H08"
+	wantErr(t, s.CreateAPIClient(ctx, &bad), motcua.EINVALID, "unknown_agency")
+	got, err := s.GetAPIClient(ctx, c.ID)
+	must(t, err)
+	if got.Name != c.Name || got.AgencyCode != c.AgencyCode || got.SecretHash != c.SecretHash || got.Disabled || got.CreatedAt.IsZero() {
+		t.Fatalf("GetAPIClient = %+v", got)
+	}
+	_, err = s.GetAPIClient(ctx, "khong.co")
+	wantErr(t, err, motcua.ENOTFOUND, "api_client_not_found")
+
+	now := time.Date(2024, 3, 20, 8, 0, 0, 0, time.UTC)
+	must(t, s.CreateAPIToken(ctx, &motcua.APIToken{ID: "t1", ClientID: c.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	must(t, s.CreateAPIToken(ctx, &motcua.APIToken{ID: "t2", ClientID: c.ID, CreatedAt: now, ExpiresAt: now.Add(2 * time.Hour)}))
+	wantErr(t, s.CreateAPIToken(ctx, &motcua.APIToken{ID: "t3", ClientID: "khong.co", ExpiresAt: now}), motcua.EINVALID, "unknown_client")
+	tok, err := s.GetAPIToken(ctx, "t1")
+	must(t, err)
+	if tok.ClientID != c.ID || !tok.ExpiresAt.Equal(now.Add(time.Hour)) {
+		t.Fatalf("GetAPIToken = %+v", tok)
+	}
+	n, err := s.DeleteExpiredAPITokens(ctx, now.Add(time.Hour))
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("expired tokens removed = %d, want 1", n)
+	}
+	_, err = s.GetAPIToken(ctx, "t1")
+	wantErr(t, err, motcua.ENOTFOUND, "api_token_not_found")
+}
