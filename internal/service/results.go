@@ -1,0 +1,168 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/pdfsig"
+)
+
+// AgencyResult is a signed result an agency system pushes into its
+// owner's warehouse.
+type AgencyResult struct {
+	Code           string // the result code; the push is idempotent on it
+	OwnerName      string
+	DecisionNumber string
+	Summary        string
+	IssuedOn       motcua.Date
+	File           Upload
+}
+
+// PushResult stores an agency-issued result in the owner's warehouse
+// ("Kho cơ quan nhà nước, tổ chức"). Pushing the same code with the same
+// file again returns the stored document (created = false); the same code
+// with another file is ECONFLICT (result_code_exists).
+func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r AgencyResult) (*motcua.Document, bool, *pdfsig.Report, error) {
+	if client == nil || client.Disabled {
+		return nil, false, nil, &motcua.Error{Kind: motcua.EUNAUTH, Code: "invalid_client", Message: "Ứng dụng tích hợp không hợp lệ."}
+	}
+	code, err := motcua.ParseResultCode(strings.TrimSpace(r.Code))
+	if err != nil {
+		return nil, false, nil, err
+	}
+	cat, err := w.category(ctx, code.Category)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	if strings.TrimSpace(r.OwnerName) == "" {
+		return nil, false, nil, motcua.Invalid("owner_name", "required", "Thiếu tên chủ hồ sơ.")
+	}
+	if existing, err := w.store.GetDocumentByCode(ctx, code.String()); err == nil {
+		if sha := sha256Hex(r.File.Data); existing.File.SHA256 == sha && existing.IssuerCode == client.AgencyCode {
+			return existing, false, nil, nil
+		}
+		return nil, false, nil, motcua.Errorf(motcua.ECONFLICT, "result_code_exists",
+			"Mã kết quả %s đã có trong kho với một tệp tin khác.", code.String())
+	} else if !motcua.IsKind(err, motcua.ENOTFOUND) {
+		return nil, false, nil, err
+	}
+	file, sig, rep, err := w.checkFile(ctx, r.File)
+	if err != nil {
+		return nil, false, rep, err
+	}
+	issued := r.IssuedOn
+	if issued.IsZero() {
+		issued = motcua.DateOf(w.now())
+	}
+	d := &motcua.Document{Code: code.String(), OwnerCode: code.Owner, OwnerName: strings.TrimSpace(r.OwnerName),
+		Warehouse: motcua.WarehouseAgency, PaperType: motcua.PaperResult, CategoryCode: cat.Code,
+		Name: motcua.DefaultDocumentName(code.String(), cat.Name), DecisionNumber: strings.TrimSpace(r.DecisionNumber),
+		Summary: strings.TrimSpace(r.Summary), IssuerCode: client.AgencyCode, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued),
+		File: file, Signature: sig, Visible: true, Shared: true, Status: motcua.DocumentValid}
+	if err := d.Validate(); err != nil {
+		return nil, false, rep, err
+	}
+	err = w.store.InTx(ctx, func(tx motcua.Store) error {
+		// An owner the system has not met yet gets a warehouse now.
+		if _, err := tx.GetSubject(ctx, d.OwnerCode); motcua.IsKind(err, motcua.ENOTFOUND) {
+			owner := &motcua.Subject{Code: d.OwnerCode, Kind: motcua.SubjectPerson, Name: d.OwnerName}
+			if motcua.ValidatePersonalID(d.OwnerCode) != nil {
+				owner.Kind = motcua.SubjectOrganisation
+			}
+			if err := owner.Validate(); err != nil {
+				return err
+			}
+			if err := tx.CreateSubject(ctx, owner); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		if err := tx.CreateDocument(ctx, d); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "integrator", ActorID: "client:" + client.ID,
+			AgencyCode: client.AgencyCode, Action: "document.push", ObjectKind: "document", ObjectID: d.ID, SubjectCode: d.OwnerCode})
+	})
+	if motcua.IsKind(err, motcua.ECONFLICT) {
+		// A concurrent push of the same code won; answer as a repeat.
+		if existing, gerr := w.store.GetDocumentByCode(ctx, d.Code); gerr == nil && existing.File.SHA256 == file.SHA256 {
+			return existing, false, rep, nil
+		}
+	}
+	if err != nil {
+		return nil, false, rep, err
+	}
+	return d, true, rep, nil
+}
+
+// PublicVerification is what anyone may learn about a result code.
+type PublicVerification struct {
+	Code         string    `json:"code"`
+	Status       string    `json:"status"`
+	StatusLabel  string    `json:"status_label"`
+	Category     string    `json:"category"`
+	Warehouse    string    `json:"warehouse_kind"`
+	IssuerCode   string    `json:"issuer_code,omitempty"`
+	IssuerName   string    `json:"issuer_name,omitempty"`
+	IssuedOn     string    `json:"issued_on,omitempty"`
+	ExpiresOn    string    `json:"expires_on,omitempty"`
+	OwnerMasked  string    `json:"owner_name_masked"`
+	Signature    string    `json:"signature_status"`
+	SignedBy     string    `json:"signed_by,omitempty"`
+	SigningTime  time.Time `json:"signing_time,omitzero"`
+	CheckedAt    time.Time `json:"checked_at"`
+	Expired      bool      `json:"expired"`
+	DocumentName string    `json:"-"`
+}
+
+// VerifyPublic tells a third party whether a result with code exists,
+// whether it is still valid and who issued it, without personal data but
+// a masked name.
+func (w *Warehouse) VerifyPublic(ctx context.Context, code string) (*PublicVerification, error) {
+	code = strings.TrimSpace(code)
+	if _, err := motcua.ParseResultCode(code); err != nil {
+		return nil, err
+	}
+	d, err := w.store.GetDocumentByCode(ctx, code)
+	if err != nil {
+		return nil, motcua.Errorf(motcua.ENOTFOUND, "result_not_found", "Không tìm thấy kết quả có mã %s.", code)
+	}
+	cat, err := w.store.GetCategory(ctx, d.CategoryCode)
+	if err != nil {
+		return nil, err
+	}
+	today := motcua.DateOf(w.now())
+	v := &PublicVerification{Code: d.Code, Status: string(d.Status), StatusLabel: d.Status.Label(), Category: cat.Name,
+		Warehouse: string(d.Warehouse), IssuedOn: d.IssuedOn.Display(), ExpiresOn: d.ExpiresOn.Display(),
+		OwnerMasked: MaskName(d.OwnerName), Signature: d.Signature.Status, SignedBy: d.Signature.Signer,
+		SigningTime: d.Signature.SigningTime, CheckedAt: w.now().UTC(),
+		Expired: !d.ExpiresOn.IsZero() && d.ExpiresOn.Before(today)}
+	if d.IssuerCode != "" {
+		v.IssuerCode = d.IssuerCode
+		if a, err := w.store.GetAgency(ctx, d.IssuerCode); err == nil {
+			v.IssuerName = a.Name
+		}
+	}
+	return v, nil
+}
+
+// MaskName hides a name but its initials: "Nguyễn Văn An" → "N*** V** A".
+func MaskName(name string) string {
+	words := strings.Fields(name)
+	for i, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		switch {
+		case i == len(words)-1:
+			words[i] = string(r)
+		case i == 0:
+			words[i] = string(r) + "***"
+		default:
+			words[i] = string(r) + "**"
+		}
+	}
+	return strings.Join(words, " ")
+}
