@@ -2,8 +2,8 @@ package service_test
 
 import (
 	"bytes"
-	"crypto/x509"
 	"context"
+	"crypto/x509"
 	"io"
 	"path/filepath"
 	"strings"
