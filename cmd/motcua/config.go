@@ -120,3 +120,14 @@ func (c *commonConfig) openStore(ctx context.Context) (*sqldb.Store, string, err
 func (c *commonConfig) openBlobs() (motcua.BlobStore, error) {
 	return blob.OpenFS(filepath.Join(c.DataDir, "blobs"))
 }
+
+// splitList splits a comma-separated option, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

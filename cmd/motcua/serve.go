@@ -21,6 +21,7 @@ import (
 
 type serveConfig struct {
 	commonConfig
+	trustConfig
 	Addr            string
 	Demo            bool
 	Migrate         bool
@@ -39,7 +40,8 @@ type serveConfig struct {
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(net.Addr)) error {
 	var cfg serveConfig
 	fs := newFlagSet("serve", "Run the motcua HTTP server.", stderr)
-	cfg.register(fs)
+	cfg.commonConfig.register(fs)
+	cfg.trustConfig.register(fs)
 	fs.StringVar(&cfg.Addr, "addr", envDefault("MOTCUA_ADDR", "127.0.0.1:8080"), "address to listen on [$MOTCUA_ADDR]")
 	fs.BoolVar(&cfg.Demo, "demo", envBool("MOTCUA_DEMO"),
 		"load the demo data into an empty database (implies --migrate) [$MOTCUA_DEMO]")
@@ -95,6 +97,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 				"procedures", sum.Procedures, "subjects", sum.Subjects)
 		}
 	}
+	wh, ca, err := openWarehouse(&cfg.commonConfig, &cfg.trustConfig, store, cfg.Demo)
+	if err != nil {
+		return err
+	}
+	if ca != nil {
+		n, err := demo.SeedDocuments(ctx, wh, ca, time.Now())
+		if err != nil {
+			return fmt.Errorf("seed demo documents: %w", err)
+		}
+		if n > 0 {
+			logger.Info("demo documents signed and stored", "documents", n, "demo_ca", demoCADir(cfg.DataDir))
+		}
+	}
 	blobs, err := cfg.openBlobs()
 	if err != nil {
 		return err
@@ -124,7 +139,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Config{Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
-		Auth: auth, Identity: service.NewIdentity(store, pop, auth), Providers: idp.providers, PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Mounts: idp.mounts})
+		Warehouse: wh, DemoCA: ca, Auth: auth, Identity: service.NewIdentity(store, pop, auth), Providers: idp.providers, PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Mounts: idp.mounts})
 	if err != nil {
 		return err
 	}

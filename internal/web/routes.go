@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/sso"
@@ -37,6 +38,9 @@ type Config struct {
 	ReadyTimeout time.Duration
 
 	Auth      *service.Auth
+	Warehouse *service.Warehouse
+	// DemoCA, in demo mode, serves the sample files to try refusals.
+	DemoCA    *demo.CA
 	Identity  *service.Identity
 	Providers []*sso.Provider
 	// PublicURL is the site's external base URL, without a trailing slash.

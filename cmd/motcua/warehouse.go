@@ -1,0 +1,73 @@
+package main
+
+import (
+	"crypto/x509"
+	"flag"
+	"fmt"
+	"path/filepath"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/pdfsig"
+	"github.com/motcua/motcua/internal/service"
+)
+
+// trustConfig selects the certificates uploaded PDFs must chain to.
+type trustConfig struct {
+	TrustDir   string
+	Revocation string
+	CRLHosts   string
+}
+
+func (t *trustConfig) register(fs *flag.FlagSet) {
+	fs.StringVar(&t.TrustDir, "trust-dir", envDefault("MOTCUA_TRUST_DIR", ""),
+		"folder of trusted root certificates (PEM or DER) for signed PDFs, e.g. RootCA chuyên dùng Chính phủ G2 [$MOTCUA_TRUST_DIR]")
+	fs.StringVar(&t.Revocation, "revocation", envDefault("MOTCUA_REVOCATION", "prefer"),
+		"revocation policy for signatures: require, prefer (accept with a warning when unknown) or off [$MOTCUA_REVOCATION]")
+	fs.StringVar(&t.CRLHosts, "crl-hosts", envDefault("MOTCUA_CRL_HOSTS", ""),
+		"comma-separated hosts CRLs and OCSP answers may be fetched from [$MOTCUA_CRL_HOSTS]")
+}
+
+// demoCADir is where the demo keeps its certificate hierarchy.
+func demoCADir(dataDir string) string { return filepath.Join(dataDir, "demo-ca") }
+
+// verifier builds the PDF verifier: the --trust-dir anchors plus extra
+// (the demo CA in demo mode).
+func (t *trustConfig) verifier(extra ...*x509.Certificate) (*pdfsig.Verifier, error) {
+	anchors := append([]*x509.Certificate{}, extra...)
+	if t.TrustDir != "" {
+		certs, err := pdfsig.LoadTrustAnchors(t.TrustDir)
+		if err != nil {
+			return nil, err
+		}
+		anchors = append(anchors, certs...)
+	}
+	v, err := pdfsig.NewVerifier(pdfsig.Options{TrustAnchors: anchors, Revocation: pdfsig.RevocationPolicy(t.Revocation),
+		AllowedHosts: splitList(t.CRLHosts)})
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return v, nil
+}
+
+// openWarehouse builds the warehouse service over store and the blob
+// folder. In demo mode the demo CA is created (once) and trusted.
+func openWarehouse(c *commonConfig, t *trustConfig, store motcua.Store, demoMode bool) (*service.Warehouse, *demo.CA, error) {
+	blobs, err := c.openBlobs()
+	if err != nil {
+		return nil, nil, err
+	}
+	var ca *demo.CA
+	var extra []*x509.Certificate
+	if demoMode {
+		if ca, err = demo.LoadOrCreateCA(demoCADir(c.DataDir)); err != nil {
+			return nil, nil, fmt.Errorf("demo CA: %w", err)
+		}
+		extra = append(extra, ca.Root)
+	}
+	v, err := t.verifier(extra...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return service.NewWarehouse(store, blobs, v, service.WarehouseConfig{}), ca, nil
+}

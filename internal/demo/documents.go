@@ -1,0 +1,91 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/pdfsig"
+	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
+	"github.com/motcua/motcua/internal/service"
+)
+
+// SignPDF signs pdf with the demo agency certificate.
+func (ca *CA) SignPDF(pdf []byte, at time.Time) ([]byte, error) {
+	var out bytes.Buffer
+	err := pdfsig.Sign(&out, bytes.NewReader(pdf), int64(len(pdf)), pdfsig.SignOptions{Key: ca.AgencyKey, Cert: ca.Agency,
+		Chain: ca.Chain(), Reason: "Ký số kết quả giải quyết thủ tục hành chính", Location: "An Lão, Bình Định", Time: at})
+	return out.Bytes(), err
+}
+
+// resultPDF makes a one-page result. The page text is ASCII: the demo's
+// tiny PDF writer has no embedded Vietnamese font.
+func resultPDF(title, owner, code string) []byte {
+	return pdfsigtest.NewPDF(pdfsigtest.PDFOptions{
+		Text: fmt.Sprintf("%s - %s - %s", motcua.FoldText(title), motcua.FoldText(owner), code),
+	})
+}
+
+// SampleUnsigned is a PDF without a signature, for trying the refusal.
+func SampleUnsigned() []byte {
+	return resultPDF("Ban chua ky so", "Mau thu", "KHONG-CO-CHU-KY")
+}
+
+// SampleTampered is a signed PDF changed after signing, for trying the
+// refusal.
+func (ca *CA) SampleTampered(now time.Time) ([]byte, error) {
+	signed, err := ca.SignPDF(resultPDF("Ban da bi sua", "Mau thu", "DA-SUA-SAU-KHI-KY"), now)
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.Index(signed, []byte("DA-SUA"))
+	if i < 0 {
+		return nil, fmt.Errorf("sample text not found")
+	}
+	signed[i] = 'X'
+	return signed, nil
+}
+
+// SeedDocuments gives each demo citizen signed results in their
+// warehouse, issued by An Lão agencies: a birth certificate, a judicial
+// record certificate and an e-certified copy. It is idempotent (pushes
+// are keyed by result code) and returns how many documents it created.
+func SeedDocuments(ctx context.Context, w *service.Warehouse, ca *CA, now time.Time) (int, error) {
+	created := 0
+	for _, c := range Citizens() {
+		docs := []struct {
+			agency, category, title, number, summary string
+			issued                                   motcua.Date
+		}{
+			{TownCode, CategoryBirthCertificate, "Giay khai sinh", "KS-" + c.Code[6:], "Đăng ký khai sinh", c.BirthDate},
+			{JusticeOfficeCode, CategoryJudicialRecord1, "Phieu ly lich tu phap so 1", "LLTP-" + c.Code[6:],
+				"Cấp Phiếu lý lịch tư pháp số 1", motcua.DateOf(now.AddDate(0, 0, -30))},
+			{TownCode, CategoryCertifiedCopy, "Ban sao duoc chung thuc tu ban chinh", motcua.DateOf(now.AddDate(0, 0, -20)).Display()[:2] +
+				motcua.DateOf(now.AddDate(0, 0, -20)).Display()[3:5] + motcua.DateOf(now.AddDate(0, 0, -20)).Display()[6:],
+				"Chứng thực bản sao Thẻ căn cước công dân", motcua.DateOf(now.AddDate(0, 0, -20))},
+		}
+		for _, d := range docs {
+			code, err := motcua.NewResultCode(c.Code, d.category, d.number)
+			if err != nil {
+				return created, err
+			}
+			pdf, err := ca.SignPDF(resultPDF(d.title, c.Name, code.String()), now)
+			if err != nil {
+				return created, err
+			}
+			client := &motcua.APIClient{ID: "demo-seed", AgencyCode: d.agency}
+			_, isNew, _, err := w.PushResult(ctx, client, service.AgencyResult{Code: code.String(), OwnerName: c.Name,
+				DecisionNumber: d.number, Summary: d.summary, IssuedOn: d.issued,
+				File: service.Upload{Name: code.String() + ".pdf", Data: pdf}})
+			if err != nil {
+				return created, fmt.Errorf("demo document %s: %w", code, err)
+			}
+			if isNew {
+				created++
+			}
+		}
+	}
+	return created, nil
+}
