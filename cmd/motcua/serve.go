@@ -102,7 +102,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		return err
 	}
 	if ca != nil {
-		n, err := demo.SeedDocuments(ctx, wh, ca, time.Now())
+		n, err := demo.SeedDocuments(ctx, store, wh, ca, time.Now())
 		if err != nil {
 			return fmt.Errorf("seed demo documents: %w", err)
 		}

@@ -50,9 +50,9 @@ func (ca *CA) SampleTampered(now time.Time) ([]byte, error) {
 
 // SeedDocuments gives each demo citizen signed results in their
 // warehouse, issued by An Lão agencies: a birth certificate, a judicial
-// record certificate and an e-certified copy. It is idempotent (pushes
+// record certificate and an e-certified copy. It is idempotent (documents
 // are keyed by result code) and returns how many documents it created.
-func SeedDocuments(ctx context.Context, w *service.Warehouse, ca *CA, now time.Time) (int, error) {
+func SeedDocuments(ctx context.Context, st motcua.DocumentStore, w *service.Warehouse, ca *CA, now time.Time) (int, error) {
 	created := 0
 	for _, c := range Citizens() {
 		docs := []struct {
@@ -69,6 +69,12 @@ func SeedDocuments(ctx context.Context, w *service.Warehouse, ca *CA, now time.T
 		for _, d := range docs {
 			code, err := motcua.NewResultCode(c.Code, d.category, d.number)
 			if err != nil {
+				return created, err
+			}
+			// Signing is not deterministic: an existing document is kept, not re-pushed.
+			if _, err := st.GetDocumentByCode(ctx, code.String()); err == nil {
+				continue
+			} else if !motcua.IsKind(err, motcua.ENOTFOUND) {
 				return created, err
 			}
 			pdf, err := ca.SignPDF(resultPDF(d.title, c.Name, code.String()), now)
