@@ -139,7 +139,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Config{Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
-		Warehouse: wh, DemoCA: ca, Auth: auth, Identity: service.NewIdentity(store, pop, auth), Providers: idp.providers, PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Mounts: idp.mounts})
+		Warehouse: wh, DemoCA: ca, Clients: service.NewClients(store, nil), Auth: auth, Identity: service.NewIdentity(store, pop, auth), Providers: idp.providers, PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Mounts: idp.mounts})
 	if err != nil {
 		return err
 	}

@@ -94,6 +94,10 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 			}
 			sum.Officers++
 		}
+		if _, err := service.RegisterClient(ctx, tx, IntegratorID, "Phần mềm hộ tịch Thị trấn An Lão (DEMO)", TownCode,
+			IntegratorSecret, service.DefaultPasswordParams); err != nil {
+			return fmt.Errorf("demo integrator: %w", err)
+		}
 		return nil
 	})
 	if err != nil {

@@ -31,3 +31,10 @@ func Officers() []DemoOfficer {
 		mk("quantri.huyen", "Lê Quang Vinh", DistrictCode, motcua.RoleAdmin, "MOTCUADEMOQUANTRIAAAAAAAAAAAAAAA"),
 	}
 }
+
+// Integrator is the demo's agency system: the civil-status software of
+// Thị trấn An Lão, allowed to push results with OAuth2 client credentials.
+const (
+	IntegratorID     = "hotich.thitran"
+	IntegratorSecret = "motcua-demo-secret"
+)

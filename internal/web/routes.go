@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
@@ -39,6 +40,7 @@ type Config struct {
 
 	Auth      *service.Auth
 	Warehouse *service.Warehouse
+	Clients   *service.Clients
 	// DemoCA, in demo mode, serves the sample files to try refusals.
 	DemoCA    *demo.CA
 	Identity  *service.Identity
@@ -112,6 +114,7 @@ func New(cfg Config) (http.Handler, error) {
 	mux.HandleFunc("POST /quan-tri/can-bo", s.createOfficer)
 	mux.HandleFunc("GET /quan-tri/can-bo/{username}", s.editOfficerPage)
 	mux.HandleFunc("POST /quan-tri/can-bo/{username}", s.updateOfficer)
+	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients, PublicURL: cfg.PublicURL})
 	mux.HandleFunc("/", s.notFound)
 	for prefix, h := range cfg.Mounts {
 		prefix = strings.TrimSuffix(prefix, "/")

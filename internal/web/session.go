@@ -1,12 +1,13 @@
 package web
 
 import (
-	"context"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -15,25 +16,43 @@ const (
 	loginCookie   = "motcua_login"
 )
 
-type principalKey struct{}
-
 // principal returns the logged-in actor of the request, nil for visitors.
-func principal(r *http.Request) *motcua.Principal {
-	p, _ := r.Context().Value(principalKey{}).(*motcua.Principal)
-	return p
-}
+func principal(r *http.Request) *motcua.Principal { return httpx.Principal(r.Context()) }
 
-// withPrincipal resolves the session cookie, when there is one, to the
-// request's principal. An expired session just makes a visitor and clears
-// the cookie.
+// withPrincipal resolves the request's credentials: the session cookie of
+// a browser, or an "Authorization: Bearer" token, which is either a
+// session token (citizens and officers using the API) or an integrator's
+// access token. An expired browser session just makes a visitor and clears
+// the cookie; a bad bearer token is refused.
 func (s *Server) withPrincipal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.cfg.Auth != nil {
+			bearer = strings.TrimSpace(bearer)
+			if p, _, err := s.cfg.Auth.Authenticate(ctx, bearer); err == nil {
+				next.ServeHTTP(w, r.WithContext(httpx.WithPrincipal(ctx, p)))
+				return
+			}
+			if s.cfg.Clients != nil {
+				c, err := s.cfg.Clients.Authenticate(ctx, bearer)
+				if err != nil {
+					httpx.WriteError(w, r, err)
+					return
+				}
+				if c != nil {
+					next.ServeHTTP(w, r.WithContext(httpx.WithClient(ctx, c)))
+					return
+				}
+			}
+			httpx.WriteError(w, r, &motcua.Error{Kind: motcua.EUNAUTH, Code: "invalid_token", Message: "Mã truy cập không hợp lệ hoặc đã hết hạn."})
+			return
+		}
 		c, err := r.Cookie(sessionCookie)
 		if err != nil || c.Value == "" || s.cfg.Auth == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
-		p, _, err := s.cfg.Auth.Authenticate(r.Context(), c.Value)
+		p, _, err := s.cfg.Auth.Authenticate(ctx, c.Value)
 		if err != nil {
 			if !motcua.IsKind(err, motcua.EUNAUTH) {
 				s.renderError(w, r, err)
@@ -43,7 +62,7 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		next.ServeHTTP(w, r.WithContext(httpx.WithPrincipal(ctx, p)))
 	})
 }
 

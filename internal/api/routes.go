@@ -1,0 +1,50 @@
+// Package api is motcua's JSON API under /api/v1. Errors are
+// application/problem+json with a stable code (internal/httpx).
+package api
+
+import (
+	_ "embed"
+	"net/http"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/service"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// Config is what the API handlers need.
+type Config struct {
+	Store     motcua.Store
+	Warehouse *service.Warehouse
+	Clients   *service.Clients
+	// PublicURL is the site's external base URL (links in answers).
+	PublicURL string
+}
+
+type api struct{ cfg Config }
+
+// Register adds the API routes to mux.
+func Register(mux *http.ServeMux, cfg Config) {
+	a := &api{cfg: cfg}
+	mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write(openAPI)
+	})
+	mux.HandleFunc("POST /api/v1/oauth/token", a.token)
+	mux.HandleFunc("GET /api/v1/verify/{code}", a.verify)
+	if cfg.Warehouse == nil {
+		return
+	}
+	mux.HandleFunc("GET /api/v1/warehouse/documents", a.listDocuments)
+	mux.HandleFunc("POST /api/v1/warehouse/documents", a.addDocument)
+	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}", a.getDocument)
+	mux.HandleFunc("PATCH /api/v1/warehouse/documents/{id}", a.updateDocument)
+	mux.HandleFunc("DELETE /api/v1/warehouse/documents/{id}", a.withdrawDocument)
+	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/file", a.downloadFile)
+	mux.HandleFunc("PUT /api/v1/warehouse/documents/{id}/file", a.replaceFile)
+	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/versions", a.versions)
+	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/versions/{version}/file", a.downloadFile)
+	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/access-log", a.accessLog)
+	mux.HandleFunc("POST /api/v1/agency/results", a.pushResult)
+}
