@@ -35,9 +35,10 @@ func (s *syncBuffer) String() string {
 }
 
 type testServer struct {
-	url  string
-	logs *syncBuffer
-	stop func() error
+	url     string
+	dataDir string
+	logs    *syncBuffer
+	stop    func() error
 }
 
 // startServer runs the real `motcua serve` on a free port in a temp folder.
@@ -54,6 +55,11 @@ func startServer(t *testing.T, args ...string) *testServer {
 	select {
 	case a := <-addrc:
 		ts := &testServer{url: "http://" + a.String(), logs: logs}
+		for i, a := range args {
+			if a == "--data-dir" && i+1 < len(args) {
+				ts.dataDir = args[i+1]
+			}
+		}
 		var once sync.Once
 		var stopErr error
 		ts.stop = func() error {
