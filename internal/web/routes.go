@@ -66,7 +66,8 @@ type Server struct {
 
 // pageNames lists every page template; New fails when one is missing, so
 // a typo is caught at start-up instead of on a citizen's request.
-var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile"}
+var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
+	"warehouse", "warehouse_add", "warehouse_detail", "verify"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -114,6 +115,22 @@ func New(cfg Config) (http.Handler, error) {
 	mux.HandleFunc("POST /quan-tri/can-bo", s.createOfficer)
 	mux.HandleFunc("GET /quan-tri/can-bo/{username}", s.editOfficerPage)
 	mux.HandleFunc("POST /quan-tri/can-bo/{username}", s.updateOfficer)
+	if cfg.Warehouse != nil {
+		mux.HandleFunc("GET /kho-du-lieu", s.warehouseList)
+		mux.HandleFunc("GET /kho-du-lieu/them-moi", s.warehouseAddPage)
+		mux.HandleFunc("POST /kho-du-lieu", s.warehouseAdd)
+		mux.HandleFunc("GET /kho-du-lieu/{id}", s.warehouseDetail)
+		mux.HandleFunc("POST /kho-du-lieu/{id}", s.warehouseUpdate)
+		mux.HandleFunc("POST /kho-du-lieu/{id}/tep", s.warehouseReplace)
+		mux.HandleFunc("POST /kho-du-lieu/{id}/rut", s.warehouseWithdraw)
+		mux.HandleFunc("GET /kho-du-lieu/{id}/tep", s.warehouseFile)
+		mux.HandleFunc("GET /verify", s.verifyResult)
+		mux.HandleFunc("GET /verify/{code}", s.verifyResult)
+		mux.HandleFunc("GET /verify/{code}/qr.png", s.verifyQR)
+	}
+	if cfg.DemoCA != nil {
+		mux.HandleFunc("GET /mau/{name}", s.sample)
+	}
 	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients, PublicURL: cfg.PublicURL})
 	mux.HandleFunc("/", s.notFound)
 	for prefix, h := range cfg.Mounts {
@@ -131,4 +148,10 @@ func New(cfg Config) (http.Handler, error) {
 var funcs = template.FuncMap{
 	"date": func(d motcua.Date) string { return d.Display() },
 	"inc":  func(i int) int { return i + 1 },
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(motcua.VietnamLocation()).Format("15:04 02/01/2006")
+	},
 }
