@@ -38,7 +38,7 @@ type fixture struct {
 
 const agencyCode = "000.23.03.H08"
 
-func setup(t *testing.T) *fixture {
+func setup(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "motcua.db"))

@@ -29,7 +29,7 @@ var (
 	shared     *signer
 )
 
-func newSigner(t *testing.T) *signer {
+func newSigner(t testing.TB) *signer {
 	t.Helper()
 	signerOnce.Do(func() {
 		h := pdfsigtest.NewHierarchy(t, time.Now())
@@ -42,9 +42,13 @@ func newSigner(t *testing.T) *signer {
 	return shared
 }
 
-func (s *signer) pdf(t *testing.T, text string) []byte {
+func (s *signer) pdf(t testing.TB, text string) []byte {
 	t.Helper()
-	in := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: text})
+	return s.sign(t, pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: text}))
+}
+
+func (s *signer) sign(t testing.TB, in []byte) []byte {
+	t.Helper()
 	var out bytes.Buffer
 	leaf := s.h.Agency
 	if err := pdfsig.Sign(&out, bytes.NewReader(in), int64(len(in)), pdfsig.SignOptions{Key: leaf.Key, Cert: leaf.Cert,
@@ -65,7 +69,7 @@ type warehouseFixture struct {
 	catBSC string
 }
 
-func setupWarehouse(t *testing.T) *warehouseFixture {
+func setupWarehouse(t testing.TB) *warehouseFixture {
 	t.Helper()
 	f := setup(t)
 	ctx := context.Background()
@@ -91,7 +95,7 @@ func setupWarehouse(t *testing.T) *warehouseFixture {
 		}
 	}
 	return &warehouseFixture{fixture: f, sig: sig, blobs: blobs, catKS: "KQ.G15.000031", catBSC: "KQ.G15.000021",
-		w:     service.NewWarehouse(f.store, blobs, sig.verifier, service.WarehouseConfig{MaxFileSize: 1 << 20, Now: f.clock.Now}),
+		w:     service.NewWarehouse(f.store, blobs, sig.verifier, service.WarehouseConfig{MaxFileSize: 2 << 20, Now: f.clock.Now}),
 		owner: &motcua.Principal{Kind: motcua.PrincipalPerson, SubjectCode: "052090000495", Name: "Nguyễn Văn An"},
 		other: &motcua.Principal{Kind: motcua.PrincipalPerson, SubjectCode: "052198000814", Name: "Trần Thị Bình"}}
 }
@@ -157,7 +161,7 @@ func TestWarehouseRefusals(t *testing.T) {
 		{"unsigned", unsigned, "unsigned"},
 		{"one byte changed", tampered, "digest_mismatch"},
 		{"trailing data", appended, "modified_after_signing"},
-		{"oversize", bytes.Repeat([]byte{'%'}, 1<<20+1), "too_large"},
+		{"oversize", bytes.Repeat([]byte{'%'}, 2<<20+1), "too_large"},
 		{"empty", nil, "file_required"},
 	}
 	for _, c := range cases {
