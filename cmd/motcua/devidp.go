@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -136,24 +135,7 @@ func runDevIdP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"post_logout_redirect_uris", postLogout.values, "users", len(devidp.DemoUsers()))
 	fmt.Fprintln(stdout, "issuer", p.Issuer())
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down", "timeout", shutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	logger.Info("stopped")
-	return nil
+	return serveUntilDone(ctx, srv, ln, logger, shutdownTimeout)
 }
 
 const devIdPSynopsis = `Run the development OpenID Connect provider that stands in for VNeID and the
