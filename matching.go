@@ -1,0 +1,100 @@
+package motcua
+
+import (
+	"slices"
+)
+
+// Why a warehouse document does not match a component although its
+// category does.
+const (
+	UnmatchedExpired = "expired" // past its validity
+	UnmatchedHidden  = "hidden"  // the owner hid it
+	UnmatchedStatus  = "status"  // revoked, superseded, withdrawn or under feedback
+)
+
+// Unmatched is a document of an accepted category that cannot be used,
+// with the reason, so that the owner is told ("your judicial record has
+// expired") instead of seeing nothing.
+type Unmatched struct {
+	Document *Document
+	Reason   string
+}
+
+// ComponentMatch is what the owner's warehouse offers for one dossier
+// component.
+type ComponentMatch struct {
+	Component ProcedureComponent
+	// Auto is set when exactly one document matches: it is attached
+	// automatically.
+	Auto *Document
+	// Suggestions lists the matching documents, newest first, when there
+	// are several: the applicant picks one ("Lấy từ kho").
+	Suggestions []*Document
+	// Unusable lists documents of an accepted category that cannot be used.
+	Unusable []Unmatched
+}
+
+// Matches reports whether any document can be used.
+func (m ComponentMatch) Matches() bool { return m.Auto != nil || len(m.Suggestions) > 0 }
+
+// MatchComponent finds the owner's warehouse documents that satisfy a
+// component on day: same owner, category among the component's accepted
+// categories, status valid, visible, not expired; newest first. It never
+// returns another subject's document.
+func MatchComponent(comp ProcedureComponent, owner string, docs []*Document, day Date) ComponentMatch {
+	m := ComponentMatch{Component: comp}
+	var ok []*Document
+	for _, d := range docs {
+		if d == nil || d.OwnerCode != owner || owner == "" || !slices.Contains(comp.Categories, d.CategoryCode) {
+			continue
+		}
+		switch {
+		case d.Status != DocumentValid:
+			if d.Status != DocumentWithdrawn {
+				m.Unusable = append(m.Unusable, Unmatched{d, UnmatchedStatus})
+			}
+		case !d.Visible:
+			m.Unusable = append(m.Unusable, Unmatched{d, UnmatchedHidden})
+		case !d.Usable(day):
+			m.Unusable = append(m.Unusable, Unmatched{d, UnmatchedExpired})
+		default:
+			ok = append(ok, d)
+		}
+	}
+	slices.SortStableFunc(ok, newestFirst)
+	switch len(ok) {
+	case 0:
+	case 1:
+		m.Auto = ok[0]
+	default:
+		m.Suggestions = ok
+	}
+	return m
+}
+
+// newestFirst orders by issue date, then by when the document was stored.
+func newestFirst(a, b *Document) int {
+	if c := compareDates(b.IssuedOn, a.IssuedOn); c != 0 {
+		return c
+	}
+	return b.CreatedAt.Compare(a.CreatedAt)
+}
+
+func compareDates(a, b Date) int {
+	switch {
+	case a.Before(b):
+		return -1
+	case b.Before(a):
+		return 1
+	}
+	return 0
+}
+
+// MatchProcedure matches every component of a procedure.
+func MatchProcedure(p *Procedure, owner string, docs []*Document, day Date) []ComponentMatch {
+	out := make([]ComponentMatch, 0, len(p.Components))
+	for _, c := range p.Components {
+		out = append(out, MatchComponent(c, owner, docs, day))
+	}
+	return out
+}
