@@ -131,20 +131,22 @@ func ErrorMessage(err error) string {
 func IsKind(err error, kind string) bool { return err != nil && ErrorKind(err) == kind }
 
 var entityNamesVI = map[string]string{
-	"agency":      "cơ quan",
-	"subject":     "chủ thể",
-	"category":    "danh mục giấy tờ",
-	"procedure":   "thủ tục hành chính",
-	"document":    "giấy tờ",
-	"dossier":     "hồ sơ",
-	"blob":        "tệp tin",
-	"audit_event": "nhật ký",
-	"officer":     "cán bộ",
-	"account":     "tài khoản",
-	"session":     "phiên đăng nhập",
-	"login_state": "phiên đăng nhập",
-	"api_client":  "ứng dụng tích hợp",
-	"api_token":   "mã truy cập",
+	"agency":       "cơ quan",
+	"subject":      "chủ thể",
+	"category":     "danh mục giấy tờ",
+	"procedure":    "thủ tục hành chính",
+	"document":     "giấy tờ",
+	"dossier":      "hồ sơ",
+	"blob":         "tệp tin",
+	"audit_event":  "nhật ký",
+	"officer":      "cán bộ",
+	"account":      "tài khoản",
+	"session":      "phiên đăng nhập",
+	"login_state":  "phiên đăng nhập",
+	"api_client":   "ứng dụng tích hợp",
+	"api_token":    "mã truy cập",
+	"notification": "thông báo",
+	"draft":        "hồ sơ đang soạn",
 }
 
 func entityNameVI(entity string) string {

@@ -23,6 +23,7 @@ type Store interface {
 	AuditStore
 	IdentityStore
 	IntegrationStore
+	NotificationStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back
