@@ -125,4 +125,3 @@ func (s *Store) ListNotifications(ctx context.Context, f motcua.NotificationFilt
 	}
 	return collect(rows, scanNotification, "list notifications")
 }
-
