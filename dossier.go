@@ -156,9 +156,14 @@ type Dossier struct {
 	DueAt         time.Time
 	FinishedAt    time.Time
 	OwnerVerified bool // owner checked against the population database
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	StatusHistory []StatusChange
+	// MissedReuse: a component was sent without reuse although the
+	// owner's warehouse held a matching document at that moment.
+	MissedReuse bool
+	// IdempotencyKey makes a retried submission find its dossier.
+	IdempotencyKey string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	StatusHistory  []StatusChange
 }
 
 // Reused reports whether at least one component was reused from digitized
@@ -272,6 +277,8 @@ type DossierStore interface {
 	GetDossier(ctx context.Context, id string) (*Dossier, error)
 	// GetDossierByCode returns ENOTFOUND for an unknown code.
 	GetDossierByCode(ctx context.Context, code string) (*Dossier, error)
+	// GetDossierByIdempotencyKey returns ENOTFOUND when no dossier has key.
+	GetDossierByIdempotencyKey(ctx context.Context, key string) (*Dossier, error)
 	// ListDossiers returns a page of matching dossiers, newest first, and
 	// the total number of matches.
 	ListDossiers(ctx context.Context, f DossierFilter) ([]*Dossier, int, error)

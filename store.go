@@ -24,6 +24,7 @@ type Store interface {
 	IdentityStore
 	IntegrationStore
 	NotificationStore
+	DraftStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back

@@ -66,8 +66,8 @@ func (s *Store) CreateDossier(ctx context.Context, d *motcua.Dossier) error {
 		}
 		_, err = tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
-			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			append([]any{d.ID, code}, cols...)...)
 		if err != nil {
 			return tx.insertErr(err, "dossier", code)
@@ -101,7 +101,7 @@ func dossierArgs(d *motcua.Dossier) ([]any, error) {
 	return []any{d.ProcedureCode, d.CaseCode, d.AgencyCode, d.District, d.Ward,
 		submitter, d.Owner.Code, owner, int(d.Channel), string(d.ResultMethod), int(d.Status), comps, results, d.Reused(),
 		micros(d.SubmittedAt), micros(d.ReceivedAt), micros(d.DueAt), micros(d.FinishedAt), d.OwnerVerified,
-		micros(d.CreatedAt), micros(d.UpdatedAt)}, nil
+		micros(d.CreatedAt), micros(d.UpdatedAt), d.MissedReuse, nullString(d.IdempotencyKey)}, nil
 }
 
 func nonNil[T any](s []T) []T {
@@ -113,7 +113,7 @@ func nonNil[T any](s []T) []T {
 
 const dossierColumns = `id, code, procedure_code, case_code, agency_code, district, ward, submitter, owner, channel,
 	result_method, status, components, result_doc_ids, submitted_at, received_at, due_at, finished_at, owner_verified,
-	created_at, updated_at`
+	created_at, updated_at, missed_reuse, idempotency_key`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
@@ -121,9 +121,11 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var method string
 	var channel, status int
 	var submitted, received, due, finished, created, updated sql.NullInt64
+	var idem sql.NullString
 	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.CaseCode, &d.AgencyCode, &d.District, &d.Ward, &submitter,
 		&owner, &channel, &method, &status, &comps, &results, &submitted, &received, &due, &finished, &d.OwnerVerified,
-		&created, &updated)
+		&created, &updated, &d.MissedReuse, &idem)
+	d.IdempotencyKey = idem.String
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +176,14 @@ func (s *Store) getDossier(ctx context.Context, column, key string) (*motcua.Dos
 // GetDossier implements motcua.DossierStore.
 func (s *Store) GetDossier(ctx context.Context, id string) (*motcua.Dossier, error) {
 	return s.getDossier(ctx, "id", id)
+}
+
+// GetDossierByIdempotencyKey implements motcua.DossierStore.
+func (s *Store) GetDossierByIdempotencyKey(ctx context.Context, key string) (*motcua.Dossier, error) {
+	if key == "" {
+		return nil, motcua.NotFound("dossier", key)
+	}
+	return s.getDossier(ctx, "idempotency_key", key)
 }
 
 // GetDossierByCode implements motcua.DossierStore.

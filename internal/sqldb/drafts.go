@@ -1,0 +1,98 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+func draftSubmitted() error {
+	return motcua.Errorf(motcua.ECONFLICT, "draft_submitted", "Hồ sơ này đã được nộp.")
+}
+
+// CreateDraft implements motcua.DraftStore.
+func (s *Store) CreateDraft(ctx context.Context, d *motcua.Draft) error {
+	now := s.now().UTC().Truncate(time.Microsecond)
+	if d.ID == "" {
+		d.ID = NewID(now)
+	}
+	d.CreatedAt, d.UpdatedAt = now, now
+	data, err := marshalJSON(d)
+	if err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, "INSERT INTO dossier_drafts (id, owner_code, creator, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+		d.ID, d.Owner.Code, d.Creator, data, micros(now), micros(now))
+	if err != nil {
+		return s.insertErr(err, "draft", d.ID)
+	}
+	return nil
+}
+
+// GetDraft implements motcua.DraftStore.
+func (s *Store) GetDraft(ctx context.Context, id string) (*motcua.Draft, error) {
+	var data []byte
+	var dossier sql.NullString
+	err := s.queryRow(ctx, "SELECT data, dossier_id FROM dossier_drafts WHERE id = ?", id).Scan(&data, &dossier)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, motcua.NotFound("draft", id)
+	}
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("get draft %s: %w", id, err))
+	}
+	var d motcua.Draft
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, motcua.Internal(fmt.Errorf("draft %s: %w", id, err))
+	}
+	d.DossierID = dossier.String
+	return &d, nil
+}
+
+// UpdateDraft implements motcua.DraftStore.
+func (s *Store) UpdateDraft(ctx context.Context, d *motcua.Draft) error {
+	d.UpdatedAt = s.now().UTC().Truncate(time.Microsecond)
+	data, err := marshalJSON(d)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Store) error {
+		var dossier sql.NullString
+		err := tx.queryRowWrite(ctx, "SELECT dossier_id FROM dossier_drafts WHERE id = ?", d.ID).Scan(&dossier)
+		if errors.Is(err, sql.ErrNoRows) {
+			return motcua.NotFound("draft", d.ID)
+		}
+		if err != nil {
+			return motcua.Internal(fmt.Errorf("update draft %s: %w", d.ID, err))
+		}
+		if dossier.Valid {
+			return draftSubmitted()
+		}
+		_, err = tx.exec(ctx, "UPDATE dossier_drafts SET owner_code = ?, data = ?, updated_at = ? WHERE id = ? AND dossier_id IS NULL",
+			d.Owner.Code, data, micros(d.UpdatedAt), d.ID)
+		if err != nil {
+			return motcua.Internal(fmt.Errorf("update draft %s: %w", d.ID, err))
+		}
+		return nil
+	})
+}
+
+// MarkDraftSubmitted implements motcua.DraftStore.
+func (s *Store) MarkDraftSubmitted(ctx context.Context, id, dossierID string) error {
+	res, err := s.exec(ctx, "UPDATE dossier_drafts SET dossier_id = ?, updated_at = ? WHERE id = ? AND dossier_id IS NULL",
+		dossierID, micros(s.now().UTC()), id)
+	if err != nil {
+		return motcua.Internal(fmt.Errorf("mark draft %s submitted: %w", id, err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := s.GetDraft(ctx, id); err != nil {
+			return err
+		}
+		return draftSubmitted()
+	}
+	return nil
+}
