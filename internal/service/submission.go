@@ -1,0 +1,451 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// Submissions is online application ("Nộp trực tuyến"): drafts, warehouse
+// matching, attachments and the submission itself.
+type Submissions struct {
+	store     motcua.Store
+	wh        *Warehouse
+	identity  *Identity
+	now       func() time.Time
+	publicURL string
+}
+
+// NewSubmissions builds the online-application service.
+func NewSubmissions(store motcua.Store, wh *Warehouse, identity *Identity, publicURL string, now func() time.Time) *Submissions {
+	if now == nil {
+		now = time.Now
+	}
+	return &Submissions{store: store, wh: wh, identity: identity, now: now, publicURL: strings.TrimSuffix(publicURL, "/")}
+}
+
+// DraftInput is "Chọn trường hợp hồ sơ".
+type DraftInput struct {
+	ProcedureCode string
+	CaseCode      string
+	AgencyCode    string
+	District      string // default: the agency's district
+	Ward          string // default: the agency's name
+}
+
+func applicant(p *motcua.Principal) error {
+	if p == nil || p.Kind == motcua.PrincipalOfficer {
+		return Authorize(p, OpSubmitDossier, Resource{})
+	}
+	return Authorize(p, OpSubmitDossier, Resource{OwnerCode: p.SubjectCode})
+}
+
+// procedureCase checks that the procedure exists, has the case and is
+// handled by the agency.
+func (s *Submissions) procedureCase(ctx context.Context, in DraftInput) (*motcua.Procedure, motcua.ProcedureCase, *motcua.Agency, error) {
+	p, err := s.store.GetProcedure(ctx, in.ProcedureCode)
+	if motcua.IsKind(err, motcua.ENOTFOUND) {
+		return nil, motcua.ProcedureCase{}, nil, motcua.Invalid("procedure", "unknown_procedure", "Không tìm thấy thủ tục hành chính đã chọn.")
+	}
+	if err != nil {
+		return nil, motcua.ProcedureCase{}, nil, err
+	}
+	c, ok := p.Case(in.CaseCode)
+	if !ok {
+		return nil, c, nil, motcua.Invalid("case", "unknown_case", "Trường hợp giải quyết không thuộc thủ tục đã chọn.")
+	}
+	if !slices.Contains(p.AgencyCodes, in.AgencyCode) {
+		return nil, c, nil, motcua.Invalid("agency", "agency_not_handling", "Cơ quan đã chọn không giải quyết thủ tục này.")
+	}
+	a, err := s.store.GetAgency(ctx, in.AgencyCode)
+	if err != nil {
+		return nil, c, nil, err
+	}
+	return p, c, a, nil
+}
+
+// CreateDraft starts an application for the logged-in citizen or
+// organisation, who is both submitter and owner. The owner's identity is
+// checked against the population database first ("Đồng ý và tiếp tục");
+// then every component with exactly one matching warehouse document gets
+// it attached.
+func (s *Submissions) CreateDraft(ctx context.Context, p *motcua.Principal, in DraftInput) (*motcua.Draft, error) {
+	if err := applicant(p); err != nil {
+		return nil, err
+	}
+	proc, _, agency, err := s.procedureCase(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	owner, err := s.store.GetSubject(ctx, p.SubjectCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.identity.CheckBeforeSubmission(ctx, p, proc.Code); err != nil {
+		return nil, err
+	}
+	person := motcua.Person{Code: owner.Code, Name: owner.Name, BirthDate: owner.BirthDate, Phone: owner.Phone,
+		Email: owner.Email, Address: owner.Address}
+	d := &motcua.Draft{Creator: p.ActorID(), ProcedureCode: proc.Code, CaseCode: in.CaseCode, AgencyCode: agency.Code,
+		District: strings.TrimSpace(in.District), Ward: strings.TrimSpace(in.Ward), Submitter: person, Owner: person,
+		OwnerVerified: true, ResultMethod: motcua.ResultOnline}
+	if d.Ward == "" {
+		d.Ward = agency.Name
+	}
+	if d.District == "" && agency.ParentCode != "" {
+		if parent, err := s.store.GetAgency(ctx, agency.ParentCode); err == nil {
+			d.District = parent.Name
+		}
+	}
+	matches, err := s.match(ctx, proc, owner.Code)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range matches {
+		if m.Auto != nil {
+			d.Components = append(d.Components, motcua.DraftComponent{Code: m.Component.Code, Source: motcua.FromWarehouse,
+				DocumentID: m.Auto.ID, File: m.Auto.File, Auto: true})
+		}
+	}
+	if err := s.store.CreateDraft(ctx, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// ownDraft loads a draft its creator works on; anyone else gets ENOTFOUND.
+func (s *Submissions) ownDraft(ctx context.Context, p *motcua.Principal, id string) (*motcua.Draft, error) {
+	if err := applicant(p); err != nil {
+		return nil, err
+	}
+	d, err := s.store.GetDraft(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Creator != p.ActorID() {
+		return nil, motcua.NotFound("draft", id)
+	}
+	return d, nil
+}
+
+// ownerDocuments returns the owner's documents of any category the
+// procedure accepts.
+func (s *Submissions) ownerDocuments(ctx context.Context, proc *motcua.Procedure, owner string) ([]*motcua.Document, error) {
+	var cats []string
+	for _, c := range proc.Components {
+		for _, cat := range c.Categories {
+			if !slices.Contains(cats, cat) {
+				cats = append(cats, cat)
+			}
+		}
+	}
+	if len(cats) == 0 {
+		return nil, nil
+	}
+	docs, _, err := s.store.ListDocuments(ctx, motcua.DocumentFilter{OwnerCode: owner, CategoryCodes: cats, Limit: 500})
+	return docs, err
+}
+
+func (s *Submissions) match(ctx context.Context, proc *motcua.Procedure, owner string) ([]motcua.ComponentMatch, error) {
+	docs, err := s.ownerDocuments(ctx, proc, owner)
+	if err != nil {
+		return nil, err
+	}
+	return motcua.MatchProcedure(proc, owner, docs, motcua.DateOf(s.now())), nil
+}
+
+// DraftView is a draft with its procedure and the warehouse's offers.
+type DraftView struct {
+	Draft     *motcua.Draft
+	Procedure *motcua.Procedure
+	Case      motcua.ProcedureCase
+	Matches   []motcua.ComponentMatch
+}
+
+// View returns a draft with what the owner's warehouse offers for each
+// component ("Lấy từ kho").
+func (s *Submissions) View(ctx context.Context, p *motcua.Principal, id string) (*DraftView, error) {
+	d, err := s.ownDraft(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	proc, err := s.store.GetProcedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return nil, err
+	}
+	c, _ := proc.Case(d.CaseCode)
+	matches, err := s.match(ctx, proc, d.Owner.Code)
+	if err != nil {
+		return nil, err
+	}
+	return &DraftView{Draft: d, Procedure: proc, Case: c, Matches: matches}, nil
+}
+
+func unknownComponent() error {
+	return motcua.Invalid("component", "unknown_component", "Thành phần hồ sơ không thuộc thủ tục đã chọn.")
+}
+
+// Attach takes a warehouse document for a component. The document must be
+// one the matching rules offer: the owner's, of an accepted category,
+// valid, visible and not expired.
+func (s *Submissions) Attach(ctx context.Context, p *motcua.Principal, draftID, component, documentID string) (*motcua.Draft, error) {
+	v, err := s.View(ctx, p, draftID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range v.Matches {
+		if m.Component.Code != component {
+			continue
+		}
+		for _, doc := range append(append([]*motcua.Document{}, m.Suggestions...), m.Auto) {
+			if doc != nil && doc.ID == documentID {
+				v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File})
+				return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
+			}
+		}
+		for _, u := range m.Unusable {
+			if u.Document.ID == documentID {
+				return nil, unusable(u.Reason)
+			}
+		}
+		return nil, motcua.Invalid("document_id", "document_not_matching",
+			"Giấy tờ này không có trong Kho dữ liệu của chủ hồ sơ hoặc không phù hợp với thành phần hồ sơ.")
+	}
+	return nil, unknownComponent()
+}
+
+func unusable(reason string) error {
+	switch reason {
+	case motcua.UnmatchedExpired:
+		return motcua.Invalid("document_id", "document_expired", "Giấy tờ đã hết hiệu lực, không thể sử dụng lại.")
+	case motcua.UnmatchedHidden:
+		return motcua.Invalid("document_id", "document_hidden", "Giấy tờ đang ẩn; bật “Hiển thị” trong Kho dữ liệu để sử dụng.")
+	}
+	return motcua.Invalid("document_id", "document_not_valid", "Giấy tờ không còn hiệu lực (đã thu hồi, thay thế hoặc đang phản ánh).")
+}
+
+// Upload attaches a newly uploaded signed PDF to a component.
+func (s *Submissions) Upload(ctx context.Context, p *motcua.Principal, draftID, component string, up Upload) (*motcua.Draft, error) {
+	v, err := s.View(ctx, p, draftID)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := v.Procedure.Component(component); !ok {
+		return nil, unknownComponent()
+	}
+	file, _, _, err := s.wh.checkFile(ctx, up)
+	if err != nil {
+		return nil, err
+	}
+	v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: motcua.Uploaded, File: file})
+	return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
+}
+
+// AddWorkingDays returns t moved n working days ahead, skipping
+// Saturdays and Sundays in Vietnam's time zone. Public holidays are not
+// in the calendar yet.
+func AddWorkingDays(t time.Time, n int) time.Time {
+	t = t.In(motcua.VietnamLocation())
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
+
+// SubmitOptions are the last step's choices.
+type SubmitOptions struct {
+	ResultMethod   motcua.ResultMethod
+	PostAddress    string
+	IdempotencyKey string
+}
+
+// Submit turns a draft into a dossier ("Nộp hồ sơ"): status 1, channel 2,
+// its code, each component's digitization state, the reuse flag and the
+// missed-reuse flag; each reused document's usage count goes up by one
+// and the owner's notifications are queued, all in one transaction.
+// Submitting the same draft again, or with the same idempotency key,
+// returns the dossier created the first time.
+func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID string, o SubmitOptions) (*motcua.Dossier, bool, error) {
+	if o.IdempotencyKey != "" {
+		if len(o.IdempotencyKey) > 200 {
+			return nil, false, motcua.Invalid("idempotency_key", "invalid_idempotency_key", "Khóa chống gửi trùng quá dài.")
+		}
+		key := p.ActorID() + ":" + o.IdempotencyKey
+		if d, err := s.store.GetDossierByIdempotencyKey(ctx, key); err == nil {
+			return d, false, nil
+		}
+		o.IdempotencyKey = key
+	}
+	v, err := s.View(ctx, p, draftID)
+	if err != nil {
+		return nil, false, err
+	}
+	if v.Draft.DossierID != "" {
+		d, err := s.store.GetDossier(ctx, v.Draft.DossierID)
+		return d, false, err
+	}
+	switch o.ResultMethod {
+	case "":
+		o.ResultMethod = v.Draft.ResultMethod
+	case motcua.ResultAtCounter, motcua.ResultByPost, motcua.ResultOnline:
+	default:
+		return nil, false, motcua.Invalid("result_method", "invalid_result_method", "Vui lòng chọn hình thức nhận kết quả.")
+	}
+	if o.ResultMethod == motcua.ResultByPost && strings.TrimSpace(o.PostAddress) == "" {
+		return nil, false, motcua.Invalid("post_address", "required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
+	}
+	// The identity is checked again at submission, as on the portal.
+	if err := s.identity.CheckBeforeSubmission(ctx, p, v.Procedure.Code); err != nil {
+		return nil, false, err
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
+		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
+		Channel: motcua.ChannelOnline, ResultMethod: o.ResultMethod, Status: motcua.StatusRegistered,
+		SubmittedAt: now, DueAt: AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
+		IdempotencyKey: o.IdempotencyKey}
+	if o.ResultMethod == motcua.ResultByPost {
+		d.Owner.Address = strings.TrimSpace(o.PostAddress)
+	}
+	var reused []string
+	for i, comp := range v.Procedure.Components {
+		m := v.Matches[i]
+		choice, ok := v.Draft.Component(comp.Code)
+		dc := motcua.DossierComponent{Code: comp.Code, Name: comp.Name, Required: comp.Required}
+		switch {
+		case !ok:
+			if comp.Required {
+				return nil, false, motcua.Invalid("components", "component_missing",
+					fmt.Sprintf("Thành phần hồ sơ bắt buộc “%s” chưa có tệp tin.", comp.Name))
+			}
+		case choice.Source == motcua.FromWarehouse:
+			doc := usableChoice(m, choice.DocumentID)
+			if doc == nil {
+				return nil, false, motcua.Invalid("components", "document_no_longer_usable",
+					fmt.Sprintf("Giấy tờ đã chọn cho “%s” không còn sử dụng được; vui lòng chọn lại.", comp.Name))
+			}
+			dc.Digitization = motcua.ReusedFromWarehouse
+			dc.Attachments = []motcua.Attachment{{Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File}}
+			reused = append(reused, doc.ID)
+		default:
+			dc.Digitization = motcua.Digitized
+			dc.Attachments = []motcua.Attachment{{Source: choice.Source, File: choice.File}}
+		}
+		if dc.Digitization != motcua.ReusedFromWarehouse && m.Matches() {
+			d.MissedReuse = true
+		}
+		d.Components = append(d.Components, dc)
+	}
+	if err := d.Validate(); err != nil {
+		return nil, false, err
+	}
+	owner, err := s.store.GetSubject(ctx, d.Owner.Code)
+	if err != nil {
+		return nil, false, err
+	}
+	agency, err := s.store.GetAgency(ctx, d.AgencyCode)
+	if err != nil {
+		return nil, false, err
+	}
+	err = s.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := tx.CreateDossier(ctx, d); err != nil {
+			return err
+		}
+		if err := tx.MarkDraftSubmitted(ctx, draftID, d.ID); err != nil {
+			return err
+		}
+		if err := tx.IncrementDocumentUsage(ctx, reused); err != nil {
+			return err
+		}
+		if err := s.queueReceipt(ctx, tx, d, owner, v.Procedure, agency); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: "dossier.submit",
+			ObjectKind: "dossier", ObjectID: d.ID, SubjectCode: d.Owner.Code, DossierID: d.ID,
+			Detail: fmt.Sprintf("reused=%d missed_reuse=%t", len(reused), d.MissedReuse)})
+	})
+	if motcua.IsKind(err, motcua.ECONFLICT) {
+		// A concurrent or repeated submission won: answer with its dossier.
+		if again, gerr := s.store.GetDraft(ctx, draftID); gerr == nil && again.DossierID != "" {
+			existing, gerr := s.store.GetDossier(ctx, again.DossierID)
+			return existing, false, gerr
+		}
+		if o.IdempotencyKey != "" {
+			if existing, gerr := s.store.GetDossierByIdempotencyKey(ctx, o.IdempotencyKey); gerr == nil {
+				return existing, false, nil
+			}
+		}
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return d, true, nil
+}
+
+func usableChoice(m motcua.ComponentMatch, id string) *motcua.Document {
+	if m.Auto != nil && m.Auto.ID == id {
+		return m.Auto
+	}
+	for _, d := range m.Suggestions {
+		if d.ID == id {
+			return d
+		}
+	}
+	return nil
+}
+
+// queueReceipt writes the "received" Zalo and SMS messages into the outbox
+// of the submission's transaction.
+func (s *Submissions) queueReceipt(ctx context.Context, tx motcua.Store, d *motcua.Dossier, owner *motcua.Subject,
+	proc *motcua.Procedure, agency *motcua.Agency) error {
+	params := map[string]string{"code": d.Code, "procedure": proc.Name, "agency": agency.Name,
+		"due_date": motcua.DateOf(d.DueAt).Display(), "url": s.publicURL + "/ho-so/" + d.Code}
+	var msgs []*motcua.Notification
+	if owner.Phone != "" {
+		for _, ch := range []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS} {
+			msgs = append(msgs, &motcua.Notification{Channel: ch, Recipient: owner.Phone, Template: "dossier_received",
+				Params: params, DedupeKey: d.ID + ":received:" + string(ch), SubjectCode: owner.Code, DossierID: d.ID})
+		}
+	}
+	if owner.Email != "" {
+		msgs = append(msgs, &motcua.Notification{Channel: motcua.ChannelEmail, Recipient: owner.Email, Template: "dossier_received",
+			Params: params, DedupeKey: d.ID + ":received:email", SubjectCode: owner.Code, DossierID: d.ID})
+	}
+	for _, n := range msgs {
+		if err := tx.EnqueueNotification(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MyDossiers lists the applicant's dossiers ("Quản lý hồ sơ đã nộp").
+func (s *Submissions) MyDossiers(ctx context.Context, p *motcua.Principal, limit, offset int) ([]*motcua.Dossier, int, error) {
+	if err := applicant(p); err != nil {
+		return nil, 0, err
+	}
+	return s.store.ListDossiers(ctx, motcua.DossierFilter{OwnerCode: p.SubjectCode, Limit: limit, Offset: offset})
+}
+
+// MyDossier returns one of the applicant's dossiers by code; anyone else
+// gets ENOTFOUND.
+func (s *Submissions) MyDossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
+	if err := applicant(p); err != nil {
+		return nil, err
+	}
+	d, err := s.store.GetDossierByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if d.Owner.Code != p.SubjectCode && d.Submitter.Code != p.SubjectCode {
+		return nil, motcua.NotFound("dossier", code)
+	}
+	return d, nil
+}
