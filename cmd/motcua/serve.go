@@ -135,10 +135,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	if err != nil {
 		return err
 	}
+	identity := service.NewIdentity(store, pop, auth)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler, err := web.New(web.Config{Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
-		Warehouse: wh, DemoCA: ca, Clients: service.NewClients(store, nil), Auth: auth, Identity: service.NewIdentity(store, pop, auth), Providers: idp.providers, PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Mounts: idp.mounts})
+	handler, err := web.New(web.Config{
+		Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
+		Auth: auth, Identity: identity, Providers: idp.providers, Mounts: idp.mounts,
+		PublicURL: publicURL, SecureCookies: cfg.SecureCookies,
+		Warehouse: wh, DemoCA: ca, Clients: service.NewClients(store, nil),
+		Submissions: service.NewSubmissions(store, wh, identity, publicURL, nil),
+	})
 	if err != nil {
 		return err
 	}
@@ -151,7 +157,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		WriteTimeout:   2 * time.Minute,
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       nil,
 	}
 	logger.Info("motcua listening", "url", publicURL, "database", where, "data_dir", cfg.DataDir,
 		"version", version())

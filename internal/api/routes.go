@@ -18,6 +18,8 @@ type Config struct {
 	Store     motcua.Store
 	Warehouse *service.Warehouse
 	Clients   *service.Clients
+	// Submissions is online application; nil disables those routes.
+	Submissions *service.Submissions
 	// PublicURL is the site's external base URL (links in answers).
 	PublicURL string
 }
@@ -47,4 +49,16 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/versions/{version}/file", a.downloadFile)
 	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/access-log", a.accessLog)
 	mux.HandleFunc("POST /api/v1/agency/results", a.pushResult)
+	mux.HandleFunc("GET /api/v1/procedures", a.listProcedures)
+	mux.HandleFunc("GET /api/v1/procedures/{code}", a.getProcedure)
+	if cfg.Submissions == nil {
+		return
+	}
+	mux.HandleFunc("POST /api/v1/dossiers/drafts", a.createDraft)
+	mux.HandleFunc("GET /api/v1/dossiers/drafts/{id}", a.getDraft)
+	mux.HandleFunc("GET /api/v1/dossiers/drafts/{id}/matches", a.draftMatches)
+	mux.HandleFunc("PUT /api/v1/dossiers/drafts/{id}/components/{component}", a.putComponent)
+	mux.HandleFunc("POST /api/v1/dossiers/drafts/{id}/submit", a.submitDraft)
+	mux.HandleFunc("GET /api/v1/dossiers", a.listDossiers)
+	mux.HandleFunc("GET /api/v1/dossiers/{code}", a.getDossier)
 }

@@ -41,6 +41,8 @@ type Config struct {
 	Auth      *service.Auth
 	Warehouse *service.Warehouse
 	Clients   *service.Clients
+	// Submissions is online application ("Nộp trực tuyến").
+	Submissions *service.Submissions
 	// DemoCA, in demo mode, serves the sample files to try refusals.
 	DemoCA    *demo.CA
 	Identity  *service.Identity
@@ -131,7 +133,8 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.DemoCA != nil {
 		mux.HandleFunc("GET /mau/{name}", s.sample)
 	}
-	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients, PublicURL: cfg.PublicURL})
+	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients,
+		Submissions: cfg.Submissions, PublicURL: cfg.PublicURL})
 	mux.HandleFunc("/", s.notFound)
 	for prefix, h := range cfg.Mounts {
 		prefix = strings.TrimSuffix(prefix, "/")

@@ -1,0 +1,298 @@
+package api
+
+import (
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/service"
+)
+
+type componentJSON struct {
+	ID                 string   `json:"id"`
+	Name               string   `json:"name"`
+	Required           bool     `json:"required"`
+	Original           bool     `json:"original"`
+	AcceptedCategories []string `json:"accepted_categories"`
+}
+
+type caseJSON struct {
+	ID             string          `json:"id"`
+	Name           string          `json:"name"`
+	ProcessingDays int             `json:"processing_days"`
+	Agencies       []string        `json:"agencies"`
+	Components     []componentJSON `json:"components"`
+}
+
+type agencyRef struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+type procedureJSON struct {
+	Code           string      `json:"code"`
+	Name           string      `json:"name"`
+	Field          string      `json:"field"`
+	Agencies       []agencyRef `json:"agencies"`
+	ResultCategory string      `json:"result_category,omitempty"`
+	FeeVND         int64       `json:"fee_vnd"`
+	Cases          []caseJSON  `json:"cases"`
+}
+
+func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON {
+	out := procedureJSON{Code: p.Code, Name: p.Name, Field: p.Field, ResultCategory: p.ResultCategory, FeeVND: p.FeeVND,
+		Agencies: []agencyRef{}, Cases: []caseJSON{}}
+	for _, code := range p.AgencyCodes {
+		ref := agencyRef{Code: code}
+		if ag, err := a.cfg.Store.GetAgency(r.Context(), code); err == nil {
+			ref.Name = ag.Name
+		}
+		out.Agencies = append(out.Agencies, ref)
+	}
+	comps := make([]componentJSON, 0, len(p.Components))
+	for _, c := range p.Components {
+		comps = append(comps, componentJSON{ID: c.Code, Name: c.Name, Required: c.Required, Original: c.Form == motcua.FormOriginal,
+			AcceptedCategories: append([]string{}, c.Categories...)})
+	}
+	for _, c := range p.Cases {
+		out.Cases = append(out.Cases, caseJSON{ID: c.Code, Name: c.Name, ProcessingDays: c.ProcessingDays,
+			Agencies: append([]string{}, p.AgencyCodes...), Components: comps})
+	}
+	return out
+}
+
+func (a *api) listProcedures(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	procs, err := a.cfg.Store.ListProcedures(r.Context(), q.Get("agency"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	items := []procedureJSON{}
+	for _, p := range procs {
+		if term := q.Get("q"); term != "" && !motcua.ContainsFolded(p.Name+" "+p.Code, term) {
+			continue
+		}
+		if field := q.Get("field"); field != "" && !motcua.EqualFolded(field, p.Field) {
+			continue
+		}
+		items = append(items, a.procedureJSON(r, p))
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+func (a *api) getProcedure(w http.ResponseWriter, r *http.Request) {
+	p, err := a.cfg.Store.GetProcedure(r.Context(), r.PathValue("code"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, a.procedureJSON(r, p))
+}
+
+// decodeJSON reads a small JSON body strictly.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return invalidField("body", "Nội dung yêu cầu không phải JSON hợp lệ hoặc có trường không được hỗ trợ.")
+	}
+	return nil
+}
+
+func (a *api) createDraft(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Procedure string `json:"procedure"`
+		Case      string `json:"case"`
+		Agency    string `json:"agency"`
+		District  string `json:"district"`
+		Ward      string `json:"ward"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	d, err := a.cfg.Submissions.CreateDraft(r.Context(), principal(r), service.DraftInput{ProcedureCode: in.Procedure,
+		CaseCode: in.Case, AgencyCode: in.Agency, District: in.District, Ward: in.Ward})
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/dossiers/drafts/"+d.ID)
+	httpx.WriteJSON(w, http.StatusCreated, d)
+}
+
+func (a *api) getDraft(w http.ResponseWriter, r *http.Request) {
+	v, err := a.cfg.Submissions.View(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, v.Draft)
+}
+
+func (a *api) draftMatches(w http.ResponseWriter, r *http.Request) {
+	v, err := a.cfg.Submissions.View(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	type unusable struct {
+		documentJSON
+		Reason string `json:"reason"`
+	}
+	type match struct {
+		ComponentID  string         `json:"component_id"`
+		Name         string         `json:"name"`
+		Required     bool           `json:"required"`
+		AutoAttached *documentJSON  `json:"auto_attached"`
+		Suggestions  []documentJSON `json:"suggestions"`
+		Expired      []unusable     `json:"expired"`
+		Chosen       *string        `json:"chosen_document_id"`
+	}
+	out := make([]match, 0, len(v.Matches))
+	for _, m := range v.Matches {
+		mj := match{ComponentID: m.Component.Code, Name: m.Component.Name, Required: m.Component.Required,
+			Suggestions: []documentJSON{}, Expired: []unusable{}}
+		if m.Auto != nil {
+			j := toJSON(m.Auto, nil)
+			mj.AutoAttached = &j
+		}
+		for _, d := range m.Suggestions {
+			mj.Suggestions = append(mj.Suggestions, toJSON(d, nil))
+		}
+		for _, u := range m.Unusable {
+			mj.Expired = append(mj.Expired, unusable{toJSON(u.Document, nil), u.Reason})
+		}
+		if c, ok := v.Draft.Component(m.Component.Code); ok && c.DocumentID != "" {
+			id := c.DocumentID
+			mj.Chosen = &id
+		}
+		out = append(out, mj)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"components": out})
+}
+
+func (a *api) putComponent(w http.ResponseWriter, r *http.Request) {
+	ctx, p := r.Context(), principal(r)
+	id, comp := r.PathValue("id"), r.PathValue("component")
+	var d *motcua.Draft
+	var err error
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if strings.HasPrefix(ct, "multipart/") {
+		var up service.Upload
+		if up, err = a.readFile(w, r); err == nil {
+			d, err = a.cfg.Submissions.Upload(ctx, p, id, comp, up)
+		}
+	} else {
+		var in struct {
+			DocumentID string `json:"document_id"`
+		}
+		if err = decodeJSON(r, &in); err == nil {
+			d, err = a.cfg.Submissions.Attach(ctx, p, id, comp, in.DocumentID)
+		}
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, d)
+}
+
+type dossierJSON struct {
+	ID          string                 `json:"id"`
+	Code        string                 `json:"code"`
+	Procedure   string                 `json:"procedure"`
+	Case        string                 `json:"case"`
+	Agency      string                 `json:"agency"`
+	Status      int                    `json:"status"`
+	StatusLabel string                 `json:"status_label"`
+	Channel     int                    `json:"channel"`
+	Reused      bool                   `json:"reused"`
+	MissedReuse bool                   `json:"missed_reuse"`
+	SubmittedAt time.Time              `json:"submitted_at"`
+	DueDate     string                 `json:"due_date"`
+	Components  []dossierComponentJSON `json:"components"`
+}
+
+type dossierComponentJSON struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	State      int    `json:"state"`
+	DocumentID string `json:"document_id,omitempty"`
+}
+
+func toDossierJSON(d *motcua.Dossier) dossierJSON {
+	out := dossierJSON{ID: d.ID, Code: d.Code, Procedure: d.ProcedureCode, Case: d.CaseCode, Agency: d.AgencyCode,
+		Status: int(d.Status), StatusLabel: d.Status.Label(), Channel: int(d.Channel), Reused: d.Reused(),
+		MissedReuse: d.MissedReuse, SubmittedAt: d.SubmittedAt, DueDate: motcua.DateOf(d.DueAt).String()}
+	for _, c := range d.Components {
+		cj := dossierComponentJSON{ID: c.Code, Name: c.Name, State: int(c.Digitization)}
+		for _, at := range c.Attachments {
+			if at.DocumentID != "" {
+				cj.DocumentID = at.DocumentID
+			}
+		}
+		out.Components = append(out.Components, cj)
+	}
+	return out
+}
+
+func (a *api) submitDraft(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		ResultMethod string `json:"result_method"`
+		PostAddress  string `json:"post_address"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &in); err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+	}
+	d, created, err := a.cfg.Submissions.Submit(r.Context(), principal(r), r.PathValue("id"), service.SubmitOptions{
+		ResultMethod: motcua.ResultMethod(in.ResultMethod), PostAddress: in.PostAddress,
+		IdempotencyKey: r.Header.Get("Idempotency-Key")})
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	w.Header().Set("Location", "/api/v1/dossiers/"+d.Code)
+	httpx.WriteJSON(w, status, toDossierJSON(d))
+}
+
+func (a *api) listDossiers(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	page, err := intParam(q, "page", 1, 1, 1_000_000)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	ds, total, err := a.cfg.Submissions.MyDossiers(r.Context(), principal(r), 20, (page-1)*20)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	items := make([]dossierJSON, 0, len(ds))
+	for _, d := range ds {
+		items = append(items, toDossierJSON(d))
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
+}
+
+func (a *api) getDossier(w http.ResponseWriter, r *http.Request) {
+	d, err := a.cfg.Submissions.MyDossier(r.Context(), principal(r), r.PathValue("code"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, toDossierJSON(d))
+}
