@@ -50,11 +50,13 @@ func (ca *CA) SampleTampered(now time.Time) ([]byte, error) {
 
 // SeedDocuments gives each demo citizen signed results in their
 // warehouse, issued by An Lão agencies: a birth certificate, a judicial
-// record certificate and an e-certified copy. It is idempotent (documents
+// record certificate, a marital-status confirmation and two e-certified
+// copies. It is idempotent (documents
 // are keyed by result code) and returns how many documents it created.
 func SeedDocuments(ctx context.Context, st motcua.DocumentStore, w *service.Warehouse, ca *CA, now time.Time) (int, error) {
 	created := 0
 	for _, c := range Citizens() {
+		copied, copied2 := motcua.DateOf(now.AddDate(0, 0, -20)), motcua.DateOf(now.AddDate(0, 0, -5))
 		docs := []struct {
 			agency, category, title, number, summary string
 			issued                                   motcua.Date
@@ -62,9 +64,14 @@ func SeedDocuments(ctx context.Context, st motcua.DocumentStore, w *service.Ware
 			{TownCode, CategoryBirthCertificate, "Giay khai sinh", "KS-" + c.Code[6:], "Đăng ký khai sinh", c.BirthDate},
 			{JusticeOfficeCode, CategoryJudicialRecord1, "Phieu ly lich tu phap so 1", "LLTP-" + c.Code[6:],
 				"Cấp Phiếu lý lịch tư pháp số 1", motcua.DateOf(now.AddDate(0, 0, -30))},
-			{TownCode, CategoryCertifiedCopy, "Ban sao duoc chung thuc tu ban chinh", motcua.DateOf(now.AddDate(0, 0, -20)).Display()[:2] +
-				motcua.DateOf(now.AddDate(0, 0, -20)).Display()[3:5] + motcua.DateOf(now.AddDate(0, 0, -20)).Display()[6:],
-				"Chứng thực bản sao Thẻ căn cước công dân", motcua.DateOf(now.AddDate(0, 0, -20))},
+			{TownCode, CategoryMaritalStatus, "Giay xac nhan tinh trang hon nhan", "XNHN-" + c.Code[6:],
+				"Xác nhận tình trạng hôn nhân", motcua.DateOf(now.AddDate(0, 0, -10))},
+			// Two e-certified copies: applying for đăng ký kết hôn then offers a
+			// choice for the identity papers ("Lấy từ kho").
+			{TownCode, CategoryCertifiedCopy, "Ban sao duoc chung thuc tu ban chinh", ddmmyyyy(copied),
+				"Chứng thực bản sao Thẻ căn cước công dân", copied},
+			{TownCode, CategoryCertifiedCopy, "Ban sao duoc chung thuc tu ban chinh", ddmmyyyy(copied2),
+				"Chứng thực bản sao Giấy khai sinh", copied2},
 		}
 		for _, d := range docs {
 			code, err := motcua.NewResultCode(c.Code, d.category, d.number)
@@ -95,3 +102,6 @@ func SeedDocuments(ctx context.Context, st motcua.DocumentStore, w *service.Ware
 	}
 	return created, nil
 }
+
+// ddmmyyyy formats a date as the seeds' document numbers (02022024).
+func ddmmyyyy(d motcua.Date) string { return fmt.Sprintf("%02d%02d%04d", d.Day, d.Month, d.Year) }
