@@ -69,7 +69,8 @@ type Server struct {
 // pageNames lists every page template; New fails when one is missing, so
 // a typo is caught at start-up instead of on a citizen's request.
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
-	"warehouse", "warehouse_add", "warehouse_detail", "verify"}
+	"warehouse", "warehouse_add", "warehouse_detail", "verify",
+	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -129,6 +130,17 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /verify", s.verifyResult)
 		mux.HandleFunc("GET /verify/{code}", s.verifyResult)
 		mux.HandleFunc("GET /verify/{code}/qr.png", s.verifyQR)
+	}
+	if cfg.Submissions != nil {
+		mux.HandleFunc("GET /nop-truc-tuyen", s.procedures)
+		mux.HandleFunc("GET /nop-truc-tuyen/{code}", s.applyCasePage)
+		mux.HandleFunc("POST /nop-truc-tuyen/{code}", s.applyStart)
+		mux.HandleFunc("GET /ho-so-nhap/{id}", s.applyDraft)
+		mux.HandleFunc("POST /ho-so-nhap/{id}/thanh-phan/{component}", s.applyComponent)
+		mux.HandleFunc("POST /ho-so-nhap/{id}/nop", s.applySubmit)
+		mux.HandleFunc("GET /ho-so", s.myDossiers)
+		mux.HandleFunc("GET /ho-so/{code}", s.receipt)
+		mux.HandleFunc("GET /ho-so/{code}/qr.png", s.dossierQR)
 	}
 	if cfg.DemoCA != nil {
 		mux.HandleFunc("GET /mau/{name}", s.sample)

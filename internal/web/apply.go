@@ -1,0 +1,284 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/service"
+)
+
+type proceduresPage struct {
+	Title      string
+	Query      string
+	Procedures []*motcua.Procedure
+}
+
+func (p proceduresPage) title() string { return p.Title }
+
+// procedures is "Nộp trực tuyến": find the public service.
+func (s *Server) procedures(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	all, err := s.cfg.Store.ListProcedures(r.Context(), "")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var list []*motcua.Procedure
+	for _, p := range all {
+		if q == "" || motcua.ContainsFolded(p.Name+" "+p.Code+" "+p.Field, q) {
+			list = append(list, p)
+		}
+	}
+	s.render(w, r, http.StatusOK, "procedures", proceduresPage{Title: "Nộp trực tuyến", Query: q, Procedures: list})
+}
+
+type chooseCasePage struct {
+	Title     string
+	Procedure *motcua.Procedure
+	Agencies  []*motcua.Agency
+	Owner     *motcua.Subject
+	Form      service.DraftInput
+	Error     string
+}
+
+func (p chooseCasePage) title() string { return p.Title }
+
+func (s *Server) chooseCase(w http.ResponseWriter, r *http.Request, form service.DraftInput, status int, formErr error) {
+	ctx, p := r.Context(), principal(r)
+	proc, err := s.cfg.Store.GetProcedure(ctx, r.PathValue("code"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if p.Kind == motcua.PrincipalOfficer {
+		s.renderError(w, r, service.Authorize(p, service.OpSubmitDossier, service.Resource{}))
+		return
+	}
+	owner, err := s.cfg.Store.GetSubject(ctx, p.SubjectCode)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	page := chooseCasePage{Title: "Chọn trường hợp hồ sơ", Procedure: proc, Owner: owner, Form: form}
+	for _, code := range proc.AgencyCodes {
+		if a, err := s.cfg.Store.GetAgency(ctx, code); err == nil {
+			page.Agencies = append(page.Agencies, a)
+		}
+	}
+	if formErr != nil {
+		page.Error = motcua.ErrorMessage(formErr)
+	}
+	s.render(w, r, status, "apply_case", page)
+}
+
+func (s *Server) applyCasePage(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	s.chooseCase(w, r, service.DraftInput{}, http.StatusOK, nil)
+}
+
+// applyStart is "Đồng ý và tiếp tục": the identity check, then the draft.
+func (s *Server) applyStart(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	in := service.DraftInput{ProcedureCode: r.PathValue("code"), CaseCode: r.PostFormValue("case"),
+		AgencyCode: r.PostFormValue("agency"), District: r.PostFormValue("district"), Ward: r.PostFormValue("ward")}
+	d, err := s.cfg.Submissions.CreateDraft(r.Context(), principal(r), in)
+	if err != nil {
+		if httpx.Status(err) >= 500 && !motcua.IsKind(err, motcua.EUNAVAILABLE) || motcua.IsKind(err, motcua.EFORBIDDEN) {
+			s.renderError(w, r, err)
+			return
+		}
+		s.chooseCase(w, r, in, httpx.Status(err), err)
+		return
+	}
+	http.Redirect(w, r, "/ho-so-nhap/"+d.ID, http.StatusSeeOther)
+}
+
+type draftComponentView struct {
+	Match  motcua.ComponentMatch
+	Chosen *motcua.DraftComponent
+	// ChosenDoc is the warehouse document taken, when one was.
+	ChosenDoc *motcua.Document
+	Picking   bool
+}
+
+type draftPage struct {
+	Title      string
+	View       *service.DraftView
+	Components []draftComponentView
+	Agency     *motcua.Agency
+	Error      string
+	ErrorFor   string
+	Key        string
+	Pick       string
+}
+
+func (p draftPage) title() string { return p.Title }
+
+func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, status int, errFor string, formErr error) {
+	ctx := r.Context()
+	v, err := s.cfg.Submissions.View(ctx, principal(r), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if v.Draft.DossierID != "" {
+		if d, err := s.cfg.Store.GetDossier(ctx, v.Draft.DossierID); err == nil {
+			http.Redirect(w, r, "/ho-so/"+url.PathEscape(d.Code), http.StatusSeeOther)
+			return
+		}
+	}
+	page := draftPage{Title: "Thông tin hồ sơ", View: v, Key: service.NewSecret(16), Pick: r.URL.Query().Get("lay-tu-kho"), ErrorFor: errFor}
+	if a, err := s.cfg.Store.GetAgency(ctx, v.Draft.AgencyCode); err == nil {
+		page.Agency = a
+	}
+	for _, m := range v.Matches {
+		cv := draftComponentView{Match: m, Picking: page.Pick == m.Component.Code}
+		if c, ok := v.Draft.Component(m.Component.Code); ok {
+			cv.Chosen = &c
+			for _, d := range append(append([]*motcua.Document{}, m.Suggestions...), m.Auto) {
+				if d != nil && d.ID == c.DocumentID {
+					cv.ChosenDoc = d
+				}
+			}
+		}
+		page.Components = append(page.Components, cv)
+	}
+	if formErr != nil {
+		page.Error = motcua.ErrorMessage(formErr)
+	}
+	s.render(w, r, status, "apply_draft", page)
+}
+
+func (s *Server) applyDraft(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	s.draftPage(w, r, http.StatusOK, "", nil)
+}
+
+// applyComponent takes a warehouse document ("Lấy từ kho" → "Cập nhật")
+// or an uploaded file for one component.
+func (s *Server) applyComponent(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	ctx, p := r.Context(), principal(r)
+	id, comp := r.PathValue("id"), r.PathValue("component")
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		if err = s.parseMultipart(w, r); err == nil {
+			var up service.Upload
+			if up, err = s.formUpload(w, r); err == nil {
+				_, err = s.cfg.Submissions.Upload(ctx, p, id, comp, up)
+			}
+		}
+	} else {
+		docID := r.PostFormValue("document_id")
+		if docID == "" {
+			err = motcua.Invalid("document_id", "required", "Vui lòng chọn một giấy tờ trong danh sách gợi ý.")
+		} else {
+			_, err = s.cfg.Submissions.Attach(ctx, p, id, comp, docID)
+		}
+	}
+	if err != nil {
+		if httpx.Status(err) >= 500 || motcua.IsKind(err, motcua.ENOTFOUND) {
+			s.renderError(w, r, err)
+			return
+		}
+		s.draftPage(w, r, httpx.Status(err), comp, err)
+		return
+	}
+	http.Redirect(w, r, "/ho-so-nhap/"+id+"#tp-"+comp, http.StatusSeeOther)
+}
+
+// applySubmit is "Nộp hồ sơ".
+func (s *Server) applySubmit(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	d, _, err := s.cfg.Submissions.Submit(r.Context(), principal(r), r.PathValue("id"), service.SubmitOptions{
+		ResultMethod: motcua.ResultMethod(r.PostFormValue("result_method")), PostAddress: r.PostFormValue("post_address"),
+		IdempotencyKey: r.PostFormValue("idempotency_key")})
+	if err != nil {
+		if httpx.Status(err) >= 500 && !motcua.IsKind(err, motcua.EUNAVAILABLE) || motcua.IsKind(err, motcua.ENOTFOUND) {
+			s.renderError(w, r, err)
+			return
+		}
+		s.draftPage(w, r, httpx.Status(err), "", err)
+		return
+	}
+	http.Redirect(w, r, "/ho-so/"+url.PathEscape(d.Code)+"?moi=1", http.StatusSeeOther)
+}
+
+type receiptPage struct {
+	Title     string
+	Dossier   *motcua.Dossier
+	Procedure *motcua.Procedure
+	Agency    *motcua.Agency
+	New       bool
+}
+
+func (p receiptPage) title() string { return p.Title }
+
+// receipt is the dossier's page: the receipt right after submission.
+func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	ctx := r.Context()
+	d, err := s.cfg.Submissions.MyDossier(ctx, principal(r), r.PathValue("code"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1"}
+	page.Procedure, _ = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode)
+	page.Agency, _ = s.cfg.Store.GetAgency(ctx, d.AgencyCode)
+	s.render(w, r, http.StatusOK, "receipt", page)
+}
+
+// dossierQR is the QR code of a dossier code, as printed on receipts.
+func (s *Server) dossierQR(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	if _, err := motcua.ParseDossierCode(code); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	png, err := qrcode.Encode(code, qrcode.Medium, 200)
+	if err != nil {
+		httpx.WriteError(w, r, motcua.Internal(err))
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	_, _ = w.Write(png)
+}
+
+type myDossiersPage struct {
+	Title    string
+	Dossiers []*motcua.Dossier
+	Total    int
+}
+
+func (p myDossiersPage) title() string { return p.Title }
+
+// myDossiers is "Quản lý hồ sơ đã nộp".
+func (s *Server) myDossiers(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	ds, total, err := s.cfg.Submissions.MyDossiers(r.Context(), principal(r), 100, 0)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "my_dossiers", myDossiersPage{Title: "Quản lý hồ sơ đã nộp", Dossiers: ds, Total: total})
+}
