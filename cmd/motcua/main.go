@@ -28,6 +28,7 @@ Usage:
   motcua serve       run the HTTP server
   motcua migrate     bring the database schema up to date
   motcua seed-demo   load the demo data (An Lão district) into an empty database
+  motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
   motcua popdb-sim   run the population-database simulator (stands in for CSDLQG về dân cư)
   motcua totp        print the current second-factor code of a demo officer
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runMigrate(ctx, rest, stdout, stderr)
 	case "seed-demo":
 		err = runSeedDemo(ctx, rest, stdout, stderr)
+	case "import":
+		err = runImport(ctx, rest, stdout, stderr)
 	case "dev-idp":
 		err = runDevIdP(ctx, rest, stdout, stderr)
 	case "popdb-sim":
