@@ -96,6 +96,10 @@ func New(cfg Config) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{Registry: cfg.Registry}))
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
@@ -163,10 +167,22 @@ func New(cfg Config) (http.Handler, error) {
 var funcs = template.FuncMap{
 	"date": func(d motcua.Date) string { return d.Display() },
 	"inc":  func(i int) int { return i + 1 },
+	"size": humanSize,
 	"datetime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
 		return t.In(motcua.VietnamLocation()).Format("15:04 02/01/2006")
 	},
+}
+
+// humanSize shows a file size the Vietnamese way: "33,6 KB".
+func humanSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d byte", n)
+	case n < 1<<20:
+		return strings.Replace(fmt.Sprintf("%.1f KB", float64(n)/1024), ".", ",", 1)
+	}
+	return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
 }

@@ -361,6 +361,11 @@ func (s *Server) warehouseWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !s.requireCitizen(w, r) {
 		return
 	}
+	if r.PostFormValue("confirm") != "on" {
+		s.detail(w, r, r.PathValue("id"), http.StatusUnprocessableEntity, "",
+			motcua.Invalid("confirm", "confirmation_required", "Vui lòng đánh dấu ô xác nhận trước khi xóa giấy tờ khỏi kho."))
+		return
+	}
 	if err := s.cfg.Warehouse.Withdraw(r.Context(), principal(r), r.PathValue("id")); err != nil {
 		s.renderError(w, r, err)
 		return
