@@ -26,7 +26,15 @@ type apiClient struct {
 
 func (c *apiClient) do(method, path string, body io.Reader, contentType string) (int, map[string]any, []byte) {
 	c.t.Helper()
+	return c.doWith(method, path, body, contentType, nil)
+}
+
+func (c *apiClient) doWith(method, path string, body io.Reader, contentType string, headers map[string]string) (int, map[string]any, []byte) {
+	c.t.Helper()
 	req, _ := http.NewRequest(method, c.base+path, body)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
