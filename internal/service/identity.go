@@ -207,8 +207,13 @@ func (s *Identity) CheckBeforeSubmission(ctx context.Context, p *motcua.Principa
 	if !ok {
 		return submissionMismatch()
 	}
-	sub.VerifiedAt = s.now().UTC()
-	return s.store.UpdateSubject(ctx, sub)
+	// Recording the check is one durable write; once an hour is enough for
+	// KPI 4.5 (dossiers carry their own OwnerVerified flag).
+	if now := s.now().UTC(); now.Sub(sub.VerifiedAt) > time.Hour {
+		sub.VerifiedAt = now
+		return s.store.UpdateSubject(ctx, sub)
+	}
+	return nil
 }
 
 // NoPopulation stands for a population database that is not configured:

@@ -15,7 +15,7 @@ import (
 
 // withPopulation starts the real population-database simulator and
 // returns the identity service talking to it over HTTP.
-func withPopulation(t *testing.T, f *fixture) (*service.Identity, *popdbsim.Simulator) {
+func withPopulation(t testing.TB, f *fixture) (*service.Identity, *popdbsim.Simulator) {
 	t.Helper()
 	sim := popdbsim.New(popdbsim.DemoCitizens(), popdbsim.Options{})
 	srv := httptest.NewServer(sim)
@@ -28,7 +28,7 @@ func withPopulation(t *testing.T, f *fixture) (*service.Identity, *popdbsim.Simu
 	return service.NewIdentity(f.store, client, f.auth), sim
 }
 
-func demoCitizen(t *testing.T) popdb.Citizen {
+func demoCitizen(t testing.TB) popdb.Citizen {
 	t.Helper()
 	for _, c := range popdbsim.DemoCitizens() {
 		if c.PersonalID == "052090000495" {
