@@ -113,8 +113,7 @@ func TestApplyOnlineMarriage(t *testing.T) {
 		t.Fatalf("Quản lý hồ sơ đã nộp lacks %s", code[1])
 	}
 
-	// The store: reuse flags, usage counts, queued Zalo and SMS messages.
-	ts.stop()
+	// The store: reuse flags and usage counts.
 	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "motcua.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -133,10 +132,33 @@ func TestApplyOnlineMarriage(t *testing.T) {
 	if used != 2 {
 		t.Fatalf("usage counts add up to %d, want 2", used)
 	}
+
+	// The background worker delivers the Zalo and SMS messages to the
+	// gateway simulator, whose page shows what the citizen received.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		msgs, _ := st.ListNotifications(ctx, motcua.NotificationFilter{DossierID: dos.ID})
+		delivered := 0
+		for _, n := range msgs {
+			if !n.DeliveredAt.IsZero() {
+				delivered++
+			}
+		}
+		if delivered == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("messages not delivered: %+v\nlogs:\n%s", msgs, ts.logs)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if _, page := b.get(ts.url + "/dev-notify/"); strings.Count(page, code[1]) < 2 {
+		t.Fatalf("the simulator's page lacks the messages for %s:\n%s", code[1], page)
+	}
 	msgs, _ := st.ListNotifications(ctx, motcua.NotificationFilter{DossierID: dos.ID})
 	channels := map[motcua.NotifyChannel]bool{}
 	for _, n := range msgs {
-		channels[n.Channel] = true
+		channels[n.Channel] = !n.DeliveredAt.IsZero()
 	}
 	if !channels[motcua.ChannelZalo] || !channels[motcua.ChannelSMS] {
 		t.Fatalf("queued messages = %+v", msgs)

@@ -30,6 +30,7 @@ Usage:
   motcua seed-demo   load the demo data (An Lão district) into an empty database
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
+  motcua notify-sim  run the Zalo/SMS gateway simulator
   motcua popdb-sim   run the population-database simulator (stands in for CSDLQG về dân cư)
   motcua totp        print the current second-factor code of a demo officer
   motcua verify-pdf  verify the signatures of PDF files and print a JSON report
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runImport(ctx, rest, stdout, stderr)
 	case "dev-idp":
 		err = runDevIdP(ctx, rest, stdout, stderr)
+	case "notify-sim":
+		err = runNotifySim(ctx, rest, stdout, stderr)
 	case "popdb-sim":
 		err = runPopdbSim(ctx, rest, stdout, stderr)
 	case "totp":

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/notify"
 	"github.com/motcua/motcua/internal/popdb/popdbsim"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/web"
@@ -21,6 +22,7 @@ import (
 type serveConfig struct {
 	commonConfig
 	trustConfig
+	notifyConfig
 	Addr            string
 	Demo            bool
 	Migrate         bool
@@ -41,6 +43,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	fs := newFlagSet("serve", "Run the motcua HTTP server.", stderr)
 	cfg.commonConfig.register(fs)
 	cfg.trustConfig.register(fs)
+	cfg.notifyConfig.register(fs)
 	fs.StringVar(&cfg.Addr, "addr", envDefault("MOTCUA_ADDR", "127.0.0.1:8080"), "address to listen on [$MOTCUA_ADDR]")
 	fs.BoolVar(&cfg.Demo, "demo", envBool("MOTCUA_DEMO"),
 		"load the demo data into an empty database (implies --migrate) [$MOTCUA_DEMO]")
@@ -136,6 +139,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		return err
 	}
 	identity := service.NewIdentity(store, pop, auth)
+	senders, err := notifications(cfg.notifyConfig, cfg.Demo, publicURL, logger, idp.mounts)
+	if err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Config{
@@ -143,7 +150,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		Auth: auth, Identity: identity, Providers: idp.providers, Mounts: idp.mounts,
 		PublicURL: publicURL, SecureCookies: cfg.SecureCookies,
 		Warehouse: wh, DemoCA: ca, Clients: service.NewClients(store, nil),
-		Submissions: service.NewSubmissions(store, wh, identity, publicURL, nil),
+		Submissions: service.NewSubmissions(store, wh, identity, publicURL, nil).WithChannels(channels(senders)...),
 	})
 	if err != nil {
 		return err
@@ -164,5 +171,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		ready(ln.Addr())
 	}
 
-	return serveUntilDone(ctx, srv, ln, logger, cfg.ShutdownTimeout)
+	// The notification worker delivers the outbox until the server stops;
+	// what it has not delivered stays queued for the next start.
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		w := notify.NewWorker(store, senders, notify.WorkerConfig{MaxAttempts: 30, Logger: logger.With("component", "notify")})
+		if err := w.Run(workerCtx); err != nil {
+			logger.Error("notification worker stopped", "err", err)
+		}
+	}()
+	err = serveUntilDone(ctx, srv, ln, logger, cfg.ShutdownTimeout)
+	stopWorker()
+	<-workerDone
+	return err
 }

@@ -13,6 +13,7 @@ import (
 // Submissions is online application ("Nộp trực tuyến"): drafts, warehouse
 // matching, attachments and the submission itself.
 type Submissions struct {
+	channels  []motcua.NotifyChannel
 	store     motcua.Store
 	wh        *Warehouse
 	identity  *Identity
@@ -25,7 +26,15 @@ func NewSubmissions(store motcua.Store, wh *Warehouse, identity *Identity, publi
 	if now == nil {
 		now = time.Now
 	}
-	return &Submissions{store: store, wh: wh, identity: identity, now: now, publicURL: strings.TrimSuffix(publicURL, "/")}
+	return &Submissions{store: store, wh: wh, identity: identity, now: now, publicURL: strings.TrimSuffix(publicURL, "/"),
+		channels: []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS, motcua.ChannelEmail}}
+}
+
+// WithChannels limits the notifications queued on submission to the
+// channels a sender exists for.
+func (s *Submissions) WithChannels(chs ...motcua.NotifyChannel) *Submissions {
+	s.channels = chs
+	return s
 }
 
 // DraftInput is "Chọn trường hợp hồ sơ".
@@ -407,19 +416,16 @@ func (s *Submissions) queueReceipt(ctx context.Context, tx motcua.Store, d *motc
 	proc *motcua.Procedure, agency *motcua.Agency) error {
 	params := map[string]string{"code": d.Code, "procedure": proc.Name, "agency": agency.Name,
 		"due_date": motcua.DateOf(d.DueAt).Display(), "url": s.publicURL + "/ho-so/" + d.Code}
-	var msgs []*motcua.Notification
-	if owner.Phone != "" {
-		for _, ch := range []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS} {
-			msgs = append(msgs, &motcua.Notification{Channel: ch, Recipient: owner.Phone, Template: "dossier_received",
-				Params: params, DedupeKey: d.ID + ":received:" + string(ch), SubjectCode: owner.Code, DossierID: d.ID})
+	for _, ch := range s.channels {
+		to := owner.Phone
+		if ch == motcua.ChannelEmail {
+			to = owner.Email
 		}
-	}
-	if owner.Email != "" {
-		msgs = append(msgs, &motcua.Notification{Channel: motcua.ChannelEmail, Recipient: owner.Email, Template: "dossier_received",
-			Params: params, DedupeKey: d.ID + ":received:email", SubjectCode: owner.Code, DossierID: d.ID})
-	}
-	for _, n := range msgs {
-		if err := tx.EnqueueNotification(ctx, n); err != nil {
+		if to == "" {
+			continue
+		}
+		if err := tx.EnqueueNotification(ctx, &motcua.Notification{Channel: ch, Recipient: to, Template: "dossier_received",
+			Params: params, DedupeKey: d.ID + ":received:" + string(ch), SubjectCode: owner.Code, DossierID: d.ID}); err != nil {
 			return err
 		}
 	}

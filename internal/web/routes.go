@@ -152,16 +152,21 @@ func New(cfg Config) (http.Handler, error) {
 	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients,
 		Submissions: cfg.Submissions, PublicURL: cfg.PublicURL})
 	mux.HandleFunc("/", s.notFound)
-	for prefix, h := range cfg.Mounts {
-		prefix = strings.TrimSuffix(prefix, "/")
-		mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
-	}
 
 	metrics := httpx.NewMetrics(cfg.Registry)
 	// Unsafe cross-origin requests (a form on another site posting into a
 	// logged-in citizen's session) are refused before any handler runs.
 	cop := http.NewCrossOriginProtection()
-	return httpx.Observe(cfg.Logger, metrics, httpx.SecurityHeaders(cop.Handler(s.withPrincipal(mux)))), nil
+	// The mounted development services (identity provider, simulators)
+	// bring their own authentication: they sit beside the session and
+	// bearer-token resolution, not behind it.
+	top := http.NewServeMux()
+	top.Handle("/", cop.Handler(s.withPrincipal(mux)))
+	for prefix, h := range cfg.Mounts {
+		prefix = strings.TrimSuffix(prefix, "/")
+		top.Handle(prefix+"/", http.StripPrefix(prefix, h))
+	}
+	return httpx.Observe(cfg.Logger, metrics, httpx.SecurityHeaders(top)), nil
 }
 
 var funcs = template.FuncMap{

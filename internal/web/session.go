@@ -27,10 +27,16 @@ func principal(r *http.Request) *motcua.Principal { return httpx.Principal(r.Con
 func (s *Server) withPrincipal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		// The route pattern the inner mux matched is copied back for the
+		// access log and metrics, which see the outer request.
+		serve := func(inner *http.Request) {
+			next.ServeHTTP(w, inner)
+			r.Pattern = inner.Pattern
+		}
 		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.cfg.Auth != nil {
 			bearer = strings.TrimSpace(bearer)
 			if p, _, err := s.cfg.Auth.Authenticate(ctx, bearer); err == nil {
-				next.ServeHTTP(w, r.WithContext(httpx.WithPrincipal(ctx, p)))
+				serve(r.WithContext(httpx.WithPrincipal(ctx, p)))
 				return
 			}
 			if s.cfg.Clients != nil {
@@ -40,7 +46,7 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 					return
 				}
 				if c != nil {
-					next.ServeHTTP(w, r.WithContext(httpx.WithClient(ctx, c)))
+					serve(r.WithContext(httpx.WithClient(ctx, c)))
 					return
 				}
 			}
@@ -62,7 +68,7 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(httpx.WithPrincipal(ctx, p)))
+		serve(r.WithContext(httpx.WithPrincipal(ctx, p)))
 	})
 }
 
