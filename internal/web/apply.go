@@ -225,6 +225,7 @@ type receiptPage struct {
 	Procedure *motcua.Procedure
 	Agency    *motcua.Agency
 	New       bool
+	Demo      bool
 }
 
 func (p receiptPage) title() string { return p.Title }
@@ -240,7 +241,7 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1"}
+	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1", Demo: s.cfg.DemoCA != nil}
 	page.Procedure, _ = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode)
 	page.Agency, _ = s.cfg.Store.GetAgency(ctx, d.AgencyCode)
 	s.render(w, r, http.StatusOK, "receipt", page)
