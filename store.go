@@ -25,6 +25,7 @@ type Store interface {
 	IntegrationStore
 	NotificationStore
 	DraftStore
+	KPIStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back

@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Outbox", func(t *testing.T) { t.Parallel(); testOutbox(t, newStore) })
 	t.Run("OutboxConcurrentClaims", func(t *testing.T) { t.Parallel(); testOutboxConcurrentClaims(t, newStore) })
 	t.Run("Drafts", func(t *testing.T) { t.Parallel(); testDrafts(t, newStore) })
+	t.Run("ReuseCounts", func(t *testing.T) { t.Parallel(); testReuseCounts(t, newStore) })
 	t.Run("Transactions", func(t *testing.T) { t.Parallel(); testTransactions(t, newStore) })
 	t.Run("Ping", func(t *testing.T) {
 		t.Parallel()

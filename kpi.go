@@ -1,0 +1,162 @@
+package motcua
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+)
+
+// ReuseTarget is the province's 2024 target for the reuse rate (%).
+const ReuseTarget = 60
+
+// ReuseFullScore is the rate at which Decision 766 gives indicator 4.3
+// its full score (%).
+const ReuseFullScore = 80
+
+// AgencyCount is one agency's reuse figures for a period (Decision 766
+// indicator 4.3): dossiers with a receipt date in the period, and those of
+// them with at least one component reused from digitized data.
+type AgencyCount struct {
+	AgencyCode string
+	Received   int64
+	Reused     int64
+}
+
+// Rate is a ratio kept as exact integers; it is rounded only when shown.
+type Rate struct {
+	Num, Den int64
+}
+
+// Percent formats the rate as a percentage with the given decimals,
+// rounding half up from the exact fraction (never from a rounded value),
+// with sep as the decimal separator. A zero denominator shows as 0.
+func (r Rate) Percent(decimals int, sep string) string {
+	if r.Den <= 0 {
+		if decimals == 0 {
+			return "0"
+		}
+		return "0" + sep + strings.Repeat("0", decimals)
+	}
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil)
+	// round(num * 100 * 10^d / den) half up = floor((2*num*100*10^d + den) / (2*den))
+	n := new(big.Int).Mul(big.NewInt(r.Num), big.NewInt(200))
+	n.Mul(n, scale)
+	n.Add(n, big.NewInt(r.Den))
+	q := n.Div(n, big.NewInt(2*r.Den))
+	s := q.String()
+	if decimals == 0 {
+		return s
+	}
+	for len(s) <= decimals {
+		s = "0" + s
+	}
+	return s[:len(s)-decimals] + sep + s[len(s)-decimals:]
+}
+
+// Float is the rate in percent, for charts.
+func (r Rate) Float() float64 {
+	if r.Den <= 0 {
+		return 0
+	}
+	return float64(r.Num) * 100 / float64(r.Den)
+}
+
+// Score766 is the indicator's score out of max: full at or above
+// ReuseFullScore percent, else rate × max ÷ 80%.
+func (r Rate) Score766(max float64) float64 {
+	if p := r.Float(); p < ReuseFullScore {
+		return p * max / ReuseFullScore
+	}
+	return max
+}
+
+// ReuseRow is one line of the reuse table.
+type ReuseRow struct {
+	No       int
+	Agency   *Agency
+	Received int64
+	Reused   int64
+}
+
+// Rate returns the row's rate.
+func (r ReuseRow) Rate() Rate { return Rate{r.Reused, r.Received} }
+
+// ReuseSection is "I. CẤP HUYỆN" or "II. CẤP XÃ" with its Σ row.
+type ReuseSection struct {
+	Title string
+	Rows  []ReuseRow
+	Total ReuseRow
+}
+
+// ReuseTable is seed 002's Appendix I for one district (or province) and
+// period.
+type ReuseTable struct {
+	Root     *Agency
+	From, To time.Time // receipt dates in [From, To)
+	Sections []ReuseSection
+	Total    ReuseRow
+}
+
+// BuildReuseTable lays the counts out as Appendix I: the agencies under
+// root of district level, then the communes, each in code order, with
+// section and grand totals summed from the integers.
+func BuildReuseTable(root *Agency, under []*Agency, counts []AgencyCount, from, to time.Time) *ReuseTable {
+	byCode := make(map[string]AgencyCount, len(counts))
+	for _, c := range counts {
+		byCode[c.AgencyCode] = c
+	}
+	t := &ReuseTable{Root: root, From: from, To: to, Total: ReuseRow{Agency: root}}
+	for _, sec := range []struct {
+		title string
+		level AgencyLevel
+	}{{"I. CẤP HUYỆN", LevelDistrict}, {"II. CẤP XÃ", LevelCommune}} {
+		s := ReuseSection{Title: sec.title, Total: ReuseRow{Agency: &Agency{Name: "Tổng số"}}}
+		for _, a := range under {
+			if a.Level != sec.level || a.Code == root.Code {
+				continue
+			}
+			c := byCode[a.Code]
+			s.Rows = append(s.Rows, ReuseRow{No: len(s.Rows) + 1, Agency: a, Received: c.Received, Reused: c.Reused})
+			s.Total.Received += c.Received
+			s.Total.Reused += c.Reused
+		}
+		t.Total.Received += s.Total.Received
+		t.Total.Reused += s.Total.Reused
+		t.Sections = append(t.Sections, s)
+	}
+	// The root's own dossiers (a district People's Committee receiving
+	// directly) count in the grand total.
+	if c, ok := byCode[root.Code]; ok {
+		t.Total.Received += c.Received
+		t.Total.Reused += c.Reused
+	}
+	return t
+}
+
+// FormatCount writes an integer the Vietnamese way: 3.480.
+func FormatCount(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// KPIStore computes the indicators' raw counts.
+type KPIStore interface {
+	// ReuseCounts returns, per receiving agency, the dossiers with a
+	// receipt date in [from, to) and those of them that reused digitized
+	// data. Agencies without dossiers are absent.
+	ReuseCounts(ctx context.Context, from, to time.Time) ([]AgencyCount, error)
+}
