@@ -28,6 +28,8 @@ Usage:
   motcua serve       run the HTTP server
   motcua migrate     bring the database schema up to date
   motcua seed-demo   load the demo data (An Lão district) into an empty database
+  motcua report      print the reuse-rate table (Appendix I) for a period, as text or CSV
+  motcua gen         generate report data sets (--preset an-lao-2024q1)
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
   motcua notify-sim  run the Zalo/SMS gateway simulator
@@ -57,6 +59,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runMigrate(ctx, rest, stdout, stderr)
 	case "seed-demo":
 		err = runSeedDemo(ctx, rest, stdout, stderr)
+	case "report":
+		err = runReport(ctx, rest, stdout, stderr)
+	case "gen":
+		err = runGen(ctx, rest, stdout, stderr)
 	case "import":
 		err = runImport(ctx, rest, stdout, stderr)
 	case "dev-idp":

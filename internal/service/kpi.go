@@ -1,0 +1,71 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// KPI computes the monitors' indicators.
+type KPI struct {
+	store motcua.Store
+}
+
+// NewKPI builds the indicators service.
+func NewKPI(store motcua.Store) *KPI { return &KPI{store: store} }
+
+// Period is a range of receipt dates, [From, To), in Vietnam's calendar.
+type Period struct {
+	From, To motcua.Date // To is inclusive for people; the query uses the next midnight
+}
+
+func (p Period) bounds() (time.Time, time.Time, error) {
+	if p.From.IsZero() || p.To.IsZero() {
+		return time.Time{}, time.Time{}, motcua.Invalid("from", "required", "Vui lòng chọn khoảng thời gian (từ ngày, đến ngày).")
+	}
+	if p.To.Before(p.From) {
+		return time.Time{}, time.Time{}, motcua.Invalid("to", "invalid_period", "“Đến ngày” không được trước “Từ ngày”.")
+	}
+	return p.From.Time(), p.To.AddDays(1).Time(), nil
+}
+
+// ReuseTable builds the Appendix I table for the agency root (a district
+// or a province node) and the period. p must be allowed to view
+// indicators for root: a monitor of root or of an agency above it. A nil
+// principal means the command line, run by an operator.
+func (k *KPI) ReuseTable(ctx context.Context, p *motcua.Principal, rootCode string, period Period) (*motcua.ReuseTable, error) {
+	from, to, err := period.bounds()
+	if err != nil {
+		return nil, err
+	}
+	path, err := AgencyPath(ctx, k.store, rootCode)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil {
+		if err := Authorize(p, OpViewKPI, Resource{AgencyPath: path}); err != nil {
+			return nil, err
+		}
+	}
+	under, err := AgencySubtree(ctx, k.store, rootCode)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := k.store.ReuseCounts(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	// Only the subtree's agencies count towards the root's total.
+	in := make(map[string]bool, len(under))
+	for _, a := range under {
+		in[a.Code] = true
+	}
+	var mine []motcua.AgencyCount
+	for _, c := range counts {
+		if in[c.AgencyCode] {
+			mine = append(mine, c)
+		}
+	}
+	return motcua.BuildReuseTable(under[0], under, mine, from, to), nil
+}
