@@ -250,8 +250,14 @@ type DossierFilter struct {
 	// ReceivedFrom and ReceivedTo bound the receipt time: [from, to).
 	ReceivedFrom time.Time
 	ReceivedTo   time.Time
-	Limit        int // default 50, at most 500
-	Offset       int
+	// Reused, when set, keeps dossiers that did (true) or did not (false)
+	// reuse digitized data.
+	Reused *bool
+	// MissedReuse keeps dossiers sent without reuse although a matching
+	// warehouse document existed.
+	MissedReuse bool
+	Limit       int // default 50, at most 500
+	Offset      int
 }
 
 // StatusUpdate moves a dossier from one status to another.

@@ -18,6 +18,7 @@ type Config struct {
 	Store     motcua.Store
 	Warehouse *service.Warehouse
 	Clients   *service.Clients
+	KPI       *service.KPI
 	// Submissions is online application; nil disables those routes.
 	Submissions *service.Submissions
 	// PublicURL is the site's external base URL (links in answers).
@@ -50,6 +51,9 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/access-log", a.accessLog)
 	mux.HandleFunc("POST /api/v1/agency/results", a.pushResult)
 	mux.HandleFunc("GET /api/v1/procedures", a.listProcedures)
+	if cfg.KPI != nil {
+		mux.HandleFunc("GET /api/v1/reports/reuse", a.reuseReport)
+	}
 	mux.HandleFunc("GET /api/v1/procedures/{code}", a.getProcedure)
 	if cfg.Submissions == nil {
 		return

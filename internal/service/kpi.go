@@ -69,3 +69,32 @@ func (k *KPI) ReuseTable(ctx context.Context, p *motcua.Principal, rootCode stri
 	}
 	return motcua.BuildReuseTable(under[0], under, mine, from, to), nil
 }
+
+// DrillDown selects the dossiers behind a number of the table.
+type DrillDown struct {
+	AgencyCode  string
+	Period      Period
+	Reused      *bool
+	MissedReuse bool
+	Limit       int
+	Offset      int
+}
+
+// Dossiers lists the dossiers behind a number of the reuse table: one
+// agency's dossiers received in the period, optionally only the reused
+// ones, or those that missed a reuse.
+func (k *KPI) Dossiers(ctx context.Context, p *motcua.Principal, d DrillDown) ([]*motcua.Dossier, int, error) {
+	from, to, err := d.Period.bounds()
+	if err != nil {
+		return nil, 0, err
+	}
+	path, err := AgencyPath(ctx, k.store, d.AgencyCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := Authorize(p, OpViewKPI, Resource{AgencyPath: path}); err != nil {
+		return nil, 0, err
+	}
+	return k.store.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: d.AgencyCode, ReceivedFrom: from, ReceivedTo: to,
+		Reused: d.Reused, MissedReuse: d.MissedReuse, Limit: d.Limit, Offset: d.Offset})
+}

@@ -218,6 +218,12 @@ func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*mo
 	if !f.ReceivedTo.IsZero() {
 		add("received_at < ?", f.ReceivedTo.UnixMicro())
 	}
+	if f.Reused != nil {
+		add("reused = ?", *f.Reused)
+	}
+	if f.MissedReuse {
+		add("missed_reuse = ?", true)
+	}
 	cond := whereClause(where)
 	var total int
 	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM dossiers"+cond, args...).Scan(&total); err != nil {

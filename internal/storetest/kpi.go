@@ -69,6 +69,14 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 			t.Fatalf("counts of %s = %+v, want %+v", g.AgencyCode, g, w)
 		}
 	}
+	// The drill-down lists exactly the dossiers behind a number.
+	yes := true
+	_, total, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: b.commune.Code, ReceivedFrom: from, ReceivedTo: to, Reused: &yes})
+	must(t, err)
+	if int64(total) != want[b.commune.Code].Reused {
+		t.Fatalf("drill-down of reused = %d, want %d", total, want[b.commune.Code].Reused)
+	}
+
 	// Late corrections are reflected: a reused component re-marked.
 	list, _, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: b.commune.Code, ReceivedFrom: from, ReceivedTo: to, Limit: 500})
 	must(t, err)

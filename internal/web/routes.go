@@ -41,6 +41,7 @@ type Config struct {
 	Auth      *service.Auth
 	Warehouse *service.Warehouse
 	Clients   *service.Clients
+	KPI       *service.KPI
 	// Submissions is online application ("Nộp trực tuyến").
 	Submissions *service.Submissions
 	// DemoCA, in demo mode, serves the sample files to try refusals.
@@ -150,7 +151,7 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /mau/{name}", s.sample)
 	}
 	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients,
-		Submissions: cfg.Submissions, PublicURL: cfg.PublicURL})
+		Submissions: cfg.Submissions, KPI: cfg.KPI, PublicURL: cfg.PublicURL})
 	mux.HandleFunc("/", s.notFound)
 
 	metrics := httpx.NewMetrics(cfg.Registry)
