@@ -101,3 +101,49 @@ func TestReportAnLao(t *testing.T) {
 		})
 	}
 }
+
+func TestMonitorDashboard(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
+	var monitor, reception demo.DemoOfficer
+	for _, o := range demo.Officers() {
+		switch o.Roles[0] {
+		case "monitor":
+			monitor = o
+		case "reception":
+			reception = o
+		}
+	}
+	b := officerLogin(t, ts, monitor.Username, monitor.Password, monitor.TOTPSecret)
+	resp, body := b.get(ts.url + "/theo-doi?from=2024-01-01&to=2024-03-20")
+	for _, want := range []string{"I. CẤP HUYỆN", "II. CẤP XÃ", "UBND xã An Hòa", "14,32", "3.480", "4,48", "1.246", "2.234", "<svg"} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("dashboard lacks %q: %d\n%s", want, resp.StatusCode, body)
+		}
+	}
+	// Drill down from An Hòa's reused count to its 66 dossiers.
+	resp, body = b.get(ts.url + "/theo-doi/ho-so?agency=" + demo.CommuneCodes()[2] + "&from=2024-01-01&to=2024-03-20&reused=1")
+	if resp.StatusCode != 200 || !strings.Contains(body, "66 hồ sơ") || !strings.Contains(body, "UBND xã An Hòa") {
+		t.Fatalf("drill-down: %d\n%s", resp.StatusCode, body)
+	}
+	resp, body = b.get(ts.url + "/theo-doi/ty-le.csv?agency=" + demo.DistrictCode + "&from=2024-01-01&to=2024-03-20")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "text/csv") || !strings.Contains(body, "UBND xã An Hòa,461,66,14.32") {
+		t.Fatalf("csv: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	// The API gives the same numbers.
+	resp, body = b.get(ts.url + "/api/v1/reports/reuse?from=2024-01-01&to=2024-03-20")
+	if resp.StatusCode != 200 || !strings.Contains(body, `"received":3480`) || !strings.Contains(body, `"rate":"4.48"`) {
+		t.Fatalf("api: %d\n%s", resp.StatusCode, body)
+	}
+	// Other roles and other districts are refused.
+	rb := officerLogin(t, ts, reception.Username, reception.Password, reception.TOTPSecret)
+	if resp, _ := rb.get(ts.url + "/theo-doi?from=2024-01-01&to=2024-03-20"); resp.StatusCode != 403 {
+		t.Fatalf("reception officer on the dashboard: %d", resp.StatusCode)
+	}
+	if resp, _ := b.get(ts.url + "/theo-doi?agency=" + demo.ProvinceCode + "&from=2024-01-01&to=2024-03-20"); resp.StatusCode != 403 {
+		t.Fatalf("district monitor on the province table: %d", resp.StatusCode)
+	}
+	if resp, _ := newBrowser(t).get(ts.url + "/api/v1/reports/reuse?from=2024-01-01&to=2024-03-20"); resp.StatusCode != 401 {
+		t.Fatalf("anonymous report: %d", resp.StatusCode)
+	}
+}

@@ -71,7 +71,7 @@ type Server struct {
 // a typo is caught at start-up instead of on a citizen's request.
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
-	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers"}
+	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -147,6 +147,11 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /ho-so/{code}", s.receipt)
 		mux.HandleFunc("GET /ho-so/{code}/qr.png", s.dossierQR)
 	}
+	if cfg.KPI != nil {
+		mux.HandleFunc("GET /theo-doi", s.monitor)
+		mux.HandleFunc("GET /theo-doi/ty-le.csv", s.monitorCSV)
+		mux.HandleFunc("GET /theo-doi/ho-so", s.monitorDossiers)
+	}
 	if cfg.DemoCA != nil {
 		mux.HandleFunc("GET /mau/{name}", s.sample)
 	}
@@ -171,9 +176,11 @@ func New(cfg Config) (http.Handler, error) {
 }
 
 var funcs = template.FuncMap{
-	"date": func(d motcua.Date) string { return d.Display() },
-	"inc":  func(i int) int { return i + 1 },
-	"size": humanSize,
+	"date":    func(d motcua.Date) string { return d.Display() },
+	"inc":     func(i int) int { return i + 1 },
+	"size":    humanSize,
+	"count":   motcua.FormatCount,
+	"count64": func(n int) string { return motcua.FormatCount(int64(n)) },
 	"datetime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

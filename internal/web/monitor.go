@@ -1,0 +1,220 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/report"
+	"github.com/motcua/motcua/internal/service"
+)
+
+// bar is one agency's bar in the dashboard's chart (SVG coordinates).
+type bar struct {
+	Label      string
+	Rate       string
+	X, Y, W, H float64
+	LabelY     float64
+}
+
+type monitorRow struct {
+	motcua.ReuseRow
+	Rate string
+	Link string // drill-down to the dossiers received
+	Used string // drill-down to the dossiers that reused data
+	Miss string // drill-down to the dossiers that missed a reuse
+}
+
+type monitorSection struct {
+	Title string
+	Rows  []monitorRow
+	Total monitorRow
+}
+
+type monitorPage struct {
+	Title    string
+	Table    *motcua.ReuseTable
+	Sections []monitorSection
+	Total    monitorRow
+	From, To string // dd/mm/yyyy
+	Agency   string
+	CSV      string
+	Bars     []bar
+	ChartW   float64
+	ChartH   float64
+	TargetY  float64
+	FullY    float64
+	Presets  []preset
+	Error    string
+}
+
+type preset struct{ Label, URL string }
+
+func (p monitorPage) title() string { return p.Title }
+
+// period reads from/to; the default is the current month.
+func period(r *http.Request, now time.Time) (service.Period, error) {
+	q := r.URL.Query()
+	if q.Get("from") == "" && q.Get("to") == "" {
+		today := motcua.DateOf(now)
+		first := motcua.Date{Year: today.Year, Month: today.Month, Day: 1}
+		return service.Period{From: first, To: motcua.DateOf(first.Time().AddDate(0, 1, -1))}, nil
+	}
+	from, err := parseFormDate("from", q.Get("from"))
+	if err != nil {
+		return service.Period{}, err
+	}
+	to, err := parseFormDate("to", q.Get("to"))
+	if err != nil {
+		return service.Period{}, err
+	}
+	return service.Period{From: from, To: to}, nil
+}
+
+func reportQuery(agency string, p service.Period, extra url.Values) string {
+	v := url.Values{"agency": {agency}, "from": {p.From.String()}, "to": {p.To.String()}}
+	for k, vs := range extra {
+		v[k] = vs
+	}
+	return v.Encode()
+}
+
+// monitor is the monitors' dashboard: seed 002's Appendix I for the
+// officer's agency and a period, with a chart and drill-downs.
+func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	p := principal(r)
+	agency := r.URL.Query().Get("agency")
+	if agency == "" {
+		agency = p.AgencyCode
+	}
+	per, err := period(r, time.Now())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	t, err := s.cfg.KPI.ReuseTable(r.Context(), p, agency, per)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	row := func(rr motcua.ReuseRow) monitorRow {
+		m := monitorRow{ReuseRow: rr, Rate: rr.Rate().Percent(2, ",")}
+		if rr.Agency != nil && rr.Agency.Code != "" {
+			m.Link = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, nil)
+			m.Used = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"reused": {"1"}})
+			m.Miss = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"missed": {"1"}})
+		}
+		return m
+	}
+	page := monitorPage{Title: "Tỷ lệ khai thác, sử dụng lại thông tin số hóa", Table: t, From: per.From.Display(), To: per.To.Display(),
+		Agency: agency, CSV: "/theo-doi/ty-le.csv?" + reportQuery(agency, per, nil), Total: row(t.Total)}
+	for _, sec := range t.Sections {
+		ms := monitorSection{Title: sec.Title, Total: row(sec.Total)}
+		for _, rr := range sec.Rows {
+			ms.Rows = append(ms.Rows, row(rr))
+		}
+		page.Sections = append(page.Sections, ms)
+	}
+	page.chart(t)
+	today := motcua.DateOf(time.Now())
+	page.Presets = []preset{
+		{"Tháng này", "/theo-doi?" + reportQuery(agency, service.Period{From: motcua.Date{Year: today.Year, Month: today.Month, Day: 1}, To: today}, nil)},
+		{"Năm nay", "/theo-doi?" + reportQuery(agency, service.Period{From: motcua.Date{Year: today.Year, Month: 1, Day: 1}, To: today}, nil)},
+		{"01/01–20/03/2024 (Phụ lục I)", "/theo-doi?" + reportQuery(agency, service.Period{From: motcua.Date{Year: 2024, Month: 1, Day: 1},
+			To: motcua.Date{Year: 2024, Month: 3, Day: 20}}, nil)},
+	}
+	s.render(w, r, http.StatusOK, "monitor", page)
+}
+
+// chart lays out one bar per agency, scaled to 100%, with the target and
+// full-score lines.
+func (p *monitorPage) chart(t *motcua.ReuseTable) {
+	const top, plotH, barW, gap, left = 20.0, 200.0, 26.0, 10.0, 40.0
+	y := func(percent float64) float64 { return top + plotH - percent/100*plotH }
+	x := left
+	for _, sec := range t.Sections {
+		for _, rr := range sec.Rows {
+			pct := rr.Rate().Float()
+			p.Bars = append(p.Bars, bar{Label: rr.Agency.Name, Rate: rr.Rate().Percent(1, ","), X: x, W: barW,
+				Y: y(pct), H: top + plotH - y(pct), LabelY: y(pct) - 4})
+			x += barW + gap
+		}
+		x += gap * 2
+	}
+	p.ChartW, p.ChartH = x+left, top+plotH+30
+	p.TargetY, p.FullY = y(motcua.ReuseTarget), y(motcua.ReuseFullScore)
+}
+
+// monitorCSV downloads the table in the Appendix I layout.
+func (s *Server) monitorCSV(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	per, err := period(r, time.Now())
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	t, err := s.cfg.KPI.ReuseTable(r.Context(), principal(r), r.URL.Query().Get("agency"), per)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="ty-le-khai-thac-`+per.From.String()+`-`+per.To.String()+`.csv"`)
+	_, _ = w.Write([]byte("\uFEFF")) // Excel reads UTF-8 CSV with a BOM
+	if err := report.WriteReuseCSV(w, t, 2); err != nil {
+		httpx.Logger(r.Context()).Error("write csv", "err", err)
+	}
+}
+
+type drillPage struct {
+	Title    string
+	Agency   *motcua.Agency
+	From, To string
+	Kind     string
+	Dossiers []*motcua.Dossier
+	Total    int
+	Back     string
+}
+
+func (p drillPage) title() string { return p.Title }
+
+// monitorDossiers lists the dossiers behind a number of the table.
+func (s *Server) monitorDossiers(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	q := r.URL.Query()
+	per, err := period(r, time.Now())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	dd := service.DrillDown{AgencyCode: q.Get("agency"), Period: per, MissedReuse: q.Get("missed") == "1", Limit: 500}
+	kind := "Hồ sơ tiếp nhận"
+	if q.Get("reused") == "1" {
+		yes := true
+		dd.Reused, kind = &yes, "Hồ sơ sử dụng lại dữ liệu số hóa"
+	}
+	if dd.MissedReuse {
+		kind = "Hồ sơ bỏ lỡ tái sử dụng (trong kho có giấy tờ phù hợp nhưng không được dùng)"
+	}
+	ds, total, err := s.cfg.KPI.Dossiers(r.Context(), principal(r), dd)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	a, err := s.cfg.Store.GetAgency(r.Context(), dd.AgencyCode)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "monitor_dossiers", drillPage{Title: kind + " — " + a.Name, Agency: a, From: per.From.Display(),
+		To: per.To.Display(), Kind: kind, Dossiers: ds, Total: total, Back: "/theo-doi?" + reportQuery(a.ParentCode, per, nil)})
+}
