@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 // bar is one agency's bar in the dashboard's chart (SVG coordinates).
 type bar struct {
+	Short      string // H1…, X1…: section and row number under the bar
 	Label      string
 	Rate       string
 	X, Y, W, H float64
@@ -45,6 +47,7 @@ type monitorPage struct {
 	ChartW   float64
 	ChartH   float64
 	TargetY  float64
+	BaseY    float64
 	FullY    float64
 	Presets  []preset
 	Error    string
@@ -137,16 +140,17 @@ func (p *monitorPage) chart(t *motcua.ReuseTable) {
 	const top, plotH, barW, gap, left = 20.0, 200.0, 26.0, 10.0, 40.0
 	y := func(percent float64) float64 { return top + plotH - percent/100*plotH }
 	x := left
-	for _, sec := range t.Sections {
+	for i, sec := range t.Sections {
 		for _, rr := range sec.Rows {
 			pct := rr.Rate().Float()
-			p.Bars = append(p.Bars, bar{Label: rr.Agency.Name, Rate: rr.Rate().Percent(1, ","), X: x, W: barW,
+			p.Bars = append(p.Bars, bar{Short: fmt.Sprintf("%c%d", "HX"[min(i, 1)], rr.No), Label: rr.Agency.Name, Rate: rr.Rate().Percent(1, ","), X: x, W: barW,
 				Y: y(pct), H: top + plotH - y(pct), LabelY: y(pct) - 4})
 			x += barW + gap
 		}
 		x += gap * 2
 	}
 	p.ChartW, p.ChartH = x+left, top+plotH+30
+	p.BaseY = top + plotH
 	p.TargetY, p.FullY = y(motcua.ReuseTarget), y(motcua.ReuseFullScore)
 }
 
