@@ -20,13 +20,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	from := fs.String("from", "", "first receipt date, YYYY-MM-DD or DD/MM/YYYY (required)")
 	to := fs.String("to", "", "last receipt date, included (required)")
 	agency := fs.String("agency", demo.DistrictCode, "agency whose table to print (a district or province node)")
-	format := fs.String("format", "text", "text or csv")
+	format := fs.String("format", "text", "text, csv or xlsx (written to standard output)")
 	decimals := fs.Int("decimals", 2, "decimals of the rates")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *format != "text" && *format != "csv" {
-		return usageError{fmt.Sprintf("invalid --format %q (text or csv)", *format)}
+	if *format != "text" && *format != "csv" && *format != "xlsx" {
+		return usageError{fmt.Sprintf("invalid --format %q (text, csv or xlsx)", *format)}
 	}
 	if *decimals < 0 || *decimals > 6 {
 		return usageError{"--decimals must be between 0 and 6"}
@@ -47,8 +47,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if *format == "csv" {
+	switch *format {
+	case "csv":
 		return report.WriteReuseCSV(stdout, t, *decimals)
+	case "xlsx":
+		return report.WriteReuseXLSX(stdout, t, *decimals)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(stdout, "TỶ LỆ KHAI THÁC, SỬ DỤNG LẠI THÔNG TIN SỐ HÓA — %s, từ %s đến %s\n", t.Root.Name,

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/pgtest"
 )
@@ -130,6 +132,29 @@ func TestMonitorDashboard(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "text/csv") || !strings.Contains(body, "UBND xã An Hòa,461,66,14.32") {
 		t.Fatalf("csv: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
+	// The Excel download has the same numbers, as numbers.
+	resp, body = b.get(ts.url + "/theo-doi/ty-le.xlsx?agency=" + demo.DistrictCode + "&from=2024-01-01&to=2024-03-20")
+	if resp.StatusCode != 200 {
+		t.Fatalf("xlsx: %d", resp.StatusCode)
+	}
+	wb, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xrows, err := wb.GetRows("Phụ lục I")
+	if err != nil {
+		t.Fatal(err)
+	}
+	foundHoa := false
+	for _, r := range xrows {
+		if len(r) == 5 && r[1] == "UBND xã An Hòa" && r[2] == "461" && r[3] == "66" && r[4] == "14.32" {
+			foundHoa = true
+		}
+	}
+	if !foundHoa {
+		t.Fatalf("xlsx rows = %v", xrows)
+	}
+
 	// The API gives the same numbers.
 	resp, body = b.get(ts.url + "/api/v1/reports/reuse?from=2024-01-01&to=2024-03-20")
 	if resp.StatusCode != 200 || !strings.Contains(body, `"received":3480`) || !strings.Contains(body, `"rate":"4.48"`) {

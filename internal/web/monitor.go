@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -43,6 +44,7 @@ type monitorPage struct {
 	From, To string // dd/mm/yyyy
 	Agency   string
 	CSV      string
+	XLSX     string
 	Bars     []bar
 	ChartW   float64
 	ChartH   float64
@@ -115,7 +117,8 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 		return m
 	}
 	page := monitorPage{Title: "Tỷ lệ khai thác, sử dụng lại thông tin số hóa", Table: t, From: per.From.Display(), To: per.To.Display(),
-		Agency: agency, CSV: "/theo-doi/ty-le.csv?" + reportQuery(agency, per, nil), Total: row(t.Total)}
+		Agency: agency, CSV: "/theo-doi/ty-le.csv?" + reportQuery(agency, per, nil),
+		XLSX: "/theo-doi/ty-le.xlsx?" + reportQuery(agency, per, nil), Total: row(t.Total)}
 	for _, sec := range t.Sections {
 		ms := monitorSection{Title: sec.Title, Total: row(sec.Total)}
 		for _, rr := range sec.Rows {
@@ -154,7 +157,7 @@ func (p *monitorPage) chart(t *motcua.ReuseTable) {
 	p.TargetY, p.FullY = y(motcua.ReuseTarget), y(motcua.ReuseFullScore)
 }
 
-// monitorCSV downloads the table in the Appendix I layout.
+// monitorCSV downloads the table in the Appendix I layout, as CSV or XLSX.
 func (s *Server) monitorCSV(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/can-bo/dang-nhap") {
 		return
@@ -169,8 +172,17 @@ func (s *Server) monitorCSV(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
+	name := "ty-le-khai-thac-" + per.From.String() + "-" + per.To.String()
+	if strings.HasSuffix(r.URL.Path, ".xlsx") {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+		if err := report.WriteReuseXLSX(w, t, 2); err != nil {
+			httpx.Logger(r.Context()).Error("write xlsx", "err", err)
+		}
+		return
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="ty-le-khai-thac-`+per.From.String()+`-`+per.To.String()+`.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	_, _ = w.Write([]byte("\uFEFF")) // Excel reads UTF-8 CSV with a BOM
 	if err := report.WriteReuseCSV(w, t, 2); err != nil {
 		httpx.Logger(r.Context()).Error("write csv", "err", err)

@@ -150,6 +150,7 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.KPI != nil {
 		mux.HandleFunc("GET /theo-doi", s.monitor)
 		mux.HandleFunc("GET /theo-doi/ty-le.csv", s.monitorCSV)
+		mux.HandleFunc("GET /theo-doi/ty-le.xlsx", s.monitorCSV)
 		mux.HandleFunc("GET /theo-doi/ho-so", s.monitorDossiers)
 	}
 	if cfg.DemoCA != nil {
