@@ -18,7 +18,7 @@ import (
 func TestBrowserMonitor(t *testing.T) {
 	t.Parallel()
 	b := browsertest.New(t)
-	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
+	ts := startServer(t, "--demo", "--demo-history", "--data-dir", t.TempDir())
 	var m demo.DemoOfficer
 	for _, o := range demo.Officers() {
 		if o.Roles[0] == "monitor" {

@@ -35,6 +35,15 @@ func envDefault(name, def string) string {
 	return def
 }
 
+// envFalse reports whether the variable is set to a false value.
+func envFalse(name string) bool {
+	switch strings.ToLower(os.Getenv(name)) {
+	case "0", "false", "no", "off":
+		return true
+	}
+	return false
+}
+
 func envBool(name string) bool {
 	switch strings.ToLower(os.Getenv(name)) {
 	case "1", "true", "yes", "on":

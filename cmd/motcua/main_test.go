@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -49,6 +50,11 @@ func startServer(t *testing.T, args ...string) *testServer {
 	addrc := make(chan net.Addr, 1)
 	errc := make(chan error, 1)
 	full := append([]string{"--addr", "127.0.0.1:0", "--log-format", "json"}, args...)
+	// The generated history (3.480 dossiers) is only for the tests that
+	// look at the reports; the others start faster without it.
+	if slices.Contains(args, "--demo") && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--demo-history") }) {
+		full = append(full, "--demo-history=false")
+	}
 	go func() {
 		errc <- runServe(ctx, full, io.Discard, logs, func(a net.Addr) { addrc <- a })
 	}()

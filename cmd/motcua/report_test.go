@@ -106,7 +106,7 @@ func TestReportAnLao(t *testing.T) {
 
 func TestMonitorDashboard(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
+	ts := startServer(t, "--demo", "--demo-history", "--data-dir", t.TempDir())
 	var monitor, reception demo.DemoOfficer
 	for _, o := range demo.Officers() {
 		switch o.Roles[0] {

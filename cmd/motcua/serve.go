@@ -26,6 +26,7 @@ type serveConfig struct {
 	notifyConfig
 	Addr            string
 	Demo            bool
+	DemoHistory     bool
 	Migrate         bool
 	ShutdownTimeout time.Duration
 	PublicURL       string
@@ -48,6 +49,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	fs.StringVar(&cfg.Addr, "addr", envDefault("MOTCUA_ADDR", "127.0.0.1:8080"), "address to listen on [$MOTCUA_ADDR]")
 	fs.BoolVar(&cfg.Demo, "demo", envBool("MOTCUA_DEMO"),
 		"load the demo data into an empty database (implies --migrate) [$MOTCUA_DEMO]")
+	fs.BoolVar(&cfg.DemoHistory, "demo-history", !envFalse("MOTCUA_DEMO_HISTORY"),
+		"with --demo, also generate the 3.480 dossiers behind seed 002's Appendix I (01/01–20/03/2024) [$MOTCUA_DEMO_HISTORY]")
 	fs.BoolVar(&cfg.Migrate, "migrate", envBool("MOTCUA_MIGRATE"),
 		"apply pending database migrations before serving [$MOTCUA_MIGRATE]")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 20*time.Second,
@@ -100,13 +103,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 				"procedures", sum.Procedures, "subjects", sum.Subjects)
 		}
 		// The monitors' dashboard shows seed 002's quarter from the start.
-		n, err := demo.GenerateAnLao2024Q1(ctx, store, 1)
-		switch {
-		case motcua.IsKind(err, motcua.ECONFLICT):
-		case err != nil:
-			return fmt.Errorf("generate demo dossiers: %w", err)
-		default:
-			logger.Info("demo dossiers generated for 01/01–20/03/2024", "dossiers", n)
+		if cfg.DemoHistory {
+			n, err := demo.GenerateAnLao2024Q1(ctx, store, 1)
+			switch {
+			case motcua.IsKind(err, motcua.ECONFLICT):
+			case err != nil:
+				return fmt.Errorf("generate demo dossiers: %w", err)
+			default:
+				logger.Info("demo dossiers generated for 01/01–20/03/2024", "dossiers", n)
+			}
 		}
 	}
 	wh, ca, err := openWarehouse(&cfg.commonConfig, &cfg.trustConfig, store, cfg.Demo)

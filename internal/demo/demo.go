@@ -81,7 +81,7 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 		}
 		for _, d := range Officers() {
 			o := d.Officer
-			hash, err := service.HashPassword(d.Password, service.DefaultPasswordParams)
+			hash, err := service.HashPassword(d.Password, accountPasswordParams())
 			if err != nil {
 				return err
 			}
@@ -95,7 +95,7 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 			sum.Officers++
 		}
 		if _, err := service.RegisterClient(ctx, tx, IntegratorID, "Phần mềm hộ tịch Thị trấn An Lão (DEMO)", TownCode,
-			IntegratorSecret, service.DefaultPasswordParams); err != nil {
+			IntegratorSecret, accountPasswordParams()); err != nil {
 			return fmt.Errorf("demo integrator: %w", err)
 		}
 		return nil
@@ -104,4 +104,12 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 		return Summary{}, err
 	}
 	return sum, nil
+}
+
+// accountPasswordParams hash the demo accounts' passwords. The passwords
+// are published, so a costly hash protects nothing; a cheap one keeps
+// demo start-up (and the tests that start demo servers) fast. Real
+// accounts use service.DefaultPasswordParams.
+func accountPasswordParams() service.PasswordParams {
+	return service.PasswordParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 }
