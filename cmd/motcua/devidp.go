@@ -135,7 +135,7 @@ func runDevIdP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"post_logout_redirect_uris", postLogout.values, "users", len(devidp.DemoUsers()))
 	fmt.Fprintln(stdout, "issuer", p.Issuer())
 
-	return serveUntilDone(ctx, srv, ln, logger, shutdownTimeout)
+	return serveUntilDone(ctx, srv, ln, logger, shutdownTimeout, false)
 }
 
 const devIdPSynopsis = `Run the development OpenID Connect provider that stands in for VNeID and the

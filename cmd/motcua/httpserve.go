@@ -11,8 +11,10 @@ import (
 )
 
 // serveUntilDone serves srv on ln until ctx is done, then shuts it down
-// gracefully, letting in-flight requests finish for at most timeout.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, logger *slog.Logger, timeout time.Duration) error {
+// gracefully, letting in-flight requests finish for at most timeout. With
+// forceClose, requests still running then are cut off and that is not an
+// error (simulators holding deliberately slow answers).
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, logger *slog.Logger, timeout time.Duration, forceClose bool) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -24,7 +26,10 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, logg
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		if !forceClose {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

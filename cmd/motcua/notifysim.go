@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -80,23 +79,6 @@ func runNotifySim(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	logger.Info("notification gateway simulator listening", "url", url, "page", url+notifysim.PathPage,
 		"zalo", url+notify.PathZalo, "sms", url+notify.PathSMS, "fail", mode)
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	// Answers held by the slow mode are not worth waiting for.
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		srv.Close()
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	logger.Info("stopped")
-	return nil
+	// Answers held back by the slow modes are not worth waiting for.
+	return serveUntilDone(ctx, srv, ln, logger, 5*time.Second, true)
 }

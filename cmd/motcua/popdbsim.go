@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -98,24 +97,6 @@ func runPopdbSim(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		"source", source, "client_id", *clientID, "latency", latency.String(), "outage", *outage,
 		"verify", popdb.PathVerify, "lookup", popdb.PathLookup, "map_legacy_id", popdb.PathMapLegacyID)
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	// Delayed answers are not worth waiting for: a simulated slow link
-	// must not hold a developer's Ctrl-C.
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		srv.Close()
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	logger.Info("stopped")
-	return nil
+	// Answers held back by the slow modes are not worth waiting for.
+	return serveUntilDone(ctx, srv, ln, logger, 5*time.Second, true)
 }

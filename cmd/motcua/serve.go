@@ -197,7 +197,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 			logger.Error("notification worker stopped", "err", err)
 		}
 	}()
-	err = serveUntilDone(ctx, srv, ln, logger, cfg.ShutdownTimeout)
+	err = serveUntilDone(ctx, srv, ln, logger, cfg.ShutdownTimeout, false)
 	stopWorker()
 	<-workerDone
 	return err
