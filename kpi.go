@@ -22,6 +22,11 @@ type AgencyCount struct {
 	AgencyCode string
 	Received   int64
 	Reused     int64
+	// Online counts the dossiers received online (indicator 3.3).
+	Online int64
+	// Verified counts the dossiers whose owner was checked against the
+	// population database or logged in with VNeID (indicator 4.5).
+	Verified int64
 }
 
 // Rate is a ratio kept as exact integers; it is rounded only when shown.
@@ -78,10 +83,26 @@ type ReuseRow struct {
 	Agency   *Agency
 	Received int64
 	Reused   int64
+	Online   int64
+	Verified int64
 }
 
-// Rate returns the row's rate.
+// Rate returns the row's reuse rate (indicator 4.3).
 func (r ReuseRow) Rate() Rate { return Rate{r.Reused, r.Received} }
+
+// OnlineRate is indicator 3.3: dossiers received online ÷ received.
+func (r ReuseRow) OnlineRate() Rate { return Rate{r.Online, r.Received} }
+
+// VerifiedRate is indicator 4.5: dossiers whose owner's identity was
+// checked against the population database ÷ received.
+func (r ReuseRow) VerifiedRate() Rate { return Rate{r.Verified, r.Received} }
+
+func (r *ReuseRow) add(c AgencyCount) {
+	r.Received += c.Received
+	r.Reused += c.Reused
+	r.Online += c.Online
+	r.Verified += c.Verified
+}
 
 // ReuseSection is "I. CẤP HUYỆN" or "II. CẤP XÃ" with its Σ row.
 type ReuseSection struct {
@@ -118,19 +139,18 @@ func BuildReuseTable(root *Agency, under []*Agency, counts []AgencyCount, from, 
 				continue
 			}
 			c := byCode[a.Code]
-			s.Rows = append(s.Rows, ReuseRow{No: len(s.Rows) + 1, Agency: a, Received: c.Received, Reused: c.Reused})
-			s.Total.Received += c.Received
-			s.Total.Reused += c.Reused
+			row := ReuseRow{No: len(s.Rows) + 1, Agency: a}
+			row.add(c)
+			s.Rows = append(s.Rows, row)
+			s.Total.add(c)
 		}
-		t.Total.Received += s.Total.Received
-		t.Total.Reused += s.Total.Reused
+		t.Total.add(AgencyCount{Received: s.Total.Received, Reused: s.Total.Reused, Online: s.Total.Online, Verified: s.Total.Verified})
 		t.Sections = append(t.Sections, s)
 	}
 	// The root's own dossiers (a district People's Committee receiving
 	// directly) count in the grand total.
 	if c, ok := byCode[root.Code]; ok {
-		t.Total.Received += c.Received
-		t.Total.Reused += c.Reused
+		t.Total.add(c)
 	}
 	return t
 }
@@ -156,7 +176,8 @@ func FormatCount(n int64) string {
 // KPIStore computes the indicators' raw counts.
 type KPIStore interface {
 	// ReuseCounts returns, per receiving agency, the dossiers with a
-	// receipt date in [from, to) and those of them that reused digitized
-	// data. Agencies without dossiers are absent.
+	// receipt date in [from, to), and those of them that reused digitized
+	// data, were received online, and had their owner verified. Agencies
+	// without dossiers are absent.
 	ReuseCounts(ctx context.Context, from, to time.Time) ([]AgencyCount, error)
 }

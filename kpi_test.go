@@ -57,11 +57,12 @@ func TestBuildReuseTable(t *testing.T) {
 		{Code: "000.23.03.H08", Name: "UBND xã An Hòa", Level: motcua.LevelCommune, ParentCode: root.Code},
 		{Code: "000.08.23.H08", Name: "Hạt Kiểm lâm huyện", Level: motcua.LevelDistrict, ParentCode: root.Code},
 	}
-	counts := []motcua.AgencyCount{{"000.01.23.H08", 306, 1}, {"000.23.03.H08", 461, 66}, {"000.99.99.H08", 5, 5}}
+	counts := []motcua.AgencyCount{{AgencyCode: "000.01.23.H08", Received: 306, Reused: 1, Online: 100}, {AgencyCode: "000.23.03.H08", Received: 461, Reused: 66, Verified: 400}, {AgencyCode: "000.99.99.H08", Received: 5, Reused: 5}}
 	tab := motcua.BuildReuseTable(root, under, counts, time.Time{}, time.Time{})
 	if len(tab.Sections) != 2 || len(tab.Sections[0].Rows) != 2 || tab.Sections[0].Rows[1].Received != 0 ||
 		tab.Sections[0].Total.Received != 306 || tab.Sections[1].Total.Reused != 66 ||
-		tab.Total.Received != 767 || tab.Total.Reused != 67 {
+		tab.Total.Received != 767 || tab.Total.Reused != 67 || tab.Total.Online != 100 || tab.Total.Verified != 400 ||
+		tab.Sections[1].Rows[0].VerifiedRate().Percent(1, ",") != "86,8" {
 		t.Fatalf("table = %+v", tab)
 	}
 }

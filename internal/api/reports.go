@@ -16,10 +16,14 @@ type reuseRowJSON struct {
 	Reused     int64   `json:"reused"`
 	Rate       string  `json:"rate"`
 	RateValue  float64 `json:"rate_value"`
+	// Indicators 3.3 (online) and 4.5 (owner verified), in percent.
+	OnlineRate   string `json:"online_rate"`
+	VerifiedRate string `json:"verified_rate"`
 }
 
 func reuseRow(r motcua.ReuseRow, decimals int) reuseRowJSON {
-	out := reuseRowJSON{Received: r.Received, Reused: r.Reused, Rate: r.Rate().Percent(decimals, "."), RateValue: r.Rate().Float()}
+	out := reuseRowJSON{Received: r.Received, Reused: r.Reused, Rate: r.Rate().Percent(decimals, "."), RateValue: r.Rate().Float(),
+		OnlineRate: r.OnlineRate().Percent(decimals, "."), VerifiedRate: r.VerifiedRate().Percent(decimals, ".")}
 	if r.Agency != nil {
 		out.AgencyCode, out.AgencyName, out.Level = r.Agency.Code, r.Agency.Name, string(r.Agency.Level)
 	}

@@ -71,7 +71,8 @@ func GenerateAnLao2024Q1(ctx context.Context, st motcua.Store, seed uint64) (int
 				d := &motcua.Dossier{ProcedureCode: proc.Code, CaseCode: proc.Cases[0].Code, AgencyCode: row.AgencyCode,
 					Submitter: person, Owner: person, Channel: motcua.Channel(1 + rng.IntN(2)), ResultMethod: motcua.ResultAtCounter,
 					Status: motcua.StatusReceived, Components: []motcua.DossierComponent{comp},
-					SubmittedAt: received.Add(-time.Duration(rng.IntN(60)) * time.Minute), ReceivedAt: received}
+					SubmittedAt: received.Add(-time.Duration(rng.IntN(60)) * time.Minute), ReceivedAt: received,
+					OwnerVerified: rng.IntN(10) < 7}
 				if err := tx.CreateDossier(ctx, d); err != nil {
 					return fmt.Errorf("dossier %d of %s: %w", i, row.AgencyCode, err)
 				}

@@ -25,6 +25,10 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 			d := newDossier(b, from.Add(time.Duration(rng.IntN(100*24))*time.Hour-10*24*time.Hour))
 			d.AgencyCode = agencies[rng.IntN(2)]
 			reused := rng.IntN(3) == 0
+			d.OwnerVerified = rng.IntN(2) == 0
+			if rng.IntN(2) == 0 {
+				d.Channel = motcua.ChannelCounter
+			}
 			if reused {
 				d.Components[0].Digitization = motcua.ReusedFromWarehouse
 				d.Components[0].Attachments[0].Source = motcua.FromWarehouse
@@ -53,6 +57,12 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 				c.Received++
 				if reused {
 					c.Reused++
+				}
+				if d.Channel == motcua.ChannelOnline {
+					c.Online++
+				}
+				if d.OwnerVerified {
+					c.Verified++
 				}
 			}
 		}

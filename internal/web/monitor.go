@@ -24,10 +24,12 @@ type bar struct {
 
 type monitorRow struct {
 	motcua.ReuseRow
-	Rate string
-	Link string // drill-down to the dossiers received
-	Used string // drill-down to the dossiers that reused data
-	Miss string // drill-down to the dossiers that missed a reuse
+	Rate     string
+	Online   string // indicator 3.3
+	Verified string // indicator 4.5
+	Link     string // drill-down to the dossiers received
+	Used     string // drill-down to the dossiers that reused data
+	Miss     string // drill-down to the dossiers that missed a reuse
 }
 
 type monitorSection struct {
@@ -108,7 +110,8 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	row := func(rr motcua.ReuseRow) monitorRow {
-		m := monitorRow{ReuseRow: rr, Rate: rr.Rate().Percent(2, ",")}
+		m := monitorRow{ReuseRow: rr, Rate: rr.Rate().Percent(2, ","), Online: rr.OnlineRate().Percent(1, ","),
+			Verified: rr.VerifiedRate().Percent(1, ",")}
 		if rr.Agency != nil && rr.Agency.Code != "" {
 			m.Link = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, nil)
 			m.Used = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"reused": {"1"}})
