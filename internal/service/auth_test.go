@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/service"
+	"github.com/motcua/motcua/internal/sqldb"
 	"github.com/motcua/motcua/internal/sqlite"
 )
 
@@ -38,13 +39,20 @@ type fixture struct {
 
 const agencyCode = "000.23.03.H08"
 
+// setup builds the fixture on a fresh SQLite store.
 func setup(t testing.TB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "motcua.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "motcua.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return setupOn(t, st)
+}
+
+// setupOn builds the fixture on st, which it migrates and closes.
+func setupOn(t testing.TB, st *sqldb.Store) *fixture {
+	t.Helper()
+	ctx := context.Background()
 	t.Cleanup(func() { st.Close() })
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/pgtest"
+	"github.com/motcua/motcua/internal/postgres"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -15,7 +17,20 @@ import (
 // transaction with the dossier code, 2 usage counts and the outbox),
 // from 64 concurrent clients. The usage counts must be exact afterwards.
 func BenchmarkSubmit(b *testing.B) {
-	f := setupWarehouseBench(b)
+	benchSubmit(b, setupWarehouse(b))
+}
+
+// BenchmarkSubmitPostgres is the same on PostgreSQL (MOTCUA_TEST_DATABASE_URL).
+func BenchmarkSubmitPostgres(b *testing.B) {
+	st, err := postgres.Open(context.Background(), pgtest.SchemaURL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchSubmit(b, setupWarehouseOn(b, setupOn(b, st)))
+}
+
+func benchSubmit(b *testing.B, wf *warehouseFixture) {
+	f := setupWarehouseBench(b, wf)
 	ctx := context.Background()
 	var done atomic.Int64
 	b.SetParallelism(32) // × GOMAXPROCS(2) = 64 clients
@@ -52,9 +67,8 @@ type benchFixture struct {
 	idOnly *motcua.Document
 }
 
-func setupWarehouseBench(b *testing.B) *benchFixture {
+func setupWarehouseBench(b *testing.B, f *warehouseFixture) *benchFixture {
 	b.Helper()
-	f := setupWarehouse(b)
 	ctx := context.Background()
 	identity, _ := withPopulation(b, f.fixture)
 	c := demoCitizen(b)

@@ -71,7 +71,11 @@ type warehouseFixture struct {
 
 func setupWarehouse(t testing.TB) *warehouseFixture {
 	t.Helper()
-	f := setup(t)
+	return setupWarehouseOn(t, setup(t))
+}
+
+func setupWarehouseOn(t testing.TB, f *fixture) *warehouseFixture {
+	t.Helper()
 	ctx := context.Background()
 	blobs, err := blob.OpenFS(filepath.Join(t.TempDir(), "blobs"))
 	if err != nil {
