@@ -114,6 +114,10 @@ type DossierComponent struct {
 	Required     bool         `json:"required"`
 	Digitization Digitization `json:"digitization"`
 	Attachments  []Attachment `json:"attachments,omitempty"`
+	// MissedCodes lists the codes of the owner's warehouse documents that
+	// matched this component when the dossier was received but were not
+	// used (missed reuse).
+	MissedCodes []string `json:"missed_codes,omitempty"`
 }
 
 // Person is a submitter's or owner's details as entered in a dossier.

@@ -349,6 +349,11 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		}
 		if dc.Digitization != motcua.ReusedFromWarehouse && m.Matches() {
 			d.MissedReuse = true
+			for _, doc := range append(append([]*motcua.Document{}, m.Suggestions...), m.Auto) {
+				if doc != nil {
+					dc.MissedCodes = append(dc.MissedCodes, doc.Code)
+				}
+			}
 		}
 		d.Components = append(d.Components, dc)
 	}

@@ -184,6 +184,11 @@ func TestSubmissionMissedReuseAndIdempotency(t *testing.T) {
 	if err != nil || !dos.MissedReuse || !dos.Reused() {
 		t.Fatalf("missed reuse: %+v, %v", dos, err)
 	}
+	for _, c := range dos.Components {
+		if want := c.Code == "GT"; (len(c.MissedCodes) == 2) != want {
+			t.Fatalf("component %s missed %v", c.Code, c.MissedCodes)
+		}
+	}
 	// The same key on another draft answers with the first dossier.
 	other := draft()
 	same, created, err := f.subs.Submit(ctx, f.owner, other.ID, service.SubmitOptions{IdempotencyKey: "k-1"})
