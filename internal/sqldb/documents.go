@@ -20,11 +20,22 @@ func documentSearchText(d *motcua.Document) string {
 	}, " \x1f "))
 }
 
-// foldedFields are the per-box search columns, in column order
-// search_text, name_f, code_f, decision_f, owner_name_f, summary_f.
-func foldedFields(d *motcua.Document) []any {
+// FoldedDocumentColumns returns what the search columns of a document
+// hold, in column order search_text, name_f, code_f, decision_f,
+// owner_name_f, summary_f. Bulk loaders that bypass the Store use it so
+// that their rows match.
+func FoldedDocumentColumns(d *motcua.Document) []string {
 	f := motcua.FoldText
-	return []any{documentSearchText(d), f(d.Name), f(d.Code), f(d.DecisionNumber), f(d.OwnerName), f(d.Summary)}
+	return []string{documentSearchText(d), f(d.Name), f(d.Code), f(d.DecisionNumber), f(d.OwnerName), f(d.Summary)}
+}
+
+func foldedFields(d *motcua.Document) []any {
+	cols := FoldedDocumentColumns(d)
+	out := make([]any, len(cols))
+	for i, c := range cols {
+		out[i] = c
+	}
+	return out
 }
 
 func (s *Store) checkDocumentRefs(ctx context.Context, d *motcua.Document) error {
