@@ -247,8 +247,10 @@ func validatePerson(field string, p Person) error {
 
 // DossierFilter selects dossiers. Zero fields do not filter.
 type DossierFilter struct {
-	AgencyCode    string
-	OwnerCode     string
+	AgencyCode string
+	OwnerCode  string
+	// Party keeps dossiers whose owner or submitter is this subject.
+	Party         string
 	ProcedureCode string
 	Status        DossierStatus
 	// ReceivedFrom and ReceivedTo bound the receipt time: [from, to).

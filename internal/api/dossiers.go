@@ -112,13 +112,22 @@ func (a *api) createDraft(w http.ResponseWriter, r *http.Request) {
 		Agency    string `json:"agency"`
 		District  string `json:"district"`
 		Ward      string `json:"ward"`
+		// Owner, when the dossier is for someone else (a child).
+		Owner *struct {
+			SubjectID string      `json:"subject_id"`
+			Name      string      `json:"name"`
+			BirthDate motcua.Date `json:"birth_date"`
+		} `json:"owner"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	d, err := a.cfg.Submissions.CreateDraft(r.Context(), principal(r), service.DraftInput{ProcedureCode: in.Procedure,
-		CaseCode: in.Case, AgencyCode: in.Agency, District: in.District, Ward: in.Ward})
+	di := service.DraftInput{ProcedureCode: in.Procedure, CaseCode: in.Case, AgencyCode: in.Agency, District: in.District, Ward: in.Ward}
+	if in.Owner != nil {
+		di.Owner = &motcua.Person{Code: in.Owner.SubjectID, Name: in.Owner.Name, BirthDate: in.Owner.BirthDate}
+	}
+	d, err := a.cfg.Submissions.CreateDraft(r.Context(), principal(r), di)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return

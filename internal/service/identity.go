@@ -231,3 +231,29 @@ func (n NoPopulation) Verify(context.Context, popdb.Query) (bool, error) { retur
 func (n NoPopulation) Lookup(context.Context, popdb.Query) (*popdb.Citizen, error) {
 	return nil, n.err()
 }
+
+// CheckOwner checks, before an online submission, the identity of an
+// owner other than the applicant (a child for a parent, a person
+// represented): name, personal id and date of birth must match the
+// population database.
+func (s *Identity) CheckOwner(ctx context.Context, p *motcua.Principal, owner motcua.Person, procedureCode string) error {
+	if strings.TrimSpace(owner.Name) == "" {
+		return motcua.Invalid("owner.name", "required", "Vui lòng nhập Họ và tên của chủ hồ sơ.")
+	}
+	if err := motcua.ValidatePersonalID(owner.Code); err != nil {
+		return motcua.Invalid("owner.code", motcua.ErrorCode(err), motcua.ErrorMessage(err))
+	}
+	if owner.BirthDate.IsZero() {
+		return motcua.Invalid("owner.birth_date", "required", "Vui lòng nhập Ngày sinh của chủ hồ sơ.")
+	}
+	ok, err := s.pop.Verify(ctx, popdb.Query{ActorKind: "citizen", ActorID: p.ActorID(), Purpose: popdb.PurposeOnlineSubmission,
+		ServiceCode: procedureCode, PersonalID: owner.Code, FullName: owner.Name, BirthDate: owner.BirthDate})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &motcua.Error{Kind: motcua.EINVALID, Code: "owner_identity_mismatch", Field: "owner",
+			Message: "Xác thực thất bại: Họ và tên, Số định danh hoặc Ngày sinh của chủ hồ sơ không khớp với Cơ sở dữ liệu quốc gia về dân cư."}
+	}
+	return nil
+}

@@ -44,6 +44,11 @@ type DraftInput struct {
 	AgencyCode    string
 	District      string // default: the agency's district
 	Ward          string // default: the agency's name
+	// Owner, when set and not the applicant, is the person the dossier is
+	// for (a child, a represented person). Their identity is checked
+	// against the population database; their warehouse is not offered to
+	// the applicant, so every component is uploaded.
+	Owner *motcua.Person
 }
 
 func applicant(p *motcua.Principal) error {
@@ -102,6 +107,14 @@ func (s *Submissions) CreateDraft(ctx context.Context, p *motcua.Principal, in D
 	d := &motcua.Draft{Creator: p.ActorID(), ProcedureCode: proc.Code, CaseCode: in.CaseCode, AgencyCode: agency.Code,
 		District: strings.TrimSpace(in.District), Ward: strings.TrimSpace(in.Ward), Submitter: person, Owner: person,
 		OwnerVerified: true, ResultMethod: motcua.ResultOnline}
+	if in.Owner != nil && strings.TrimSpace(in.Owner.Code) != owner.Code {
+		other := motcua.Person{Code: strings.TrimSpace(in.Owner.Code), Name: strings.Join(strings.Fields(in.Owner.Name), " "),
+			BirthDate: in.Owner.BirthDate}
+		if err := s.identity.CheckOwner(ctx, p, other, proc.Code); err != nil {
+			return nil, err
+		}
+		d.Owner = other
+	}
 	if d.Ward == "" {
 		d.Ward = agency.Name
 	}
@@ -110,7 +123,7 @@ func (s *Submissions) CreateDraft(ctx context.Context, p *motcua.Principal, in D
 			d.District = parent.Name
 		}
 	}
-	matches, err := s.match(ctx, proc, owner.Code)
+	matches, err := s.offers(ctx, p, proc, d)
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +172,16 @@ func (s *Submissions) ownerDocuments(ctx context.Context, proc *motcua.Procedure
 	return docs, err
 }
 
+// offers is what the applicant may take from a warehouse for draft d:
+// the matches of their own warehouse when they are the owner, nothing
+// otherwise (nobody browses another person's warehouse).
+func (s *Submissions) offers(ctx context.Context, p *motcua.Principal, proc *motcua.Procedure, d *motcua.Draft) ([]motcua.ComponentMatch, error) {
+	if d.Owner.Code != p.SubjectCode {
+		return motcua.MatchProcedure(proc, d.Owner.Code, nil, motcua.DateOf(s.now())), nil
+	}
+	return s.match(ctx, proc, d.Owner.Code)
+}
+
 func (s *Submissions) match(ctx context.Context, proc *motcua.Procedure, owner string) ([]motcua.ComponentMatch, error) {
 	docs, err := s.ownerDocuments(ctx, proc, owner)
 	if err != nil {
@@ -187,7 +210,7 @@ func (s *Submissions) View(ctx context.Context, p *motcua.Principal, id string) 
 		return nil, err
 	}
 	c, _ := proc.Case(d.CaseCode)
-	matches, err := s.match(ctx, proc, d.Owner.Code)
+	matches, err := s.offers(ctx, p, proc, d)
 	if err != nil {
 		return nil, err
 	}
@@ -310,9 +333,14 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	if o.ResultMethod == motcua.ResultByPost && strings.TrimSpace(o.PostAddress) == "" {
 		return nil, false, motcua.Invalid("post_address", "required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
 	}
-	// The identity is checked again at submission, as on the portal.
+	// The identities are checked again at submission, as on the portal.
 	if err := s.identity.CheckBeforeSubmission(ctx, p, v.Procedure.Code); err != nil {
 		return nil, false, err
+	}
+	if v.Draft.Owner.Code != v.Draft.Submitter.Code {
+		if err := s.identity.CheckOwner(ctx, p, v.Draft.Owner, v.Procedure.Code); err != nil {
+			return nil, false, err
+		}
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
@@ -322,6 +350,13 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		IdempotencyKey: o.IdempotencyKey}
 	if o.ResultMethod == motcua.ResultByPost {
 		d.Owner.Address = strings.TrimSpace(o.PostAddress)
+	}
+	// Missed reuse is judged against the owner's warehouse, whoever applies.
+	ownerMatches := v.Matches
+	if v.Draft.Owner.Code != p.SubjectCode {
+		if ownerMatches, err = s.match(ctx, v.Procedure, v.Draft.Owner.Code); err != nil {
+			return nil, false, err
+		}
 	}
 	var reused []string
 	for i, comp := range v.Procedure.Components {
@@ -347,9 +382,9 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 			dc.Digitization = motcua.Digitized
 			dc.Attachments = []motcua.Attachment{{Source: choice.Source, File: choice.File}}
 		}
-		if dc.Digitization != motcua.ReusedFromWarehouse && m.Matches() {
+		if om := ownerMatches[i]; dc.Digitization != motcua.ReusedFromWarehouse && om.Matches() {
 			d.MissedReuse = true
-			for _, doc := range append(append([]*motcua.Document{}, m.Suggestions...), m.Auto) {
+			for _, doc := range append(append([]*motcua.Document{}, om.Suggestions...), om.Auto) {
 				if doc != nil {
 					dc.MissedCodes = append(dc.MissedCodes, doc.Code)
 				}
@@ -360,7 +395,8 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	if err := d.Validate(); err != nil {
 		return nil, false, err
 	}
-	owner, err := s.store.GetSubject(ctx, d.Owner.Code)
+	// The applicant is told; a child owner may have no account or phone.
+	applicant, err := s.store.GetSubject(ctx, p.SubjectCode)
 	if err != nil {
 		return nil, false, err
 	}
@@ -378,7 +414,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		if err := tx.IncrementDocumentUsage(ctx, reused); err != nil {
 			return err
 		}
-		if err := s.queueReceipt(ctx, tx, d, owner, v.Procedure, agency); err != nil {
+		if err := s.queueReceipt(ctx, tx, d, applicant, v.Procedure, agency); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: "dossier.submit",
@@ -442,7 +478,7 @@ func (s *Submissions) MyDossiers(ctx context.Context, p *motcua.Principal, limit
 	if err := applicant(p); err != nil {
 		return nil, 0, err
 	}
-	return s.store.ListDossiers(ctx, motcua.DossierFilter{OwnerCode: p.SubjectCode, Limit: limit, Offset: offset})
+	return s.store.ListDossiers(ctx, motcua.DossierFilter{Party: p.SubjectCode, Limit: limit, Offset: offset})
 }
 
 // MyDossier returns one of the applicant's dossiers by code; anyone else

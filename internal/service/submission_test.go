@@ -2,12 +2,15 @@ package service_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
+	"github.com/motcua/motcua/internal/popdb"
+	"github.com/motcua/motcua/internal/popdb/popdbsim"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -259,5 +262,59 @@ func TestAddWorkingDays(t *testing.T) {
 		if got := service.AddWorkingDays(fri, n).Day(); got != want {
 			t.Errorf("%d working days after Friday 22/03 = %d, want %d", n, got, want)
 		}
+	}
+}
+
+func TestSubmitForAnotherOwner(t *testing.T) {
+	t.Parallel()
+	f := setupSubmission(t)
+	ctx := context.Background()
+	var child popdb.Citizen
+	for _, c := range popdbsim.DemoCitizens() {
+		if c.PersonalID != f.owner.SubjectCode && c.PersonalID != f.other.SubjectCode {
+			child = c
+			break
+		}
+	}
+	in := service.DraftInput{ProcedureCode: f.proc.Code, CaseCode: "TH1", AgencyCode: agencyCode,
+		Owner: &motcua.Person{Code: child.PersonalID, Name: strings.ToUpper(motcua.FoldText(child.FullName)), BirthDate: child.BirthDate.AddDays(1)}}
+	_, err := f.subs.CreateDraft(ctx, f.owner, in)
+	wantCode(t, err, "owner_identity_mismatch")
+	in.Owner.BirthDate = child.BirthDate
+	d, err := f.subs.CreateDraft(ctx, f.owner, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Owner.Code != child.PersonalID || d.Submitter.Code != f.owner.SubjectCode || len(d.Components) != 0 {
+		t.Fatalf("draft for a child = %+v", d)
+	}
+	// The applicant's own warehouse is not offered for someone else's dossier.
+	v, err := f.subs.View(ctx, f.owner, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range v.Matches {
+		if m.Matches() || len(m.Unusable) > 0 {
+			t.Fatalf("offers for another owner: %+v", m)
+		}
+	}
+	_, err = f.subs.Attach(ctx, f.owner, d.ID, "KS", f.ksDoc.ID)
+	wantCode(t, err, "document_not_matching")
+	for _, c := range []string{"TK", "KS", "GT"} {
+		if _, err := f.subs.Upload(ctx, f.owner, d.ID, c, service.Upload{Name: c + ".pdf", Data: f.sig.pdf(t, c)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dos, _, err := f.subs.Submit(ctx, f.owner, d.ID, service.SubmitOptions{})
+	if err != nil || dos.Owner.Code != child.PersonalID || dos.Reused() {
+		t.Fatalf("dossier for a child = %+v, %v", dos, err)
+	}
+	list, _, err := f.subs.MyDossiers(ctx, f.owner, 10, 0)
+	if err != nil || len(list) != 1 || list[0].ID != dos.ID {
+		t.Fatalf("the applicant's list lacks the dossier: %+v, %v", list, err)
+	}
+	msgs, _ := f.store.ListNotifications(ctx, motcua.NotificationFilter{DossierID: dos.ID})
+	if len(msgs) == 0 || msgs[0].Recipient != "0905123456" {
+		t.Fatalf("the applicant must be notified: %+v", msgs)
 	}
 }

@@ -66,8 +66,9 @@ func (s *Store) CreateDossier(ctx context.Context, d *motcua.Dossier) error {
 		}
 		_, err = tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
-			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key,
+			submitter_code)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			append([]any{d.ID, code}, cols...)...)
 		if err != nil {
 			return tx.insertErr(err, "dossier", code)
@@ -101,7 +102,7 @@ func dossierArgs(d *motcua.Dossier) ([]any, error) {
 	return []any{d.ProcedureCode, d.CaseCode, d.AgencyCode, d.District, d.Ward,
 		submitter, d.Owner.Code, owner, int(d.Channel), string(d.ResultMethod), int(d.Status), comps, results, d.Reused(),
 		micros(d.SubmittedAt), micros(d.ReceivedAt), micros(d.DueAt), micros(d.FinishedAt), d.OwnerVerified,
-		micros(d.CreatedAt), micros(d.UpdatedAt), d.MissedReuse, nullString(d.IdempotencyKey)}, nil
+		micros(d.CreatedAt), micros(d.UpdatedAt), d.MissedReuse, nullString(d.IdempotencyKey), d.Submitter.Code}, nil
 }
 
 func nonNil[T any](s []T) []T {
@@ -205,6 +206,10 @@ func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*mo
 	}
 	if f.OwnerCode != "" {
 		add("owner_code = ?", f.OwnerCode)
+	}
+	if f.Party != "" {
+		where = append(where, "(owner_code = ? OR submitter_code = ?)")
+		args = append(args, f.Party, f.Party)
 	}
 	if f.ProcedureCode != "" {
 		add("procedure_code = ?", f.ProcedureCode)

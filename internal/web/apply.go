@@ -90,6 +90,14 @@ func (s *Server) applyStart(w http.ResponseWriter, r *http.Request) {
 	}
 	in := service.DraftInput{ProcedureCode: r.PathValue("code"), CaseCode: r.PostFormValue("case"),
 		AgencyCode: r.PostFormValue("agency"), District: r.PostFormValue("district"), Ward: r.PostFormValue("ward")}
+	if r.PostFormValue("for_other") == "on" {
+		birth, err := parseFormDate("owner.birth_date", r.PostFormValue("owner_birth_date"))
+		if err != nil {
+			s.chooseCase(w, r, in, httpx.Status(err), err)
+			return
+		}
+		in.Owner = &motcua.Person{Code: strings.TrimSpace(r.PostFormValue("owner_code")), Name: r.PostFormValue("owner_name"), BirthDate: birth}
+	}
 	d, err := s.cfg.Submissions.CreateDraft(r.Context(), principal(r), in)
 	if err != nil {
 		if httpx.Status(err) >= 500 && !motcua.IsKind(err, motcua.EUNAVAILABLE) || motcua.IsKind(err, motcua.EFORBIDDEN) {
