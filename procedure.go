@@ -52,6 +52,9 @@ type ProcedureComponent struct {
 	// Categories lists the document categories that satisfy the component;
 	// warehouse matching uses it.
 	Categories []string `json:"categories,omitempty"`
+	// AllowScan accepts a scanned (unsigned) PDF for the component, as
+	// for a form the applicant fills in; otherwise a signed PDF is needed.
+	AllowScan bool `json:"allow_scan,omitempty"`
 }
 
 // Validate checks the procedure and its nested cases and components.

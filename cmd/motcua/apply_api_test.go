@@ -97,9 +97,18 @@ func TestApplyOnlineAPI(t *testing.T) {
 		if status, prob, _ := me.do("POST", base+"/submit", nil, ""); status != 422 || prob["code"] != "component_missing" {
 			t.Errorf("missing component: %d %v", status, prob)
 		}
+		// Identity papers must be signed; the form may be a scan.
 		body, ct := multipartBody(t, nil, demo.SampleUnsigned())
-		if status, prob, _ := me.do("PUT", base+"/components/TP01", body, ct); status != 422 || prob["code"] != "unsigned" {
-			t.Errorf("unsigned upload: %d %v", status, prob)
+		if status, prob, _ := me.do("PUT", base+"/components/TP03", body, ct); status != 422 || prob["code"] != "unsigned" {
+			t.Errorf("unsigned identity papers: %d %v", status, prob)
+		}
+		body, ct = multipartBody(t, nil, demo.SampleUnsigned())
+		if status, d, raw := me.do("PUT", base+"/components/TP01", body, ct); status != 200 || !strings.Contains(string(raw), `"source":"scan"`) {
+			t.Errorf("scanned form: %d %v", status, d)
+		}
+		body, ct = multipartBody(t, nil, []byte("GIF89a khong phai PDF"))
+		if status, prob, _ := me.do("PUT", base+"/components/TP01", body, ct); status != 422 || prob["code"] != "not_pdf" {
+			t.Errorf("scan that is not a PDF: %d %v", status, prob)
 		}
 		signed, _ := ca.SignPDF(pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "To khai"}), time.Now())
 		body, ct = multipartBody(t, nil, signed)

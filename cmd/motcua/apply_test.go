@@ -87,9 +87,10 @@ func TestApplyOnlineMarriage(t *testing.T) {
 		t.Fatal(err)
 	}
 	form, _ := ca.SignPDF(pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "To khai dang ky ket hon"}), time.Now())
-	resp, body = b.postMultipart(draft+"/thanh-phan/TP01", nil, demo.SampleUnsigned())
+	// Identity papers must be signed (the form could be a scan).
+	resp, body = b.postMultipart(draft+"/thanh-phan/TP03", nil, demo.SampleUnsigned())
 	if resp.StatusCode != 422 || !strings.Contains(body, "chưa được ký số") {
-		t.Fatalf("unsigned form: %d\n%s", resp.StatusCode, body)
+		t.Fatalf("unsigned identity papers: %d\n%s", resp.StatusCode, body)
 	}
 	resp, body = b.postMultipart(draft+"/thanh-phan/TP01", nil, form)
 	if resp.StatusCode != 200 || !strings.Contains(body, "Đã tải lên") {

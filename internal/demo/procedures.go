@@ -1,6 +1,10 @@
 package demo
 
-import "github.com/motcua/motcua"
+import (
+	"strings"
+
+	"github.com/motcua/motcua"
+)
 
 // Procedure codes of the demo catalogue.
 //
@@ -45,6 +49,10 @@ func identityCategories() []string {
 }
 
 func component(code, name string, required bool, form motcua.PaperForm, categories ...string) motcua.ProcedureComponent {
+	// Forms (tờ khai, đơn) are filled in by the applicant: a scan will do.
+	if strings.HasPrefix(name, "Tờ khai") || strings.HasPrefix(name, "Đơn") {
+		return motcua.ProcedureComponent{Code: code, Name: name, Required: required, Form: form, Categories: categories, AllowScan: true}
+	}
 	return motcua.ProcedureComponent{Code: code, Name: name, Required: required, Form: form, Categories: categories}
 }
 

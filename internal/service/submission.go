@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/pdfsig"
 )
 
 // Submissions is online application ("Nộp trực tuyến"): drafts, warehouse
@@ -266,14 +267,21 @@ func (s *Submissions) Upload(ctx context.Context, p *motcua.Principal, draftID, 
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := v.Procedure.Component(component); !ok {
+	comp, ok := v.Procedure.Component(component)
+	if !ok {
 		return nil, unknownComponent()
 	}
+	source := motcua.Uploaded
 	file, _, _, err := s.wh.checkFile(ctx, up)
+	if motcua.ErrorCode(err) == string(pdfsig.ReasonUnsigned) && comp.AllowScan {
+		// A form filled in by hand and scanned needs no signature.
+		source = motcua.Scanned
+		file, err = s.wh.checkScan(ctx, up)
+	}
 	if err != nil {
 		return nil, err
 	}
-	v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: motcua.Uploaded, File: file})
+	v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: source, File: file})
 	return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
 }
 
