@@ -210,6 +210,10 @@ type IdentityStore interface {
 	// unknown or already used.
 	TakeLoginState(ctx context.Context, state string) (*LoginState, error)
 
+	// DeleteLoginStatesBefore removes pending logins started before t
+	// (abandoned at the provider) and returns how many it removed.
+	DeleteLoginStatesBefore(ctx context.Context, t time.Time) (int, error)
+
 	// RecordLoginFailure notes a failed login for key (an account or an
 	// IP address).
 	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
@@ -217,6 +221,9 @@ type IdentityStore interface {
 	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
 	// ClearLoginFailures forgets the failures of key (after a success).
 	ClearLoginFailures(ctx context.Context, key string) error
+	// DeleteLoginFailuresBefore forgets failures older than t, which no
+	// throttling window looks at any more.
+	DeleteLoginFailuresBefore(ctx context.Context, t time.Time) (int, error)
 }
 
 // ExternalIdentity is what an OpenID Connect provider (VNeID, the

@@ -197,8 +197,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 			logger.Error("notification worker stopped", "err", err)
 		}
 	}()
+	// Stale sessions, abandoned logins and old login failures are removed
+	// every ten minutes.
+	janitorDone := make(chan struct{})
+	go func() {
+		defer close(janitorDone)
+		tick := time.NewTicker(10 * time.Minute)
+		defer tick.Stop()
+		for {
+			if n, err := auth.CleanUp(workerCtx); err != nil && workerCtx.Err() == nil {
+				logger.Error("clean up sessions", "err", err)
+			} else if n > 0 {
+				logger.Info("cleaned up stale sessions and logins", "rows", n)
+			}
+			select {
+			case <-workerCtx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 	err = serveUntilDone(ctx, srv, ln, logger, cfg.ShutdownTimeout, false)
 	stopWorker()
 	<-workerDone
+	<-janitorDone
 	return err
 }

@@ -381,3 +381,25 @@ func NewSecret(n int) string {
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// CleanUp removes what no login can use any more: expired or idle
+// sessions, abandoned OpenID Connect logins (older than an hour), failures
+// older than the throttling window, and expired integrator tokens. The
+// server runs it periodically.
+func (a *Auth) CleanUp(ctx context.Context) (int, error) {
+	now := a.cfg.Now()
+	total := 0
+	for _, step := range []func() (int, error){
+		func() (int, error) { return a.store.DeleteExpiredSessions(ctx, now, now.Add(-a.cfg.SessionIdle)) },
+		func() (int, error) { return a.store.DeleteLoginStatesBefore(ctx, now.Add(-time.Hour)) },
+		func() (int, error) { return a.store.DeleteLoginFailuresBefore(ctx, now.Add(-a.cfg.FailureWindow)) },
+		func() (int, error) { return a.store.DeleteExpiredAPITokens(ctx, now) },
+	} {
+		n, err := step()
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}

@@ -309,3 +309,28 @@ func TestTOTP(t *testing.T) {
 		t.Fatal("stale or short code accepted")
 	}
 }
+
+func TestCleanUp(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	code, _ := service.TOTPCode(f.secret, f.clock.Now())
+	token, err := f.auth.LoginOfficer(ctx, "tiepnhan.anhoa", "motcua-demo", code, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.auth.LoginOfficer(ctx, "tiepnhan.anhoa", "sai", code, service.Client{RemoteAddr: "203.0.113.9"})
+	if err := f.store.SaveLoginState(ctx, &motcua.LoginState{State: "bo-do", Provider: "vneid", CreatedAt: f.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.auth.CleanUp(ctx); err != nil || n != 0 {
+		t.Fatalf("nothing is stale yet, cleaned %d, %v", n, err)
+	}
+	f.clock.Add(3 * time.Hour)
+	n, err := f.auth.CleanUp(ctx)
+	if err != nil || n != 4 { // the idle session, the abandoned login, two failure records
+		t.Fatalf("cleaned %d, %v; want 4", n, err)
+	}
+	_, _, err = f.auth.Authenticate(ctx, token)
+	wantCode(t, err, "session_expired")
+}

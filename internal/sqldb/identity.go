@@ -292,3 +292,22 @@ func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// DeleteLoginStatesBefore implements motcua.IdentityStore.
+func (s *Store) DeleteLoginStatesBefore(ctx context.Context, t time.Time) (int, error) {
+	return s.deleteBefore(ctx, "login_states", "created_at", t)
+}
+
+// DeleteLoginFailuresBefore implements motcua.IdentityStore.
+func (s *Store) DeleteLoginFailuresBefore(ctx context.Context, t time.Time) (int, error) {
+	return s.deleteBefore(ctx, "login_failures", "at", t)
+}
+
+func (s *Store) deleteBefore(ctx context.Context, table, column string, t time.Time) (int, error) {
+	res, err := s.exec(ctx, "DELETE FROM "+table+" WHERE "+column+" < ?", micros(t.UTC()))
+	if err != nil {
+		return 0, motcua.Internal(fmt.Errorf("clean %s: %w", table, err))
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

@@ -159,6 +159,18 @@ func testLoginStates(t *testing.T, newStore NewStore) {
 	if wins != 1 {
 		t.Fatalf("%d callbacks used the same state, want 1", wins)
 	}
+	// Abandoned logins are cleaned up.
+	old := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	must(t, s.SaveLoginState(ctx, &motcua.LoginState{State: "old", Provider: "vneid", CreatedAt: old}))
+	must(t, s.SaveLoginState(ctx, &motcua.LoginState{State: "new", Provider: "vneid", CreatedAt: old.Add(time.Hour)}))
+	n, err := s.DeleteLoginStatesBefore(ctx, old.Add(time.Minute))
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("cleaned %d login states, want 1", n)
+	}
+	if _, err := s.TakeLoginState(ctx, "new"); err != nil {
+		t.Fatalf("the recent login state was cleaned: %v", err)
+	}
 }
 
 func testLoginFailures(t *testing.T, newStore NewStore) {
@@ -180,5 +192,12 @@ func testLoginFailures(t *testing.T, newStore NewStore) {
 	}
 	if n, _ = s.CountLoginFailures(ctx, "account:cb1", now); n != 1 {
 		t.Fatalf("other key = %d", n)
+	}
+	must(t, s.RecordLoginFailure(ctx, "account:cb1", now.Add(time.Hour)))
+	if n, err = s.DeleteLoginFailuresBefore(ctx, now.Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("cleaned %d failures, %v; want 1", n, err)
+	}
+	if n, _ = s.CountLoginFailures(ctx, "account:cb1", now); n != 1 {
+		t.Fatalf("after cleaning = %d, want the recent one", n)
 	}
 }
