@@ -98,3 +98,55 @@ func (k *KPI) Dossiers(ctx context.Context, p *motcua.Principal, d DrillDown) ([
 	return k.store.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: d.AgencyCode, ReceivedFrom: from, ReceivedTo: to,
 		Reused: d.Reused, MissedReuse: d.MissedReuse, Limit: d.Limit, Offset: d.Offset})
 }
+
+// MonthPoint is one month of the trend line.
+type MonthPoint struct {
+	Month    motcua.Date // first day of the month
+	Received int64
+	Reused   int64
+}
+
+// Rate is the month's reuse rate.
+func (m MonthPoint) Rate() motcua.Rate { return motcua.Rate{Num: m.Reused, Den: m.Received} }
+
+// Trend returns the monthly reuse figures of root's subtree for the n
+// months ending with the month of last.
+func (k *KPI) Trend(ctx context.Context, p *motcua.Principal, rootCode string, last motcua.Date, n int) ([]MonthPoint, error) {
+	if n < 1 || n > 36 {
+		return nil, motcua.Invalid("months", "invalid_months", "Số tháng phải từ 1 đến 36.")
+	}
+	path, err := AgencyPath(ctx, k.store, rootCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(p, OpViewKPI, Resource{AgencyPath: path}); err != nil {
+		return nil, err
+	}
+	under, err := AgencySubtree(ctx, k.store, rootCode)
+	if err != nil {
+		return nil, err
+	}
+	in := make(map[string]bool, len(under))
+	for _, a := range under {
+		in[a.Code] = true
+	}
+	first := motcua.Date{Year: last.Year, Month: last.Month, Day: 1}
+	start := first.Time().AddDate(0, -(n - 1), 0)
+	out := make([]MonthPoint, 0, n)
+	for i := range n {
+		from := start.AddDate(0, i, 0)
+		counts, err := k.store.ReuseCounts(ctx, from, from.AddDate(0, 1, 0))
+		if err != nil {
+			return nil, err
+		}
+		m := MonthPoint{Month: motcua.DateOf(from)}
+		for _, c := range counts {
+			if in[c.AgencyCode] {
+				m.Received += c.Received
+				m.Reused += c.Reused
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}

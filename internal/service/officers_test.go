@@ -2,7 +2,9 @@ package service_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/service"
@@ -102,4 +104,43 @@ func TestOfficerManagement(t *testing.T) {
 	if len(events) != 3 {
 		t.Fatalf("audit has %d officer events, want 3", len(events))
 	}
+}
+
+func TestKPITrend(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.store.CreateProcedure(ctx, &motcua.Procedure{Code: "1.000894.000.00.00.H08", Name: "Đăng ký kết hôn",
+		Cases: []motcua.ProcedureCase{{Code: "TH1", Name: "1 ngày"}}}))
+	file := motcua.File{Name: "a.pdf", Size: 1, SHA256: strings.Repeat("0", 64)}
+	for i, c := range []struct {
+		month  time.Month
+		reused bool
+	}{{1, true}, {1, false}, {3, true}, {3, true}, {3, false}, {3, false}} {
+		at := time.Date(2024, c.month, 10+i, 2, 0, 0, 0, time.UTC)
+		comp := motcua.DossierComponent{Code: "TP", Name: "TP", Digitization: motcua.Digitized,
+			Attachments: []motcua.Attachment{{Source: motcua.Scanned, File: file}}}
+		if c.reused {
+			comp.Digitization, comp.Attachments[0].Source, comp.Attachments[0].DocumentID = motcua.ReusedFromWarehouse, motcua.FromWarehouse, "d"
+		}
+		p := motcua.Person{Code: "052090000495", Name: "An"}
+		must(f.store.CreateDossier(ctx, &motcua.Dossier{ProcedureCode: "1.000894.000.00.00.H08", CaseCode: "TH1", AgencyCode: agencyCode,
+			Submitter: p, Owner: p, Channel: motcua.ChannelOnline, ResultMethod: motcua.ResultOnline, Status: motcua.StatusReceived,
+			Components: []motcua.DossierComponent{comp}, SubmittedAt: at, ReceivedAt: at}))
+	}
+	monitor := &motcua.Principal{Kind: motcua.PrincipalOfficer, Username: "m", AgencyCode: agencyCode, Roles: []motcua.Role{motcua.RoleMonitor}}
+	pts, err := service.NewKPI(f.store).Trend(ctx, monitor, agencyCode, motcua.Date{Year: 2024, Month: 3, Day: 20}, 3)
+	must(err)
+	if len(pts) != 3 || pts[0].Received != 2 || pts[0].Reused != 1 || pts[1].Received != 0 || pts[2].Rate().Percent(0, ",") != "50" {
+		t.Fatalf("trend = %+v", pts)
+	}
+	reception := &motcua.Principal{Kind: motcua.PrincipalOfficer, Username: "r", AgencyCode: agencyCode, Roles: []motcua.Role{motcua.RoleReception}}
+	_, err = service.NewKPI(f.store).Trend(ctx, reception, agencyCode, motcua.Date{Year: 2024, Month: 3, Day: 1}, 3)
+	wantCode(t, err, "forbidden")
 }

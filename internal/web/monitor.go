@@ -55,9 +55,18 @@ type monitorPage struct {
 	FullY    float64
 	Presets  []preset
 	Error    string
+	Trend    []trendPoint
+	TrendSVG string // polyline points
+	TrendW   float64
 }
 
 type preset struct{ Label, URL string }
+
+// trendPoint is one month on the dashboard's trend line.
+type trendPoint struct {
+	X, Y        float64
+	Label, Rate string
+}
 
 func (p monitorPage) title() string { return p.Title }
 
@@ -130,6 +139,12 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 		page.Sections = append(page.Sections, ms)
 	}
 	page.chart(t)
+	trend, err := s.cfg.KPI.Trend(r.Context(), p, agency, per.To, 12)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	page.trend(trend)
 	today := motcua.DateOf(time.Now())
 	page.Presets = []preset{
 		{"Tháng này", "/theo-doi?" + reportQuery(agency, service.Period{From: motcua.Date{Year: today.Year, Month: today.Month, Day: 1}, To: today}, nil)},
@@ -158,6 +173,20 @@ func (p *monitorPage) chart(t *motcua.ReuseTable) {
 	p.ChartW, p.ChartH = x+left, top+plotH+30
 	p.BaseY = top + plotH
 	p.TargetY, p.FullY = y(motcua.ReuseTarget), y(motcua.ReuseFullScore)
+}
+
+// trend lays out the monthly rates as a line over the last 12 months.
+func (p *monitorPage) trend(pts []service.MonthPoint) {
+	const top, plotH, step, left = 20.0, 160.0, 48.0, 40.0
+	var b strings.Builder
+	for i, m := range pts {
+		x, y := left+float64(i)*step, top+plotH-m.Rate().Float()/100*plotH
+		p.Trend = append(p.Trend, trendPoint{X: x, Y: y, Label: fmt.Sprintf("%02d/%02d", m.Month.Month, m.Month.Year%100),
+			Rate: m.Rate().Percent(1, ",")})
+		fmt.Fprintf(&b, "%.1f,%.1f ", x, y)
+	}
+	p.TrendSVG = strings.TrimSpace(b.String())
+	p.TrendW = left*2 + float64(len(pts)-1)*step
 }
 
 // monitorCSV downloads the table in the Appendix I layout, as CSV or XLSX.
