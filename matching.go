@@ -37,6 +37,26 @@ type ComponentMatch struct {
 // Matches reports whether any document can be used.
 func (m ComponentMatch) Matches() bool { return m.Auto != nil || len(m.Suggestions) > 0 }
 
+// Candidates returns the usable documents: the automatic one or the
+// suggestions.
+func (m ComponentMatch) Candidates() []*Document {
+	if m.Auto != nil {
+		return []*Document{m.Auto}
+	}
+	return m.Suggestions
+}
+
+// Candidate returns the usable document with the given id, nil when the
+// document is not one of the candidates.
+func (m ComponentMatch) Candidate(id string) *Document {
+	for _, d := range m.Candidates() {
+		if d.ID == id {
+			return d
+		}
+	}
+	return nil
+}
+
 // MatchComponent finds the owner's warehouse documents that satisfy a
 // component on day: same owner, category among the component's accepted
 // categories, status valid, visible, not expired; newest first. It never

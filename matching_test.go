@@ -1,6 +1,7 @@
 package motcua_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -89,6 +90,12 @@ func TestMatchComponent(t *testing.T) {
 			}
 			if m.Matches() != c.wantsMatch {
 				t.Errorf("Matches() = %v", m.Matches())
+			}
+			for _, d := range c.docs {
+				usable := d.ID == c.auto || slices.Contains(c.suggest, d.ID)
+				if got := m.Candidate(d.ID); (got != nil) != usable {
+					t.Errorf("Candidate(%s) = %v, usable %v", d.ID, got, usable)
+				}
 			}
 		})
 	}

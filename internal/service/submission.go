@@ -234,11 +234,9 @@ func (s *Submissions) Attach(ctx context.Context, p *motcua.Principal, draftID, 
 		if m.Component.Code != component {
 			continue
 		}
-		for _, doc := range append(append([]*motcua.Document{}, m.Suggestions...), m.Auto) {
-			if doc != nil && doc.ID == documentID {
-				v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File})
-				return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
-			}
+		if doc := m.Candidate(documentID); doc != nil {
+			v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File})
+			return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
 		}
 		for _, u := range m.Unusable {
 			if u.Document.ID == documentID {
@@ -378,7 +376,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 					fmt.Sprintf("Thành phần hồ sơ bắt buộc “%s” chưa có tệp tin.", comp.Name))
 			}
 		case choice.Source == motcua.FromWarehouse:
-			doc := usableChoice(m, choice.DocumentID)
+			doc := m.Candidate(choice.DocumentID)
 			if doc == nil {
 				return nil, false, motcua.Invalid("components", "document_no_longer_usable",
 					fmt.Sprintf("Giấy tờ đã chọn cho “%s” không còn sử dụng được; vui lòng chọn lại.", comp.Name))
@@ -392,10 +390,8 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		}
 		if om := ownerMatches[i]; dc.Digitization != motcua.ReusedFromWarehouse && om.Matches() {
 			d.MissedReuse = true
-			for _, doc := range append(append([]*motcua.Document{}, om.Suggestions...), om.Auto) {
-				if doc != nil {
-					dc.MissedCodes = append(dc.MissedCodes, doc.Code)
-				}
+			for _, doc := range om.Candidates() {
+				dc.MissedCodes = append(dc.MissedCodes, doc.Code)
 			}
 		}
 		d.Components = append(d.Components, dc)
@@ -445,18 +441,6 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		return nil, false, err
 	}
 	return d, true, nil
-}
-
-func usableChoice(m motcua.ComponentMatch, id string) *motcua.Document {
-	if m.Auto != nil && m.Auto.ID == id {
-		return m.Auto
-	}
-	for _, d := range m.Suggestions {
-		if d.ID == id {
-			return d
-		}
-	}
-	return nil
 }
 
 // queueReceipt writes the "received" Zalo and SMS messages into the outbox

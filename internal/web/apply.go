@@ -152,11 +152,7 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, status int, e
 		cv := draftComponentView{Match: m, Picking: page.Pick == m.Component.Code}
 		if c, ok := v.Draft.Component(m.Component.Code); ok {
 			cv.Chosen = &c
-			for _, d := range append(append([]*motcua.Document{}, m.Suggestions...), m.Auto) {
-				if d != nil && d.ID == c.DocumentID {
-					cv.ChosenDoc = d
-				}
-			}
+			cv.ChosenDoc = m.Candidate(c.DocumentID)
 		}
 		page.Components = append(page.Components, cv)
 	}
