@@ -120,38 +120,62 @@ func (a *Auth) audit(ctx context.Context, e motcua.AuditEvent) {
 	}
 }
 
-// LoginOfficer checks an officer's password and TOTP code and opens a
-// session. Every failure gives the same message and counts towards the
-// per-account and per-address limits.
-func (a *Auth) LoginOfficer(ctx context.Context, username, password, code string, c Client) (token string, err error) {
-	accountKey, ipKey := "officer:"+username, "ip:"+c.RemoteAddr
-	if err := a.throttle(ctx, accountKey, ipKey); err != nil {
-		a.audit(ctx, motcua.AuditEvent{ActorKind: "officer", ActorID: username, Action: "login.throttled",
-			ObjectKind: "account", ObjectID: "officer:" + username, RemoteAddr: c.RemoteAddr})
-		return "", err
+// checkCredentials is what every password login shares: throttling per
+// account and per address, a check that costs the same whether the account
+// exists or not (the dummy hash), and counting and auditing failures.
+// load returns the account's password hash and whether its other
+// conditions hold (second factor, not disabled); ENOTFOUND for an unknown
+// account. what names the fields in the one failure message.
+func (a *Auth) checkCredentials(ctx context.Context, actorKind, account, password string, c Client, what string,
+	load func() (hash string, otherOK bool, err error)) error {
+	accountKey, ipKey := actorKind+":"+account, "ip:"+c.RemoteAddr
+	event := func(action string) motcua.AuditEvent {
+		return motcua.AuditEvent{ActorKind: actorKind, ActorID: account, Action: action, ObjectKind: "account",
+			ObjectID: accountKey, RemoteAddr: c.RemoteAddr}
 	}
-	o, err := a.store.GetOfficer(ctx, username)
+	if err := a.throttle(ctx, accountKey, ipKey); err != nil {
+		a.audit(ctx, event("login.throttled"))
+		return err
+	}
+	hash, otherOK, err := load()
 	ok := false
 	switch {
 	case motcua.IsKind(err, motcua.ENOTFOUND):
 		CheckPassword(password, a.dummyHash)
 	case err != nil:
-		return "", err
+		return err
 	default:
-		pwOK := CheckPassword(password, o.PasswordHash)
-		// Until a second factor is enrolled the password alone is refused:
-		// an officer account without TOTP cannot log in.
-		totpOK := o.TOTPSecret != "" && CheckTOTP(o.TOTPSecret, code, a.cfg.Now())
-		ok = pwOK && totpOK && !o.Disabled
+		ok = CheckPassword(password, hash) && otherOK
 	}
 	if !ok {
 		a.recordFailure(ctx, accountKey, ipKey)
-		a.audit(ctx, motcua.AuditEvent{ActorKind: "officer", ActorID: username, Action: "login.failure",
-			ObjectKind: "account", ObjectID: "officer:" + username, RemoteAddr: c.RemoteAddr})
-		return "", badCredentials("Tên đăng nhập, mật khẩu hoặc mã xác thực")
+		a.audit(ctx, event("login.failure"))
+		return badCredentials(what)
 	}
 	_ = a.store.ClearLoginFailures(ctx, accountKey)
-	token, err = a.openSession(ctx, &motcua.Session{Kind: motcua.PrincipalOfficer, Username: o.Username, Name: o.Name,
+	return nil
+}
+
+// LoginOfficer checks an officer's password and TOTP code and opens a
+// session. Every failure gives the same message and counts towards the
+// per-account and per-address limits.
+func (a *Auth) LoginOfficer(ctx context.Context, username, password, code string, c Client) (string, error) {
+	var o *motcua.Officer
+	err := a.checkCredentials(ctx, "officer", username, password, c, "Tên đăng nhập, mật khẩu hoặc mã xác thực",
+		func() (string, bool, error) {
+			var err error
+			if o, err = a.store.GetOfficer(ctx, username); err != nil {
+				return "", false, err
+			}
+			// Until a second factor is enrolled the password alone is
+			// refused: an officer account without TOTP cannot log in.
+			totpOK := o.TOTPSecret != "" && CheckTOTP(o.TOTPSecret, code, a.cfg.Now())
+			return o.PasswordHash, totpOK && !o.Disabled, nil
+		})
+	if err != nil {
+		return "", err
+	}
+	token, err := a.openSession(ctx, &motcua.Session{Kind: motcua.PrincipalOfficer, Username: o.Username, Name: o.Name,
 		Provider: "local"}, c)
 	if err != nil {
 		return "", err
@@ -163,27 +187,17 @@ func (a *Auth) LoginOfficer(ctx context.Context, username, password, code string
 
 // LoginLocal logs a citizen in with a local account (for people without VNeID).
 func (a *Auth) LoginLocal(ctx context.Context, personalID, password string, c Client) (string, error) {
-	accountKey, ipKey := "citizen:"+personalID, "ip:"+c.RemoteAddr
-	if err := a.throttle(ctx, accountKey, ipKey); err != nil {
+	err := a.checkCredentials(ctx, "citizen", personalID, password, c, "Số định danh cá nhân hoặc mật khẩu",
+		func() (string, bool, error) {
+			acct, err := a.store.GetLocalAccount(ctx, personalID)
+			if err != nil {
+				return "", false, err
+			}
+			return acct.PasswordHash, true, nil
+		})
+	if err != nil {
 		return "", err
 	}
-	acct, err := a.store.GetLocalAccount(ctx, personalID)
-	ok := false
-	switch {
-	case motcua.IsKind(err, motcua.ENOTFOUND):
-		CheckPassword(password, a.dummyHash)
-	case err != nil:
-		return "", err
-	default:
-		ok = CheckPassword(password, acct.PasswordHash)
-	}
-	if !ok {
-		a.recordFailure(ctx, accountKey, ipKey)
-		a.audit(ctx, motcua.AuditEvent{ActorKind: "citizen", ActorID: personalID, Action: "login.failure",
-			ObjectKind: "account", ObjectID: "citizen:" + personalID, RemoteAddr: c.RemoteAddr})
-		return "", badCredentials("Số định danh cá nhân hoặc mật khẩu")
-	}
-	_ = a.store.ClearLoginFailures(ctx, accountKey)
 	sub, err := a.store.GetSubject(ctx, personalID)
 	if err != nil {
 		return "", err
