@@ -433,7 +433,7 @@ func verifySignatureValue(pub any, alg pkix.AlgorithmIdentifier, h crypto.Hash, 
 			if !nullOrAbsent(alg) {
 				return "", cmsErr(ReasonMalformed, "RSA signature algorithm with parameters")
 			}
-			if want := rsaSigHash(oid); want != 0 && want != h {
+			if want := signatureHash(oid); want != 0 && want != h {
 				return "", cmsErr(ReasonMalformed, "signature algorithm %v disagrees with digest algorithm %s", oid, hashName(h))
 			}
 			if err := rsa.VerifyPKCS1v15(k, h, digest, sig); err != nil {
@@ -473,7 +473,7 @@ func verifySignatureValue(pub any, alg pkix.AlgorithmIdentifier, h crypto.Hash, 
 			if len(alg.Parameters.FullBytes) != 0 {
 				return "", cmsErr(ReasonMalformed, "ECDSA signature algorithm with parameters")
 			}
-			if ecdsaSigHash(oid) != h {
+			if signatureHash(oid) != h {
 				return "", cmsErr(ReasonMalformed, "signature algorithm %v disagrees with digest algorithm %s", oid, hashName(h))
 			}
 		case oid.Equal(oidECPublicKey):
@@ -488,28 +488,40 @@ func verifySignatureValue(pub any, alg pkix.AlgorithmIdentifier, h crypto.Hash, 
 	return "", cmsErr(ReasonWeakAlgorithm, "public key type %T is not accepted", pub)
 }
 
-func ecdsaSigHash(oid asn1.ObjectIdentifier) crypto.Hash {
-	switch {
-	case oid.Equal(oidECDSASHA256):
-		return crypto.SHA256
-	case oid.Equal(oidECDSASHA384):
-		return crypto.SHA384
-	case oid.Equal(oidECDSASHA512):
-		return crypto.SHA512
+// signatureOIDs lists the hash-with-key signature algorithms the verifier
+// accepts, with the digest each one implies and its x509 name.
+var signatureOIDs = []struct {
+	oid  asn1.ObjectIdentifier
+	hash crypto.Hash
+	alg  x509.SignatureAlgorithm
+}{
+	{oidSHA256RSA, crypto.SHA256, x509.SHA256WithRSA},
+	{oidSHA384RSA, crypto.SHA384, x509.SHA384WithRSA},
+	{oidSHA512RSA, crypto.SHA512, x509.SHA512WithRSA},
+	{oidECDSASHA256, crypto.SHA256, x509.ECDSAWithSHA256},
+	{oidECDSASHA384, crypto.SHA384, x509.ECDSAWithSHA384},
+	{oidECDSASHA512, crypto.SHA512, x509.ECDSAWithSHA512},
+}
+
+// signatureHash is the digest a signature algorithm OID implies, 0 when the
+// OID names a bare key type (rsaEncryption, id-ecPublicKey) or is unknown.
+func signatureHash(oid asn1.ObjectIdentifier) crypto.Hash {
+	for _, s := range signatureOIDs {
+		if oid.Equal(s.oid) {
+			return s.hash
+		}
 	}
 	return 0
 }
 
-func rsaSigHash(oid asn1.ObjectIdentifier) crypto.Hash {
-	switch {
-	case oid.Equal(oidSHA256RSA):
-		return crypto.SHA256
-	case oid.Equal(oidSHA384RSA):
-		return crypto.SHA384
-	case oid.Equal(oidSHA512RSA):
-		return crypto.SHA512
+// sigAlgFromOID is the x509 name of a signature algorithm OID.
+func sigAlgFromOID(oid asn1.ObjectIdentifier) x509.SignatureAlgorithm {
+	for _, s := range signatureOIDs {
+		if oid.Equal(s.oid) {
+			return s.alg
+		}
 	}
-	return 0
+	return x509.UnknownSignatureAlgorithm
 }
 
 // cmsResult is what verifying one CMS signature over a content digest proved.

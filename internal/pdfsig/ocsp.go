@@ -116,24 +116,6 @@ func (o *ocspResponse) verifiedBy(issuer *x509.Certificate) bool {
 	return false
 }
 
-func sigAlgFromOID(oid asn1.ObjectIdentifier) x509.SignatureAlgorithm {
-	switch {
-	case oid.Equal(oidSHA256RSA):
-		return x509.SHA256WithRSA
-	case oid.Equal(oidSHA384RSA):
-		return x509.SHA384WithRSA
-	case oid.Equal(oidSHA512RSA):
-		return x509.SHA512WithRSA
-	case oid.Equal(oidECDSASHA256):
-		return x509.ECDSAWithSHA256
-	case oid.Equal(oidECDSASHA384):
-		return x509.ECDSAWithSHA384
-	case oid.Equal(oidECDSASHA512):
-		return x509.ECDSAWithSHA512
-	}
-	return x509.UnknownSignatureAlgorithm
-}
-
 // statusFor returns cert's status from a response signed for issuer.
 func (o *ocspResponse) statusFor(cert, issuer *x509.Certificate) (status string, revokedAt time.Time, ok bool) {
 	for _, sr := range o.data.Responses {
