@@ -87,6 +87,41 @@ func startServer(t *testing.T, args ...string) *testServer {
 	return nil
 }
 
+// startSimulator runs a simulator command (run) with args on a free port,
+// waits until its /healthz answers and returns its base URL and a stop
+// function that cancels it and returns what the command returned.
+func startSimulator(t *testing.T, run func(context.Context, []string, io.Writer, io.Writer) error, args ...string) (base string, stop func() error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"--addr", addr}, args...), io.Discard, io.Discard)
+	}()
+	base = "http://" + addr
+	for i := 0; ; i++ {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if i > 100 {
+			cancel()
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return base, func() error {
+		cancel()
+		return <-done
+	}
+}
+
 func get(t *testing.T, url string) (*http.Response, string) {
 	t.Helper()
 	resp, err := http.Get(url)

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/notify"
@@ -35,30 +32,7 @@ func TestNotifySimUsage(t *testing.T) {
 
 func TestNotifySimServe(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() {
-		done <- runNotifySim(ctx, []string{"--addr", addr, "--fail", "503", "--sms-key", "k", "--log-format", "text"},
-			io.Discard, io.Discard)
-	}()
-	base := "http://" + addr
-	for i := 0; ; i++ {
-		resp, err := http.Get(base + notifysim.PathHealth)
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	base, stop := startSimulator(t, runNotifySim, "--fail", "503", "--sms-key", "k", "--log-format", "text")
 	sms, err := notify.NewSMS(notify.SMSConfig{BaseURL: base, APIKey: "k", Brandname: "MOTCUA"})
 	if err != nil {
 		t.Fatal(err)
@@ -86,8 +60,7 @@ func TestNotifySimServe(t *testing.T) {
 	if !strings.Contains(string(page), "Ho so 000.23.01.H08-240320-0001 da chuyen sang trang thai: Da xu ly xong.") {
 		t.Fatalf("the page does not list the message:\n%s", page)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 }

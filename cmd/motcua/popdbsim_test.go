@@ -2,11 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
-	"net"
-	"net/http"
 	"testing"
 	"time"
 
@@ -55,29 +52,8 @@ func TestPopdbSimUsage(t *testing.T) {
 
 func TestPopdbSimServe(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() {
-		done <- runPopdbSim(ctx, []string{"--addr", addr, "--client-id", "x", "--client-secret", "y", "--log-format", "text"}, io.Discard, io.Discard)
-	}()
-	for i := 0; ; i++ {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	c, err := popdb.NewClient(popdb.Config{BaseURL: "http://" + addr, ClientID: "x", ClientSecret: "y"})
+	base, stop := startSimulator(t, runPopdbSim, "--client-id", "x", "--client-secret", "y", "--log-format", "text")
+	c, err := popdb.NewClient(popdb.Config{BaseURL: base, ClientID: "x", ClientSecret: "y"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +62,7 @@ func TestPopdbSimServe(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("Verify = %v, %v", ok, err)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 }
