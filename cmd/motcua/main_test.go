@@ -104,13 +104,20 @@ func startSimulator(t *testing.T, run func(context.Context, []string, io.Writer,
 		done <- run(ctx, append([]string{"--addr", addr}, args...), io.Discard, io.Discard)
 	}()
 	base = "http://" + addr
-	for i := 0; ; i++ {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
 		resp, err := http.Get(base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			break
 		}
-		if i > 100 {
+		select {
+		case rerr := <-done:
+			cancel()
+			t.Fatalf("simulator stopped before answering: %v", rerr)
+		default:
+		}
+		if time.Now().After(deadline) {
 			cancel()
 			t.Fatal(err)
 		}
