@@ -50,10 +50,16 @@ type AuditFilter struct {
 	Limit       int // default 100, at most 1000
 }
 
+// AuditAppender writes audit events.
+type AuditAppender interface {
+	// AppendAudit inserts the events, assigning ID and At when empty.
+	// Several are written in one statement.
+	AppendAudit(ctx context.Context, es ...*AuditEvent) error
+}
+
 // AuditStore is the append-only audit log.
 type AuditStore interface {
-	// AppendAudit inserts e, assigning ID and At when empty.
-	AppendAudit(ctx context.Context, e *AuditEvent) error
+	AuditAppender
 	// ListAudit returns matching events, newest first.
 	ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
 }

@@ -213,6 +213,8 @@ type DocumentFilter struct {
 	Summary        string // Trích yếu
 	Limit          int    // default 50, at most 500
 	Offset         int
+	// NoTotal skips counting every match; the total is then -1.
+	NoTotal bool
 }
 
 // FileReplacement carries a new file for an existing document.

@@ -278,13 +278,13 @@ type StatusUpdate struct {
 
 // DossierStore keeps dossiers.
 type DossierStore interface {
-	// CreateDossier inserts d. When d.Code is empty it allocates the next
-	// code of d.AgencyCode for the day of d.SubmittedAt (Vietnam time), in
-	// the same transaction, so codes are unique and gap-free per unit and
-	// day even under concurrent receipts. EINVALID (unknown_procedure,
-	// unknown_agency) for dangling references; EINVALID
-	// (dossier_sequence_exhausted) past 9999 a day.
-	CreateDossier(ctx context.Context, d *Dossier) error
+	// CreateDossier inserts the dossiers, all or none. When a dossier's
+	// Code is empty it allocates the next code of its AgencyCode for the
+	// day of its SubmittedAt (Vietnam time), in the same transaction, so
+	// codes are unique and gap-free per unit and day even under concurrent
+	// receipts. EINVALID (unknown_procedure, unknown_agency) for dangling
+	// references; EINVALID (dossier_sequence_exhausted) past 9999 a day.
+	CreateDossier(ctx context.Context, ds ...*Dossier) error
 	// GetDossier returns ENOTFOUND (dossier_not_found) for an unknown id.
 	GetDossier(ctx context.Context, id string) (*Dossier, error)
 	// GetDossierByCode returns ENOTFOUND for an unknown code.

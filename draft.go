@@ -69,8 +69,14 @@ type DraftStore interface {
 	// UpdateDraft replaces a draft that has not been submitted. ENOTFOUND
 	// when unknown; ECONFLICT (draft_submitted) once submitted.
 	UpdateDraft(ctx context.Context, d *Draft) error
-	// MarkDraftSubmitted links a draft to its dossier, once: ECONFLICT
-	// (draft_submitted) when it already was, so that of two concurrent
-	// submissions of one draft exactly one commits.
-	MarkDraftSubmitted(ctx context.Context, id, dossierID string) error
+	// MarkDraftSubmitted links drafts to their dossiers, each once, all or
+	// none: ECONFLICT (draft_submitted) when one already was, so that of
+	// two concurrent submissions of one draft exactly one commits;
+	// ENOTFOUND for an unknown draft.
+	MarkDraftSubmitted(ctx context.Context, links ...DraftLink) error
+}
+
+// DraftLink ties a submitted draft to the dossier made from it.
+type DraftLink struct {
+	DraftID, DossierID string
 }

@@ -45,9 +45,10 @@ type NotificationFilter struct {
 
 // NotificationStore is the outbox.
 type NotificationStore interface {
-	// EnqueueNotification adds n unless its DedupeKey is already queued,
-	// in which case it does nothing (and sets n.ID to the existing one).
-	EnqueueNotification(ctx context.Context, n *Notification) error
+	// EnqueueNotification adds each notification unless its DedupeKey is
+	// already queued, in which case it does nothing (and sets its ID to
+	// the existing one). Several are written in one statement.
+	EnqueueNotification(ctx context.Context, ns ...*Notification) error
 	// ClaimNotifications returns up to limit undelivered, not given-up
 	// notifications due at now, and makes them due again only at
 	// now+lease, so that concurrent workers do not take the same one.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/devidp"
+	"github.com/motcua/motcua/internal/groupcommit"
 	"github.com/motcua/motcua/internal/popdb"
 	"github.com/motcua/motcua/internal/popdb/popdbsim"
 	"github.com/motcua/motcua/internal/service"
@@ -97,5 +98,5 @@ func population(cfg serveConfig, publicURL string, store motcua.Store, logger *s
 		return service.NoPopulation{}, nil
 	}
 	return popdb.NewClient(popdb.Config{BaseURL: url, ClientID: cfg.PopDBClientID, ClientSecret: cfg.PopDBSecret,
-		Audit: store, Logger: logger.With("component", "popdb")})
+		Audit: groupcommit.NewAudit(store), Logger: logger.With("component", "popdb")})
 }

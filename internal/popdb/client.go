@@ -54,7 +54,7 @@ type Config struct {
 	// Audit, when set, receives one event per call sent to the database.
 	// Appending is part of the call: when it fails the call fails with
 	// EINTERNAL and its answer is withheld.
-	Audit motcua.AuditStore
+	Audit motcua.AuditAppender
 	// Logger receives retries, outages and misconfiguration; never names,
 	// dates of birth or full ids. Discarded when nil.
 	Logger *slog.Logger
@@ -67,7 +67,7 @@ type Client struct {
 	secret  string
 	timeout time.Duration
 	hc      *http.Client
-	audit   motcua.AuditStore
+	audit   motcua.AuditAppender
 	log     *slog.Logger
 }
 

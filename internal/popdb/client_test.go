@@ -17,7 +17,7 @@ import (
 	"github.com/motcua/motcua/internal/popdb/popdbsim"
 )
 
-// memAudit is an in-memory motcua.AuditStore: a test double of motcua's
+// memAudit is an in-memory motcua.AuditAppender: a test double of motcua's
 // own interface, not of the population database.
 type memAudit struct {
 	mu     sync.Mutex
@@ -25,16 +25,20 @@ type memAudit struct {
 	fail   error
 }
 
-func (m *memAudit) AppendAudit(_ context.Context, e *motcua.AuditEvent) error {
-	if err := e.Validate(); err != nil {
-		return err
+func (m *memAudit) AppendAudit(_ context.Context, es ...*motcua.AuditEvent) error {
+	for _, e := range es {
+		if err := e.Validate(); err != nil {
+			return err
+		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
 		return m.fail
 	}
-	m.events = append(m.events, *e)
+	for _, e := range es {
+		m.events = append(m.events, *e)
+	}
 	return nil
 }
 

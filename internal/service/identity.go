@@ -181,39 +181,51 @@ func submissionMismatch() error {
 // presses "Đồng ý và tiếp tục" on an online submission. On success the
 // subject is marked verified (KPI 4.5).
 func (s *Identity) CheckBeforeSubmission(ctx context.Context, p *motcua.Principal, procedureCode string) error {
-	if p == nil || p.Kind != motcua.PrincipalPerson {
-		// Organisations are checked by their representative's login; the
-		// population database holds persons only.
-		if p != nil && p.Kind == motcua.PrincipalOrganisation {
-			return nil
+	_, err := s.checkApplicant(ctx, p, procedureCode)
+	return err
+}
+
+// checkApplicant is CheckBeforeSubmission returning the applicant's
+// subject, which the submission needs next.
+func (s *Identity) checkApplicant(ctx context.Context, p *motcua.Principal, procedureCode string) (*motcua.Subject, error) {
+	if p == nil || (p.Kind != motcua.PrincipalPerson && p.Kind != motcua.PrincipalOrganisation) {
+		if err := Authorize(p, OpSubmitDossier, Resource{}); err != nil {
+			return nil, err
 		}
-		return Authorize(p, OpSubmitDossier, Resource{})
+		return nil, motcua.Errorf(motcua.EFORBIDDEN, "forbidden", "Chỉ công dân, tổ chức mới nộp hồ sơ trực tuyến.")
 	}
 	if err := Authorize(p, OpSubmitDossier, Resource{OwnerCode: p.SubjectCode}); err != nil {
-		return err
+		return nil, err
 	}
 	sub, err := s.store.GetSubject(ctx, p.SubjectCode)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if p.Kind == motcua.PrincipalOrganisation {
+		// Organisations are checked by their representative's login; the
+		// population database holds persons only.
+		return sub, nil
 	}
 	if sub.BirthDate.IsZero() {
-		return submissionMismatch()
+		return nil, submissionMismatch()
 	}
 	ok, err := s.pop.Verify(ctx, popdb.Query{ActorKind: "citizen", ActorID: p.ActorID(), Purpose: popdb.PurposeOnlineSubmission,
 		ServiceCode: procedureCode, PersonalID: sub.Code, FullName: sub.Name, BirthDate: sub.BirthDate})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !ok {
-		return submissionMismatch()
+		return nil, submissionMismatch()
 	}
 	// Recording the check is one durable write; once an hour is enough for
 	// KPI 4.5 (dossiers carry their own OwnerVerified flag).
 	if now := s.now().UTC(); now.Sub(sub.VerifiedAt) > time.Hour {
 		sub.VerifiedAt = now
-		return s.store.UpdateSubject(ctx, sub)
+		if err := s.store.UpdateSubject(ctx, sub); err != nil {
+			return nil, err
+		}
 	}
-	return nil
+	return sub, nil
 }
 
 // NoPopulation stands for a population database that is not configured:

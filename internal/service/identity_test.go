@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/groupcommit"
 	"github.com/motcua/motcua/internal/popdb"
 	"github.com/motcua/motcua/internal/popdb/popdbsim"
 	"github.com/motcua/motcua/internal/service"
@@ -21,7 +22,7 @@ func withPopulation(t testing.TB, f *fixture) (*service.Identity, *popdbsim.Simu
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	client, err := popdb.NewClient(popdb.Config{BaseURL: srv.URL, ClientID: popdbsim.DefaultClientID,
-		ClientSecret: popdbsim.DefaultClientSecret, Audit: f.store})
+		ClientSecret: popdbsim.DefaultClientSecret, Audit: groupcommit.NewAudit(f.store)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/groupcommit"
 	"github.com/motcua/motcua/internal/pdfsig"
 )
 
@@ -20,6 +21,7 @@ type Submissions struct {
 	identity  *Identity
 	now       func() time.Time
 	publicURL string
+	commits   *groupcommit.Batcher[*submission]
 }
 
 // NewSubmissions builds the online-application service.
@@ -27,8 +29,15 @@ func NewSubmissions(store motcua.Store, wh *Warehouse, identity *Identity, publi
 	if now == nil {
 		now = time.Now
 	}
-	return &Submissions{store: store, wh: wh, identity: identity, now: now, publicURL: strings.TrimSuffix(publicURL, "/"),
+	s := &Submissions{store: store, wh: wh, identity: identity, now: now, publicURL: strings.TrimSuffix(publicURL, "/"),
 		channels: []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS, motcua.ChannelEmail}}
+	if sw, ok := store.(interface{ SerialWrites() bool }); ok && sw.SerialWrites() {
+		// One writer (SQLite): concurrent submissions share a transaction
+		// instead of queueing for the writer one by one. A database that
+		// runs transactions in parallel does better with one each.
+		s.commits = groupcommit.New(maxSubmitBatch, s.commit)
+	}
+	return s
 }
 
 // WithChannels limits the notifications queued on submission to the
@@ -96,11 +105,8 @@ func (s *Submissions) CreateDraft(ctx context.Context, p *motcua.Principal, in D
 	if err != nil {
 		return nil, err
 	}
-	owner, err := s.store.GetSubject(ctx, p.SubjectCode)
+	owner, err := s.identity.checkApplicant(ctx, p, proc.Code)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.identity.CheckBeforeSubmission(ctx, p, proc.Code); err != nil {
 		return nil, err
 	}
 	person := motcua.Person{Code: owner.Code, Name: owner.Name, BirthDate: owner.BirthDate, Phone: owner.Phone,
@@ -169,7 +175,7 @@ func (s *Submissions) ownerDocuments(ctx context.Context, proc *motcua.Procedure
 	if len(cats) == 0 {
 		return nil, nil
 	}
-	docs, _, err := s.store.ListDocuments(ctx, motcua.DocumentFilter{OwnerCode: owner, CategoryCodes: cats, Limit: 500})
+	docs, _, err := s.store.ListDocuments(ctx, motcua.DocumentFilter{OwnerCode: owner, CategoryCodes: cats, Limit: 500, NoTotal: true})
 	return docs, err
 }
 
@@ -340,7 +346,8 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		return nil, false, motcua.Invalid("post_address", "required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
 	}
 	// The identities are checked again at submission, as on the portal.
-	if err := s.identity.CheckBeforeSubmission(ctx, p, v.Procedure.Code); err != nil {
+	applicant, err := s.identity.checkApplicant(ctx, p, v.Procedure.Code)
+	if err != nil {
 		return nil, false, err
 	}
 	if v.Draft.Owner.Code != v.Draft.Submitter.Code {
@@ -400,31 +407,19 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		return nil, false, err
 	}
 	// The applicant is told; a child owner may have no account or phone.
-	applicant, err := s.store.GetSubject(ctx, p.SubjectCode)
-	if err != nil {
-		return nil, false, err
-	}
 	agency, err := s.store.GetAgency(ctx, d.AgencyCode)
 	if err != nil {
 		return nil, false, err
 	}
-	err = s.store.InTx(ctx, func(tx motcua.Store) error {
-		if err := tx.CreateDossier(ctx, d); err != nil {
-			return err
-		}
-		if err := tx.MarkDraftSubmitted(ctx, draftID, d.ID); err != nil {
-			return err
-		}
-		if err := tx.IncrementDocumentUsage(ctx, reused); err != nil {
-			return err
-		}
-		if err := s.queueReceipt(ctx, tx, d, applicant, v.Procedure, agency); err != nil {
-			return err
-		}
-		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: "dossier.submit",
-			ObjectKind: "dossier", ObjectID: d.ID, SubjectCode: d.Owner.Code, DossierID: d.ID,
-			Detail: fmt.Sprintf("reused=%d missed_reuse=%t", len(reused), d.MissedReuse)})
-	})
+	job := &submission{d: d, draftID: draftID, reused: reused, applicant: applicant, proc: v.Procedure, agency: agency,
+		audit: &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: "dossier.submit",
+			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
+			Detail: fmt.Sprintf("reused=%d missed_reuse=%t", len(reused), d.MissedReuse)}}
+	if s.commits == nil {
+		err = s.commitTogether(ctx, []*submission{job})
+	} else if err = s.commits.Add(ctx, job); err == nil {
+		err = job.err
+	}
 	if motcua.IsKind(err, motcua.ECONFLICT) {
 		// A concurrent or repeated submission won: answer with its dossier.
 		if again, gerr := s.store.GetDraft(ctx, draftID); gerr == nil && again.DossierID != "" {
@@ -443,26 +438,107 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	return d, true, nil
 }
 
-// queueReceipt writes the "received" Zalo and SMS messages into the outbox
-// of the submission's transaction.
-func (s *Submissions) queueReceipt(ctx context.Context, tx motcua.Store, d *motcua.Dossier, owner *motcua.Subject,
-	proc *motcua.Procedure, agency *motcua.Agency) error {
-	params := map[string]string{"code": d.Code, "procedure": proc.Name, "agency": agency.Name,
-		"due_date": motcua.DateOf(d.DueAt).Display(), "url": s.publicURL + "/ho-so/" + d.Code}
-	for _, ch := range s.channels {
-		to := owner.Phone
-		if ch == motcua.ChannelEmail {
-			to = owner.Email
+// submission is one dossier waiting for its transaction.
+type submission struct {
+	d         *motcua.Dossier
+	draftID   string
+	reused    []string
+	applicant *motcua.Subject
+	proc      *motcua.Procedure
+	agency    *motcua.Agency
+	audit     *motcua.AuditEvent
+	err       error // the outcome, set by commit
+}
+
+// maxSubmitBatch bounds the dossiers committed in one transaction.
+const maxSubmitBatch = 64
+
+// commit writes concurrent submissions in one transaction (group commit:
+// one commit, one lock of the day's dossier sequence and a few multi-row
+// statements for all of them). When that fails, each is committed alone,
+// so that one bad submission fails only itself.
+func (s *Submissions) commit(ctx context.Context, jobs []*submission) error {
+	err := s.commitTogether(ctx, jobs)
+	if err == nil || len(jobs) == 1 {
+		for _, j := range jobs {
+			j.err = err
 		}
-		if to == "" {
-			continue
-		}
-		if err := tx.EnqueueNotification(ctx, &motcua.Notification{Channel: ch, Recipient: to, Template: "dossier_received",
-			Params: params, DedupeKey: d.ID + ":received:" + string(ch), SubjectCode: owner.Code, DossierID: d.ID}); err != nil {
-			return err
-		}
+		return nil
+	}
+	for _, j := range jobs {
+		j.err = s.commitTogether(ctx, []*submission{j})
 	}
 	return nil
+}
+
+// commitTogether creates the dossiers, links their drafts, counts the
+// reused documents' use, queues the notifications and appends the audit
+// events, all or nothing.
+func (s *Submissions) commitTogether(ctx context.Context, jobs []*submission) error {
+	ds := make([]*motcua.Dossier, len(jobs))
+	for i, j := range jobs {
+		j.d.Code = "" // a rolled-back attempt's code is not theirs
+		ds[i] = j.d
+	}
+	err := s.store.InTx(ctx, func(tx motcua.Store) error {
+		// What needs no dossier code comes first: the code's sequence row
+		// is the one lock all of an agency's submissions of the day share,
+		// and it is held from its update to the commit.
+		var reused []string
+		var events []*motcua.AuditEvent
+		for _, j := range jobs {
+			reused = append(reused, j.reused...)
+			e := *j.audit
+			e.ObjectID, e.DossierID = j.d.ID, j.d.ID
+			events = append(events, &e)
+		}
+		if err := tx.IncrementDocumentUsage(ctx, reused); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, events...); err != nil {
+			return err
+		}
+		if err := tx.CreateDossier(ctx, ds...); err != nil {
+			return err
+		}
+		var notes []*motcua.Notification
+		links := make([]motcua.DraftLink, len(jobs))
+		for i, j := range jobs {
+			links[i] = motcua.DraftLink{DraftID: j.draftID, DossierID: j.d.ID}
+			notes = append(notes, s.receipts(j)...)
+		}
+		if err := tx.MarkDraftSubmitted(ctx, links...); err != nil {
+			return err
+		}
+		return tx.EnqueueNotification(ctx, notes...)
+	})
+	if err != nil {
+		for _, d := range ds {
+			d.Code = ""
+		}
+	}
+	return err
+}
+
+// receipts are the "received" Zalo, SMS and e-mail messages to the
+// applicant, queued in the submission's transaction.
+func (s *Submissions) receipts(j *submission) []*motcua.Notification {
+	d, to := j.d, j.applicant
+	params := map[string]string{"code": d.Code, "procedure": j.proc.Name, "agency": j.agency.Name,
+		"due_date": motcua.DateOf(d.DueAt).Display(), "url": s.publicURL + "/ho-so/" + d.Code}
+	var ns []*motcua.Notification
+	for _, ch := range s.channels {
+		addr := to.Phone
+		if ch == motcua.ChannelEmail {
+			addr = to.Email
+		}
+		if addr == "" {
+			continue
+		}
+		ns = append(ns, &motcua.Notification{Channel: ch, Recipient: addr, Template: "dossier_received",
+			Params: params, DedupeKey: d.ID + ":received:" + string(ch), SubjectCode: to.Code, DossierID: d.ID})
+	}
+	return ns
 }
 
 // MyDossiers lists the applicant's dossiers ("Quản lý hồ sơ đã nộp").

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/groupcommit"
 	"github.com/motcua/motcua/internal/pgtest"
 	"github.com/motcua/motcua/internal/popdb"
 	"github.com/motcua/motcua/internal/popdb/popdbsim"
@@ -40,7 +41,7 @@ func benchSubmitManyOwners(b *testing.B, f *warehouseFixture) {
 	sim := httptest.NewServer(popdbsim.New(people, popdbsim.Options{}))
 	b.Cleanup(sim.Close)
 	pop, err := popdb.NewClient(popdb.Config{BaseURL: sim.URL, ClientID: popdbsim.DefaultClientID,
-		ClientSecret: popdbsim.DefaultClientSecret, Audit: f.store})
+		ClientSecret: popdbsim.DefaultClientSecret, Audit: groupcommit.NewAudit(f.store)})
 	if err != nil {
 		b.Fatal(err)
 	}

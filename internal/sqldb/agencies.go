@@ -21,6 +21,7 @@ func (s *Store) checkAgencyParent(ctx context.Context, a *motcua.Agency) error {
 // CreateAgency implements motcua.AgencyStore.
 func (s *Store) CreateAgency(ctx context.Context, a *motcua.Agency) error {
 	return s.inTx(ctx, func(tx *Store) error {
+		tx.refsChanged()
 		if err := tx.checkAgencyParent(ctx, a); err != nil {
 			return err
 		}
@@ -36,6 +37,7 @@ func (s *Store) CreateAgency(ctx context.Context, a *motcua.Agency) error {
 // UpdateAgency implements motcua.AgencyStore.
 func (s *Store) UpdateAgency(ctx context.Context, a *motcua.Agency) error {
 	return s.inTx(ctx, func(tx *Store) error {
+		tx.refsChanged()
 		if err := tx.checkAgencyParent(ctx, a); err != nil {
 			return err
 		}
@@ -64,6 +66,11 @@ func scanAgency(sc interface{ Scan(...any) error }) (*motcua.Agency, error) {
 
 // GetAgency implements motcua.AgencyStore.
 func (s *Store) GetAgency(ctx context.Context, code string) (*motcua.Agency, error) {
+	return cached(s, "agency:"+code, func(a *motcua.Agency) *motcua.Agency { c := *a; return &c },
+		func() (*motcua.Agency, error) { return s.getAgency(ctx, code) })
+}
+
+func (s *Store) getAgency(ctx context.Context, code string) (*motcua.Agency, error) {
 	a, err := scanAgency(s.queryRow(ctx, "SELECT "+agencyColumns+" FROM agencies WHERE code = ?", code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, motcua.NotFound("agency", code)

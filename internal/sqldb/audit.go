@@ -4,26 +4,35 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
 )
 
 // AppendAudit implements motcua.AuditStore.
-func (s *Store) AppendAudit(ctx context.Context, e *motcua.AuditEvent) error {
-	if e.At.IsZero() {
-		e.At = s.now()
+func (s *Store) AppendAudit(ctx context.Context, es ...*motcua.AuditEvent) error {
+	if len(es) == 0 {
+		return nil
 	}
-	e.At = e.At.UTC().Truncate(time.Microsecond)
-	if e.ID == "" {
-		e.ID = NewID(e.At)
+	now := s.now()
+	args := make([]any, 0, 12*len(es))
+	for _, e := range es {
+		if e.At.IsZero() {
+			e.At = now
+		}
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+		if e.ID == "" {
+			e.ID = NewID(e.At)
+		}
+		args = append(args, e.ID, micros(e.At), e.ActorKind, e.ActorID, e.AgencyCode, e.Action, e.ObjectKind, e.ObjectID,
+			e.SubjectCode, e.DossierID, e.RemoteAddr, e.Detail)
 	}
+	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(es)), ", ")
 	_, err := s.exec(ctx, `INSERT INTO audit_events (id, at, actor_kind, actor_id, agency_code, action, object_kind, object_id,
-		subject_code, dossier_id, remote_addr, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, micros(e.At), e.ActorKind, e.ActorID, e.AgencyCode, e.Action, e.ObjectKind, e.ObjectID,
-		e.SubjectCode, e.DossierID, e.RemoteAddr, e.Detail)
+		subject_code, dossier_id, remote_addr, detail) VALUES `+values, args...)
 	if err != nil {
-		return s.insertErr(err, "audit_event", e.ID)
+		return s.insertErr(err, "audit_event", es[0].ID)
 	}
 	return nil
 }

@@ -37,6 +37,9 @@ type Store struct {
 	readDB  *sql.DB
 	tx      *sql.Tx // set inside InTx; every query then runs on it
 	now     func() time.Time
+	stmts   *stmtCache // nil: statements are prepared by the driver per call
+	refs    *refCache
+	txDone  *[]func() // run after the transaction ends, committed or not
 }
 
 var _ motcua.Store = (*Store)(nil)
@@ -45,8 +48,20 @@ var _ motcua.Store = (*Store)(nil)
 // readDB serves reads outside transactions (SQLite uses one writer
 // connection and a read pool; PostgreSQL passes the same pool twice).
 func New(d Dialect, writeDB, readDB *sql.DB) *Store {
-	return &Store{d: d, writeDB: writeDB, readDB: readDB, now: time.Now}
+	return &Store{d: d, writeDB: writeDB, readDB: readDB, now: time.Now, refs: newRefCache(refTTL)}
 }
+
+// CacheStatements keeps prepared statements per connection for the
+// store's fixed queries, for drivers that do not cache them themselves
+// (SQLite parses every query again otherwise; pgx has its own cache).
+func (s *Store) CacheStatements() *Store {
+	s.stmts = &stmtCache{}
+	return s
+}
+
+// SerialWrites reports whether the store has a single writer connection
+// (SQLite), so that writes queue rather than run in parallel.
+func (s *Store) SerialWrites() bool { return s.writeDB.Stats().MaxOpenConnections == 1 }
 
 // Dialect returns the store's dialect.
 func (s *Store) Dialect() Dialect { return s.d }
@@ -86,6 +101,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 	}
 	txs := *s
 	txs.tx = sqlTx
+	var done []func()
+	txs.txDone = &done
+	defer func() {
+		for _, f := range done {
+			f()
+		}
+	}()
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -123,20 +145,35 @@ func (s *Store) reader() querier {
 }
 
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := s.prepared(ctx, s.writeDB, query); st != nil {
+		defer st.close()
+		return st.ExecContext(ctx, args...)
+	}
 	return s.writer().ExecContext(ctx, s.d.Rebind(query), args...)
 }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, s.readDB, query); st != nil {
+		// A transaction's statement must stay open while its rows are
+		// read; it is closed with the transaction.
+		return st.QueryContext(ctx, args...)
+	}
 	return s.reader().QueryContext(ctx, s.d.Rebind(query), args...)
 }
 
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, s.readDB, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.reader().QueryRowContext(ctx, s.d.Rebind(query), args...)
 }
 
 // queryRowWrite reads through the writer, for reads whose answer a write
 // in the same operation depends on.
 func (s *Store) queryRowWrite(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, s.writeDB, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.writer().QueryRowContext(ctx, s.d.Rebind(query), args...)
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -191,9 +192,11 @@ func (s *Store) ListDocuments(ctx context.Context, f motcua.DocumentFilter) ([]*
 		}
 	}
 	cond := whereClause(where)
-	var total int
-	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM documents"+cond, args...).Scan(&total); err != nil {
-		return nil, 0, motcua.Internal(fmt.Errorf("count documents: %w", err))
+	total := -1
+	if !f.NoTotal {
+		if err := s.queryRow(ctx, "SELECT COUNT(*) FROM documents"+cond, args...).Scan(&total); err != nil {
+			return nil, 0, motcua.Internal(fmt.Errorf("count documents: %w", err))
+		}
 	}
 	limit := clampLimit(f.Limit, 50, 500)
 	rows, err := s.query(ctx, "SELECT "+documentColumns+" FROM documents"+cond+
@@ -301,9 +304,22 @@ func (s *Store) DocumentVersions(ctx context.Context, id string) ([]motcua.Docum
 
 // IncrementDocumentUsage implements motcua.DocumentStore.
 func (s *Store) IncrementDocumentUsage(ctx context.Context, ids []string) error {
+	// A document used twice (two dossiers of one group commit) gets two.
+	// Rows are updated in id order, one statement each: PostgreSQL locks
+	// the rows of a single multi-row UPDATE in no set order, and concurrent
+	// ones could deadlock.
+	counts := map[string]int{}
+	var distinct []string
+	for _, id := range ids {
+		if counts[id] == 0 {
+			distinct = append(distinct, id)
+		}
+		counts[id]++
+	}
+	slices.Sort(distinct)
 	return s.inTx(ctx, func(tx *Store) error {
-		for _, id := range ids {
-			res, err := tx.exec(ctx, "UPDATE documents SET usage_count = usage_count + 1 WHERE id = ?", id)
+		for _, id := range distinct {
+			res, err := tx.exec(ctx, "UPDATE documents SET usage_count = usage_count + ? WHERE id = ?", counts[id], id)
 			if err != nil {
 				return motcua.Internal(fmt.Errorf("count use of document %s: %w", id, err))
 			}

@@ -1,82 +1,154 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
 )
 
-// allocateDossierCode takes the next sequence number of unit for the day
-// of at. It must run inside the transaction that inserts the dossier: a
-// rollback then returns the number, so codes stay gap-free.
-func (s *Store) allocateDossierCode(ctx context.Context, unit string, at time.Time) (string, error) {
+// allocateDossierCodes takes the next n sequence numbers of unit for the
+// day of at and returns the codes. It must run inside the transaction that
+// inserts the dossiers: a rollback then returns the numbers, so codes stay
+// gap-free.
+func (s *Store) allocateDossierCodes(ctx context.Context, unit string, at time.Time, n int) ([]string, error) {
 	day := motcua.DateOf(at).String()
-	var seq int
-	err := s.queryRowWrite(ctx, `INSERT INTO dossier_sequences (unit, day, last) VALUES (?, ?, 1)
-		ON CONFLICT (unit, day) DO UPDATE SET last = dossier_sequences.last + 1
-		RETURNING last`, unit, day).Scan(&seq)
+	var last int
+	err := s.queryRowWrite(ctx, `INSERT INTO dossier_sequences (unit, day, last) VALUES (?, ?, ?)
+		ON CONFLICT (unit, day) DO UPDATE SET last = dossier_sequences.last + ?
+		RETURNING last`, unit, day, n, n).Scan(&last)
 	if err != nil {
-		return "", motcua.Internal(fmt.Errorf("allocate dossier code %s %s: %w", unit, day, err))
+		return nil, motcua.Internal(fmt.Errorf("allocate dossier code %s %s: %w", unit, day, err))
 	}
-	code, err := motcua.NewDossierCode(unit, at, seq)
-	if err != nil {
-		return "", err
+	codes := make([]string, n)
+	for i := range codes {
+		code, err := motcua.NewDossierCode(unit, at, last-n+1+i)
+		if err != nil {
+			return nil, err
+		}
+		codes[i] = code.String()
 	}
-	return code.String(), nil
+	return codes, nil
 }
 
-// CreateDossier implements motcua.DossierStore.
-func (s *Store) CreateDossier(ctx context.Context, d *motcua.Dossier) error {
-	now := s.now().UTC().Truncate(time.Microsecond)
-	if d.ID == "" {
-		d.ID = NewID(now)
-	}
-	if d.SubmittedAt.IsZero() {
-		d.SubmittedAt = now
-	}
-	if d.CreatedAt.IsZero() {
-		d.CreatedAt = now
-	}
-	d.UpdatedAt = d.CreatedAt
-	var code string
-	err := s.inTx(ctx, func(tx *Store) error {
-		if err := tx.requireRef(ctx, "procedures", "code", d.ProcedureCode, "procedure_code", "unknown_procedure",
-			fmt.Sprintf("Không tìm thấy thủ tục %q.", d.ProcedureCode)); err != nil {
-			return err
+// checkDossierRefs makes sure, in one round trip, that every dossier's
+// procedure and agency exist (the service has checked them already).
+func (s *Store) checkDossierRefs(ctx context.Context, ds []*motcua.Dossier) error {
+	var procs, agencies []any
+	for _, d := range ds {
+		if !slices.Contains(procs, any(d.ProcedureCode)) {
+			procs = append(procs, d.ProcedureCode)
 		}
-		if err := tx.requireRef(ctx, "agencies", "code", d.AgencyCode, "agency_code", "unknown_agency",
-			fmt.Sprintf("Không tìm thấy cơ quan tiếp nhận %q.", d.AgencyCode)); err != nil {
-			return err
+		if !slices.Contains(agencies, any(d.AgencyCode)) {
+			agencies = append(agencies, d.AgencyCode)
 		}
-		code = d.Code
-		if code == "" {
-			var err error
-			if code, err = tx.allocateDossierCode(ctx, d.AgencyCode, d.SubmittedAt); err != nil {
+	}
+	var np, na int
+	err := s.queryRowWrite(ctx, `SELECT (SELECT COUNT(*) FROM procedures WHERE code IN (`+placeholders(len(procs))+`)),
+		(SELECT COUNT(*) FROM agencies WHERE code IN (`+placeholders(len(agencies))+`))`,
+		append(procs, agencies...)...).Scan(&np, &na)
+	if err != nil {
+		return motcua.Internal(fmt.Errorf("check dossier references: %w", err))
+	}
+	if np < len(procs) {
+		for _, d := range ds {
+			if err := s.requireRef(ctx, "procedures", "code", d.ProcedureCode, "procedure_code", "unknown_procedure",
+				fmt.Sprintf("Không tìm thấy thủ tục %q.", d.ProcedureCode)); err != nil {
 				return err
 			}
 		}
-		cols, err := dossierArgs(d)
-		if err != nil {
+	}
+	if na < len(agencies) {
+		for _, d := range ds {
+			if err := s.requireRef(ctx, "agencies", "code", d.AgencyCode, "agency_code", "unknown_agency",
+				fmt.Sprintf("Không tìm thấy cơ quan tiếp nhận %q.", d.AgencyCode)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CreateDossier implements motcua.DossierStore.
+func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	for _, d := range ds {
+		if d.ID == "" {
+			d.ID = NewID(now)
+		}
+		if d.SubmittedAt.IsZero() {
+			d.SubmittedAt = now
+		}
+		if d.CreatedAt.IsZero() {
+			d.CreatedAt = now
+		}
+		d.UpdatedAt = d.CreatedAt
+	}
+	codes := make([]string, len(ds))
+	err := s.inTx(ctx, func(tx *Store) error {
+		if err := tx.checkDossierRefs(ctx, ds); err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
+		// Dossiers without a code take the next numbers of their unit and
+		// day, one statement per unit and day, in a fixed order so that
+		// concurrent transactions lock the sequences alike.
+		type unitDay struct{ unit, day string }
+		groups := map[unitDay][]int{}
+		var keys []unitDay
+		for i, d := range ds {
+			codes[i] = d.Code
+			if d.Code != "" {
+				continue
+			}
+			k := unitDay{d.AgencyCode, motcua.DateOf(d.SubmittedAt).String()}
+			if _, ok := groups[k]; !ok {
+				keys = append(keys, k)
+			}
+			groups[k] = append(groups[k], i)
+		}
+		slices.SortFunc(keys, func(a, b unitDay) int { return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.day, b.day)) })
+		for _, k := range keys {
+			idx := groups[k]
+			got, err := tx.allocateDossierCodes(ctx, k.unit, ds[idx[0]].SubmittedAt, len(idx))
+			if err != nil {
+				return err
+			}
+			for j, i := range idx {
+				codes[i] = got[j]
+			}
+		}
+		args := make([]any, 0, 26*len(ds))
+		for i, d := range ds {
+			cols, err := dossierArgs(d)
+			if err != nil {
+				return err
+			}
+			args = append(append(args, d.ID, codes[i]), cols...)
+		}
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(ds)), ", ")
+		_, err := tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
 			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key,
-			submitter_code)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			append([]any{d.ID, code}, cols...)...)
+			submitter_code) VALUES `+values, args...)
 		if err != nil {
-			return tx.insertErr(err, "dossier", code)
+			return tx.insertErr(err, "dossier", codes[0])
 		}
 		return nil
 	})
 	if err == nil {
-		d.Code = code
+		for i, d := range ds {
+			d.Code = codes[i]
+		}
 	}
 	return err
 }

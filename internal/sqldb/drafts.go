@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -82,17 +83,35 @@ func (s *Store) UpdateDraft(ctx context.Context, d *motcua.Draft) error {
 }
 
 // MarkDraftSubmitted implements motcua.DraftStore.
-func (s *Store) MarkDraftSubmitted(ctx context.Context, id, dossierID string) error {
-	res, err := s.exec(ctx, "UPDATE dossier_drafts SET dossier_id = ?, updated_at = ? WHERE id = ? AND dossier_id IS NULL",
-		dossierID, micros(s.now().UTC()), id)
-	if err != nil {
-		return motcua.Internal(fmt.Errorf("mark draft %s submitted: %w", id, err))
+func (s *Store) MarkDraftSubmitted(ctx context.Context, links ...motcua.DraftLink) error {
+	if len(links) == 0 {
+		return nil
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := s.GetDraft(ctx, id); err != nil {
-			return err
+	var cases strings.Builder
+	args := []any{}
+	for _, l := range links {
+		cases.WriteString(" WHEN ? THEN ?")
+		args = append(args, l.DraftID, l.DossierID)
+	}
+	args = append(args, micros(s.now().UTC()))
+	for _, l := range links {
+		args = append(args, l.DraftID)
+	}
+	return s.inTx(ctx, func(tx *Store) error {
+		res, err := tx.exec(ctx, "UPDATE dossier_drafts SET dossier_id = CASE id"+cases.String()+" END, updated_at = ? WHERE id IN ("+
+			placeholders(len(links))+") AND dossier_id IS NULL", args...)
+		if err != nil {
+			return motcua.Internal(fmt.Errorf("mark drafts submitted: %w", err))
 		}
-		return draftSubmitted()
-	}
-	return nil
+		if n, _ := res.RowsAffected(); n < int64(len(links)) {
+			for _, l := range links {
+				if _, err := tx.GetDraft(ctx, l.DraftID); err != nil {
+					return err
+				}
+			}
+			// Every draft exists: one was submitted already (or came twice).
+			return draftSubmitted()
+		}
+		return nil
+	})
 }

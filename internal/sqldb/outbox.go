@@ -5,39 +5,50 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
 )
 
 // EnqueueNotification implements motcua.NotificationStore.
-func (s *Store) EnqueueNotification(ctx context.Context, n *motcua.Notification) error {
+func (s *Store) EnqueueNotification(ctx context.Context, ns ...*motcua.Notification) error {
+	if len(ns) == 0 {
+		return nil
+	}
 	now := s.now().UTC().Truncate(time.Microsecond)
-	if n.ID == "" {
-		n.ID = NewID(now)
+	args := make([]any, 0, 10*len(ns))
+	for _, n := range ns {
+		if n.ID == "" {
+			n.ID = NewID(now)
+		}
+		if n.CreatedAt.IsZero() {
+			n.CreatedAt = now
+		}
+		if n.NextAttemptAt.IsZero() {
+			n.NextAttemptAt = n.CreatedAt
+		}
+		params, err := marshalJSON(n.Params)
+		if err != nil {
+			return err
+		}
+		args = append(args, n.ID, string(n.Channel), n.Recipient, n.Template, params, n.DedupeKey, n.SubjectCode,
+			n.DossierID, micros(n.NextAttemptAt), micros(n.CreatedAt))
 	}
-	if n.CreatedAt.IsZero() {
-		n.CreatedAt = now
-	}
-	if n.NextAttemptAt.IsZero() {
-		n.NextAttemptAt = n.CreatedAt
-	}
-	params, err := marshalJSON(n.Params)
-	if err != nil {
-		return err
-	}
+	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?), ", len(ns)), ", ")
 	// ON CONFLICT DO NOTHING keeps a surrounding transaction usable on
 	// PostgreSQL, where a failed statement would abort it.
 	res, err := s.exec(ctx, `INSERT INTO outbox (id, channel, recipient, template, params, dedupe_key, subject_code, dossier_id,
-		attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-		n.ID, string(n.Channel), n.Recipient, n.Template, params, n.DedupeKey, n.SubjectCode, n.DossierID,
-		micros(n.NextAttemptAt), micros(n.CreatedAt))
+		attempts, next_attempt_at, created_at) VALUES `+values+` ON CONFLICT (dedupe_key) DO NOTHING`, args...)
 	if err != nil {
-		return motcua.Internal(fmt.Errorf("enqueue notification %s: %w", n.DedupeKey, err))
+		return motcua.Internal(fmt.Errorf("enqueue notification %s: %w", ns[0].DedupeKey, err))
 	}
-	if k, _ := res.RowsAffected(); k == 0 {
-		if err := s.queryRowWrite(ctx, "SELECT id FROM outbox WHERE dedupe_key = ?", n.DedupeKey).Scan(&n.ID); err != nil {
-			return motcua.Internal(fmt.Errorf("find notification %s: %w", n.DedupeKey, err))
+	if k, _ := res.RowsAffected(); k < int64(len(ns)) {
+		// Some were queued before: take their ids.
+		for _, n := range ns {
+			if err := s.queryRowWrite(ctx, "SELECT id FROM outbox WHERE dedupe_key = ?", n.DedupeKey).Scan(&n.ID); err != nil {
+				return motcua.Internal(fmt.Errorf("find notification %s: %w", n.DedupeKey, err))
+			}
 		}
 	}
 	return nil

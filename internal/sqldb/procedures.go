@@ -91,6 +91,7 @@ func (s *Store) CreateProcedure(ctx context.Context, p *motcua.Procedure) error 
 		return err
 	}
 	return s.inTx(ctx, func(tx *Store) error {
+		tx.refsChanged()
 		if err := tx.checkProcedureRefs(ctx, p); err != nil {
 			return err
 		}
@@ -115,6 +116,7 @@ func (s *Store) UpdateProcedure(ctx context.Context, p *motcua.Procedure) error 
 		return err
 	}
 	return s.inTx(ctx, func(tx *Store) error {
+		tx.refsChanged()
 		if err := tx.checkProcedureRefs(ctx, p); err != nil {
 			return err
 		}
@@ -163,6 +165,10 @@ func (s *Store) procedureAgencies(ctx context.Context, code string) ([]string, e
 
 // GetProcedure implements motcua.ProcedureStore.
 func (s *Store) GetProcedure(ctx context.Context, code string) (*motcua.Procedure, error) {
+	return cached(s, "procedure:"+code, cloneProcedure, func() (*motcua.Procedure, error) { return s.getProcedure(ctx, code) })
+}
+
+func (s *Store) getProcedure(ctx context.Context, code string) (*motcua.Procedure, error) {
 	p, err := scanProcedure(s.queryRow(ctx, "SELECT "+procedureColumns+" FROM procedures p WHERE p.code = ?", code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, motcua.NotFound("procedure", code)

@@ -97,5 +97,5 @@ func Open(ctx context.Context, path string) (*sqldb.Store, error) {
 		return nil, motcua.Internal(fmt.Errorf("open %s: %w", path, err))
 	}
 	readDB.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	return sqldb.New(dialect{}, writeDB, readDB), nil
+	return sqldb.New(dialect{}, writeDB, readDB).CacheStatements(), nil
 }

@@ -82,7 +82,9 @@ func testDocuments(t *testing.T, newStore NewStore) {
 	must(t, s.IncrementDocumentUsage(ctx, []string{d.ID, suffixed.ID}))
 	must(t, s.IncrementDocumentUsage(ctx, []string{d.ID}))
 	wantErr(t, s.IncrementDocumentUsage(ctx, []string{suffixed.ID, "missing"}), motcua.ENOTFOUND, "document_not_found")
-	for id, want := range map[string]int{d.ID: 2, suffixed.ID: 1, longer.ID: 0} {
+	// Two dossiers of one batch reusing the same document count twice.
+	must(t, s.IncrementDocumentUsage(ctx, []string{longer.ID, d.ID, longer.ID}))
+	for id, want := range map[string]int{d.ID: 3, suffixed.ID: 1, longer.ID: 2} {
 		doc, err := s.GetDocument(ctx, id)
 		must(t, err)
 		if doc.UsageCount != want {

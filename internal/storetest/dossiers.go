@@ -57,6 +57,30 @@ func testDossiers(t *testing.T, newStore NewStore) {
 	if d3.Code != b.commune.Code+"-231027-0003" {
 		t.Fatalf("code after refusals = %q, want no gap", d3.Code)
 	}
+	// Several at once (group commit): consecutive codes per unit and day,
+	// all or none.
+	batch := []*motcua.Dossier{newDossier(b, at), newDossier(b, at.Add(24*time.Hour)), newDossier(b, at)}
+	batch[1].AgencyCode = b.district.Code
+	must(t, s.CreateDossier(ctx, batch...))
+	for i, want := range []string{b.commune.Code + "-231027-0004", b.district.Code + "-231028-0001", b.commune.Code + "-231027-0005"} {
+		if batch[i].Code != want {
+			t.Fatalf("batch dossier %d code = %q, want %q", i, batch[i].Code, want)
+		}
+		if got, err := s.GetDossierByCode(ctx, want); err != nil || got.ID != batch[i].ID {
+			t.Fatalf("batch dossier %s: %v", want, err)
+		}
+	}
+	failing := []*motcua.Dossier{newDossier(b, at), newDossier(b, at)}
+	failing[1].ProcedureCode = "1.999999.000.00.00.H08"
+	wantErr(t, s.CreateDossier(ctx, failing...), motcua.EINVALID, "unknown_procedure")
+	if _, err := s.GetDossier(ctx, failing[0].ID); !motcua.IsKind(err, motcua.ENOTFOUND) {
+		t.Fatalf("half a refused batch was stored: %v", err)
+	}
+	d4 := newDossier(b, at)
+	must(t, s.CreateDossier(ctx, d4))
+	if d4.Code != b.commune.Code+"-231027-0006" {
+		t.Fatalf("code after a refused batch = %q, want no gap", d4.Code)
+	}
 
 	got, err := s.GetDossier(ctx, d2.ID)
 	must(t, err)
@@ -87,7 +111,7 @@ func testDossiers(t *testing.T, newStore NewStore) {
 
 	list, total, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: b.commune.Code})
 	must(t, err)
-	if total != 4 || len(list) != 4 {
+	if total != 7 || len(list) != 7 {
 		t.Fatalf("commune dossiers = %d/%d", len(list), total)
 	}
 	_, total, err = s.ListDossiers(ctx, motcua.DossierFilter{OwnerCode: b.other.Code})
@@ -97,7 +121,7 @@ func testDossiers(t *testing.T, newStore NewStore) {
 	}
 	page, total, err := s.ListDossiers(ctx, motcua.DossierFilter{ProcedureCode: b.marriage.Code, Limit: 2})
 	must(t, err)
-	if total != 5 || len(page) != 2 {
+	if total != 9 || len(page) != 2 {
 		t.Fatalf("page = %d of %d", len(page), total)
 	}
 }

@@ -59,7 +59,7 @@ func testDrafts(t *testing.T, newStore NewStore) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.MarkDraftSubmitted(ctx, d.ID, dos.ID)
+			errs[i] = s.MarkDraftSubmitted(ctx, motcua.DraftLink{DraftID: d.ID, DossierID: dos.ID})
 		}()
 	}
 	wg.Wait()
@@ -80,5 +80,26 @@ func testDrafts(t *testing.T, newStore NewStore) {
 		t.Fatalf("draft dossier = %q", after.DossierID)
 	}
 	wantErr(t, s.UpdateDraft(ctx, after), motcua.ECONFLICT, "draft_submitted")
-	wantErr(t, s.MarkDraftSubmitted(ctx, "missing", dos.ID), motcua.ENOTFOUND, "draft_not_found")
+	wantErr(t, s.MarkDraftSubmitted(ctx, motcua.DraftLink{DraftID: "missing", DossierID: dos.ID}), motcua.ENOTFOUND, "draft_not_found")
+
+	// Several at once (group commit): all or none.
+	fresh := func() *motcua.Draft {
+		f := *d
+		f.ID, f.DossierID = "", ""
+		must(t, s.CreateDraft(ctx, &f))
+		return &f
+	}
+	a, c := fresh(), fresh()
+	wantErr(t, s.MarkDraftSubmitted(ctx, motcua.DraftLink{DraftID: a.ID, DossierID: dos.ID},
+		motcua.DraftLink{DraftID: d.ID, DossierID: dos.ID}), motcua.ECONFLICT, "draft_submitted")
+	if got, err := s.GetDraft(ctx, a.ID); err != nil || got.DossierID != "" {
+		t.Fatalf("half a refused batch was linked: %+v, %v", got, err)
+	}
+	must(t, s.MarkDraftSubmitted(ctx, motcua.DraftLink{DraftID: a.ID, DossierID: dos.ID},
+		motcua.DraftLink{DraftID: c.ID, DossierID: dos.ID}))
+	for _, id := range []string{a.ID, c.ID} {
+		if got, err := s.GetDraft(ctx, id); err != nil || got.DossierID != dos.ID {
+			t.Fatalf("batch draft %s = %+v, %v", id, got, err)
+		}
+	}
 }
