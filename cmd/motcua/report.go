@@ -15,18 +15,20 @@ import (
 // runReport prints the reuse-rate table of seed 002 Appendix I.
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg commonConfig
-	fs := newFlagSet("report", "Print the reuse-rate table (Tỷ lệ khai thác, sử dụng lại thông tin số hóa) for a period.", stderr)
+	fs := newFlagSet("report", "Print the reuse-rate table (Tỷ lệ khai thác, sử dụng lại thông tin số hóa) for a period, as text, CSV, Excel or PDF.", stderr)
 	cfg.register(fs)
 	from := fs.String("from", "", "first receipt date, YYYY-MM-DD or DD/MM/YYYY (required)")
 	to := fs.String("to", "", "last receipt date, included (required)")
 	agency := fs.String("agency", demo.DistrictCode, "agency whose table to print (a district or province node)")
-	format := fs.String("format", "text", "text, csv or xlsx (written to standard output)")
+	format := fs.String("format", "text", "text, csv, xlsx or pdf (A4, for printing), written to standard output")
 	decimals := fs.Int("decimals", 2, "decimals of the rates")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *format != "text" && *format != "csv" && *format != "xlsx" {
-		return usageError{fmt.Sprintf("invalid --format %q (text, csv or xlsx)", *format)}
+	switch *format {
+	case "text", "csv", "xlsx", "pdf":
+	default:
+		return usageError{fmt.Sprintf("invalid --format %q (text, csv, xlsx or pdf)", *format)}
 	}
 	if *decimals < 0 || *decimals > 6 {
 		return usageError{"--decimals must be between 0 and 6"}
@@ -52,6 +54,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return report.WriteReuseCSV(stdout, t, *decimals)
 	case "xlsx":
 		return report.WriteReuseXLSX(stdout, t, *decimals)
+	case "pdf":
+		return report.WriteReusePDF(stdout, t, *decimals)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(stdout, "TỶ LỆ KHAI THÁC, SỬ DỤNG LẠI THÔNG TIN SỐ HÓA — %s, từ %s đến %s\n", t.Root.Name,
