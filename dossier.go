@@ -280,9 +280,11 @@ type StatusUpdate struct {
 type DossierStore interface {
 	// CreateDossier inserts the dossiers, all or none. When a dossier's
 	// Code is empty it allocates the next code of its AgencyCode for the
-	// day of its SubmittedAt (Vietnam time), in the same transaction, so
-	// codes are unique and gap-free per unit and day even under concurrent
-	// receipts. EINVALID (unknown_procedure, unknown_agency) for dangling
+	// day of its SubmittedAt (Vietnam time): codes are unique and
+	// increasing per unit and day under concurrent receipts. A refused
+	// dossier takes no number; on a store with parallel writers the
+	// numbers are taken in their own short transaction, so a transaction
+	// that fails later leaves a gap. EINVALID (unknown_procedure, unknown_agency) for dangling
 	// references; EINVALID (dossier_sequence_exhausted) past 9999 a day.
 	CreateDossier(ctx context.Context, ds ...*Dossier) error
 	// GetDossier returns ENOTFOUND (dossier_not_found) for an unknown id.

@@ -15,15 +15,20 @@ import (
 )
 
 // allocateDossierCodes takes the next n sequence numbers of unit for the
-// day of at and returns the codes. It must run inside the transaction that
-// inserts the dossiers: a rollback then returns the numbers, so codes stay
-// gap-free.
+// day of at and returns the codes.
 func (s *Store) allocateDossierCodes(ctx context.Context, unit string, at time.Time, n int) ([]string, error) {
 	day := motcua.DateOf(at).String()
-	var last int
-	err := s.queryRowWrite(ctx, `INSERT INTO dossier_sequences (unit, day, last) VALUES (?, ?, ?)
+	q := `INSERT INTO dossier_sequences (unit, day, last) VALUES (?, ?, ?)
 		ON CONFLICT (unit, day) DO UPDATE SET last = dossier_sequences.last + ?
-		RETURNING last`, unit, day, n, n).Scan(&last)
+		RETURNING last`
+	row := s.queryRowWrite
+	if s.seqDB != nil {
+		row = func(ctx context.Context, q string, args ...any) *sql.Row {
+			return s.seqDB.QueryRowContext(ctx, s.d.Rebind(q), args...)
+		}
+	}
+	var last int
+	err := row(ctx, q, unit, day, n, n).Scan(&last)
 	if err != nil {
 		return nil, motcua.Internal(fmt.Errorf("allocate dossier code %s %s: %w", unit, day, err))
 	}
@@ -117,6 +122,13 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 			groups[k] = append(groups[k], i)
 		}
 		slices.SortFunc(keys, func(a, b unitDay) int { return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.day, b.day)) })
+		// With a sequence pool (PostgreSQL) the numbers are taken in their
+		// own short transaction: the sequence row is then locked for one
+		// statement, not until the caller's transaction commits, which
+		// would queue every receipt of the unit and day behind the
+		// previous one. A transaction that fails afterwards leaves a gap,
+		// as a spoiled number in a paper register does. A single writer
+		// (SQLite) takes them inside the transaction, gap-free.
 		for _, k := range keys {
 			idx := groups[k]
 			got, err := tx.allocateDossierCodes(ctx, k.unit, ds[idx[0]].SubmittedAt, len(idx))
