@@ -481,9 +481,9 @@ func (s *Submissions) commitTogether(ctx context.Context, jobs []*submission) er
 		ds[i] = j.d
 	}
 	err := s.store.InTx(ctx, func(tx motcua.Store) error {
-		// What needs no dossier code comes first: the code's sequence row
-		// is the one lock all of an agency's submissions of the day share,
-		// and it is held from its update to the commit.
+		// What needs no dossier code comes first, so that where the day's
+		// sequence row is locked inside this transaction (SQLite) it is
+		// locked for as short a time as possible.
 		var reused []string
 		var events []*motcua.AuditEvent
 		for _, j := range jobs {

@@ -88,7 +88,9 @@ func testTransactions(t *testing.T, newStore NewStore) {
 		t.Fatalf("rolled-back dossier is visible (%d)", total)
 	}
 
-	// Commit, and the rolled-back allocation did not burn a number.
+	// Commit. The rolled-back allocation burnt no number where numbers are
+	// taken in the transaction (SQLite); a store that takes them in their
+	// own short transaction (PostgreSQL) leaves a gap.
 	must(t, s.InTx(ctx, func(tx motcua.Store) error {
 		if err := tx.CreateAgency(ctx, a); err != nil {
 			return err
@@ -99,7 +101,7 @@ func testTransactions(t *testing.T, newStore NewStore) {
 	}))
 	list, _, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: a.Code})
 	must(t, err)
-	if len(list) != 1 || list[0].Code != a.Code+"-240505-0001" {
+	if len(list) != 1 || (list[0].Code != a.Code+"-240505-0001" && list[0].Code != a.Code+"-240505-0002") {
 		t.Fatalf("after commit = %+v", list)
 	}
 }
