@@ -165,9 +165,15 @@ type Dossier struct {
 	MissedReuse bool
 	// IdempotencyKey makes a retried submission find its dossier.
 	IdempotencyKey string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	StatusHistory  []StatusChange
+	// ResultExpected: the procedure issues a result (KPI 4.1's
+	// denominator), fixed when the dossier is created.
+	ResultExpected bool
+	// ReceivedBy is the officer who received the dossier (status 2), for
+	// the missed-reuse list per officer.
+	ReceivedBy    string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	StatusHistory []StatusChange
 }
 
 // Reused reports whether at least one component was reused from digitized
@@ -180,6 +186,25 @@ func (d *Dossier) Reused() bool {
 	}
 	return false
 }
+
+// Digitized reports whether every component that has or needs a file
+// was digitized (KPI 4.2 counts it when, besides, a finished dossier that
+// issues a result has its electronic result).
+func (d *Dossier) Digitized() bool {
+	counted := false
+	for _, c := range d.Components {
+		if c.Required || len(c.Attachments) > 0 {
+			counted = true
+			if c.Digitization == NotDigitized {
+				return false
+			}
+		}
+	}
+	return counted
+}
+
+// HasEResult reports whether an electronic result was issued (KPI 4.1).
+func (d *Dossier) HasEResult() bool { return len(d.ResultDocIDs) > 0 }
 
 // Validate checks the dossier's fields.
 func (d *Dossier) Validate() error {
@@ -303,4 +328,8 @@ type DossierStore interface {
 	// UpdateDossierComponents replaces the components (and the derived
 	// reuse flag) of an existing dossier. ENOTFOUND when unknown.
 	UpdateDossierComponents(ctx context.Context, id string, comps []DossierComponent) error
+	// CorrectDossierReceipt changes the receipt date of a received dossier
+	// (a correction; the indicators follow). ENOTFOUND when unknown;
+	// EINVALID (not_received) when the dossier has no receipt date.
+	CorrectDossierReceipt(ctx context.Context, id string, at time.Time) error
 }

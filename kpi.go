@@ -27,6 +27,23 @@ type AgencyCount struct {
 	// Verified counts the dossiers whose owner was checked against the
 	// population database or logged in with VNeID (indicator 4.5).
 	Verified int64
+	// Digitized counts the dossiers with every component file digitized
+	// and, once finished, their electronic result when one is issued
+	// (indicator 4.2).
+	Digitized int64
+	// ResultExpected counts the dossiers of procedures that issue a
+	// result, EResult those of them given an electronic result (4.1).
+	ResultExpected int64
+	EResult        int64
+	// Shared counts the dossiers with a component taken from digitized
+	// data or an electronic result shared to the owner's warehouse (4.4).
+	Shared int64
+	// Late counts the dossiers finished after their due date or still
+	// open past it (indicator 2.1 counts the others as on time).
+	Late int64
+	// Missed counts the dossiers received without reuse although a
+	// matching document was in the owner's warehouse.
+	Missed int64
 }
 
 // Rate is a ratio kept as exact integers; it is rounded only when shown.
@@ -79,12 +96,9 @@ func (r Rate) Score766(max float64) float64 {
 
 // ReuseRow is one line of the reuse table.
 type ReuseRow struct {
-	No       int
-	Agency   *Agency
-	Received int64
-	Reused   int64
-	Online   int64
-	Verified int64
+	No     int
+	Agency *Agency
+	AgencyCount
 }
 
 // Rate returns the row's reuse rate (indicator 4.3).
@@ -97,12 +111,39 @@ func (r ReuseRow) OnlineRate() Rate { return Rate{r.Online, r.Received} }
 // checked against the population database ÷ received.
 func (r ReuseRow) VerifiedRate() Rate { return Rate{r.Verified, r.Received} }
 
-func (r *ReuseRow) add(c AgencyCount) {
-	r.Received += c.Received
-	r.Reused += c.Reused
-	r.Online += c.Online
-	r.Verified += c.Verified
+// EResultRate is indicator 4.1: dossiers given an electronic result ÷
+// dossiers of procedures that issue a result.
+func (r ReuseRow) EResultRate() Rate { return Rate{r.EResult, r.ResultExpected} }
+
+// DigitizedRate is indicator 4.2: fully digitized dossiers ÷ received.
+func (r ReuseRow) DigitizedRate() Rate { return Rate{r.Digitized, r.Received} }
+
+// SharedRate is indicator 4.4: dossiers sharing digitized data ÷ received.
+func (r ReuseRow) SharedRate() Rate { return Rate{r.Shared, r.Received} }
+
+// OnTimeRate is indicator 2.1: dossiers finished, or still open, within
+// their due date ÷ received.
+func (r ReuseRow) OnTimeRate() Rate { return Rate{r.Received - r.Late, r.Received} }
+
+// MissedGain is how many percentage points the reuse rate would gain had
+// every missed reuse been made.
+func (r ReuseRow) MissedGain() Rate { return Rate{r.Missed, r.Received} }
+
+// Add sums c into the count.
+func (c *AgencyCount) Add(o AgencyCount) {
+	c.Received += o.Received
+	c.Reused += o.Reused
+	c.Online += o.Online
+	c.Verified += o.Verified
+	c.Digitized += o.Digitized
+	c.ResultExpected += o.ResultExpected
+	c.EResult += o.EResult
+	c.Shared += o.Shared
+	c.Late += o.Late
+	c.Missed += o.Missed
 }
+
+func (r *ReuseRow) add(c AgencyCount) { r.AgencyCount.Add(c) }
 
 // ReuseSection is "I. CẤP HUYỆN" or "II. CẤP XÃ" with its Σ row.
 type ReuseSection struct {
@@ -144,7 +185,7 @@ func BuildReuseTable(root *Agency, under []*Agency, counts []AgencyCount, from, 
 			s.Rows = append(s.Rows, row)
 			s.Total.add(c)
 		}
-		t.Total.add(AgencyCount{Received: s.Total.Received, Reused: s.Total.Reused, Online: s.Total.Online, Verified: s.Total.Verified})
+		t.Total.add(s.Total.AgencyCount)
 		t.Sections = append(t.Sections, s)
 	}
 	// The root's own dossiers (a district People's Committee receiving

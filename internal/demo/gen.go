@@ -44,6 +44,7 @@ func GenerateAnLao2024Q1(ctx context.Context, st motcua.Store, seed uint64) (int
 	file := motcua.File{Name: "thanh-phan.pdf", Size: 1024, SHA256: fmt.Sprintf("%064x", 1)}
 	n := 0
 	err = st.InTx(ctx, func(tx motcua.Store) error {
+		var batch []*motcua.Dossier
 		for _, row := range AppendixI() {
 			proc := procs[0]
 			for _, p := range procs {
@@ -72,12 +73,36 @@ func GenerateAnLao2024Q1(ctx context.Context, st motcua.Store, seed uint64) (int
 					Submitter: person, Owner: person, Channel: motcua.Channel(1 + rng.IntN(2)), ResultMethod: motcua.ResultAtCounter,
 					Status: motcua.StatusReceived, Components: []motcua.DossierComponent{comp},
 					SubmittedAt: received.Add(-time.Duration(rng.IntN(60)) * time.Minute), ReceivedAt: received,
-					OwnerVerified: rng.IntN(10) < 7}
-				if err := tx.CreateDossier(ctx, d); err != nil {
-					return fmt.Errorf("dossier %d of %s: %w", i, row.AgencyCode, err)
+					OwnerVerified: rng.IntN(10) < 7, ResultExpected: proc.ResultCategory != "",
+					DueAt: received.AddDate(0, 0, 3+rng.IntN(12)), ReceivedBy: "tiepnhan.demo"}
+				// Most are finished, a few late; some that did not reuse had a
+				// matching document in the warehouse (missed reuse).
+				if rng.IntN(10) < 8 {
+					d.Status = motcua.StatusResultsReturned
+					d.FinishedAt = d.DueAt.Add(-time.Duration(rng.IntN(5*24)) * time.Hour)
+					if rng.IntN(12) == 0 {
+						d.FinishedAt = d.DueAt.Add(time.Duration(1+rng.IntN(3*24)) * time.Hour)
+					}
+					if d.ResultExpected && rng.IntN(10) < 7 {
+						d.ResultDocIDs = []string{"seed-002-result"}
+					}
+				}
+				if !reused[i] && rng.IntN(7) == 0 {
+					d.MissedReuse = true
+					d.Components[0].MissedCodes = []string{c.Code + ".KQ.G15.000021.01"}
+				}
+				batch = append(batch, d)
+				if len(batch) == 200 {
+					if err := tx.CreateDossier(ctx, batch...); err != nil {
+						return fmt.Errorf("dossiers of %s: %w", row.AgencyCode, err)
+					}
+					batch = batch[:0]
 				}
 				n++
 			}
+		}
+		if len(batch) > 0 {
+			return tx.CreateDossier(ctx, batch...)
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -360,7 +361,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelOnline, ResultMethod: o.ResultMethod, Status: motcua.StatusRegistered,
 		SubmittedAt: now, DueAt: AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
-		IdempotencyKey: o.IdempotencyKey}
+		IdempotencyKey: o.IdempotencyKey, ResultExpected: v.Procedure.ResultCategory != ""}
 	if o.ResultMethod == motcua.ResultByPost {
 		d.Owner.Address = strings.TrimSpace(o.PostAddress)
 	}
@@ -563,4 +564,41 @@ func (s *Submissions) MyDossier(ctx context.Context, p *motcua.Principal, code s
 		return nil, motcua.NotFound("dossier", code)
 	}
 	return d, nil
+}
+
+// DraftFile returns the file a draft component will send, for the
+// draft's creator only: anyone else gets ENOTFOUND (draft_not_found), as
+// for the draft itself. An uploaded or scanned file is the applicant's
+// own, read from the blob store the warehouse keeps it in; like an
+// owner's reads of their own warehouse, this read is not access-logged. A
+// component taken from the warehouse is opened through the warehouse, with
+// its rules, so that what is shown is the document's current file, the
+// one submission sends. A component the procedure lacks is EINVALID
+// (unknown_component); one with nothing attached yet is ENOTFOUND
+// (component_file_not_found). The caller closes the reader.
+func (s *Submissions) DraftFile(ctx context.Context, p *motcua.Principal, draftID, component string) (io.ReadCloser, motcua.File, error) {
+	d, err := s.ownDraft(ctx, p, draftID)
+	if err != nil {
+		return nil, motcua.File{}, err
+	}
+	proc, err := s.store.GetProcedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return nil, motcua.File{}, err
+	}
+	if _, ok := proc.Component(component); !ok {
+		return nil, motcua.File{}, unknownComponent()
+	}
+	c, ok := d.Component(component)
+	if !ok || (c.Source != motcua.FromWarehouse && c.File.SHA256 == "") {
+		return nil, motcua.File{}, motcua.Errorf(motcua.ENOTFOUND, "component_file_not_found",
+			"Thành phần hồ sơ này chưa có tệp tin.")
+	}
+	if c.Source == motcua.FromWarehouse {
+		return s.wh.OpenFile(ctx, p, c.DocumentID, 0, Access{})
+	}
+	rc, err := s.wh.blobs.Open(ctx, c.File.SHA256)
+	if err != nil {
+		return nil, motcua.File{}, err
+	}
+	return rc, c.File, nil
 }

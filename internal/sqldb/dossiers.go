@@ -139,7 +139,7 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 				codes[i] = got[j]
 			}
 		}
-		args := make([]any, 0, 26*len(ds))
+		args := make([]any, 0, 30*len(ds))
 		for i, d := range ds {
 			cols, err := dossierArgs(d)
 			if err != nil {
@@ -147,11 +147,12 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 			}
 			args = append(append(args, d.ID, codes[i]), cols...)
 		}
-		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(ds)), ", ")
+		row := "(" + placeholders(30) + ")"
+		values := strings.TrimSuffix(strings.Repeat(row+", ", len(ds)), ", ")
 		_, err := tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
 			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key,
-			submitter_code) VALUES `+values, args...)
+			submitter_code, result_expected, digitized, e_result, received_by) VALUES `+values, args...)
 		if err != nil {
 			return tx.insertErr(err, "dossier", codes[0])
 		}
@@ -186,7 +187,8 @@ func dossierArgs(d *motcua.Dossier) ([]any, error) {
 	return []any{d.ProcedureCode, d.CaseCode, d.AgencyCode, d.District, d.Ward,
 		submitter, d.Owner.Code, owner, int(d.Channel), string(d.ResultMethod), int(d.Status), comps, results, d.Reused(),
 		micros(d.SubmittedAt), micros(d.ReceivedAt), micros(d.DueAt), micros(d.FinishedAt), d.OwnerVerified,
-		micros(d.CreatedAt), micros(d.UpdatedAt), d.MissedReuse, nullString(d.IdempotencyKey), d.Submitter.Code}, nil
+		micros(d.CreatedAt), micros(d.UpdatedAt), d.MissedReuse, nullString(d.IdempotencyKey), d.Submitter.Code,
+		d.ResultExpected, d.Digitized(), d.HasEResult(), d.ReceivedBy}, nil
 }
 
 func nonNil[T any](s []T) []T {
@@ -198,7 +200,7 @@ func nonNil[T any](s []T) []T {
 
 const dossierColumns = `id, code, procedure_code, case_code, agency_code, district, ward, submitter, owner, channel,
 	result_method, status, components, result_doc_ids, submitted_at, received_at, due_at, finished_at, owner_verified,
-	created_at, updated_at, missed_reuse, idempotency_key`
+	created_at, updated_at, missed_reuse, idempotency_key, result_expected, received_by`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
@@ -209,7 +211,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var idem sql.NullString
 	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.CaseCode, &d.AgencyCode, &d.District, &d.Ward, &submitter,
 		&owner, &channel, &method, &status, &comps, &results, &submitted, &received, &due, &finished, &d.OwnerVerified,
-		&created, &updated, &d.MissedReuse, &idem)
+		&created, &updated, &d.MissedReuse, &idem, &d.ResultExpected, &d.ReceivedBy)
 	d.IdempotencyKey = idem.String
 	if err != nil {
 		return nil, err
@@ -353,8 +355,8 @@ func (s *Store) UpdateDossierStatus(ctx context.Context, u motcua.StatusUpdate) 
 		args := []any{int(u.To), micros(at)}
 		switch u.To {
 		case motcua.StatusReceived:
-			set += ", received_at = COALESCE(received_at, ?)"
-			args = append(args, micros(at))
+			set += ", received_at = COALESCE(received_at, ?), received_by = CASE WHEN received_by = '' THEN ? ELSE received_by END"
+			args = append(args, micros(at), u.Actor)
 		case motcua.StatusDone, motcua.StatusResultsReturned, motcua.StatusRejected, motcua.StatusWithdrawn:
 			set += ", finished_at = COALESCE(finished_at, ?)"
 			args = append(args, micros(at))
@@ -382,11 +384,34 @@ func (s *Store) UpdateDossierComponents(ctx context.Context, id string, comps []
 	if err != nil {
 		return err
 	}
-	reused := (&motcua.Dossier{Components: comps}).Reused()
-	res, err := s.exec(ctx, "UPDATE dossiers SET components = ?, reused = ?, updated_at = ? WHERE id = ?",
-		raw, reused, s.now().UTC().UnixMicro(), id)
+	d := &motcua.Dossier{Components: comps}
+	res, err := s.exec(ctx, "UPDATE dossiers SET components = ?, reused = ?, digitized = ?, updated_at = ? WHERE id = ?",
+		raw, d.Reused(), d.Digitized(), s.now().UTC().UnixMicro(), id)
 	if err != nil {
 		return motcua.Internal(fmt.Errorf("update dossier %s components: %w", id, err))
 	}
 	return affectedOne(res, "dossier", id)
+}
+
+// CorrectDossierReceipt implements motcua.DossierStore.
+func (s *Store) CorrectDossierReceipt(ctx context.Context, id string, at time.Time) error {
+	return s.inTx(ctx, func(tx *Store) error {
+		var received sql.NullInt64
+		err := tx.queryRowWrite(ctx, "SELECT received_at FROM dossiers WHERE id = ?", id).Scan(&received)
+		if errors.Is(err, sql.ErrNoRows) {
+			return motcua.NotFound("dossier", id)
+		}
+		if err != nil {
+			return motcua.Internal(fmt.Errorf("dossier %s receipt: %w", id, err))
+		}
+		if !received.Valid {
+			return motcua.Invalid("received_at", "not_received", "Hồ sơ chưa được tiếp nhận nên chưa có ngày tiếp nhận để điều chỉnh.")
+		}
+		_, err = tx.exec(ctx, "UPDATE dossiers SET received_at = ?, updated_at = ? WHERE id = ?",
+			at.UTC().UnixMicro(), s.now().UTC().UnixMicro(), id)
+		if err != nil {
+			return motcua.Internal(fmt.Errorf("correct dossier %s receipt: %w", id, err))
+		}
+		return nil
+	})
 }

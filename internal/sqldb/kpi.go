@@ -8,19 +8,101 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// ReuseCounts implements motcua.KPIStore. Dossiers without a receipt date
-// are excluded by the range condition itself.
+// secondsPerDay and vietnamOffset turn a receipt instant into the
+// kpi_daily day: days since 1970-01-01 in Vietnam (UTC+7, no daylight
+// saving), as the migrations' triggers compute it.
+const (
+	secondsPerDay = 86400
+	vietnamOffset = 7 * 3600
+)
+
+// kpiDay returns t's summary day and whether t is a Vietnam midnight,
+// i.e. a boundary the summary can answer exactly.
+func kpiDay(t time.Time) (int64, bool) {
+	s := t.Unix() + vietnamOffset
+	return s / secondsPerDay, s%secondsPerDay == 0 && t.Nanosecond() == 0 && s >= 0
+}
+
+const kpiSums = `SUM(received), SUM(reused), SUM(online), SUM(verified), SUM(digitized), SUM(result_expected),
+	SUM(e_result), SUM(shared), SUM(late), SUM(missed)`
+
+// ReuseCounts implements motcua.KPIStore. Periods that start and end at
+// Vietnam midnights (every period the service asks for) are summed from
+// the kpi_daily summary; others are counted over the dossiers. Dossiers
+// without a receipt date are excluded by the range condition itself.
 func (s *Store) ReuseCounts(ctx context.Context, from, to time.Time) ([]motcua.AgencyCount, error) {
-	rows, err := s.query(ctx, `SELECT agency_code, COUNT(*), SUM(CASE WHEN reused THEN 1 ELSE 0 END),
-		SUM(CASE WHEN channel = ? THEN 1 ELSE 0 END), SUM(CASE WHEN owner_verified THEN 1 ELSE 0 END)
+	fromDay, okFrom := kpiDay(from)
+	toDay, okTo := kpiDay(to)
+	var counts []motcua.AgencyCount
+	var err error
+	if okFrom && okTo {
+		counts, err = s.kpiQuery(ctx, `SELECT agency_code, `+kpiSums+` FROM kpi_daily WHERE day >= ? AND day < ?
+			GROUP BY agency_code HAVING SUM(received) > 0 ORDER BY agency_code`, fromDay, toDay)
+	} else {
+		counts, err = s.ReuseCountsRaw(ctx, from, to)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return counts, s.addOpenOverdue(ctx, counts, from, to)
+}
+
+// ReuseCountsRaw counts over the dossiers themselves (a plain GROUP BY):
+// the reference the summary is tested and benchmarked against. Still-open
+// overdue dossiers are not in Late; ReuseCounts adds them.
+func (s *Store) ReuseCountsRaw(ctx context.Context, from, to time.Time) ([]motcua.AgencyCount, error) {
+	return s.kpiQuery(ctx, `SELECT agency_code, COUNT(*),
+		SUM(CASE WHEN reused THEN 1 ELSE 0 END), SUM(CASE WHEN channel = 2 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN owner_verified THEN 1 ELSE 0 END),
+		SUM(CASE WHEN digitized AND (NOT result_expected OR finished_at IS NULL OR e_result) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN result_expected THEN 1 ELSE 0 END), SUM(CASE WHEN e_result THEN 1 ELSE 0 END),
+		SUM(CASE WHEN reused OR e_result THEN 1 ELSE 0 END), SUM(CASE WHEN finished_at > due_at THEN 1 ELSE 0 END),
+		SUM(CASE WHEN missed_reuse AND NOT reused THEN 1 ELSE 0 END)
 		FROM dossiers WHERE received_at >= ? AND received_at < ? GROUP BY agency_code ORDER BY agency_code`,
-		int(motcua.ChannelOnline), from.UnixMicro(), to.UnixMicro())
+		from.UnixMicro(), to.UnixMicro())
+}
+
+func (s *Store) kpiQuery(ctx context.Context, q string, args ...any) ([]motcua.AgencyCount, error) {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, motcua.Internal(fmt.Errorf("reuse counts: %w", err))
 	}
 	return collect(rows, func(sc interface{ Scan(...any) error }) (motcua.AgencyCount, error) {
 		var c motcua.AgencyCount
-		err := sc.Scan(&c.AgencyCode, &c.Received, &c.Reused, &c.Online, &c.Verified)
+		err := sc.Scan(&c.AgencyCode, &c.Received, &c.Reused, &c.Online, &c.Verified, &c.Digitized, &c.ResultExpected,
+			&c.EResult, &c.Shared, &c.Late, &c.Missed)
 		return c, err
 	}, "reuse counts")
+}
+
+// addOpenOverdue counts into Late the dossiers received in [from, to),
+// still open and past their due date now: they change with the clock, not
+// with a write, so no trigger can keep them.
+func (s *Store) addOpenOverdue(ctx context.Context, counts []motcua.AgencyCount, from, to time.Time) error {
+	rows, err := s.query(ctx, `SELECT agency_code, COUNT(*) FROM dossiers
+		WHERE finished_at IS NULL AND received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND due_at < ?
+		GROUP BY agency_code`, from.UnixMicro(), to.UnixMicro(), s.now().UnixMicro())
+	if err != nil {
+		return motcua.Internal(fmt.Errorf("open overdue dossiers: %w", err))
+	}
+	type late struct {
+		code string
+		n    int64
+	}
+	open, err := collect(rows, func(sc interface{ Scan(...any) error }) (late, error) {
+		var l late
+		err := sc.Scan(&l.code, &l.n)
+		return l, err
+	}, "open overdue dossiers")
+	if err != nil {
+		return err
+	}
+	for _, l := range open {
+		for i := range counts {
+			if counts[i].AgencyCode == l.code {
+				counts[i].Late += l.n
+			}
+		}
+	}
+	return nil
 }

@@ -3,107 +3,198 @@ package storetest
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua"
 )
 
-// testReuseCounts compares the store's counts with a brute-force recount
-// over random dossiers: some never received, some reused, receipt times
-// around the period's edges.
+// expectCounts is the brute-force recount of the indicators over the
+// dossiers themselves, from the domain's own definitions.
+func expectCounts(ds []*motcua.Dossier, from, to, now time.Time) map[string]motcua.AgencyCount {
+	want := map[string]motcua.AgencyCount{}
+	b2i := func(b bool) int64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	for _, d := range ds {
+		if d.ReceivedAt.IsZero() || d.ReceivedAt.Before(from) || !d.ReceivedAt.Before(to) {
+			continue
+		}
+		reused, finished := d.Reused(), !d.FinishedAt.IsZero()
+		late := (finished && !d.DueAt.IsZero() && d.FinishedAt.After(d.DueAt)) ||
+			(!finished && !d.DueAt.IsZero() && d.DueAt.Before(now))
+		c := want[d.AgencyCode]
+		c.AgencyCode = d.AgencyCode
+		c.Add(motcua.AgencyCount{Received: 1, Reused: b2i(reused), Online: b2i(d.Channel == motcua.ChannelOnline),
+			Verified:       b2i(d.OwnerVerified),
+			Digitized:      b2i(d.Digitized() && (!d.ResultExpected || !finished || d.HasEResult())),
+			ResultExpected: b2i(d.ResultExpected), EResult: b2i(d.HasEResult()), Shared: b2i(reused || d.HasEResult()),
+			Late: b2i(late), Missed: b2i(d.MissedReuse && !reused)})
+		want[d.AgencyCode] = c
+	}
+	return want
+}
+
+// checkCounts compares the store's counts for [from, to) with the
+// brute-force recount over the stored dossiers.
+func checkCounts(t *testing.T, s motcua.Store, ids []string, from, to time.Time, what string) {
+	t.Helper()
+	ctx := context.Background()
+	ds := make([]*motcua.Dossier, 0, len(ids))
+	for _, id := range ids {
+		d, err := s.GetDossier(ctx, id)
+		must(t, err)
+		ds = append(ds, d)
+	}
+	got, err := s.ReuseCounts(ctx, from, to)
+	must(t, err)
+	want := expectCounts(ds, from, to, time.Now())
+	if len(got) != len(want) {
+		t.Fatalf("%s [%s, %s): counts for %d agencies, want %d: %+v", what, from, to, len(got), len(want), got)
+	}
+	for _, g := range got {
+		if w, ok := want[g.AgencyCode]; !ok || w != g {
+			t.Fatalf("%s [%s, %s): counts of %s = %+v, want %+v", what, from, to, g.AgencyCode, g, w)
+		}
+	}
+}
+
+// testReuseCounts is a property test: random dossiers (some never
+// received, reused or not, online or at the counter, with or without an
+// expected and an issued e-result, finished on time, late or still open),
+// then random corrections (receipt, re-marked components, receipt date
+// moved across days and periods) made concurrently; after each stage the
+// store's counts equal a brute-force recount, for periods on Vietnam
+// midnights (answered from the summary) and off them (counted raw).
 func testReuseCounts(t *testing.T, newStore NewStore) {
 	s, b := setup(t, newStore)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(7, 11))
-	from := time.Date(2024, 1, 1, 0, 0, 0, 0, motcua.VietnamLocation())
-	to := time.Date(2024, 3, 21, 0, 0, 0, 0, motcua.VietnamLocation())
+	vn := motcua.VietnamLocation()
+	from := time.Date(2024, 1, 1, 0, 0, 0, 0, vn)
+	to := time.Date(2024, 3, 21, 0, 0, 0, 0, vn)
 	agencies := []string{b.commune.Code, b.district.Code}
-	want := map[string]*motcua.AgencyCount{}
+	reuse := func(d *motcua.Dossier, on bool) {
+		c := &d.Components[0]
+		if on {
+			c.Digitization, c.Attachments[0].Source, c.Attachments[0].DocumentID = motcua.ReusedFromWarehouse, motcua.FromWarehouse, "doc"
+		} else {
+			c.Digitization, c.Attachments[0].Source, c.Attachments[0].DocumentID = motcua.Digitized, motcua.Uploaded, ""
+		}
+	}
+	var ids []string
 	must(t, s.InTx(ctx, func(tx motcua.Store) error {
 		for i := range 300 {
 			d := newDossier(b, from.Add(time.Duration(rng.IntN(100*24))*time.Hour-10*24*time.Hour))
 			d.AgencyCode = agencies[rng.IntN(2)]
-			reused := rng.IntN(3) == 0
+			reuse(d, rng.IntN(3) == 0)
 			d.OwnerVerified = rng.IntN(2) == 0
+			d.MissedReuse = rng.IntN(4) == 0
+			d.ResultExpected = rng.IntN(3) != 0
 			if rng.IntN(2) == 0 {
 				d.Channel = motcua.ChannelCounter
 			}
-			if reused {
-				d.Components[0].Digitization = motcua.ReusedFromWarehouse
-				d.Components[0].Attachments[0].Source = motcua.FromWarehouse
-				d.Components[0].Attachments[0].DocumentID = "doc"
+			if rng.IntN(5) == 0 {
+				// A required component not scanned yet.
+				d.Components = append(d.Components, motcua.DossierComponent{Code: "GT", Name: "Giấy tờ", Required: true})
 			}
-			received := rng.IntN(5) != 0
-			if received {
+			if rng.IntN(5) != 0 {
 				d.Status = motcua.StatusReceived
 				d.ReceivedAt = d.SubmittedAt.Add(time.Duration(rng.IntN(48)) * time.Hour)
-				if i == 0 {
+				switch i {
+				case 0:
 					d.ReceivedAt = from // the first instant counts
-				}
-				if i == 1 {
+				case 1:
 					d.ReceivedAt = to // the end is excluded
+				case 2:
+					d.ReceivedAt = to.Add(-time.Microsecond)
+				}
+				d.DueAt = d.ReceivedAt.Add(time.Duration(rng.IntN(10*24)) * time.Hour)
+				if rng.IntN(3) != 0 {
+					d.Status = motcua.StatusResultsReturned
+					d.FinishedAt = d.ReceivedAt.Add(time.Duration(rng.IntN(12*24)) * time.Hour)
+					if d.ResultExpected && rng.IntN(4) != 0 {
+						d.ResultDocIDs = []string{"result"}
+					}
 				}
 			}
 			if err := tx.CreateDossier(ctx, d); err != nil {
 				return err
 			}
-			if received && !d.ReceivedAt.Before(from) && d.ReceivedAt.Before(to) {
-				c := want[d.AgencyCode]
-				if c == nil {
-					c = &motcua.AgencyCount{AgencyCode: d.AgencyCode}
-					want[d.AgencyCode] = c
-				}
-				c.Received++
-				if reused {
-					c.Reused++
-				}
-				if d.Channel == motcua.ChannelOnline {
-					c.Online++
-				}
-				if d.OwnerVerified {
-					c.Verified++
-				}
-			}
+			ids = append(ids, d.ID)
 		}
 		return nil
 	}))
-	got, err := s.ReuseCounts(ctx, from, to)
-	must(t, err)
-	if len(got) != len(want) {
-		t.Fatalf("counts for %d agencies, want %d", len(got), len(want))
+	periods := [][2]time.Time{
+		{from, to},
+		{from.AddDate(0, 1, 0), from.AddDate(0, 2, 0)},
+		{from.Add(5 * time.Hour), to.Add(-3 * time.Hour)}, // not on midnights: counted raw
+		{from.AddDate(-1, 0, 0), from.AddDate(1, 0, 0)},
 	}
-	for _, g := range got {
-		w := want[g.AgencyCode]
-		if w == nil || *w != g {
-			t.Fatalf("counts of %s = %+v, want %+v", g.AgencyCode, g, w)
-		}
+	for _, p := range periods {
+		checkCounts(t, s, ids, p[0], p[1], "created")
 	}
+
 	// The drill-down lists exactly the dossiers behind a number.
 	yes := true
 	_, total, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: b.commune.Code, ReceivedFrom: from, ReceivedTo: to, Reused: &yes})
 	must(t, err)
-	if int64(total) != want[b.commune.Code].Reused {
-		t.Fatalf("drill-down of reused = %d, want %d", total, want[b.commune.Code].Reused)
+	counts, err := s.ReuseCounts(ctx, from, to)
+	must(t, err)
+	for _, c := range counts {
+		if c.AgencyCode == b.commune.Code && int64(total) != c.Reused {
+			t.Fatalf("drill-down of reused = %d, want %d", total, c.Reused)
+		}
 	}
 
-	// Late corrections are reflected: a reused component re-marked.
-	list, _, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: b.commune.Code, ReceivedFrom: from, ReceivedTo: to, Limit: 500})
-	must(t, err)
-	for _, d := range list {
-		if d.Reused() {
-			comps := d.Components
-			comps[0].Digitization = motcua.Digitized
-			comps[0].Attachments[0].Source = motcua.Uploaded
-			must(t, s.UpdateDossierComponents(ctx, d.ID, comps))
-			break
-		}
+	// Corrections, concurrently: receipts of registered dossiers, re-marked
+	// components, receipt dates moved by up to ±40 days, results issued.
+	var wg sync.WaitGroup
+	errs := make(chan error, len(ids))
+	for w := range 4 {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(w), 99))
+			for i := w; i < len(ids); i += 4 {
+				d, err := s.GetDossier(ctx, ids[i])
+				if err != nil {
+					errs <- err
+					return
+				}
+				switch r.IntN(4) {
+				case 0:
+					if d.Status == motcua.StatusRegistered {
+						err = s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusReceived,
+							At: from.Add(time.Duration(r.IntN(90*24)) * time.Hour), Actor: "tiepnhan.thitran"})
+					}
+				case 1:
+					reuse(d, !d.Reused())
+					err = s.UpdateDossierComponents(ctx, d.ID, d.Components)
+				case 2:
+					if !d.ReceivedAt.IsZero() {
+						err = s.CorrectDossierReceipt(ctx, d.ID, d.ReceivedAt.Add(time.Duration(r.IntN(80*24)-40*24)*time.Hour))
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
 	}
-	again, err := s.ReuseCounts(ctx, from, to)
-	must(t, err)
-	for _, g := range again {
-		if g.AgencyCode == b.commune.Code && g.Reused != want[b.commune.Code].Reused-1 {
-			t.Fatalf("after re-marking, reused = %d, want %d", g.Reused, want[b.commune.Code].Reused-1)
-		}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		must(t, err)
 	}
+	for _, p := range periods {
+		checkCounts(t, s, ids, p[0], p[1], "corrected")
+	}
+	wantErr(t, s.CorrectDossierReceipt(ctx, "missing", from), motcua.ENOTFOUND, "dossier_not_found")
+	unreceived := newDossier(b, from)
+	must(t, s.CreateDossier(ctx, unreceived))
+	wantErr(t, s.CorrectDossierReceipt(ctx, unreceived.ID, from), motcua.EINVALID, "not_received")
 }
