@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -93,6 +96,10 @@ func TestApplyOnlineAPI(t *testing.T) {
 		if status, _, raw := me.do("PUT", base+"/components/TP03", strings.NewReader(`{"document_id":"`+firstID+`"}`), "application/json"); status != 200 {
 			t.Fatalf("take from warehouse: %d %s", status, raw)
 		}
+		// Nothing to show for the form yet.
+		if status, prob, _ := me.do("GET", base+"/components/TP01/file", nil, ""); status != 404 || prob["code"] != "component_file_not_found" {
+			t.Errorf("file of an empty component: %d %v", status, prob)
+		}
 		// Submit without the required form.
 		if status, prob, _ := me.do("POST", base+"/submit", nil, ""); status != 422 || prob["code"] != "component_missing" {
 			t.Errorf("missing component: %d %v", status, prob)
@@ -114,6 +121,29 @@ func TestApplyOnlineAPI(t *testing.T) {
 		body, ct = multipartBody(t, nil, signed)
 		if status, _, raw := me.do("PUT", base+"/components/TP01", body, ct); status != 200 {
 			t.Fatalf("upload: %d %s", status, raw)
+		}
+		// The preview's file: the uploaded bytes, inline, for the creator only.
+		req, _ := http.NewRequest("GET", ts.url+base+"/components/TP01/file", nil)
+		req.Header.Set("Authorization", "Bearer "+me.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !bytes.Equal(got, signed) || resp.Header.Get("Content-Type") != "application/pdf" ||
+			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline;") ||
+			!strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("draft component file: %d, %d bytes, headers %v", resp.StatusCode, len(got), resp.Header)
+		}
+		if status, prob, _ := them.do("GET", base+"/components/TP01/file", nil, ""); status != 404 || prob["code"] != "draft_not_found" {
+			t.Errorf("another citizen's draft file: %d %v", status, prob)
+		}
+		if status, prob, _ := me.do("GET", base+"/components/TP99/file", nil, ""); status != 422 || prob["code"] != "unknown_component" {
+			t.Errorf("file of an unknown component: %d %v", status, prob)
+		}
+		if status, _, _ := anon.do("GET", base+"/components/TP01/file", nil, ""); status != 401 {
+			t.Errorf("anonymous draft file: %d", status)
 		}
 		if status, prob, _ := me.do("POST", base+"/submit", strings.NewReader(`{"result_method":"post"}`), "application/json"); status != 422 || prob["field"] != "post_address" {
 			t.Errorf("post without address: %d %v", status, prob)

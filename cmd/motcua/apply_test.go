@@ -100,6 +100,33 @@ func TestApplyOnlineMarriage(t *testing.T) {
 	if !strings.Contains(body, "Xem trước hồ sơ") || strings.Count(body, "lấy từ kho</strong>") != 2 {
 		t.Fatalf("preview:\n%s", body)
 	}
+	// The uploaded form has a "Xem tệp" link on its component and in the
+	// preview; it opens the PDF in the browser, for the applicant only.
+	fileURL := m[0] + "/thanh-phan/TP01/tep"
+	if n := strings.Count(body, `href="`+fileURL+`"`); n != 2 || !strings.Contains(body, ">Xem tệp</a>") {
+		t.Fatalf("%d links to %s, want 2 (component and preview):\n%s", n, fileURL, body)
+	}
+	resp, body = b.get(ts.url + fileURL)
+	if resp.StatusCode != 200 || body != string(form) {
+		t.Fatalf("view the uploaded form: %d, %d bytes, want %d", resp.StatusCode, len(body), len(form))
+	}
+	for header, want := range map[string]string{"Content-Type": "application/pdf", "Content-Disposition": "inline; filename=to-khai.pdf",
+		"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox"} {
+		if got := resp.Header.Get(header); got != want {
+			t.Errorf("%s = %q, want %q", header, got, want)
+		}
+	}
+	other := newBrowser(t)
+	other.loginAt(ts, "vneid", demo.Citizens()[1].Code, "motcua-demo")
+	if resp, body := other.get(ts.url + fileURL); resp.StatusCode != 404 || strings.Contains(body, "%PDF") {
+		t.Fatalf("another citizen views the form: %d", resp.StatusCode)
+	}
+	if resp, _ := b.get(draft + "/thanh-phan/TP99/tep"); resp.StatusCode != 422 {
+		t.Fatalf("unknown component: %d", resp.StatusCode)
+	}
+	if resp, body := newBrowser(t).get(ts.url + fileURL); strings.Contains(body, "%PDF") || resp.Request.URL.Path == fileURL {
+		t.Fatalf("anonymous view: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
 	resp, body = b.post(draft+"/nop", url.Values{"result_method": {"online"}, "idempotency_key": {"k1"}})
 	code := receiptCode.FindStringSubmatch(body)
 	if resp.StatusCode != 200 || code == nil || !strings.Contains(body, "Nộp hồ sơ thành công") || !strings.HasPrefix(code[1], demo.TownCode+"-") {

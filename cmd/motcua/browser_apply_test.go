@@ -75,6 +75,18 @@ func TestBrowserApplyOnline(t *testing.T) {
 	if text := b.Text(`form[action$="/nop"]`); strings.Count(text, "lấy từ kho") != 2 || !strings.Contains(text, "to-khai-ket-hon.pdf") {
 		b.Fatalf("preview:\n%s", text)
 	}
+	// "Xem tệp" on the component and in the preview opens the uploaded
+	// form in the browser's PDF viewer, not as a download.
+	if n := b.Count(`a[href$="/thanh-phan/TP01/tep"]`); n != 2 {
+		b.Fatalf("%d links to view the uploaded form, want 2", n)
+	}
+	draftURL := b.Location()
+	b.Follow(`form[action$="/nop"] a[href$="/thanh-phan/TP01/tep"]`)
+	if ct := browsertest.Eval[string](b, `document.contentType`); ct != "application/pdf" {
+		b.Fatalf("the uploaded form opens as %q, want application/pdf", ct)
+	}
+	b.Navigate(draftURL)
+	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`form[action$="/nop"]`)))
 	b.Follow(`form[action$="/nop"] button[type=submit]`)
 	b.Do("wait for the receipt", chromedp.WaitVisible(chromedp.CSS(".ok")))
 	b.Page("apply-receipt")

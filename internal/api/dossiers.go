@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -211,6 +212,44 @@ func (a *api) putComponent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, d)
+}
+
+// draftFile serves the file of a draft component (what "Nộp hồ sơ" will
+// send) to the draft's creator.
+func (a *api) draftFile(w http.ResponseWriter, r *http.Request) {
+	ServeDraftFile(w, r, a.cfg.Submissions, r.PathValue("id"), r.PathValue("component"), httpx.WriteError)
+}
+
+// ServeDraftFile streams the file of a draft component as a PDF shown in
+// the browser, for the draft's creator only. Errors before the first byte
+// go to writeErr (a problem+json answer for the API, an HTML page for the
+// web). Shared with the web pages.
+func ServeDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submissions, draftID, component string,
+	writeErr func(http.ResponseWriter, *http.Request, error)) {
+	rc, file, err := subs.DraftFile(r.Context(), httpx.Principal(r.Context()), draftID, component)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	defer rc.Close()
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Length", strconv.FormatInt(file.Size, 10))
+	// FormatMediaType quotes the name, or encodes it as RFC 2231
+	// filename*=utf-8''… when it is not plain ASCII.
+	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": file.Name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	// The citizen's file is shown by the browser's PDF viewer in a
+	// sandbox: no scripts, no same-origin access, no framing.
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("ETag", `"`+file.SHA256+`"`)
+	if _, err := io.Copy(w, rc); err != nil {
+		// Headers are gone; a corrupt blob aborts the response instead of
+		// ending it cleanly, so the client sees a broken file.
+		httpx.Logger(r.Context()).Error("stream draft file", "draft", draftID, "component", component, "err", err)
+		panic(http.ErrAbortHandler)
+	}
 }
 
 type dossierJSON struct {

@@ -62,6 +62,7 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("GET /api/v1/dossiers/drafts/{id}", a.getDraft)
 	mux.HandleFunc("GET /api/v1/dossiers/drafts/{id}/matches", a.draftMatches)
 	mux.HandleFunc("PUT /api/v1/dossiers/drafts/{id}/components/{component}", a.putComponent)
+	mux.HandleFunc("GET /api/v1/dossiers/drafts/{id}/components/{component}/file", a.draftFile)
 	mux.HandleFunc("POST /api/v1/dossiers/drafts/{id}/submit", a.submitDraft)
 	mux.HandleFunc("GET /api/v1/dossiers", a.listDossiers)
 	mux.HandleFunc("GET /api/v1/dossiers/{code}", a.getDossier)

@@ -1,7 +1,9 @@
 package service_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -316,5 +318,75 @@ func TestSubmitForAnotherOwner(t *testing.T) {
 	msgs, _ := f.store.ListNotifications(ctx, motcua.NotificationFilter{DossierID: dos.ID})
 	if len(msgs) == 0 || msgs[0].Recipient != "0905123456" {
 		t.Fatalf("the applicant must be notified: %+v", msgs)
+	}
+}
+
+func TestDraftFile(t *testing.T) {
+	t.Parallel()
+	f := setupSubmission(t)
+	ctx := context.Background()
+	d, err := f.subs.CreateDraft(ctx, f.owner, service.DraftInput{ProcedureCode: f.proc.Code, CaseCode: "TH1", AgencyCode: agencyCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := f.sig.pdf(t, "To khai")
+	if _, err := f.subs.Upload(ctx, f.owner, d.ID, "TK", service.Upload{Name: "tờ khai.pdf", Data: form}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(p *motcua.Principal, id, component string) ([]byte, motcua.File, error) {
+		t.Helper()
+		rc, file, err := f.subs.DraftFile(ctx, p, id, component)
+		if err != nil {
+			return nil, file, err
+		}
+		defer rc.Close()
+		data, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatalf("read the file of %s: %v", component, err)
+		}
+		return data, file, nil
+	}
+
+	// The creator reads back the bytes uploaded.
+	got, file, err := read(f.owner, d.ID, "TK")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, form) || file.Name != "tờ khai.pdf" || file.Size != int64(len(form)) {
+		t.Fatalf("uploaded file = %+v (%d bytes), want tờ khai.pdf (%d bytes)", file, len(got), len(form))
+	}
+	// Anyone else: as if the draft did not exist; officers: not theirs to apply.
+	_, _, err = read(f.other, d.ID, "TK")
+	wantCode(t, err, "draft_not_found")
+	if !motcua.IsKind(err, motcua.ENOTFOUND) {
+		t.Fatalf("another citizen: %v, want ENOTFOUND", err)
+	}
+	officer := &motcua.Principal{Kind: motcua.PrincipalOfficer, Username: "x", AgencyCode: agencyCode, Roles: []motcua.Role{motcua.RoleReception}}
+	_, _, err = read(officer, d.ID, "TK")
+	wantCode(t, err, "forbidden")
+	_, _, err = read(nil, d.ID, "TK")
+	if err == nil {
+		t.Fatal("an anonymous read must fail")
+	}
+	// A component the procedure lacks, and one with nothing attached yet.
+	_, _, err = read(f.owner, d.ID, "XX")
+	wantCode(t, err, "unknown_component")
+	_, _, err = read(f.owner, d.ID, "GT")
+	wantCode(t, err, "component_file_not_found")
+	if !motcua.IsKind(err, motcua.ENOTFOUND) {
+		t.Fatalf("component without a file: %v, want ENOTFOUND", err)
+	}
+
+	// A component attached from the warehouse shows the document's file;
+	// the owner's own read is not in the document's access log.
+	got, file, err = read(f.owner, d.ID, "KS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if file.SHA256 != f.ksDoc.File.SHA256 || int64(len(got)) != f.ksDoc.File.Size {
+		t.Fatalf("warehouse component file = %+v, want %+v", file, f.ksDoc.File)
+	}
+	if log, err := f.w.AccessLog(ctx, f.owner, f.ksDoc.ID); err != nil || len(log) != 0 {
+		t.Fatalf("access log after the owner's own read = %+v, %v", log, err)
 	}
 }

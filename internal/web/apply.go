@@ -8,6 +8,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 )
@@ -202,6 +203,16 @@ func (s *Server) applyComponent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/ho-so-nhap/"+id+"#tp-"+comp, http.StatusSeeOther)
+}
+
+// applyComponentFile shows the file uploaded (or scanned) for a draft
+// component ("Xem tệp"), to the draft's creator, in the browser's PDF
+// viewer.
+func (s *Server) applyComponentFile(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	api.ServeDraftFile(w, r, s.cfg.Submissions, r.PathValue("id"), r.PathValue("component"), s.renderError)
 }
 
 // applySubmit is "Nộp hồ sơ".

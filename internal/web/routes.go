@@ -142,6 +142,7 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("POST /nop-truc-tuyen/{code}", s.applyStart)
 		mux.HandleFunc("GET /ho-so-nhap/{id}", s.applyDraft)
 		mux.HandleFunc("POST /ho-so-nhap/{id}/thanh-phan/{component}", s.applyComponent)
+		mux.HandleFunc("GET /ho-so-nhap/{id}/thanh-phan/{component}/tep", s.applyComponentFile)
 		mux.HandleFunc("POST /ho-so-nhap/{id}/nop", s.applySubmit)
 		mux.HandleFunc("GET /ho-so", s.myDossiers)
 		mux.HandleFunc("GET /ho-so/{code}", s.receipt)
