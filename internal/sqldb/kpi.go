@@ -23,6 +23,19 @@ func kpiDay(t time.Time) (int64, bool) {
 	return s / secondsPerDay, s%secondsPerDay == 0 && t.Nanosecond() == 0 && s >= 0
 }
 
+// kpiMonth is the kpi_monthly key (year × 12 + month − 1) of a summary day.
+func kpiMonth(day int64) int64 {
+	t := time.Unix(day*secondsPerDay, 0).UTC()
+	return int64(t.Year())*12 + int64(t.Month()) - 1
+}
+
+// monthStart is the summary day of a month's first day.
+func monthStart(month int64) int64 {
+	return time.Date(int(month/12), time.Month(month%12+1), 1, 0, 0, 0, 0, time.UTC).Unix() / secondsPerDay
+}
+
+const kpiColumns = `agency_code, received, reused, online, verified, digitized, result_expected, e_result, shared, late, missed`
+
 const kpiSums = `SUM(received), SUM(reused), SUM(online), SUM(verified), SUM(digitized), SUM(result_expected),
 	SUM(e_result), SUM(shared), SUM(late), SUM(missed)`
 
@@ -36,8 +49,24 @@ func (s *Store) ReuseCounts(ctx context.Context, from, to time.Time) ([]motcua.A
 	var counts []motcua.AgencyCount
 	var err error
 	if okFrom && okTo {
-		counts, err = s.kpiQuery(ctx, `SELECT agency_code, `+kpiSums+` FROM kpi_daily WHERE day >= ? AND day < ?
-			GROUP BY agency_code HAVING SUM(received) > 0 ORDER BY agency_code`, fromDay, toDay)
+		// Whole months from kpi_monthly, the days before and after them
+		// from kpi_daily: a year is 12 rows per agency, a month 1.
+		m1, m2 := kpiMonth(fromDay), kpiMonth(toDay)
+		if monthStart(m1) != fromDay {
+			m1++
+		}
+		if m1 >= m2 {
+			m1, m2 = 0, 0
+		}
+		headEnd, tailStart := toDay, toDay
+		if m1 < m2 {
+			headEnd, tailStart = monthStart(m1), monthStart(m2)
+		}
+		counts, err = s.kpiQuery(ctx, `SELECT agency_code, `+kpiSums+` FROM (
+			SELECT `+kpiColumns+` FROM kpi_daily WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?)
+			UNION ALL SELECT `+kpiColumns+` FROM kpi_monthly WHERE month >= ? AND month < ?) k
+			GROUP BY agency_code HAVING SUM(received) > 0 ORDER BY agency_code`,
+			fromDay, headEnd, tailStart, toDay, m1, m2)
 	} else {
 		counts, err = s.ReuseCountsRaw(ctx, from, to)
 	}

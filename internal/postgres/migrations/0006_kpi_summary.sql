@@ -37,6 +37,17 @@ CREATE TABLE kpi_daily (
 	PRIMARY KEY (day, agency_code)
 );
 
+-- The same per calendar month (year × 12 + month − 1), so that a year is
+-- twelve rows per agency.
+CREATE TABLE kpi_monthly (LIKE kpi_daily INCLUDING DEFAULTS);
+ALTER TABLE kpi_monthly RENAME COLUMN day TO month;
+ALTER TABLE kpi_monthly ADD PRIMARY KEY (month, agency_code);
+
+CREATE FUNCTION kpi_month(received_at BIGINT) RETURNS INTEGER LANGUAGE sql IMMUTABLE AS $$
+	SELECT (EXTRACT(YEAR FROM d) * 12 + EXTRACT(MONTH FROM d) - 1)::int
+	FROM (SELECT to_timestamp(received_at / 1000000 + 25200) AT TIME ZONE 'UTC' AS d) t
+$$;
+
 -- A dossier's contribution (sign +1 or -1), the same formulas as SQLite's
 -- triggers: received 1; reused; online = channel 2; verified;
 -- digitized AND (no result expected OR not finished OR e-result);
@@ -55,6 +66,18 @@ CREATE FUNCTION kpi_daily_add(d dossiers, sign INTEGER) RETURNS void LANGUAGE sq
 		online = k.online + EXCLUDED.online, verified = k.verified + EXCLUDED.verified,
 		digitized = k.digitized + EXCLUDED.digitized, result_expected = k.result_expected + EXCLUDED.result_expected,
 		e_result = k.e_result + EXCLUDED.e_result, shared = k.shared + EXCLUDED.shared, late = k.late + EXCLUDED.late,
+		missed = k.missed + EXCLUDED.missed;
+	INSERT INTO kpi_monthly AS k (agency_code, month, received, reused, online, verified, digitized, result_expected, e_result,
+		shared, late, missed)
+	VALUES (d.agency_code, kpi_month(d.received_at), sign,
+		sign * d.reused::int, sign * (d.channel = 2)::int, sign * d.owner_verified::int,
+		sign * (d.digitized AND (NOT d.result_expected OR d.finished_at IS NULL OR d.e_result))::int,
+		sign * d.result_expected::int, sign * d.e_result::int, sign * (d.reused OR d.e_result)::int,
+		sign * COALESCE(d.finished_at > d.due_at, false)::int, sign * (d.missed_reuse AND NOT d.reused)::int)
+	ON CONFLICT (month, agency_code) DO UPDATE SET received = k.received + EXCLUDED.received, reused = k.reused + EXCLUDED.reused,
+		online = k.online + EXCLUDED.online, verified = k.verified + EXCLUDED.verified,
+		digitized = k.digitized + EXCLUDED.digitized, result_expected = k.result_expected + EXCLUDED.result_expected,
+		e_result = k.e_result + EXCLUDED.e_result, shared = k.shared + EXCLUDED.shared, late = k.late + EXCLUDED.late,
 		missed = k.missed + EXCLUDED.missed
 $$;
 
@@ -66,6 +89,11 @@ SELECT agency_code, ((received_at / 1000000 + 25200) / 86400)::int, COUNT(*), CO
 	COUNT(*) FILTER (WHERE finished_at > due_at), COUNT(*) FILTER (WHERE missed_reuse AND NOT reused)
 FROM dossiers WHERE received_at IS NOT NULL
 GROUP BY 1, 2;
+
+INSERT INTO kpi_monthly (agency_code, month, received, reused, online, verified, digitized, result_expected, e_result, shared, late, missed)
+SELECT agency_code, kpi_month(day::bigint * 86400 * 1000000 - 25200 * 1000000::bigint), SUM(received), SUM(reused), SUM(online),
+	SUM(verified), SUM(digitized), SUM(result_expected), SUM(e_result), SUM(shared), SUM(late), SUM(missed)
+FROM kpi_daily GROUP BY 1, 2;
 
 CREATE FUNCTION dossiers_kpi() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
