@@ -2,8 +2,9 @@
 // database built by warehousegen, through the Store as the service calls
 // it: an owner's list (first page of 20, with the total) and each of the
 // portal's search boxes within the owner's warehouse, then the officer's
-// global searches. It prints p50/p90/p99/max latency per query at each
-// concurrency.
+// global searches, and the warehouse matching of a 3-component procedure
+// (issue 6) as the submission service does it. It prints p50/p90/p99/max
+// latency per query at each concurrency.
 //
 //	go run ./bench/warehousebench --sqlite /tmp/motcua-bench/w.db
 //	go run ./bench/warehousebench --postgres postgres://postgres@127.0.0.1:5432/motcua_bench
@@ -31,6 +32,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/postgres"
 	"github.com/motcua/motcua/internal/sqldb"
 	"github.com/motcua/motcua/internal/sqlite"
@@ -99,11 +101,50 @@ type owner struct {
 }
 
 // query is one measured operation: filter builds the DocumentFilter for a
-// sampled owner.
+// sampled owner. When match is set, each call is the submission service's
+// warehouse matching for that procedure: the filter's ListDocuments, then
+// motcua.MatchProcedure on the documents it returns.
 type query struct {
 	name   string
 	global bool
 	filter func(r *rand.Rand, o owner) motcua.DocumentFilter
+	match  *motcua.Procedure
+}
+
+// matchProcedure is the procedure of the matching benchmark: three
+// components that the warehouse can fill, with the categories the demo
+// procedures accept (identity: the ID card or a certified copy; a birth
+// certificate; a marital status certificate, valid 180 days, so that
+// expired documents are met too). It exists only here: ListDocuments and
+// MatchProcedure do not need it in the database.
+func matchProcedure() *motcua.Procedure {
+	return &motcua.Procedure{
+		Code:  "9.000000.000.00.00.BENCH", // a valid code of no real or demo procedure
+		Name:  "Thủ tục benchmark: giấy tờ tùy thân, giấy khai sinh, giấy xác nhận tình trạng hôn nhân lấy từ kho",
+		Cases: []motcua.ProcedureCase{{Code: "TH01", Name: "10 ngày làm việc", ProcessingDays: 10}},
+		Components: []motcua.ProcedureComponent{
+			{Code: "TP01", Name: "Giấy tờ tùy thân (Thẻ căn cước công dân hoặc bản sao được chứng thực)", Required: true,
+				Form: motcua.FormCopy, Categories: []string{demo.CategoryIDCard, demo.CategoryCertifiedCopy}},
+			{Code: "TP02", Name: "Giấy khai sinh", Required: true, Form: motcua.FormCopy,
+				Categories: []string{demo.CategoryBirthCertificate}},
+			{Code: "TP03", Name: "Giấy xác nhận tình trạng hôn nhân", Required: true, Form: motcua.FormOriginal,
+				Categories: []string{demo.CategoryMaritalStatus}},
+		},
+	}
+}
+
+// matchFilter is the filter of internal/service (Submissions.ownerDocuments):
+// the owner's documents of every category the procedure accepts.
+func matchFilter(p *motcua.Procedure, o owner) motcua.DocumentFilter {
+	var cats []string
+	for _, c := range p.Components {
+		for _, cat := range c.Categories {
+			if !slices.Contains(cats, cat) {
+				cats = append(cats, cat)
+			}
+		}
+	}
+	return motcua.DocumentFilter{OwnerCode: o.code, CategoryCodes: cats, Limit: 500, NoTotal: true}
 }
 
 // Search terms as people type them: with or without diacritics, any case.
@@ -163,6 +204,11 @@ func queries() []query {
 			// copies it from a paper: owner id and category.
 			return motcua.DocumentFilter{Code: o.code + "." + pick(r, []string{"KQ.G15.000021", "KQ.G15.000031", "KQ.G01.000023"}), Limit: 20}
 		}},
+		func() query {
+			p := matchProcedure()
+			return query{name: "match: 3-component case", match: p,
+				filter: func(_ *rand.Rand, o owner) motcua.DocumentFilter { return matchFilter(p, o) }}
+		}(),
 	}
 }
 
@@ -170,9 +216,16 @@ type result struct {
 	query       string
 	concurrency int
 	latencies   []time.Duration
-	hits        int // calls with at least one match
+	hits        int // calls with at least one match (matching: a component matched)
 	wall        time.Duration
 	errs        int
+	// Matching only (match != nil): calls where a component had two or
+	// more candidates, and per component the calls where it matched or
+	// had only unusable documents.
+	match    *motcua.Procedure
+	multi    int
+	compHits []int
+	compUnus []int
 }
 
 func run(ctx context.Context, c config) error {
@@ -249,10 +302,13 @@ func run(ctx context.Context, c config) error {
 			for i, o := range batch {
 				filters[i] = q.filter(r, o)
 			}
-			res := measure(ctx, s, filters, conc, c.timeout)
+			res := measure(ctx, s, filters, q.match, conc, c.timeout)
 			res.query = q.name
 			results = append(results, res)
 			fmt.Fprintf(os.Stderr, "  %-30s c=%d  p99 %s\n", q.name, conc, fmtDur(percentile(res.latencies, 99)))
+			if q.match != nil {
+				printComponents(os.Stderr, res)
+			}
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -297,8 +353,38 @@ func sampleOwners(ctx context.Context, s *sqldb.Store, n int, seed uint64) ([]ow
 	return out[:n], nil
 }
 
-func measure(ctx context.Context, s motcua.Store, filters []motcua.DocumentFilter, conc int, timeout time.Duration) result {
-	res := result{concurrency: conc, latencies: make([]time.Duration, len(filters))}
+// outcome is what one call found.
+type outcome struct {
+	hit, multi bool
+	matches    []motcua.ComponentMatch
+}
+
+// call runs one measured operation: ListDocuments, and MatchProcedure on
+// its documents when proc is set (as Submissions.match does, "today"
+// included).
+func call(ctx context.Context, s motcua.Store, f motcua.DocumentFilter, proc *motcua.Procedure) (outcome, error) {
+	docs, total, err := s.ListDocuments(ctx, f)
+	if err != nil {
+		return outcome{}, err
+	}
+	if proc == nil {
+		return outcome{hit: total > 0 && len(docs) > 0}, nil
+	}
+	ms := motcua.MatchProcedure(proc, f.OwnerCode, docs, motcua.DateOf(time.Now()))
+	o := outcome{matches: ms}
+	for _, m := range ms {
+		o.hit = o.hit || m.Matches()
+		o.multi = o.multi || len(m.Candidates()) >= 2
+	}
+	return o, nil
+}
+
+func measure(ctx context.Context, s motcua.Store, filters []motcua.DocumentFilter, proc *motcua.Procedure, conc int, timeout time.Duration) result {
+	res := result{concurrency: conc, latencies: make([]time.Duration, len(filters)), match: proc}
+	if proc != nil {
+		res.compHits = make([]int, len(proc.Components))
+		res.compUnus = make([]int, len(proc.Components))
+	}
 	var mu sync.Mutex
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -310,19 +396,30 @@ func measure(ctx context.Context, s motcua.Store, filters []motcua.DocumentFilte
 			for i := range next {
 				cctx, cancel := context.WithTimeout(ctx, timeout)
 				t := time.Now()
-				docs, total, err := s.ListDocuments(cctx, filters[i])
+				o, err := call(cctx, s, filters[i], proc)
 				d := time.Since(t)
 				cancel()
 				mu.Lock()
 				res.latencies[i] = d
-				switch {
-				case err != nil:
+				if err != nil {
 					res.errs++
 					if res.errs == 1 && !errors.Is(err, context.Canceled) {
 						fmt.Fprintln(os.Stderr, "  error:", err)
 					}
-				case total > 0 && len(docs) > 0:
+				}
+				if o.hit {
 					res.hits++
+				}
+				if o.multi {
+					res.multi++
+				}
+				for k, m := range o.matches {
+					switch {
+					case m.Matches():
+						res.compHits[k]++
+					case len(m.Unusable) > 0:
+						res.compUnus[k]++
+					}
 				}
 				mu.Unlock()
 			}
@@ -366,17 +463,38 @@ func fmtDur(d time.Duration) string {
 func printTable(w *os.File, backend string, docs, subjects int, results []result) {
 	fmt.Fprintf(w, "\n%s, %d documents, %d subjects, %s\n\n", backend, docs, subjects, time.Now().UTC().Format(time.RFC3339))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "query\tconc\tcalls\thits\tp50\tp90\tp99\tmax\tcalls/s\t")
+	fmt.Fprintln(tw, "query\tconc\tcalls\thits\t≥2 cand.\tp50\tp90\tp99\tmax\tcalls/s\t")
 	for _, r := range results {
 		errs := ""
 		if r.errs > 0 {
 			errs = fmt.Sprintf(" (%d errors)", r.errs)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d%s\t%d%%\t%s\t%s\t%s\t%s\t%.0f\t\n", r.query, r.concurrency, len(r.latencies), errs,
-			100*r.hits/max(len(r.latencies), 1),
+		multi := "–"
+		if r.match != nil {
+			multi = fmt.Sprintf("%d%%", 100*r.multi/max(len(r.latencies), 1))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d%s\t%d%%\t%s\t%s\t%s\t%s\t%s\t%.0f\t\n", r.query, r.concurrency, len(r.latencies), errs,
+			100*r.hits/max(len(r.latencies), 1), multi,
 			fmtDur(percentile(r.latencies, 50)), fmtDur(percentile(r.latencies, 90)),
 			fmtDur(percentile(r.latencies, 99)), fmtDur(slices.Max(r.latencies)),
 			float64(len(r.latencies))/r.wall.Seconds())
 	}
 	tw.Flush()
+	for _, r := range results {
+		if r.match != nil {
+			printComponents(w, r)
+		}
+	}
+}
+
+// printComponents prints, for a matching query, the share of calls in
+// which each component matched, or found only unusable documents
+// (expired, hidden, revoked …).
+func printComponents(w *os.File, r result) {
+	n := max(len(r.latencies), 1)
+	var parts []string
+	for k, c := range r.match.Components {
+		parts = append(parts, fmt.Sprintf("%s %d%% (unusable only %d%%)", c.Code, 100*r.compHits[k]/n, 100*r.compUnus[k]/n))
+	}
+	fmt.Fprintf(w, "  %s c=%d: matched %s; ≥2 candidates %d%%\n", r.query, r.concurrency, strings.Join(parts, ", "), 100*r.multi/n)
 }

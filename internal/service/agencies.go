@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"slices"
 
 	"github.com/motcua/motcua"
 )
@@ -31,14 +30,24 @@ func AgencySubtree(ctx context.Context, st motcua.AgencyStore, root string) ([]*
 	if err != nil {
 		return nil, err
 	}
-	out := []*motcua.Agency{top}
-	for i := 0; i < len(out) && len(out) < 10_000; i++ {
-		children, err := st.ListAgencies(ctx, motcua.AgencyFilter{ParentCode: out[i].Code})
-		if err != nil {
-			return nil, err
+	// One read of the whole tree (a province has a few hundred agencies),
+	// then a breadth-first walk in code order.
+	all, err := st.ListAgencies(ctx, motcua.AgencyFilter{})
+	if err != nil {
+		return nil, err
+	}
+	children := make(map[string][]*motcua.Agency)
+	for _, a := range all {
+		if a.ParentCode != "" {
+			children[a.ParentCode] = append(children[a.ParentCode], a)
 		}
-		for _, c := range children {
-			if !slices.ContainsFunc(out, func(a *motcua.Agency) bool { return a.Code == c.Code }) {
+	}
+	out := []*motcua.Agency{top}
+	seen := map[string]bool{top.Code: true}
+	for i := 0; i < len(out); i++ {
+		for _, c := range children[out[i].Code] {
+			if !seen[c.Code] {
+				seen[c.Code] = true
 				out = append(out, c)
 			}
 		}
