@@ -214,6 +214,15 @@ func FormatCount(n int64) string {
 	return b.String()
 }
 
+// MissedGroup is a number of missed reuses of one agency, procedure and
+// receiving officer (empty for dossiers not received by an officer).
+type MissedGroup struct {
+	AgencyCode    string
+	ProcedureCode string
+	Officer       string
+	Dossiers      int64
+}
+
 // KPIStore computes the indicators' raw counts.
 type KPIStore interface {
 	// ReuseCounts returns, per receiving agency, the dossiers with a
@@ -221,4 +230,8 @@ type KPIStore interface {
 	// data, were received online, and had their owner verified. Agencies
 	// without dossiers are absent.
 	ReuseCounts(ctx context.Context, from, to time.Time) ([]AgencyCount, error)
+	// MissedReuseGroups counts, per receiving agency, procedure and
+	// receiving officer, the dossiers received in [from, to) without any
+	// reuse although a matching document was in the owner's warehouse.
+	MissedReuseGroups(ctx context.Context, from, to time.Time) ([]MissedGroup, error)
 }

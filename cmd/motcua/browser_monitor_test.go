@@ -13,8 +13,9 @@ import (
 )
 
 // TestBrowserMonitor: the demo monitor logs in with a password and a TOTP
-// code, opens the Appendix I quarter, drills into a commune and opens a
-// missed-reuse list.
+// code, opens the Appendix I quarter, sees the other indicators, drills
+// into a commune, opens the missed-reuse list and downloads the table as
+// CSV, XLSX and PDF.
 func TestBrowserMonitor(t *testing.T) {
 	t.Parallel()
 	b := browsertest.New(t)
@@ -47,6 +48,36 @@ func TestBrowserMonitor(t *testing.T) {
 			b.Fatalf("dashboard lacks %q:\n%s", want, text)
 		}
 	}
+	indicators := b.Text(`section[aria-labelledby="chi-so"]`)
+	for _, want := range []string{"2.1 Đúng hạn", "4.1 Kết quả điện tử", "4.2 Số hóa hồ sơ", "4.4 Chia sẻ dữ liệu số hóa", "Tổng cộng"} {
+		if !strings.Contains(indicators, want) {
+			b.Fatalf("indicators table lacks %q:\n%s", want, indicators)
+		}
+	}
+	// The downloads, fetched with the monitor's session as the links would.
+	for _, d := range []struct{ link, ctype, magic string }{
+		{"Tải CSV", "text/csv", "TT,"}, {"Tải Excel (XLSX)", "spreadsheetml", "PK"}, {"Tải PDF", "application/pdf", "%PDF-"},
+	} {
+		got := browsertest.Eval[string](b, `(async () => {
+			const a = [...document.querySelectorAll("a")].find(a => a.textContent.trim() === `+"`"+d.link+"`"+`);
+			if (!a) return "no link";
+			const r = await fetch(a.href);
+			const body = new Uint8Array(await r.arrayBuffer());
+			return r.status + " " + r.headers.get("content-type") + " " + body.length + " " + new TextDecoder().decode(body.slice(0, 8));
+		})()`, chromedp.EvalAwaitPromise)
+		if !strings.HasPrefix(got, "200 ") || !strings.Contains(got, d.ctype) || !strings.Contains(got, d.magic) {
+			b.Fatalf("download %q: %s", d.link, got)
+		}
+	}
+	b.Follow(`a[href^="/theo-doi/bo-lo"]`)
+	b.Do("wait for the missed-reuse list", chromedp.WaitVisible(chromedp.CSS("table.kpi")))
+	b.Page("monitor-missed-list")
+	missed := b.Text("table.kpi")
+	if !strings.Contains(missed, "UBND") || !strings.Contains(missed, "+") {
+		b.Fatalf("missed-reuse list:\n%s", missed)
+	}
+	b.Navigate(ts.url + "/theo-doi?agency=" + demo.DistrictCode + "&from=2024-01-01&to=2024-03-20")
+	b.Do("wait for the quarter", chromedp.WaitVisible(chromedp.CSS("table.kpi")))
 	b.Follow(`table.kpi a[href*="agency=` + demo.CommuneCodes()[2] + `"][href*="reused=1"]`)
 	b.Do("wait for the drill-down", chromedp.WaitVisible(chromedp.CSS("main table")))
 	b.Page("monitor-drill-down")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
@@ -159,6 +160,32 @@ func TestMonitorDashboard(t *testing.T) {
 	resp, body = b.get(ts.url + "/api/v1/reports/reuse?from=2024-01-01&to=2024-03-20")
 	if resp.StatusCode != 200 || !strings.Contains(body, `"received":3480`) || !strings.Contains(body, `"rate":"4.48"`) {
 		t.Fatalf("api: %d\n%s", resp.StatusCode, body)
+	}
+	var api struct {
+		Total struct {
+			Received, Missed                                     int64
+			Score766                                             float64 `json:"score_766"`
+			OnTime, EResult, Digitized, Shared, Online, Verified string
+		} `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(body), &api); err != nil {
+		t.Fatal(err)
+	}
+	// 156 / 3480 = 4.48%: 4.48 ÷ 80 of the full score.
+	if api.Total.Score766 != 0.0560 || api.Total.Missed == 0 {
+		t.Fatalf("api total = %+v\n%s", api.Total, body)
+	}
+	for _, f := range []string{`"on_time_rate":`, `"e_result_rate":`, `"digitized_rate":`, `"shared_rate":`} {
+		if !strings.Contains(body, f) {
+			t.Fatalf("api lacks %s", f)
+		}
+	}
+	// The PDF export and the missed-reuse list.
+	if resp, body := b.get(ts.url + "/theo-doi/ty-le.pdf?from=2024-01-01&to=2024-03-20"); resp.StatusCode != 200 || !strings.HasPrefix(body, "%PDF-") {
+		t.Fatalf("pdf: %d %.20q", resp.StatusCode, body)
+	}
+	if resp, body := b.get(ts.url + "/theo-doi/bo-lo?from=2024-01-01&to=2024-03-20"); resp.StatusCode != 200 || !strings.Contains(body, "Tăng thêm") {
+		t.Fatalf("missed-reuse list: %d", resp.StatusCode)
 	}
 	// Other roles and other districts are refused.
 	rb := officerLogin(t, ts, reception.Username, reception.Password, reception.TOTPSecret)

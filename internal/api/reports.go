@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 
 	"github.com/motcua/motcua"
@@ -16,14 +17,27 @@ type reuseRowJSON struct {
 	Reused     int64   `json:"reused"`
 	Rate       string  `json:"rate"`
 	RateValue  float64 `json:"rate_value"`
-	// Indicators 3.3 (online) and 4.5 (owner verified), in percent.
-	OnlineRate   string `json:"online_rate"`
-	VerifiedRate string `json:"verified_rate"`
+	// Score766 is indicator 4.3's score out of 1 (full at 80%).
+	Score766 float64 `json:"score_766"`
+	// Missed counts the dossiers received without reuse although a
+	// matching document was in the owner's warehouse.
+	Missed int64 `json:"missed"`
+	// The other Decision 766 indicators, in percent: 2.1 on time, 3.3
+	// online, 4.1 e-result, 4.2 digitized, 4.4 shared, 4.5 owner verified.
+	OnTimeRate    string `json:"on_time_rate"`
+	OnlineRate    string `json:"online_rate"`
+	EResultRate   string `json:"e_result_rate"`
+	DigitizedRate string `json:"digitized_rate"`
+	SharedRate    string `json:"shared_rate"`
+	VerifiedRate  string `json:"verified_rate"`
 }
 
 func reuseRow(r motcua.ReuseRow, decimals int) reuseRowJSON {
 	out := reuseRowJSON{Received: r.Received, Reused: r.Reused, Rate: r.Rate().Percent(decimals, "."), RateValue: r.Rate().Float(),
-		OnlineRate: r.OnlineRate().Percent(decimals, "."), VerifiedRate: r.VerifiedRate().Percent(decimals, ".")}
+		Score766: math.Round(r.Rate().Score766(1)*10000) / 10000, Missed: r.Missed,
+		OnTimeRate: r.OnTimeRate().Percent(decimals, "."), OnlineRate: r.OnlineRate().Percent(decimals, "."),
+		EResultRate: r.EResultRate().Percent(decimals, "."), DigitizedRate: r.DigitizedRate().Percent(decimals, "."),
+		SharedRate: r.SharedRate().Percent(decimals, "."), VerifiedRate: r.VerifiedRate().Percent(decimals, ".")}
 	if r.Agency != nil {
 		out.AgencyCode, out.AgencyName, out.Level = r.Agency.Code, r.Agency.Name, string(r.Agency.Level)
 	}

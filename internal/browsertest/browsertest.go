@@ -224,10 +224,11 @@ func (b *Browser) Location() string {
 	return run(b, "read the location", chromedp.Location())
 }
 
-// Eval evaluates a JavaScript expression in the page.
-func Eval[T any](b *Browser, expr string) T {
+// Eval evaluates a JavaScript expression in the page (with
+// chromedp.EvalAwaitPromise, an async one).
+func Eval[T any](b *Browser, expr string, opts ...chromedp.EvaluateOption) T {
 	b.t.Helper()
-	return run(b, "evaluate "+expr, chromedp.Evaluate[T](expr))
+	return run(b, "evaluate "+expr, chromedp.Evaluate[T](expr, opts...))
 }
 
 func run[T any](b *Browser, what string, a chromedp.Action[T]) T {

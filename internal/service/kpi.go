@@ -1,7 +1,9 @@
 package service
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -149,4 +151,94 @@ func (k *KPI) Trend(ctx context.Context, p *motcua.Principal, rootCode string, l
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// MissedAgency is one agency of the missed-reuse list: its figures, and
+// its missed reuses per procedure and per receiving officer.
+type MissedAgency struct {
+	Row        motcua.ReuseRow
+	Procedures []MissedBy
+	Officers   []MissedBy
+}
+
+// RateIfReused is the reuse rate the agency would have had, had every
+// missed reuse been made.
+func (m MissedAgency) RateIfReused() motcua.Rate {
+	return motcua.Rate{Num: m.Row.Reused + m.Row.Missed, Den: m.Row.Received}
+}
+
+// MissedBy is a count of missed reuses of one procedure or officer.
+type MissedBy struct {
+	Code, Name string
+	Dossiers   int64
+}
+
+// MissedReuse is the actionable list (issue 7): for each agency of root's
+// subtree with missed reuses in the period, the dossiers received without
+// reuse although a matching document was in the owner's warehouse, per
+// procedure and officer, agencies sorted by how much their reuse rate
+// would rise.
+func (k *KPI) MissedReuse(ctx context.Context, p *motcua.Principal, rootCode string, period Period) ([]MissedAgency, error) {
+	t, err := k.ReuseTable(ctx, p, rootCode, period)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := k.store.MissedReuseGroups(ctx, t.From, t.To)
+	if err != nil {
+		return nil, err
+	}
+	byAgency := map[string]*MissedAgency{}
+	var out []*MissedAgency
+	for _, sec := range t.Sections {
+		for _, r := range sec.Rows {
+			if r.Missed > 0 {
+				m := &MissedAgency{Row: r}
+				byAgency[r.Agency.Code] = m
+				out = append(out, m)
+			}
+		}
+	}
+	names := map[string]string{}
+	add := func(list []MissedBy, code, name string, n int64) []MissedBy {
+		for i := range list {
+			if list[i].Code == code {
+				list[i].Dossiers += n
+				return list
+			}
+		}
+		return append(list, MissedBy{Code: code, Name: name, Dossiers: n})
+	}
+	for _, g := range groups {
+		m := byAgency[g.AgencyCode]
+		if m == nil {
+			continue
+		}
+		name, ok := names[g.ProcedureCode]
+		if !ok {
+			name = g.ProcedureCode
+			if proc, err := k.store.GetProcedure(ctx, g.ProcedureCode); err == nil {
+				name = proc.Name
+			}
+			names[g.ProcedureCode] = name
+		}
+		m.Procedures = add(m.Procedures, g.ProcedureCode, name, g.Dossiers)
+		officer := g.Officer
+		if officer == "" {
+			officer = "(nộp trực tuyến, chưa tiếp nhận tại quầy)"
+		}
+		m.Officers = add(m.Officers, g.Officer, officer, g.Dossiers)
+	}
+	res := make([]MissedAgency, len(out))
+	for i, m := range out {
+		for _, l := range [][]MissedBy{m.Procedures, m.Officers} {
+			slices.SortFunc(l, func(a, b MissedBy) int { return cmp.Compare(b.Dossiers, a.Dossiers) })
+		}
+		res[i] = *m
+	}
+	// Largest rise of the rate first: missed ÷ received, compared exactly
+	// as fractions.
+	slices.SortStableFunc(res, func(a, b MissedAgency) int {
+		return cmp.Compare(b.Row.Missed*a.Row.Received, a.Row.Missed*b.Row.Received)
+	})
+	return res, nil
 }

@@ -135,3 +135,20 @@ func (s *Store) addOpenOverdue(ctx context.Context, counts []motcua.AgencyCount,
 	}
 	return nil
 }
+
+// MissedReuseGroups implements motcua.KPIStore. The partial index
+// dossiers_missed holds only the missed, not reused dossiers.
+func (s *Store) MissedReuseGroups(ctx context.Context, from, to time.Time) ([]motcua.MissedGroup, error) {
+	rows, err := s.query(ctx, `SELECT agency_code, procedure_code, received_by, COUNT(*) FROM dossiers
+		WHERE missed_reuse AND NOT reused AND received_at >= ? AND received_at < ?
+		GROUP BY agency_code, procedure_code, received_by ORDER BY agency_code, procedure_code, received_by`,
+		from.UnixMicro(), to.UnixMicro())
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("missed reuse: %w", err))
+	}
+	return collect(rows, func(sc interface{ Scan(...any) error }) (motcua.MissedGroup, error) {
+		var g motcua.MissedGroup
+		err := sc.Scan(&g.AgencyCode, &g.ProcedureCode, &g.Officer, &g.Dossiers)
+		return g, err
+	}, "missed reuse")
+}

@@ -24,12 +24,23 @@ type bar struct {
 
 type monitorRow struct {
 	motcua.ReuseRow
-	Rate     string
-	Online   string // indicator 3.3
-	Verified string // indicator 4.5
-	Link     string // drill-down to the dossiers received
-	Used     string // drill-down to the dossiers that reused data
-	Miss     string // drill-down to the dossiers that missed a reuse
+	Rate      string
+	Score     string // indicator 4.3's score, out of 1
+	OnTime    string // indicator 2.1
+	Online    string // indicator 3.3
+	EResult   string // indicator 4.1
+	Digitized string // indicator 4.2
+	Shared    string // indicator 4.4
+	Verified  string // indicator 4.5
+	Link      string // drill-down to the dossiers received
+	Used      string // drill-down to the dossiers that reused data
+	Miss      string // drill-down to the dossiers that missed a reuse
+}
+
+// score766 formats a rate's Decision 766 score out of 1: full at 80%,
+// proportional below.
+func score766(r motcua.Rate) string {
+	return strings.Replace(fmt.Sprintf("%.2f", r.Score766(1)), ".", ",", 1)
 }
 
 type monitorSection struct {
@@ -47,6 +58,8 @@ type monitorPage struct {
 	Agency   string
 	CSV      string
 	XLSX     string
+	PDF      string
+	Missed   string // the missed-reuse list
 	Bars     []bar
 	ChartW   float64
 	ChartH   float64
@@ -119,8 +132,10 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	row := func(rr motcua.ReuseRow) monitorRow {
-		m := monitorRow{ReuseRow: rr, Rate: rr.Rate().Percent(2, ","), Online: rr.OnlineRate().Percent(1, ","),
-			Verified: rr.VerifiedRate().Percent(1, ",")}
+		m := monitorRow{ReuseRow: rr, Rate: rr.Rate().Percent(2, ","), Score: score766(rr.Rate()),
+			OnTime: rr.OnTimeRate().Percent(1, ","), Online: rr.OnlineRate().Percent(1, ","),
+			EResult: rr.EResultRate().Percent(1, ","), Digitized: rr.DigitizedRate().Percent(1, ","),
+			Shared: rr.SharedRate().Percent(1, ","), Verified: rr.VerifiedRate().Percent(1, ",")}
 		if rr.Agency != nil && rr.Agency.Code != "" {
 			m.Link = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, nil)
 			m.Used = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"reused": {"1"}})
@@ -130,7 +145,8 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 	}
 	page := monitorPage{Title: "Tỷ lệ khai thác, sử dụng lại thông tin số hóa", Table: t, From: per.From.Display(), To: per.To.Display(),
 		Agency: agency, CSV: "/theo-doi/ty-le.csv?" + reportQuery(agency, per, nil),
-		XLSX: "/theo-doi/ty-le.xlsx?" + reportQuery(agency, per, nil), Total: row(t.Total)}
+		XLSX: "/theo-doi/ty-le.xlsx?" + reportQuery(agency, per, nil), PDF: "/theo-doi/ty-le.pdf?" + reportQuery(agency, per, nil),
+		Missed: "/theo-doi/bo-lo?" + reportQuery(agency, per, nil), Total: row(t.Total)}
 	for _, sec := range t.Sections {
 		ms := monitorSection{Title: sec.Title, Total: row(sec.Total)}
 		for _, rr := range sec.Rows {
@@ -189,7 +205,8 @@ func (p *monitorPage) trend(pts []service.MonthPoint) {
 	p.TrendW = left*2 + float64(len(pts)-1)*step
 }
 
-// monitorCSV downloads the table in the Appendix I layout, as CSV or XLSX.
+// monitorCSV downloads the table in the Appendix I layout, as CSV, XLSX or
+// PDF.
 func (s *Server) monitorCSV(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/can-bo/dang-nhap") {
 		return
@@ -199,12 +216,24 @@ func (s *Server) monitorCSV(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	t, err := s.cfg.KPI.ReuseTable(r.Context(), principal(r), r.URL.Query().Get("agency"), per)
+	agency := r.URL.Query().Get("agency")
+	if agency == "" {
+		agency = principal(r).AgencyCode
+	}
+	t, err := s.cfg.KPI.ReuseTable(r.Context(), principal(r), agency, per)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
 	name := "ty-le-khai-thac-" + per.From.String() + "-" + per.To.String()
+	if strings.HasSuffix(r.URL.Path, ".pdf") {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
+		if err := report.WriteReusePDF(w, t, 2); err != nil {
+			httpx.Logger(r.Context()).Error("write pdf", "err", err)
+		}
+		return
+	}
 	if strings.HasSuffix(r.URL.Path, ".xlsx") {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
@@ -265,4 +294,62 @@ func (s *Server) monitorDossiers(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "monitor_dossiers", drillPage{Title: kind + " — " + a.Name, Agency: a, From: per.From.Display(),
 		To: per.To.Display(), Kind: kind, Dossiers: ds, Total: total, Back: "/theo-doi?" + reportQuery(a.ParentCode, per, nil)})
+}
+
+type missedRow struct {
+	No                       int
+	Agency                   *motcua.Agency
+	Received, Reused, Missed int64
+	Rate, RateIfReused, Gain string
+	Dossiers                 string // drill-down
+	Procedures, Officers     []service.MissedBy
+}
+
+type missedPage struct {
+	Title    string
+	Root     *motcua.Agency
+	From, To string
+	Rows     []missedRow
+	Back     string
+}
+
+func (p missedPage) title() string { return p.Title }
+
+// monitorMissed is the actionable list: per agency, the dossiers received
+// without reuse although the owner's warehouse held a matching document,
+// per procedure and receiving officer, agencies sorted by how much their
+// rate would rise.
+func (s *Server) monitorMissed(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	p := principal(r)
+	agency := r.URL.Query().Get("agency")
+	if agency == "" {
+		agency = p.AgencyCode
+	}
+	per, err := period(r, time.Now())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	list, err := s.cfg.KPI.MissedReuse(r.Context(), p, agency, per)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	root, err := s.cfg.Store.GetAgency(r.Context(), agency)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	page := missedPage{Title: "Hồ sơ bỏ lỡ tái sử dụng dữ liệu số hóa", Root: root, From: per.From.Display(), To: per.To.Display(),
+		Back: "/theo-doi?" + reportQuery(agency, per, nil)}
+	for i, m := range list {
+		page.Rows = append(page.Rows, missedRow{No: i + 1, Agency: m.Row.Agency, Received: m.Row.Received, Reused: m.Row.Reused,
+			Missed: m.Row.Missed, Rate: m.Row.Rate().Percent(2, ","), RateIfReused: m.RateIfReused().Percent(2, ","),
+			Gain: m.Row.MissedGain().Percent(2, ","), Procedures: m.Procedures, Officers: m.Officers,
+			Dossiers: "/theo-doi/ho-so?" + reportQuery(m.Row.Agency.Code, per, url.Values{"missed": {"1"}})})
+	}
+	s.render(w, r, http.StatusOK, "monitor_missed", page)
 }

@@ -71,7 +71,7 @@ type Server struct {
 // a typo is caught at start-up instead of on a citizen's request.
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
-	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers"}
+	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -152,6 +152,8 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /theo-doi", s.monitor)
 		mux.HandleFunc("GET /theo-doi/ty-le.csv", s.monitorCSV)
 		mux.HandleFunc("GET /theo-doi/ty-le.xlsx", s.monitorCSV)
+		mux.HandleFunc("GET /theo-doi/ty-le.pdf", s.monitorCSV)
+		mux.HandleFunc("GET /theo-doi/bo-lo", s.monitorMissed)
 		mux.HandleFunc("GET /theo-doi/ho-so", s.monitorDossiers)
 	}
 	if cfg.DemoCA != nil {

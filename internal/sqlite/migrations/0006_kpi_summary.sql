@@ -158,3 +158,7 @@ END;
 
 -- Dossiers still open, for the overdue part of indicator 2.1.
 CREATE INDEX dossiers_open ON dossiers (received_at) WHERE finished_at IS NULL AND received_at IS NOT NULL;
+
+-- The dossiers that missed a reuse and reused nothing, for the monitors'
+-- actionable list.
+CREATE INDEX dossiers_missed ON dossiers (received_at) WHERE missed_reuse AND NOT reused;
