@@ -31,6 +31,59 @@ func BenchmarkSubmitManyOwnersPostgres(b *testing.B) {
 	benchSubmitManyOwners(b, setupWarehouseOn(b, setupOn(b, openPostgres(b))), false)
 }
 
+// BenchmarkSubmitWhileReporting is BenchmarkSubmitManyOwners while a
+// monitor reloads the year's reuse table ten times a second: compare its
+// submissions/s with BenchmarkSubmitManyOwners' in the same run.
+func BenchmarkSubmitWhileReporting(b *testing.B) {
+	f := setupWarehouse(b)
+	stop := reportLoop(b, f)
+	defer stop()
+	benchSubmitManyOwners(b, f, false)
+}
+
+// BenchmarkSubmitWhileReportingPostgres is the same on PostgreSQL.
+func BenchmarkSubmitWhileReportingPostgres(b *testing.B) {
+	f := setupWarehouseOn(b, setupOn(b, openPostgres(b)))
+	stop := reportLoop(b, f)
+	defer stop()
+	benchSubmitManyOwners(b, f, false)
+}
+
+// reportLoop builds the year's table of the fixture's agency tree every
+// 100 ms until stopped, and reports how many it built.
+func reportLoop(b *testing.B, f *warehouseFixture) (stop func()) {
+	kpi := service.NewKPI(f.store)
+	root, err := service.AgencyPath(context.Background(), f.store, agencyCode)
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var n atomic.Int64
+	year := service.Period{From: motcua.Date{Year: 2026, Month: 1, Day: 1}, To: motcua.Date{Year: 2026, Month: 12, Day: 31}}
+	wg.Go(func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if _, err := kpi.ReuseTable(context.Background(), nil, root[len(root)-1], year); err != nil {
+					b.Error(err)
+					return
+				}
+				n.Add(1)
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+		b.ReportMetric(float64(n.Load())/b.Elapsed().Seconds(), "reports/s")
+	}
+}
+
 // BenchmarkSubmitOnly times the last step alone ("Nộp hồ sơ": identity
 // re-check, matching again, the dossier's transaction), the drafts being
 // made beforehand, untimed.
