@@ -299,6 +299,9 @@ type StatusUpdate struct {
 	At        time.Time
 	Actor     string
 	Note      string
+	// DueAt, when set, becomes the dossier's due date (computed at receipt,
+	// moved on by the time spent waiting for a supplement).
+	DueAt time.Time
 }
 
 // DossierStore keeps dossiers.

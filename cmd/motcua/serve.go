@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -35,6 +36,7 @@ type serveConfig struct {
 	PopDBURL        string
 	PopDBClientID   string
 	PopDBSecret     string
+	Holidays        string
 }
 
 // runServe runs the HTTP server until ctx is done. ready, when not nil,
@@ -55,6 +57,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		"apply pending database migrations before serving [$MOTCUA_MIGRATE]")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 20*time.Second,
 		"how long to let in-flight requests finish after SIGTERM")
+	fs.StringVar(&cfg.Holidays, "holidays", envDefault("MOTCUA_HOLIDAYS", ""),
+		"file of extra days off and make-up working days (YYYY-MM-DD,off|work,comment per line) on top of the preloaded 2024–2027 Vietnamese public holidays [$MOTCUA_HOLIDAYS]")
 	fs.StringVar(&cfg.PublicURL, "public-url", envDefault("MOTCUA_PUBLIC_URL", ""),
 		"external base URL of the site, e.g. https://dichvucong.example.gov.vn (default http://ADDR) [$MOTCUA_PUBLIC_URL]")
 	fs.StringVar(&cfg.OIDCProviders, "oidc-providers", envDefault("MOTCUA_OIDC_PROVIDERS", ""),
@@ -158,6 +162,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	if err != nil {
 		return err
 	}
+	cal, err := holidayCalendar(cfg.Holidays)
+	if err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Config{
@@ -165,7 +173,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		Auth: auth, Identity: identity, Providers: idp.providers, Mounts: idp.mounts,
 		PublicURL: publicURL, SecureCookies: cfg.SecureCookies,
 		Warehouse: wh, DemoCA: ca, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
-		Submissions: service.NewSubmissions(store, wh, identity, publicURL, nil).WithChannels(channels(senders)...),
+		Submissions: service.NewSubmissions(store, wh, identity, publicURL, nil).WithChannels(channels(senders)...).WithCalendar(cal),
+		Reception:   service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...),
 	})
 	if err != nil {
 		return err
@@ -222,4 +231,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	<-workerDone
 	<-janitorDone
 	return err
+}
+
+// holidayCalendar is the working-day calendar of due dates: the preloaded
+// Vietnamese public holidays, plus the file's days off and make-up days.
+func holidayCalendar(path string) (*motcua.Calendar, error) {
+	cal := motcua.DefaultCalendar()
+	if path == "" {
+		return cal, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("--holidays: %v", err)}
+	}
+	defer f.Close()
+	off, work, err := motcua.ParseHolidays(f)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("--holidays %s: %s", path, motcua.ErrorMessage(err))}
+	}
+	return cal.With(off, work), nil
 }

@@ -23,6 +23,7 @@ type Submissions struct {
 	now       func() time.Time
 	publicURL string
 	commits   *groupcommit.Batcher[*submission]
+	cal       *motcua.Calendar
 }
 
 // NewSubmissions builds the online-application service.
@@ -31,13 +32,21 @@ func NewSubmissions(store motcua.Store, wh *Warehouse, identity *Identity, publi
 		now = time.Now
 	}
 	s := &Submissions{store: store, wh: wh, identity: identity, now: now, publicURL: strings.TrimSuffix(publicURL, "/"),
-		channels: []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS, motcua.ChannelEmail}}
+		channels: []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS, motcua.ChannelEmail},
+		cal:      motcua.DefaultCalendar()}
 	if sw, ok := store.(interface{ SerialWrites() bool }); ok && sw.SerialWrites() {
 		// One writer (SQLite): concurrent submissions share a transaction
 		// instead of queueing for the writer one by one. A database that
 		// runs transactions in parallel does better with one each.
 		s.commits = groupcommit.New(maxSubmitBatch, s.commit)
 	}
+	return s
+}
+
+// WithCalendar sets the working-day calendar of due dates (default:
+// motcua.DefaultCalendar, Vietnamese public holidays 2024–2027).
+func (s *Submissions) WithCalendar(cal *motcua.Calendar) *Submissions {
+	s.cal = cal
 	return s
 }
 
@@ -290,20 +299,6 @@ func (s *Submissions) Upload(ctx context.Context, p *motcua.Principal, draftID, 
 	return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
 }
 
-// AddWorkingDays returns t moved n working days ahead, skipping
-// Saturdays and Sundays in Vietnam's time zone. Public holidays are not
-// in the calendar yet.
-func AddWorkingDays(t time.Time, n int) time.Time {
-	t = t.In(motcua.VietnamLocation())
-	for n > 0 {
-		t = t.AddDate(0, 0, 1)
-		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n--
-		}
-	}
-	return t
-}
-
 // SubmitOptions are the last step's choices.
 type SubmitOptions struct {
 	ResultMethod   motcua.ResultMethod
@@ -360,7 +355,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelOnline, ResultMethod: o.ResultMethod, Status: motcua.StatusRegistered,
-		SubmittedAt: now, DueAt: AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
+		SubmittedAt: now, DueAt: s.cal.AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
 		IdempotencyKey: o.IdempotencyKey, ResultExpected: v.Procedure.ResultCategory != ""}
 	if o.ResultMethod == motcua.ResultByPost {
 		d.Owner.Address = strings.TrimSpace(o.PostAddress)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
@@ -255,16 +254,6 @@ func TestDraftRefusals(t *testing.T) {
 	_ = f.store.UpdateSubject(ctx, sub)
 	_, err = f.subs.CreateDraft(ctx, f.owner, service.DraftInput{ProcedureCode: f.proc.Code, CaseCode: "TH1", AgencyCode: agencyCode})
 	wantCode(t, err, "identity_mismatch")
-}
-
-func TestAddWorkingDays(t *testing.T) {
-	t.Parallel()
-	fri := time.Date(2024, 3, 22, 3, 0, 0, 0, time.UTC) // Friday in Vietnam
-	for n, want := range map[int]int{0: 22, 1: 25, 3: 27, 5: 29} {
-		if got := service.AddWorkingDays(fri, n).Day(); got != want {
-			t.Errorf("%d working days after Friday 22/03 = %d, want %d", n, got, want)
-		}
-	}
 }
 
 func TestSubmitForAnotherOwner(t *testing.T) {

@@ -353,6 +353,10 @@ func (s *Store) UpdateDossierStatus(ctx context.Context, u motcua.StatusUpdate) 
 		}
 		set := "status = ?, updated_at = ?"
 		args := []any{int(u.To), micros(at)}
+		if !u.DueAt.IsZero() {
+			set += ", due_at = ?"
+			args = append(args, micros(u.DueAt.UTC().Truncate(time.Microsecond)))
+		}
 		switch u.To {
 		case motcua.StatusReceived:
 			set += ", received_at = COALESCE(received_at, ?), received_by = CASE WHEN received_by = '' THEN ? ELSE received_by END"

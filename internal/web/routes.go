@@ -44,6 +44,9 @@ type Config struct {
 	KPI       *service.KPI
 	// Submissions is online application ("Nộp trực tuyến").
 	Submissions *service.Submissions
+	// Reception is the officers' work on dossiers: receive, refuse, ask
+	// for a supplement, forward.
+	Reception *service.Reception
 	// DemoCA, in demo mode, serves the sample files to try refusals.
 	DemoCA    *demo.CA
 	Identity  *service.Identity
@@ -71,7 +74,7 @@ type Server struct {
 // a typo is caught at start-up instead of on a citizen's request.
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
-	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed"}
+	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "officer_queue", "officer_dossier"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -147,6 +150,11 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /ho-so", s.myDossiers)
 		mux.HandleFunc("GET /ho-so/{code}", s.receipt)
 		mux.HandleFunc("GET /ho-so/{code}/qr.png", s.dossierQR)
+	}
+	if cfg.Reception != nil {
+		mux.HandleFunc("GET /can-bo/ho-so", s.receptionQueue)
+		mux.HandleFunc("GET /can-bo/ho-so/{code}", s.officerDossier)
+		mux.HandleFunc("POST /can-bo/ho-so/{code}/trang-thai", s.officerTransition)
 	}
 	if cfg.KPI != nil {
 		mux.HandleFunc("GET /theo-doi", s.monitor)

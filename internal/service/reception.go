@@ -1,0 +1,222 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// Reception is the counter's and the back office's work on dossiers
+// (Bộ phận Tiếp nhận và Trả kết quả, then processing): the queue of an
+// agency's dossiers and every status change, checked against the state
+// machine, recorded in the dossier's history with who, when and why,
+// notified to the citizen and audited, in one transaction.
+type Reception struct {
+	store     motcua.Store
+	cal       *motcua.Calendar
+	now       func() time.Time
+	publicURL string
+	channels  []motcua.NotifyChannel
+}
+
+// NewReception builds the service; cal is the working-day calendar of due
+// dates (motcua.DefaultCalendar when nil).
+func NewReception(store motcua.Store, cal *motcua.Calendar, publicURL string, now func() time.Time) *Reception {
+	if cal == nil {
+		cal = motcua.DefaultCalendar()
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Reception{store: store, cal: cal, now: now, publicURL: strings.TrimSuffix(publicURL, "/"),
+		channels: []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS, motcua.ChannelEmail}}
+}
+
+// WithChannels limits the notifications to the channels a sender exists
+// for.
+func (r *Reception) WithChannels(chs ...motcua.NotifyChannel) *Reception {
+	r.channels = chs
+	return r
+}
+
+// operation is who may move a dossier to a status: the reception desk
+// receives, refuses, asks for supplements, forwards and returns results;
+// processing officers and leaders do the rest.
+func operation(to motcua.DossierStatus, from motcua.DossierStatus) Operation {
+	switch to {
+	case motcua.StatusReceived, motcua.StatusRejected, motcua.StatusResultsReturned, motcua.StatusWithdrawn:
+		return OpReceiveDossier
+	case motcua.StatusProcessing:
+		if from == motcua.StatusReceived {
+			return OpReceiveDossier // forwarding to processing
+		}
+	case motcua.StatusSupplement:
+		if from == motcua.StatusRegistered || from == motcua.StatusReceived {
+			return OpReceiveDossier
+		}
+	}
+	return OpProcessDossier
+}
+
+// Queue lists the dossiers of the officer's agency in a status (default:
+// 1, new online dossiers waiting to be received), oldest first is not
+// needed: newest first, as the store lists them.
+func (r *Reception) Queue(ctx context.Context, p *motcua.Principal, status motcua.DossierStatus, limit, offset int) ([]*motcua.Dossier, int, error) {
+	if status == 0 {
+		status = motcua.StatusRegistered
+	}
+	op := OpReceiveDossier
+	if status != motcua.StatusRegistered && status != motcua.StatusReceived && status != motcua.StatusDone &&
+		status != motcua.StatusSupplement {
+		op = OpProcessDossier
+	}
+	if p == nil || p.Kind != motcua.PrincipalOfficer {
+		return nil, 0, Authorize(p, op, Resource{})
+	}
+	path, err := AgencyPath(ctx, r.store, p.AgencyCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := Authorize(p, op, Resource{AgencyPath: path}); err != nil {
+		return nil, 0, err
+	}
+	return r.store.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: p.AgencyCode, Status: status, Limit: limit, Offset: offset})
+}
+
+// Dossier returns one dossier of the officer's agency, with its history;
+// other agencies' dossiers are ENOTFOUND.
+func (r *Reception) Dossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
+	d, err := r.store.GetDossierByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	path, err := AgencyPath(ctx, r.store, d.AgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	if Authorize(p, OpReceiveDossier, Resource{AgencyPath: path}) != nil && Authorize(p, OpProcessDossier, Resource{AgencyPath: path}) != nil {
+		return nil, motcua.NotFound("dossier", code)
+	}
+	return d, nil
+}
+
+// missingComponents names the required components not digitized yet.
+func missingComponents(d *motcua.Dossier) []string {
+	var names []string
+	for _, c := range d.Components {
+		if c.Required && c.Digitization == motcua.NotDigitized {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
+// Transition moves the dossier with code to status to, with note as the
+// reason (required for a refusal, a supplement request or a stop).
+// Receiving sets the receipt date and the due date in working days of the
+// case's processing time; leaving a supplement request moves the due date
+// on by the working days spent waiting (the clock stops meanwhile). A
+// dossier is not forwarded for processing while a required component is
+// not digitized (seed 001 §5), nor finished without its electronic result
+// when its procedure issues one.
+func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code string, to motcua.DossierStatus, note string) (*motcua.Dossier, error) {
+	d, err := r.store.GetDossierByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	path, err := AgencyPath(ctx, r.store, d.AgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	res := Resource{AgencyPath: path}
+	if Authorize(p, OpReceiveDossier, res) != nil && Authorize(p, OpProcessDossier, res) != nil {
+		if p == nil || p.Kind != motcua.PrincipalOfficer {
+			return nil, Authorize(p, OpReceiveDossier, res)
+		}
+		return nil, motcua.NotFound("dossier", code) // another agency's dossier is not disclosed
+	}
+	note = strings.TrimSpace(note)
+	if err := motcua.CheckTransition(d.Status, to, note); err != nil {
+		return nil, err
+	}
+	if err := Authorize(p, operation(to, d.Status), res); err != nil {
+		return nil, err
+	}
+	if to == motcua.StatusProcessing && d.Status == motcua.StatusReceived {
+		if missing := missingComponents(d); len(missing) > 0 {
+			return nil, motcua.Invalid("components", "components_not_digitized",
+				"Chưa thể chuyển xử lý: các thành phần hồ sơ bắt buộc sau chưa được số hóa: "+strings.Join(missing, "; ")+".")
+		}
+	}
+	if (to == motcua.StatusDone || to == motcua.StatusResultsReturned) && d.ResultExpected && !d.HasEResult() {
+		return nil, motcua.Invalid("result", "e_result_required",
+			"Thủ tục này có kết quả giải quyết: hồ sơ chỉ kết thúc khi đã có kết quả điện tử được ký số.")
+	}
+	now := r.now().UTC().Truncate(time.Microsecond)
+	u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: to, At: now, Actor: p.Username, Note: note}
+	switch {
+	case to == motcua.StatusReceived && d.ReceivedAt.IsZero():
+		days := 0
+		if proc, err := r.store.GetProcedure(ctx, d.ProcedureCode); err == nil {
+			if c, ok := proc.Case(d.CaseCode); ok {
+				days = c.ProcessingDays
+			}
+		}
+		u.DueAt = r.cal.AddWorkingDays(now, days).UTC()
+	case d.Status == motcua.StatusSupplement && !d.DueAt.IsZero():
+		// The clock stopped while the citizen completed the dossier.
+		since := now
+		for _, h := range d.StatusHistory {
+			if h.To == motcua.StatusSupplement {
+				since = h.At
+			}
+		}
+		u.DueAt = r.cal.AddWorkingDays(d.DueAt, r.cal.WorkingDaysBetween(since, now)).UTC()
+	}
+	err = r.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := tx.UpdateDossierStatus(ctx, u); err != nil {
+			return err
+		}
+		if err := tx.EnqueueNotification(ctx, r.statusNotes(d, u)...); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
+			Action: "dossier.status", ObjectKind: "dossier", ObjectID: d.ID, SubjectCode: d.Owner.Code, DossierID: d.ID,
+			Detail: fmt.Sprintf("from=%d to=%d note=%q", int(u.From), int(u.To), note)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r.store.GetDossier(ctx, d.ID)
+}
+
+// statusNotes are the Zalo, SMS and e-mail messages telling the owner (and
+// a submitter who applied for them) of a status change.
+func (r *Reception) statusNotes(d *motcua.Dossier, u motcua.StatusUpdate) []*motcua.Notification {
+	params := map[string]string{"code": d.Code, "status": u.To.Label(), "note": u.Note,
+		"url": r.publicURL + "/ho-so/" + d.Code}
+	if !u.DueAt.IsZero() {
+		params["due_date"] = motcua.DateOf(u.DueAt).Display()
+	}
+	var ns []*motcua.Notification
+	seen := map[string]bool{}
+	for _, person := range []motcua.Person{d.Submitter, d.Owner} {
+		for _, ch := range r.channels {
+			to := person.Phone
+			if ch == motcua.ChannelEmail {
+				to = person.Email
+			}
+			if to == "" || seen[string(ch)+to] {
+				continue
+			}
+			seen[string(ch)+to] = true
+			ns = append(ns, &motcua.Notification{Channel: ch, Recipient: to, Template: "dossier_status", Params: params,
+				DedupeKey:   fmt.Sprintf("%s:status:%d:%d:%s:%s", d.ID, len(d.StatusHistory)+1, int(u.To), ch, to),
+				SubjectCode: person.Code, DossierID: d.ID})
+		}
+	}
+	return ns
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/motcua/motcua"
+)
+
+// receptionTabs are the queue's views: new online dossiers, received ones
+// waiting to be forwarded, those waiting for a supplement, and those in
+// processing.
+var receptionTabs = []motcua.DossierStatus{motcua.StatusRegistered, motcua.StatusReceived, motcua.StatusSupplement,
+	motcua.StatusProcessing, motcua.StatusDone}
+
+type receptionTab struct {
+	Label  string
+	URL    string
+	Active bool
+}
+
+type receptionPage struct {
+	Title    string
+	Tabs     []receptionTab
+	Status   motcua.DossierStatus
+	Dossiers []*motcua.Dossier
+	Total    int
+}
+
+func (p receptionPage) title() string { return p.Title }
+
+// receptionQueue lists the officer's agency's dossiers in one status.
+func (s *Server) receptionQueue(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	status := motcua.StatusRegistered
+	if v, err := strconv.Atoi(r.URL.Query().Get("trang-thai")); err == nil && motcua.DossierStatus(v).Valid() {
+		status = motcua.DossierStatus(v)
+	}
+	ds, total, err := s.cfg.Reception.Queue(r.Context(), principal(r), status, 200, 0)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	page := receptionPage{Title: "Hồ sơ của cơ quan", Status: status, Dossiers: ds, Total: total}
+	for _, st := range receptionTabs {
+		page.Tabs = append(page.Tabs, receptionTab{Label: st.Label(), URL: "/can-bo/ho-so?trang-thai=" + strconv.Itoa(int(st)),
+			Active: st == status})
+	}
+	s.render(w, r, http.StatusOK, "officer_queue", page)
+}
+
+type transitionChoice struct {
+	To     motcua.DossierStatus
+	Label  string
+	Reason bool // a reason is required
+}
+
+type officerDossierPage struct {
+	Title   string
+	Dossier *motcua.Dossier
+	Choices []transitionChoice
+	Error   string
+	Note    string
+	Done    string
+}
+
+func (p officerDossierPage) title() string { return p.Title }
+
+// actionLabels name the buttons of each transition, as the desk says it.
+var actionLabels = map[motcua.DossierStatus]string{
+	motcua.StatusReceived:        "Tiếp nhận hồ sơ",
+	motcua.StatusRejected:        "Từ chối tiếp nhận",
+	motcua.StatusSupplement:      "Yêu cầu bổ sung",
+	motcua.StatusProcessing:      "Chuyển xử lý",
+	motcua.StatusFinancialDuty:   "Yêu cầu nghĩa vụ tài chính",
+	motcua.StatusStopped:         "Dừng xử lý",
+	motcua.StatusDone:            "Hoàn thành xử lý",
+	motcua.StatusResultsReturned: "Trả kết quả",
+	motcua.StatusWithdrawn:       "Công dân rút hồ sơ",
+}
+
+func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) officerDossierPage {
+	page := officerDossierPage{Title: "Hồ sơ " + d.Code, Dossier: d}
+	for to := motcua.StatusRegistered; to <= motcua.StatusResultsReturned; to++ {
+		if motcua.CanTransition(d.Status, to) {
+			page.Choices = append(page.Choices, transitionChoice{To: to, Label: actionLabels[to], Reason: motcua.NeedsReason(to)})
+		}
+	}
+	return page
+}
+
+// officerDossier shows a dossier of the officer's agency with its
+// components, history and the status changes it allows.
+func (s *Server) officerDossier(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	d, err := s.cfg.Reception.Dossier(r.Context(), principal(r), r.PathValue("code"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	page := s.officerDossierData(r, d)
+	if to, err := strconv.Atoi(r.URL.Query().Get("da-chuyen")); err == nil {
+		page.Done = "Đã chuyển hồ sơ sang trạng thái “" + motcua.DossierStatus(to).Label() + "”."
+	}
+	s.render(w, r, http.StatusOK, "officer_dossier", page)
+}
+
+// officerTransition applies one status change from the dossier's page.
+func (s *Server) officerTransition(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	code := r.PathValue("code")
+	to, _ := strconv.Atoi(r.PostFormValue("to"))
+	note := r.PostFormValue("note")
+	d, err := s.cfg.Reception.Transition(r.Context(), principal(r), code, motcua.DossierStatus(to), note)
+	if err != nil {
+		cur, gerr := s.cfg.Reception.Dossier(r.Context(), principal(r), code)
+		if gerr != nil {
+			s.renderError(w, r, gerr)
+			return
+		}
+		page := s.officerDossierData(r, cur)
+		page.Error, page.Note = motcua.ErrorMessage(err), note
+		s.formError(w, r, err, "officer_dossier", page)
+		return
+	}
+	http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code)+"?da-chuyen="+strconv.Itoa(int(d.Status)), http.StatusSeeOther)
+}
