@@ -49,6 +49,11 @@ func TestReceptionDesk(t *testing.T) {
 		!strings.Contains(body, "Bổ sung bản sao giấy khai sinh") {
 		t.Fatalf("supplement: %d\n%s", resp.StatusCode, body)
 	}
+	// The printable receipt.
+	if resp, body := b.get(ts.url + "/can-bo/ho-so/" + code + "/phieu.pdf"); resp.StatusCode != 200 || !strings.HasPrefix(body, "%PDF-") ||
+		resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("receipt pdf: %d %.20q", resp.StatusCode, body)
+	}
 	// Another agency's officer does not see it.
 	for _, o := range demo.Officers() {
 		if o.Roles[0] == "processing" {

@@ -1,11 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	qrcode "github.com/skip2/go-qrcode"
+
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/report"
 )
 
 // receptionTabs are the queue's views: new online dossiers, received ones
@@ -131,4 +136,58 @@ func (s *Server) officerTransition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code)+"?da-chuyen="+strconv.Itoa(int(d.Status)), http.StatusSeeOther)
+}
+
+// writeReceiptPDF sends the printable "Giấy tiếp nhận hồ sơ và hẹn trả
+// kết quả" of d, with the QR code of its code as on the receipt page.
+func (s *Server) writeReceiptPDF(w http.ResponseWriter, r *http.Request, d *motcua.Dossier) {
+	ctx := r.Context()
+	rc := report.Receipt{Dossier: d, AgencyName: d.AgencyCode, ProcedureName: d.ProcedureCode, Officer: d.ReceivedBy}
+	if a, err := s.cfg.Store.GetAgency(ctx, d.AgencyCode); err == nil {
+		rc.AgencyName = a.Name
+	}
+	if p, err := s.cfg.Store.GetProcedure(ctx, d.ProcedureCode); err == nil {
+		rc.ProcedureName = p.Name
+	}
+	png, err := qrcode.Encode(d.Code, qrcode.Medium, 256)
+	if err != nil {
+		httpx.WriteError(w, r, motcua.Internal(err))
+		return
+	}
+	rc.QRPNG = png
+	var buf bytes.Buffer
+	if err := report.WriteReceiptPDF(&buf, rc); err != nil {
+		httpx.WriteError(w, r, motcua.Internal(err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="phieu-tiep-nhan-`+d.Code+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// officerReceiptPDF prints the receipt at the desk.
+func (s *Server) officerReceiptPDF(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	d, err := s.cfg.Reception.Dossier(r.Context(), principal(r), r.PathValue("code"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	s.writeReceiptPDF(w, r, d)
+}
+
+// citizenReceiptPDF lets the applicant print their own receipt.
+func (s *Server) citizenReceiptPDF(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	d, err := s.cfg.Submissions.MyDossier(r.Context(), principal(r), r.PathValue("code"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	s.writeReceiptPDF(w, r, d)
 }

@@ -150,11 +150,13 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /ho-so", s.myDossiers)
 		mux.HandleFunc("GET /ho-so/{code}", s.receipt)
 		mux.HandleFunc("GET /ho-so/{code}/qr.png", s.dossierQR)
+		mux.HandleFunc("GET /ho-so/{code}/phieu.pdf", s.citizenReceiptPDF)
 	}
 	if cfg.Reception != nil {
 		mux.HandleFunc("GET /can-bo/ho-so", s.receptionQueue)
 		mux.HandleFunc("GET /can-bo/ho-so/{code}", s.officerDossier)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/trang-thai", s.officerTransition)
+		mux.HandleFunc("GET /can-bo/ho-so/{code}/phieu.pdf", s.officerReceiptPDF)
 	}
 	if cfg.KPI != nil {
 		mux.HandleFunc("GET /theo-doi", s.monitor)
