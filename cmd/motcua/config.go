@@ -126,6 +126,20 @@ func (c *commonConfig) openStore(ctx context.Context) (*sqldb.Store, string, err
 	return nil, "", usageError{"--database-url must start with postgres:// (leave it empty for the embedded SQLite database)"}
 }
 
+// openMigratedStore opens the database and checks that its schema is
+// current: the commands that do not migrate use it.
+func (c *commonConfig) openMigratedStore(ctx context.Context) (*sqldb.Store, string, error) {
+	store, where, err := c.openStore(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := store.CheckSchema(ctx); err != nil {
+		store.Close()
+		return nil, "", err
+	}
+	return store, where, nil
+}
+
 func (c *commonConfig) openBlobs() (motcua.BlobStore, error) {
 	return blob.OpenFS(filepath.Join(c.DataDir, "blobs"))
 }

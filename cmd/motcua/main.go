@@ -1,7 +1,7 @@
 // Command motcua runs the provincial one-stop e-government system.
 //
 //	motcua serve [--demo] [--migrate] [--addr 127.0.0.1:8080] [--data-dir DIR] [--database-url URL]
-//	motcua migrate | seed-demo | version | verify-pdf | sign-pdf
+//	motcua migrate | seed-demo | audit verify | version | verify-pdf | sign-pdf
 package main
 
 import (
@@ -31,6 +31,7 @@ Usage:
   motcua report      print the reuse-rate table (Appendix I) for a period, as text or CSV
   motcua gen         generate report data sets (--preset an-lao-2024q1)
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
+  motcua audit       verify (and seal) the audit log's hash chain: audit verify | audit seal
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
   motcua notify-sim  run the Zalo/SMS gateway simulator
   motcua popdb-sim   run the population-database simulator (stands in for CSDLQG về dân cư)
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runGen(ctx, rest, stdout, stderr)
 	case "import":
 		err = runImport(ctx, rest, stdout, stderr)
+	case "audit":
+		err = runAudit(ctx, rest, stdout, stderr)
 	case "dev-idp":
 		err = runDevIdP(ctx, rest, stdout, stderr)
 	case "notify-sim":

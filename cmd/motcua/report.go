@@ -37,14 +37,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	store, _, err := cfg.openStore(ctx)
+	store, _, err := cfg.openMigratedStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := store.CheckSchema(ctx); err != nil {
-		return err
-	}
 	t, err := service.NewKPI(store).ReuseTable(ctx, nil, *agency, period)
 	if err != nil {
 		return err

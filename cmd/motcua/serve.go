@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/motcua/motcua/internal/sqldb"
 	"io"
 	"net"
 	"net/http"
@@ -206,6 +207,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 			logger.Error("notification worker stopped", "err", err)
 		}
 	}()
+	// New audit events are chained by hash within a second or so.
+	go sqldb.RunAuditSealer(workerCtx, store, time.Second, logger.With("component", "audit"))
 	// Stale sessions, abandoned logins and old login failures are removed
 	// every ten minutes.
 	janitorDone := make(chan struct{})

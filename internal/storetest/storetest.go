@@ -31,6 +31,8 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("DossierCodeConcurrency", func(t *testing.T) { t.Parallel(); testDossierCodeConcurrency(t, newStore) })
 	t.Run("DossierStatus", func(t *testing.T) { t.Parallel(); testDossierStatus(t, newStore) })
 	t.Run("Audit", func(t *testing.T) { t.Parallel(); testAudit(t, newStore) })
+	t.Run("AuditChain", func(t *testing.T) { t.Parallel(); testAuditChain(t, newStore) })
+	t.Run("AuditTamper", func(t *testing.T) { t.Parallel(); testAuditTamper(t, newStore) })
 	t.Run("Officers", func(t *testing.T) { t.Parallel(); testOfficers(t, newStore) })
 	t.Run("Sessions", func(t *testing.T) { t.Parallel(); testSessions(t, newStore) })
 	t.Run("LoginStates", func(t *testing.T) { t.Parallel(); testLoginStates(t, newStore) })
