@@ -14,33 +14,70 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// allocateDossierCodes takes the next n sequence numbers of unit for the
-// day of at and returns the codes.
-func (s *Store) allocateDossierCodes(ctx context.Context, unit string, at time.Time, n int) ([]string, error) {
-	day := motcua.DateOf(at).String()
-	q := `INSERT INTO dossier_sequences (unit, day, last) VALUES (?, ?, ?)
-		ON CONFLICT (unit, day) DO UPDATE SET last = dossier_sequences.last + ?
-		RETURNING last`
-	row := s.queryRowWrite
+// codeGroup is the dossiers of one unit and day that need codes.
+type codeGroup struct {
+	unit, day string
+	at        time.Time
+	idx       []int // positions in the CreateDossier call
+}
+
+// allocateDossierCodes takes the next sequence numbers of every group's
+// unit and day, in one statement, and writes the codes into codes.
+//
+// With a sequence pool (PostgreSQL) the numbers are taken in their own
+// short transaction: the sequence rows are then locked for one statement,
+// not until the caller's transaction commits, which would queue every
+// receipt of a unit and day behind the previous one. A transaction that
+// fails afterwards leaves a gap, as a spoiled number in a paper register
+// does. A single writer (SQLite) takes them inside the transaction,
+// gap-free.
+func (s *Store) allocateDossierCodes(ctx context.Context, groups []codeGroup, codes []string) error {
+	if len(groups) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 3*len(groups))
+	for _, g := range groups {
+		args = append(args, g.unit, g.day, len(g.idx))
+	}
+	q := s.d.Rebind(`INSERT INTO dossier_sequences (unit, day, last) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(groups)), ", ") +
+		` ON CONFLICT (unit, day) DO UPDATE SET last = dossier_sequences.last + EXCLUDED.last RETURNING unit, day, last`)
+	var rows *sql.Rows
+	var err error
 	if s.seqDB != nil {
-		row = func(ctx context.Context, q string, args ...any) *sql.Row {
-			return s.seqDB.QueryRowContext(ctx, s.d.Rebind(q), args...)
-		}
+		rows, err = s.seqDB.QueryContext(ctx, q, args...)
+	} else {
+		rows, err = s.writer().QueryContext(ctx, q, args...)
 	}
-	var last int
-	err := row(ctx, q, unit, day, n, n).Scan(&last)
 	if err != nil {
-		return nil, motcua.Internal(fmt.Errorf("allocate dossier code %s %s: %w", unit, day, err))
+		return motcua.Internal(fmt.Errorf("allocate dossier codes: %w", err))
 	}
-	codes := make([]string, n)
-	for i := range codes {
-		code, err := motcua.NewDossierCode(unit, at, last-n+1+i)
-		if err != nil {
-			return nil, err
+	type key struct{ unit, day string }
+	last := map[key]int{}
+	got, err := collect(rows, func(sc interface{ Scan(...any) error }) (key, error) {
+		var k key
+		var n int
+		err := sc.Scan(&k.unit, &k.day, &n)
+		last[k] = n
+		return k, err
+	}, "allocate dossier codes")
+	if err != nil {
+		return err
+	}
+	if len(got) != len(groups) {
+		return motcua.Internal(fmt.Errorf("allocate dossier codes: %d sequences returned for %d", len(got), len(groups)))
+	}
+	for _, g := range groups {
+		end := last[key{g.unit, g.day}]
+		for j, i := range g.idx {
+			code, err := motcua.NewDossierCode(g.unit, g.at, end-len(g.idx)+1+j)
+			if err != nil {
+				return err
+			}
+			codes[i] = code.String()
 		}
-		codes[i] = code.String()
 	}
-	return codes, nil
+	return nil
 }
 
 // checkDossierRefs makes sure, in one round trip, that every dossier's
@@ -107,37 +144,27 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 		// Dossiers without a code take the next numbers of their unit and
 		// day, one statement per unit and day, in a fixed order so that
 		// concurrent transactions lock the sequences alike.
-		type unitDay struct{ unit, day string }
-		groups := map[unitDay][]int{}
-		var keys []unitDay
+		byKey := map[[2]string]int{}
+		var groups []codeGroup
 		for i, d := range ds {
 			codes[i] = d.Code
 			if d.Code != "" {
 				continue
 			}
-			k := unitDay{d.AgencyCode, motcua.DateOf(d.SubmittedAt).String()}
-			if _, ok := groups[k]; !ok {
-				keys = append(keys, k)
+			k := [2]string{d.AgencyCode, motcua.DateOf(d.SubmittedAt).String()}
+			g, ok := byKey[k]
+			if !ok {
+				g = len(groups)
+				byKey[k] = g
+				groups = append(groups, codeGroup{unit: k[0], day: k[1], at: d.SubmittedAt})
 			}
-			groups[k] = append(groups[k], i)
+			groups[g].idx = append(groups[g].idx, i)
 		}
-		slices.SortFunc(keys, func(a, b unitDay) int { return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.day, b.day)) })
-		// With a sequence pool (PostgreSQL) the numbers are taken in their
-		// own short transaction: the sequence row is then locked for one
-		// statement, not until the caller's transaction commits, which
-		// would queue every receipt of the unit and day behind the
-		// previous one. A transaction that fails afterwards leaves a gap,
-		// as a spoiled number in a paper register does. A single writer
-		// (SQLite) takes them inside the transaction, gap-free.
-		for _, k := range keys {
-			idx := groups[k]
-			got, err := tx.allocateDossierCodes(ctx, k.unit, ds[idx[0]].SubmittedAt, len(idx))
-			if err != nil {
-				return err
-			}
-			for j, i := range idx {
-				codes[i] = got[j]
-			}
+		// A fixed order, so that concurrent transactions lock the
+		// sequences alike.
+		slices.SortFunc(groups, func(a, b codeGroup) int { return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.day, b.day)) })
+		if err := tx.allocateDossierCodes(ctx, groups, codes); err != nil {
+			return err
 		}
 		args := make([]any, 0, 30*len(ds))
 		for i, d := range ds {

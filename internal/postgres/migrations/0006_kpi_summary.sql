@@ -103,6 +103,16 @@ BEGIN
 		NEW.result_expected, NEW.e_result, NEW.finished_at, NEW.due_at, NEW.missed_reuse) THEN
 		RETURN NULL;
 	END IF;
+	-- Two summary rows change in a fixed order (day, then agency), so that
+	-- two corrections moving receipts between the same days in opposite
+	-- directions cannot deadlock.
+	IF TG_OP = 'UPDATE' AND OLD.received_at IS NOT NULL AND NEW.received_at IS NOT NULL
+		AND ((NEW.received_at / 1000000 + 25200) / 86400, NEW.agency_code) <
+			((OLD.received_at / 1000000 + 25200) / 86400, OLD.agency_code) THEN
+		PERFORM kpi_daily_add(NEW, 1);
+		PERFORM kpi_daily_add(OLD, -1);
+		RETURN NULL;
+	END IF;
 	IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.received_at IS NOT NULL THEN
 		PERFORM kpi_daily_add(OLD, -1);
 	END IF;
