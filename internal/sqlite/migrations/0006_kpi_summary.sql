@@ -157,7 +157,9 @@ CREATE TRIGGER dossiers_kpi_update_new AFTER UPDATE OF received_at, agency_code,
 END;
 
 -- Dossiers still open, for the overdue part of indicator 2.1.
-CREATE INDEX dossiers_open ON dossiers (received_at) WHERE finished_at IS NULL AND received_at IS NOT NULL;
+-- It covers the query (index-only), so a year's open dossiers are counted
+-- without reading the dossiers themselves.
+CREATE INDEX dossiers_open ON dossiers (received_at, due_at, agency_code) WHERE finished_at IS NULL AND received_at IS NOT NULL;
 
 -- The dossiers that missed a reuse and reused nothing, for the monitors'
 -- actionable list.
