@@ -287,8 +287,11 @@ type DossierFilter struct {
 	// MissedReuse keeps dossiers sent without reuse although a matching
 	// warehouse document existed.
 	MissedReuse bool
-	Limit       int // default 50, at most 500
-	Offset      int
+	// Indicator keeps the dossiers counted in the numerator of a Decision
+	// 766 indicator: IndicatorOnTime … IndicatorVerified; empty: all.
+	Indicator Indicator
+	Limit     int // default 50, at most 500
+	Offset    int
 }
 
 // StatusUpdate moves a dossier from one status to another.
@@ -302,6 +305,27 @@ type StatusUpdate struct {
 	// DueAt, when set, becomes the dossier's due date (computed at receipt,
 	// moved on by the time spent waiting for a supplement).
 	DueAt time.Time
+}
+
+// Indicator names a Decision 766 indicator's numerator, for drill-down.
+type Indicator string
+
+const (
+	IndicatorLate      Indicator = "late"      // not 2.1: finished after the due date or open past it
+	IndicatorOnline    Indicator = "online"    // 3.3
+	IndicatorEResult   Indicator = "e_result"  // 4.1
+	IndicatorDigitized Indicator = "digitized" // 4.2
+	IndicatorShared    Indicator = "shared"    // 4.4
+	IndicatorVerified  Indicator = "verified"  // 4.5
+)
+
+// Valid reports whether i is a known indicator (or empty).
+func (i Indicator) Valid() bool {
+	switch i {
+	case "", IndicatorLate, IndicatorOnline, IndicatorEResult, IndicatorDigitized, IndicatorShared, IndicatorVerified:
+		return true
+	}
+	return false
 }
 
 // DossierStore keeps dossiers.

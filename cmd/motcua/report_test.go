@@ -180,6 +180,14 @@ func TestMonitorDashboard(t *testing.T) {
 			t.Fatalf("api lacks %s", f)
 		}
 	}
+	// An indicator's drill-down.
+	if resp, body := b.get(ts.url + "/theo-doi/ho-so?agency=" + demo.TownCode + "&from=2024-01-01&to=2024-03-20&chi-so=late"); resp.StatusCode != 200 ||
+		!strings.Contains(body, "Hồ sơ quá hạn (chỉ số 2.1)") {
+		t.Fatalf("late drill-down: %d", resp.StatusCode)
+	}
+	if resp, _ := b.get(ts.url + "/theo-doi/ho-so?agency=" + demo.TownCode + "&from=2024-01-01&to=2024-03-20&chi-so=x"); resp.StatusCode != 422 {
+		t.Fatalf("unknown indicator: %d", resp.StatusCode)
+	}
 	// The PDF export and the missed-reuse list.
 	if resp, body := b.get(ts.url + "/theo-doi/ty-le.pdf?from=2024-01-01&to=2024-03-20"); resp.StatusCode != 200 || !strings.HasPrefix(body, "%PDF-") {
 		t.Fatalf("pdf: %d %.20q", resp.StatusCode, body)

@@ -78,6 +78,7 @@ type DrillDown struct {
 	Period      Period
 	Reused      *bool
 	MissedReuse bool
+	Indicator   motcua.Indicator
 	Limit       int
 	Offset      int
 }
@@ -90,6 +91,9 @@ func (k *KPI) Dossiers(ctx context.Context, p *motcua.Principal, d DrillDown) ([
 	if err != nil {
 		return nil, 0, err
 	}
+	if !d.Indicator.Valid() {
+		return nil, 0, motcua.Invalid("indicator", "unknown_indicator", "Chỉ số không hợp lệ.")
+	}
 	path, err := AgencyPath(ctx, k.store, d.AgencyCode)
 	if err != nil {
 		return nil, 0, err
@@ -98,7 +102,7 @@ func (k *KPI) Dossiers(ctx context.Context, p *motcua.Principal, d DrillDown) ([
 		return nil, 0, err
 	}
 	return k.store.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: d.AgencyCode, ReceivedFrom: from, ReceivedTo: to,
-		Reused: d.Reused, MissedReuse: d.MissedReuse, Limit: d.Limit, Offset: d.Offset})
+		Reused: d.Reused, MissedReuse: d.MissedReuse, Indicator: d.Indicator, Limit: d.Limit, Offset: d.Offset})
 }
 
 // MonthPoint is one month of the trend line.

@@ -342,6 +342,21 @@ func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*mo
 	if f.MissedReuse {
 		add("missed_reuse = ?", true)
 	}
+	// The same conditions as the kpi_daily triggers (migration 0006).
+	switch f.Indicator {
+	case motcua.IndicatorLate:
+		add("(finished_at > due_at OR (finished_at IS NULL AND due_at < ?))", s.now().UnixMicro())
+	case motcua.IndicatorOnline:
+		add("channel = ?", int(motcua.ChannelOnline))
+	case motcua.IndicatorEResult:
+		where = append(where, "e_result")
+	case motcua.IndicatorDigitized:
+		where = append(where, "digitized AND (NOT result_expected OR finished_at IS NULL OR e_result)")
+	case motcua.IndicatorShared:
+		where = append(where, "(reused OR e_result)")
+	case motcua.IndicatorVerified:
+		where = append(where, "owner_verified")
+	}
 	cond := whereClause(where)
 	var total int
 	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM dossiers"+cond, args...).Scan(&total); err != nil {

@@ -151,6 +151,19 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 		}
 	}
 
+	// Each indicator's drill-down lists exactly its numerator.
+	for _, c := range counts {
+		for ind, want := range map[motcua.Indicator]int64{motcua.IndicatorLate: c.Late, motcua.IndicatorOnline: c.Online,
+			motcua.IndicatorEResult: c.EResult, motcua.IndicatorDigitized: c.Digitized, motcua.IndicatorShared: c.Shared,
+			motcua.IndicatorVerified: c.Verified} {
+			_, n, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: c.AgencyCode, ReceivedFrom: from, ReceivedTo: to, Indicator: ind})
+			must(t, err)
+			if int64(n) != want {
+				t.Fatalf("drill-down of %s for %s = %d, want %d", ind, c.AgencyCode, n, want)
+			}
+		}
+	}
+
 	// Corrections, concurrently: receipts of registered dossiers, re-marked
 	// components, receipt dates moved by up to ±40 days, results issued.
 	var wg sync.WaitGroup

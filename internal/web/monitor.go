@@ -35,6 +35,8 @@ type monitorRow struct {
 	Link      string // drill-down to the dossiers received
 	Used      string // drill-down to the dossiers that reused data
 	Miss      string // drill-down to the dossiers that missed a reuse
+	// Drill-downs to each indicator's dossiers, by motcua.Indicator.
+	Ind map[string]string
 }
 
 // score766 formats a rate's Decision 766 score out of 1: full at 80%,
@@ -140,6 +142,11 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 			m.Link = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, nil)
 			m.Used = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"reused": {"1"}})
 			m.Miss = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"missed": {"1"}})
+			m.Ind = map[string]string{}
+			for _, i := range []motcua.Indicator{motcua.IndicatorLate, motcua.IndicatorOnline, motcua.IndicatorEResult,
+				motcua.IndicatorDigitized, motcua.IndicatorShared, motcua.IndicatorVerified} {
+				m.Ind[string(i)] = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"chi-so": {string(i)}})
+			}
 		}
 		return m
 	}
@@ -250,6 +257,16 @@ func (s *Server) monitorCSV(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// indicatorKinds title the drill-down of each indicator's numerator.
+var indicatorKinds = map[motcua.Indicator]string{
+	motcua.IndicatorLate:      "Hồ sơ quá hạn (chỉ số 2.1)",
+	motcua.IndicatorOnline:    "Hồ sơ tiếp nhận trực tuyến (chỉ số 3.3)",
+	motcua.IndicatorEResult:   "Hồ sơ có kết quả điện tử (chỉ số 4.1)",
+	motcua.IndicatorDigitized: "Hồ sơ được số hóa đầy đủ (chỉ số 4.2)",
+	motcua.IndicatorShared:    "Hồ sơ chia sẻ dữ liệu số hóa (chỉ số 4.4)",
+	motcua.IndicatorVerified:  "Hồ sơ có chủ hồ sơ được xác thực dân cư (chỉ số 4.5)",
+}
+
 type drillPage struct {
 	Title    string
 	Agency   *motcua.Agency
@@ -281,6 +298,10 @@ func (s *Server) monitorDossiers(w http.ResponseWriter, r *http.Request) {
 	}
 	if dd.MissedReuse {
 		kind = "Hồ sơ bỏ lỡ tái sử dụng (trong kho có giấy tờ phù hợp nhưng không được dùng)"
+	}
+	if i := motcua.Indicator(q.Get("chi-so")); i != "" {
+		dd.Indicator = i
+		kind = indicatorKinds[i]
 	}
 	ds, total, err := s.cfg.KPI.Dossiers(r.Context(), principal(r), dd)
 	if err != nil {
