@@ -215,6 +215,9 @@ type DocumentFilter struct {
 	Offset         int
 	// NoTotal skips counting every match; the total is then -1.
 	NoTotal bool
+	// Unordered returns the matches in no set order (the caller sorts):
+	// the store may then use the (owner, category) index alone.
+	Unordered bool
 }
 
 // FileReplacement carries a new file for an existing document.

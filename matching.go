@@ -2,6 +2,7 @@ package motcua
 
 import (
 	"slices"
+	"strings"
 )
 
 // Why a warehouse document does not match a component although its
@@ -81,7 +82,9 @@ func MatchComponent(comp ProcedureComponent, owner string, docs []*Document, day
 			ok = append(ok, d)
 		}
 	}
+	// The store may list documents in any order: sort both lists.
 	slices.SortStableFunc(ok, newestFirst)
+	slices.SortStableFunc(m.Unusable, func(a, b Unmatched) int { return newestFirst(a.Document, b.Document) })
 	switch len(ok) {
 	case 0:
 	case 1:
@@ -97,7 +100,10 @@ func newestFirst(a, b *Document) int {
 	if c := compareDates(b.IssuedOn, a.IssuedOn); c != 0 {
 		return c
 	}
-	return b.CreatedAt.Compare(a.CreatedAt)
+	if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(b.ID, a.ID)
 }
 
 func compareDates(a, b Date) int {

@@ -185,7 +185,8 @@ func (s *Submissions) ownerDocuments(ctx context.Context, proc *motcua.Procedure
 	if len(cats) == 0 {
 		return nil, nil
 	}
-	docs, _, err := s.store.ListDocuments(ctx, motcua.DocumentFilter{OwnerCode: owner, CategoryCodes: cats, Limit: 500, NoTotal: true})
+	docs, _, err := s.store.ListDocuments(ctx, motcua.DocumentFilter{OwnerCode: owner, CategoryCodes: cats, Limit: 500, NoTotal: true,
+		Unordered: true})
 	return docs, err
 }
 

@@ -199,8 +199,12 @@ func (s *Store) ListDocuments(ctx context.Context, f motcua.DocumentFilter) ([]*
 		}
 	}
 	limit := clampLimit(f.Limit, 50, 500)
-	rows, err := s.query(ctx, "SELECT "+documentColumns+" FROM documents"+cond+
-		" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", append(args, limit, max(f.Offset, 0))...)
+	order := " ORDER BY created_at DESC, id DESC"
+	if f.Unordered {
+		order = ""
+	}
+	rows, err := s.query(ctx, "SELECT "+documentColumns+" FROM documents"+cond+order+" LIMIT ? OFFSET ?",
+		append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, motcua.Internal(fmt.Errorf("list documents: %w", err))
 	}
