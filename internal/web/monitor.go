@@ -112,20 +112,32 @@ func reportQuery(agency string, p service.Period, extra url.Values) string {
 	return v.Encode()
 }
 
-// monitor is the monitors' dashboard: seed 002's Appendix I for the
-// officer's agency and a period, with a chart and drill-downs.
-func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
+// monitorScope is what every monitor page starts with: an officer logged
+// in, the agency asked for (the officer's own by default) and the period.
+// ok is false when the answer was already written.
+func (s *Server) monitorScope(w http.ResponseWriter, r *http.Request, fail func(http.ResponseWriter, *http.Request, error)) (
+	p *motcua.Principal, agency string, per service.Period, ok bool) {
 	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
+		return nil, "", per, false
 	}
-	p := principal(r)
-	agency := r.URL.Query().Get("agency")
+	p = principal(r)
+	agency = r.URL.Query().Get("agency")
 	if agency == "" {
 		agency = p.AgencyCode
 	}
 	per, err := period(r, time.Now())
 	if err != nil {
-		s.renderError(w, r, err)
+		fail(w, r, err)
+		return nil, "", per, false
+	}
+	return p, agency, per, true
+}
+
+// monitor is the monitors' dashboard: seed 002's Appendix I for the
+// officer's agency and a period, with a chart and drill-downs.
+func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
+	p, agency, per, ok := s.monitorScope(w, r, s.renderError)
+	if !ok {
 		return
 	}
 	t, err := s.cfg.KPI.ReuseTable(r.Context(), p, agency, per)
@@ -215,19 +227,11 @@ func (p *monitorPage) trend(pts []service.MonthPoint) {
 // monitorCSV downloads the table in the Appendix I layout, as CSV, XLSX or
 // PDF.
 func (s *Server) monitorCSV(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+	p, agency, per, ok := s.monitorScope(w, r, httpx.WriteError)
+	if !ok {
 		return
 	}
-	per, err := period(r, time.Now())
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	agency := r.URL.Query().Get("agency")
-	if agency == "" {
-		agency = principal(r).AgencyCode
-	}
-	t, err := s.cfg.KPI.ReuseTable(r.Context(), principal(r), agency, per)
+	t, err := s.cfg.KPI.ReuseTable(r.Context(), p, agency, per)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
@@ -341,17 +345,8 @@ func (p missedPage) title() string { return p.Title }
 // per procedure and receiving officer, agencies sorted by how much their
 // rate would rise.
 func (s *Server) monitorMissed(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
-	p := principal(r)
-	agency := r.URL.Query().Get("agency")
-	if agency == "" {
-		agency = p.AgencyCode
-	}
-	per, err := period(r, time.Now())
-	if err != nil {
-		s.renderError(w, r, err)
+	p, agency, per, ok := s.monitorScope(w, r, s.renderError)
+	if !ok {
 		return
 	}
 	list, err := s.cfg.KPI.MissedReuse(r.Context(), p, agency, per)
