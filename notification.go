@@ -43,6 +43,15 @@ type NotificationFilter struct {
 	Limit       int // default 100, at most 1000
 }
 
+// Address is where a channel reaches a person: the e-mail address for
+// e-mail, the phone number for Zalo and SMS; empty when they have none.
+func (ch NotifyChannel) Address(phone, email string) string {
+	if ch == ChannelEmail {
+		return email
+	}
+	return phone
+}
+
 // NotificationStore is the outbox.
 type NotificationStore interface {
 	// EnqueueNotification adds each notification unless its DedupeKey is

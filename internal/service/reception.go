@@ -86,18 +86,30 @@ func (r *Reception) Queue(ctx context.Context, p *motcua.Principal, status motcu
 	return r.store.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: p.AgencyCode, Status: status, Limit: limit, Offset: offset})
 }
 
-// Dossier returns one dossier of the officer's agency, with its history;
-// other agencies' dossiers are ENOTFOUND.
-func (r *Reception) Dossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
-	d, err := r.store.GetDossierByCode(ctx, code)
-	if err != nil {
-		return nil, err
+// find loads the dossier with code and the resource its agency makes;
+// visible says whether p may work on it (reception or processing in that
+// agency or above).
+func (r *Reception) find(ctx context.Context, p *motcua.Principal, code string) (d *motcua.Dossier, res Resource, visible bool, err error) {
+	if d, err = r.store.GetDossierByCode(ctx, code); err != nil {
+		return nil, res, false, err
 	}
 	path, err := AgencyPath(ctx, r.store, d.AgencyCode)
 	if err != nil {
+		return nil, res, false, err
+	}
+	res = Resource{AgencyPath: path}
+	visible = Authorize(p, OpReceiveDossier, res) == nil || Authorize(p, OpProcessDossier, res) == nil
+	return d, res, visible, nil
+}
+
+// Dossier returns one dossier of the officer's agency, with its history;
+// other agencies' dossiers are ENOTFOUND.
+func (r *Reception) Dossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
+	d, _, visible, err := r.find(ctx, p, code)
+	if err != nil {
 		return nil, err
 	}
-	if Authorize(p, OpReceiveDossier, Resource{AgencyPath: path}) != nil && Authorize(p, OpProcessDossier, Resource{AgencyPath: path}) != nil {
+	if !visible {
 		return nil, motcua.NotFound("dossier", code)
 	}
 	return d, nil
@@ -123,16 +135,11 @@ func missingComponents(d *motcua.Dossier) []string {
 // not digitized (seed 001 §5), nor finished without its electronic result
 // when its procedure issues one.
 func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code string, to motcua.DossierStatus, note string) (*motcua.Dossier, error) {
-	d, err := r.store.GetDossierByCode(ctx, code)
+	d, res, visible, err := r.find(ctx, p, code)
 	if err != nil {
 		return nil, err
 	}
-	path, err := AgencyPath(ctx, r.store, d.AgencyCode)
-	if err != nil {
-		return nil, err
-	}
-	res := Resource{AgencyPath: path}
-	if Authorize(p, OpReceiveDossier, res) != nil && Authorize(p, OpProcessDossier, res) != nil {
+	if !visible {
 		if p == nil || p.Kind != motcua.PrincipalOfficer {
 			return nil, Authorize(p, OpReceiveDossier, res)
 		}
@@ -205,10 +212,7 @@ func (r *Reception) statusNotes(d *motcua.Dossier, u motcua.StatusUpdate) []*mot
 	seen := map[string]bool{}
 	for _, person := range []motcua.Person{d.Submitter, d.Owner} {
 		for _, ch := range r.channels {
-			to := person.Phone
-			if ch == motcua.ChannelEmail {
-				to = person.Email
-			}
+			to := ch.Address(person.Phone, person.Email)
 			if to == "" || seen[string(ch)+to] {
 				continue
 			}

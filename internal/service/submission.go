@@ -525,10 +525,7 @@ func (s *Submissions) receipts(j *submission) []*motcua.Notification {
 		"due_date": motcua.DateOf(d.DueAt).Display(), "url": s.publicURL + "/ho-so/" + d.Code}
 	var ns []*motcua.Notification
 	for _, ch := range s.channels {
-		addr := to.Phone
-		if ch == motcua.ChannelEmail {
-			addr = to.Email
-		}
+		addr := ch.Address(to.Phone, to.Email)
 		if addr == "" {
 			continue
 		}
