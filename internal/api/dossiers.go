@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -232,24 +231,7 @@ func ServeDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submis
 		return
 	}
 	defer rc.Close()
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Length", strconv.FormatInt(file.Size, 10))
-	// FormatMediaType quotes the name, or encodes it as RFC 2231
-	// filename*=utf-8''… when it is not plain ASCII.
-	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": file.Name}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	// The citizen's file is shown by the browser's PDF viewer in a
-	// sandbox: no scripts, no same-origin access, no framing.
-	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("ETag", `"`+file.SHA256+`"`)
-	if _, err := io.Copy(w, rc); err != nil {
-		// Headers are gone; a corrupt blob aborts the response instead of
-		// ending it cleanly, so the client sees a broken file.
-		httpx.Logger(r.Context()).Error("stream draft file", "draft", draftID, "component", component, "err", err)
-		panic(http.ErrAbortHandler)
-	}
+	streamPDF(w, r, rc, file, "inline", "stream draft file", "draft", draftID, "component", component)
 }
 
 type dossierJSON struct {
