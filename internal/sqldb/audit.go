@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -29,7 +28,7 @@ func (s *Store) AppendAudit(ctx context.Context, es ...*motcua.AuditEvent) error
 		args = append(args, e.ID, micros(e.At), e.ActorKind, e.ActorID, e.AgencyCode, e.Action, e.ObjectKind, e.ObjectID,
 			e.SubjectCode, e.DossierID, e.RemoteAddr, e.Detail)
 	}
-	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(es)), ", ")
+	values := valueRows("("+placeholders(12)+")", len(es))
 	_, err := s.exec(ctx, `INSERT INTO audit_events (id, at, actor_kind, actor_id, agency_code, action, object_kind, object_id,
 		subject_code, dossier_id, remote_addr, detail) VALUES `+values, args...)
 	if err != nil {
@@ -153,7 +152,7 @@ func (s *Store) sealAuditBatch(ctx context.Context) (int, error) {
 		// VALUES columns are column1… in both dialects. The statement's
 		// length varies with the batch: it is not prepared, so that it
 		// does not fill the statement cache.
-		values := strings.TrimSuffix(strings.Repeat("(?, CAST(? AS BIGINT), ?, ?), ", len(es)), ", ")
+		values := valueRows("(?, CAST(? AS BIGINT), ?, ?)", len(es))
 		res, err := tx.tx.ExecContext(ctx, s.d.Rebind(`UPDATE audit_events SET chain_seq = v.column2, prev_hash = v.column3, hash = v.column4
 			FROM (VALUES `+values+`) AS v WHERE audit_events.id = v.column1 AND audit_events.chain_seq IS NULL`), args...)
 		if err != nil {

@@ -216,6 +216,12 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// valueRows repeats one VALUES row n times, comma-separated, for a
+// multi-row INSERT.
+func valueRows(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
 // CountDocumentCodes implements motcua.DocumentStore.
 func (s *Store) CountDocumentCodes(ctx context.Context, prefix string) (int, error) {
 	// A suffixed code is prefix + ".NN": exactly three characters longer.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -40,7 +39,7 @@ func (s *Store) allocateDossierCodes(ctx context.Context, groups []codeGroup, co
 		args = append(args, g.unit, g.day, len(g.idx))
 	}
 	q := s.d.Rebind(`INSERT INTO dossier_sequences (unit, day, last) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(groups)), ", ") +
+		valueRows("(?, ?, ?)", len(groups)) +
 		` ON CONFLICT (unit, day) DO UPDATE SET last = dossier_sequences.last + EXCLUDED.last RETURNING unit, day, last`)
 	var rows *sql.Rows
 	var err error
@@ -174,8 +173,7 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 			}
 			args = append(append(args, d.ID, codes[i]), cols...)
 		}
-		row := "(" + placeholders(30) + ")"
-		values := strings.TrimSuffix(strings.Repeat(row+", ", len(ds)), ", ")
+		values := valueRows("("+placeholders(30)+")", len(ds))
 		_, err := tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
 			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key,

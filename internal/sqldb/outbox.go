@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -35,7 +34,7 @@ func (s *Store) EnqueueNotification(ctx context.Context, ns ...*motcua.Notificat
 		args = append(args, n.ID, string(n.Channel), n.Recipient, n.Template, params, n.DedupeKey, n.SubjectCode,
 			n.DossierID, micros(n.NextAttemptAt), micros(n.CreatedAt))
 	}
-	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?), ", len(ns)), ", ")
+	values := valueRows("(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)", len(ns))
 	// ON CONFLICT DO NOTHING keeps a surrounding transaction usable on
 	// PostgreSQL, where a failed statement would abort it.
 	res, err := s.exec(ctx, `INSERT INTO outbox (id, channel, recipient, template, params, dedupe_key, subject_code, dossier_id,
