@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -38,6 +39,7 @@ type serveConfig struct {
 	PopDBClientID   string
 	PopDBSecret     string
 	Holidays        string
+	SigningKeys     string
 }
 
 // runServe runs the HTTP server until ctx is done. ready, when not nil,
@@ -58,6 +60,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		"apply pending database migrations before serving [$MOTCUA_MIGRATE]")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 20*time.Second,
 		"how long to let in-flight requests finish after SIGTERM")
+	fs.StringVar(&cfg.SigningKeys, "signing-keys", envDefault("MOTCUA_SIGNING_KEYS", ""),
+		"folder of agency signing keys, one <agency code>.pem each (PKCS#8 key, then the certificate chain, leaf first); in demo mode the demo CA issues them [$MOTCUA_SIGNING_KEYS]")
 	fs.StringVar(&cfg.Holidays, "holidays", envDefault("MOTCUA_HOLIDAYS", ""),
 		"file of extra days off and make-up working days (YYYY-MM-DD,off|work,comment per line) on top of the preloaded 2024–2027 Vietnamese public holidays [$MOTCUA_HOLIDAYS]")
 	fs.StringVar(&cfg.PublicURL, "public-url", envDefault("MOTCUA_PUBLIC_URL", ""),
@@ -167,13 +171,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	if err != nil {
 		return err
 	}
+	keyring, err := signingKeys(&cfg, ca, store)
+	if err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Config{
 		Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
 		Auth: auth, Identity: identity, Providers: idp.providers, Mounts: idp.mounts,
 		PublicURL: publicURL, SecureCookies: cfg.SecureCookies,
-		Warehouse: wh, DemoCA: ca, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
+		Warehouse: wh, DemoCA: ca, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
 		Submissions: service.NewSubmissions(store, wh, identity, publicURL, nil).WithChannels(channels(senders)...).WithCalendar(cal),
 		Reception:   service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...),
 	})
@@ -237,6 +245,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 }
 
 // holidayCalendar is the working-day calendar of due dates: the preloaded
+// signingKeys is the agencies' keyring: --signing-keys, else in demo mode
+// certificates the demo CA issues per agency, else an empty keyring (no
+// agency can sign).
+func signingKeys(cfg *serveConfig, ca *demo.CA, store motcua.Store) (service.Keyring, error) {
+	switch {
+	case cfg.SigningKeys != "":
+		keys, err := service.LoadKeyDir(cfg.SigningKeys, "")
+		if err != nil {
+			return nil, usageError{fmt.Sprintf("--signing-keys: %v", err)}
+		}
+		return keys, nil
+	case ca != nil:
+		return demo.NewKeyring(ca, filepath.Join(demoCADir(cfg.DataDir), "agencies"), store), nil
+	}
+	return service.NewKeys(), nil
+}
+
 // Vietnamese public holidays, plus the file's days off and make-up days.
 func holidayCalendar(path string) (*motcua.Calendar, error) {
 	cal := motcua.DefaultCalendar()

@@ -26,6 +26,10 @@ type CA struct {
 	// Agency signs the demo results.
 	Agency    *x509.Certificate
 	AgencyKey crypto.Signer
+	// InterKey issues each agency's own signing certificate (Keyring);
+	// nil for a CA made before it was kept, whose agencies then all sign
+	// with Agency.
+	InterKey crypto.Signer
 }
 
 // Chain returns the agency certificate's chain for signing.
@@ -36,6 +40,7 @@ const (
 	caInterFile  = "intermediate.pem"
 	caAgencyFile = "agency.pem"
 	caKeyFile    = "agency-key.pem"
+	caInterKey   = "intermediate-key.pem"
 )
 
 // LoadOrCreateCA loads the demo CA from dir, creating it on first use, so
@@ -57,14 +62,19 @@ func LoadOrCreateCA(dir string) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
+	interDER, err := x509.MarshalPKCS8PrivateKey(ca.InterKey)
+	if err != nil {
+		return nil, err
+	}
 	files := map[string][]byte{
+		caInterKey:   pemBlock("PRIVATE KEY", interDER),
 		caRootFile:   pemBlock("CERTIFICATE", ca.Root.Raw),
 		caInterFile:  pemBlock("CERTIFICATE", ca.Intermediate.Raw),
 		caAgencyFile: pemBlock("CERTIFICATE", ca.Agency.Raw),
 		caKeyFile:    pemBlock("PRIVATE KEY", keyDER),
 	}
 	// The key is written last: its presence marks a complete CA.
-	for _, name := range []string{caRootFile, caInterFile, caAgencyFile, caKeyFile} {
+	for _, name := range []string{caInterKey, caRootFile, caInterFile, caAgencyFile, caKeyFile} {
 		if err := writeFileAtomic(filepath.Join(dir, name), files[name]); err != nil {
 			return nil, err
 		}
@@ -100,19 +110,29 @@ func loadCA(dir string) (*CA, error) {
 		}
 		return blk, nil
 	}
-	keyBlk, err := read(caKeyFile)
+	readKey := func(name string) (crypto.Signer, error) {
+		blk, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		key, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		signer, ok := key.(crypto.Signer)
+		if !ok {
+			return nil, fmt.Errorf("%s is not a signing key", name)
+		}
+		return signer, nil
+	}
+	signer, err := readKey(caKeyFile)
 	if err != nil {
 		return nil, err
-	}
-	key, err := x509.ParsePKCS8PrivateKey(keyBlk.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	signer, ok := key.(crypto.Signer)
-	if !ok {
-		return nil, errors.New("agency key is not a signing key")
 	}
 	ca := &CA{AgencyKey: signer}
+	if ca.InterKey, err = readKey(caInterKey); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
 	for name, dst := range map[string]**x509.Certificate{caRootFile: &ca.Root, caInterFile: &ca.Intermediate, caAgencyFile: &ca.Agency} {
 		blk, err := read(name)
 		if err != nil {
@@ -171,5 +191,5 @@ func newCA(now time.Time) (*CA, error) {
 		return nil, err
 	}
 	agency, _ := x509.ParseCertificate(agencyDER)
-	return &CA{Root: root, Intermediate: inter, Agency: agency, AgencyKey: agencyKey}, nil
+	return &CA{Root: root, Intermediate: inter, Agency: agency, AgencyKey: agencyKey, InterKey: interKey}, nil
 }

@@ -48,7 +48,9 @@ type Config struct {
 	// for a supplement, forward.
 	Reception *service.Reception
 	// DemoCA, in demo mode, serves the sample files to try refusals.
-	DemoCA    *demo.CA
+	DemoCA *demo.CA
+	// Keyring holds the agencies' signing keys (results, certified copies).
+	Keyring   service.Keyring
 	Identity  *service.Identity
 	Providers []*sso.Provider
 	// PublicURL is the site's external base URL, without a trailing slash.
