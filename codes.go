@@ -606,6 +606,26 @@ func ComponentCode(owner, procedureCode, componentCode string, suffix int) strin
 	return s
 }
 
+// IsComponentCode reports whether s is a digitized component's code of
+// owner: <owner>.<procedure code>.<component code>[.NN].
+func IsComponentCode(s, owner string) bool {
+	rest, ok := strings.CutPrefix(s, owner+".")
+	if !ok || owner == "" {
+		return false
+	}
+	if i := strings.LastIndexByte(rest, '.'); i > 0 {
+		if _, ok := parseSuffix(rest[i+1:]); ok {
+			rest = rest[:i]
+		}
+	}
+	i := strings.LastIndexByte(rest, '.')
+	if i <= 0 {
+		return false
+	}
+	comp := rest[i+1:]
+	return comp != "" && len(comp) <= 20 && allAlnum(comp) && isProcedureCode(rest[:i])
+}
+
 // CertifiedCopyCode returns the code of the n-th electronic certified copy
 // (01..99) of a document: <owner id>.<document code>.STP-SCT.NN.
 func CertifiedCopyCode(owner, documentCode string, n int) string {

@@ -562,3 +562,22 @@ func FuzzParseDossierCode(f *testing.F) {
 		}
 	})
 }
+
+func TestIsComponentCode(t *testing.T) {
+	for _, tc := range []struct {
+		code, owner string
+		want        bool
+	}{
+		{"052090000495.1.001193.000.00.00.H08.TP03", "052090000495", true},
+		{"052090000495.1.001193.000.00.00.H08.TP03.02", "052090000495", true},
+		{"052090000495.1.TP03", "052090000495", false}, // no procedure code
+		{"052090000496.1.001193.000.00.00.H08.TP03", "052090000495", false},
+		{"052090000495.TP03", "052090000495", false},
+		{"052090000495.1.001193.000.00.00.H08.TP-03", "052090000495", false},
+		{"052090000495.KQ.G15.000031.123", "052090000495", false},
+	} {
+		if got := motcua.IsComponentCode(tc.code, tc.owner); got != tc.want {
+			t.Errorf("IsComponentCode(%q) = %v, want %v", tc.code, got, tc.want)
+		}
+	}
+}

@@ -56,13 +56,24 @@ func (s *Subject) Validate() error {
 	if strings.TrimSpace(s.Name) == "" {
 		return Invalid("name", "required", "Họ và tên (hoặc tên tổ chức) không được để trống.")
 	}
-	if s.Phone != "" && !validPhone(s.Phone) {
-		return Invalid("phone", "invalid_phone", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng số 0.")
+	if s.Phone != "" {
+		if err := ValidatePhone(s.Phone); err != nil {
+			return err
+		}
 	}
 	if s.Email != "" {
 		if _, err := mail.ParseAddress(s.Email); err != nil {
 			return Invalid("email", "invalid_email", "Địa chỉ thư điện tử không hợp lệ.")
 		}
+	}
+	return nil
+}
+
+// ValidatePhone checks a Vietnamese mobile number: 10 digits starting
+// with 0. Error: EINVALID (invalid_phone).
+func ValidatePhone(p string) error {
+	if !validPhone(p) {
+		return Invalid("phone", "invalid_phone", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng số 0.")
 	}
 	return nil
 }

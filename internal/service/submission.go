@@ -247,6 +247,11 @@ func (s *Submissions) Attach(ctx context.Context, p *motcua.Principal, draftID, 
 	if err != nil {
 		return nil, err
 	}
+	return s.attach(ctx, v, component, documentID)
+}
+
+// attach takes documentID for component if the view's matches offer it.
+func (s *Submissions) attach(ctx context.Context, v *DraftView, component, documentID string) (*motcua.Draft, error) {
 	for _, m := range v.Matches {
 		if m.Component.Code != component {
 			continue
@@ -368,37 +373,15 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 			return nil, false, err
 		}
 	}
-	var reused []string
-	for i, comp := range v.Procedure.Components {
-		m := v.Matches[i]
-		choice, ok := v.Draft.Component(comp.Code)
-		dc := motcua.DossierComponent{Code: comp.Code, Name: comp.Name, Required: comp.Required}
-		switch {
-		case !ok:
-			if comp.Required {
-				return nil, false, motcua.Invalid("components", "component_missing",
-					fmt.Sprintf("Thành phần hồ sơ bắt buộc “%s” chưa có tệp tin.", comp.Name))
-			}
-		case choice.Source == motcua.FromWarehouse:
-			doc := m.Candidate(choice.DocumentID)
-			if doc == nil {
-				return nil, false, motcua.Invalid("components", "document_no_longer_usable",
-					fmt.Sprintf("Giấy tờ đã chọn cho “%s” không còn sử dụng được; vui lòng chọn lại.", comp.Name))
-			}
-			dc.Digitization = motcua.ReusedFromWarehouse
-			dc.Attachments = []motcua.Attachment{{Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File}}
-			reused = append(reused, doc.ID)
-		default:
-			dc.Digitization = motcua.Digitized
-			dc.Attachments = []motcua.Attachment{{Source: choice.Source, File: choice.File}}
-		}
-		if om := ownerMatches[i]; dc.Digitization != motcua.ReusedFromWarehouse && om.Matches() {
+	comps, reused, err := dossierComponents(v.Procedure, v.Draft, v.Matches, ownerMatches)
+	if err != nil {
+		return nil, false, err
+	}
+	d.Components = comps
+	for _, dc := range comps {
+		if len(dc.MissedCodes) > 0 {
 			d.MissedReuse = true
-			for _, doc := range om.Candidates() {
-				dc.MissedCodes = append(dc.MissedCodes, doc.Code)
-			}
 		}
-		d.Components = append(d.Components, dc)
 	}
 	if err := d.Validate(); err != nil {
 		return nil, false, err
@@ -435,6 +418,49 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	return d, true, nil
 }
 
+// dossierComponents builds a dossier's components from a draft's choices:
+// a warehouse document still offered by matches is reused (state 2), an
+// uploaded or scanned file is newly digitized (state 1), and a component
+// sent without reuse although ownerMatches found a document in the
+// owner's warehouse records the missed codes. It returns the reused
+// document ids; a required component without a file is EINVALID
+// (component_missing).
+func dossierComponents(proc *motcua.Procedure, draft *motcua.Draft, matches, ownerMatches []motcua.ComponentMatch) ([]motcua.DossierComponent, []string, error) {
+	var comps []motcua.DossierComponent
+	var reused []string
+	for i, comp := range proc.Components {
+		m := matches[i]
+		choice, ok := draft.Component(comp.Code)
+		dc := motcua.DossierComponent{Code: comp.Code, Name: comp.Name, Required: comp.Required}
+		switch {
+		case !ok:
+			if comp.Required {
+				return nil, nil, motcua.Invalid("components", "component_missing",
+					fmt.Sprintf("Thành phần hồ sơ bắt buộc “%s” chưa có tệp tin.", comp.Name))
+			}
+		case choice.Source == motcua.FromWarehouse:
+			doc := m.Candidate(choice.DocumentID)
+			if doc == nil {
+				return nil, nil, motcua.Invalid("components", "document_no_longer_usable",
+					fmt.Sprintf("Giấy tờ đã chọn cho “%s” không còn sử dụng được; vui lòng chọn lại.", comp.Name))
+			}
+			dc.Digitization = motcua.ReusedFromWarehouse
+			dc.Attachments = []motcua.Attachment{{Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File}}
+			reused = append(reused, doc.ID)
+		default:
+			dc.Digitization = motcua.Digitized
+			dc.Attachments = []motcua.Attachment{{Source: choice.Source, File: choice.File}}
+		}
+		if om := ownerMatches[i]; dc.Digitization != motcua.ReusedFromWarehouse && om.Matches() {
+			for _, doc := range om.Candidates() {
+				dc.MissedCodes = append(dc.MissedCodes, doc.Code)
+			}
+		}
+		comps = append(comps, dc)
+	}
+	return comps, reused, nil
+}
+
 // submission is one dossier waiting for its transaction.
 type submission struct {
 	d         *motcua.Dossier
@@ -444,7 +470,13 @@ type submission struct {
 	proc      *motcua.Procedure
 	agency    *motcua.Agency
 	audit     *motcua.AuditEvent
-	err       error // the outcome, set by commit
+	// docs are warehouse documents created with the dossier (components
+	// digitized at the counter).
+	docs []*motcua.Document
+	// receive, when set, receives the dossier in the same transaction
+	// (counter reception).
+	receive *motcua.StatusUpdate
+	err     error // the outcome, set by commit
 }
 
 // maxSubmitBatch bounds the dossiers committed in one transaction.
@@ -482,20 +514,39 @@ func (s *Submissions) commitTogether(ctx context.Context, jobs []*submission) er
 		// sequence row is locked inside this transaction (SQLite) it is
 		// locked for as short a time as possible.
 		var reused []string
-		var events []*motcua.AuditEvent
 		for _, j := range jobs {
 			reused = append(reused, j.reused...)
-			e := *j.audit
-			e.ObjectID, e.DossierID = j.d.ID, j.d.ID
-			events = append(events, &e)
 		}
 		if err := tx.IncrementDocumentUsage(ctx, reused); err != nil {
 			return err
 		}
-		if err := tx.AppendAudit(ctx, events...); err != nil {
-			return err
+		for _, j := range jobs {
+			for _, doc := range j.docs {
+				if err := tx.CreateDocument(ctx, doc); err != nil {
+					return err
+				}
+			}
 		}
 		if err := tx.CreateDossier(ctx, ds...); err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			if j.receive != nil {
+				u := *j.receive
+				u.DossierID = j.d.ID
+				if err := tx.UpdateDossierStatus(ctx, u); err != nil {
+					return err
+				}
+			}
+		}
+		// The audit events name the dossiers, which have their ids now.
+		events := make([]*motcua.AuditEvent, len(jobs))
+		for i, j := range jobs {
+			e := *j.audit
+			e.ObjectID, e.DossierID = j.d.ID, j.d.ID
+			events[i] = &e
+		}
+		if err := tx.AppendAudit(ctx, events...); err != nil {
 			return err
 		}
 		var notes []*motcua.Notification

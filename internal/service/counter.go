@@ -1,0 +1,272 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// Counter is reception at the counter (channel 1, "tiếp nhận trực
+// tiếp"): the reception officer checks the applicant's digital identity,
+// chooses the procedure, case and owner, sees for every component what
+// the owner's warehouse already holds before scanning anything (seed 001:
+// check the warehouse first), scans only what is not there, and receives
+// the dossier (status 2) in one step. A counter dossier is prepared as a
+// draft whose creator is the officer.
+type Counter struct {
+	s *Submissions
+}
+
+// NewCounter builds the counter desk on the online-application service,
+// whose matching, files and commit it shares.
+func NewCounter(s *Submissions) *Counter { return &Counter{s: s} }
+
+// CounterStart is the counter's first form.
+type CounterStart struct {
+	ProcedureCode string
+	CaseCode      string
+	// Submitter is checked against the population database ("Kiểm tra
+	// danh tính số") and fills the submitter's details.
+	Submitter CounterCheck
+	// Owner, when set, is another person the dossier is for; checked the
+	// same way.
+	Owner *CounterCheck
+	Phone string // the submitter's phone for the Zalo/SMS messages
+}
+
+// receptionist checks that p is a reception officer and returns the
+// resource of their agency.
+func (c *Counter) receptionist(ctx context.Context, p *motcua.Principal) error {
+	if p == nil || p.Kind != motcua.PrincipalOfficer {
+		return Authorize(p, OpReceiveDossier, Resource{})
+	}
+	path, err := AgencyPath(ctx, c.s.store, p.AgencyCode)
+	if err != nil {
+		return err
+	}
+	return Authorize(p, OpReceiveDossier, Resource{AgencyPath: path})
+}
+
+// person checks one person at the counter and returns their details, with
+// the phone and e-mail of their account when they have one.
+func (c *Counter) person(ctx context.Context, p *motcua.Principal, in CounterCheck) (motcua.Person, error) {
+	citizen, err := c.s.identity.CheckAtCounter(ctx, p, in)
+	if err != nil {
+		return motcua.Person{}, err
+	}
+	person := motcua.Person{Code: citizen.PersonalID, Name: citizen.FullName, BirthDate: citizen.BirthDate,
+		Address: citizen.PermanentAddress.Detail}
+	if sub, err := c.s.store.GetSubject(ctx, person.Code); err == nil {
+		person.Phone, person.Email = sub.Phone, sub.Email
+	}
+	return person, nil
+}
+
+// Start checks the identities and opens the counter draft at the officer's
+// agency; every component with exactly one matching document in the
+// owner's warehouse gets it attached.
+func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStart) (*motcua.Draft, error) {
+	if err := c.receptionist(ctx, p); err != nil {
+		return nil, err
+	}
+	proc, _, agency, err := c.s.procedureCase(ctx, DraftInput{ProcedureCode: in.ProcedureCode, CaseCode: in.CaseCode, AgencyCode: p.AgencyCode})
+	if err != nil {
+		return nil, err
+	}
+	submitter, err := c.person(ctx, p, in.Submitter)
+	if err != nil {
+		return nil, err
+	}
+	if phone := strings.TrimSpace(in.Phone); phone != "" {
+		if err := motcua.ValidatePhone(phone); err != nil {
+			return nil, err
+		}
+		submitter.Phone = phone
+	}
+	owner := submitter
+	if in.Owner != nil && strings.TrimSpace(in.Owner.IDNumber) != "" && strings.TrimSpace(in.Owner.IDNumber) != submitter.Code {
+		if owner, err = c.person(ctx, p, *in.Owner); err != nil {
+			return nil, motcua.Invalid("owner", motcua.ErrorCode(err), "Chủ hồ sơ: "+motcua.ErrorMessage(err))
+		}
+	}
+	d := &motcua.Draft{Creator: p.ActorID(), ProcedureCode: proc.Code, CaseCode: in.CaseCode, AgencyCode: agency.Code,
+		Ward: agency.Name, Submitter: submitter, Owner: owner, OwnerVerified: true, ResultMethod: motcua.ResultAtCounter}
+	if agency.ParentCode != "" {
+		if parent, err := c.s.store.GetAgency(ctx, agency.ParentCode); err == nil {
+			d.District = parent.Name
+		}
+	}
+	matches, err := c.s.match(ctx, proc, owner.Code)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range matches {
+		if m.Auto != nil {
+			d.Components = append(d.Components, motcua.DraftComponent{Code: m.Component.Code, Source: motcua.FromWarehouse,
+				DocumentID: m.Auto.ID, File: m.Auto.File, Auto: true})
+		}
+	}
+	if err := c.s.store.CreateDraft(ctx, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// View returns the officer's counter draft with the owner's warehouse
+// matches of each component. Another officer's draft is ENOTFOUND.
+func (c *Counter) View(ctx context.Context, p *motcua.Principal, id string) (*DraftView, error) {
+	if err := c.receptionist(ctx, p); err != nil {
+		return nil, err
+	}
+	d, err := c.s.store.GetDraft(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Creator != p.ActorID() {
+		return nil, motcua.NotFound("draft", id)
+	}
+	proc, err := c.s.store.GetProcedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return nil, err
+	}
+	cs, _ := proc.Case(d.CaseCode)
+	matches, err := c.s.match(ctx, proc, d.Owner.Code)
+	if err != nil {
+		return nil, err
+	}
+	return &DraftView{Draft: d, Procedure: proc, Case: cs, Matches: matches}, nil
+}
+
+// Attach takes a document of the owner's warehouse for a component; the
+// matching rules decide which documents may be taken.
+func (c *Counter) Attach(ctx context.Context, p *motcua.Principal, draftID, component, documentID string) (*motcua.Draft, error) {
+	v, err := c.View(ctx, p, draftID)
+	if err != nil {
+		return nil, err
+	}
+	return c.s.attach(ctx, v, component, documentID)
+}
+
+// Scan attaches the scan of a paper the applicant brought (digitization
+// state 1): any PDF, signed or not.
+func (c *Counter) Scan(ctx context.Context, p *motcua.Principal, draftID, component string, up Upload) (*motcua.Draft, error) {
+	v, err := c.View(ctx, p, draftID)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := v.Procedure.Component(component); !ok {
+		return nil, unknownComponent()
+	}
+	file, err := c.s.wh.checkScan(ctx, up)
+	if err != nil {
+		return nil, err
+	}
+	v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: motcua.Scanned, File: file})
+	return v.Draft, c.s.store.UpdateDraft(ctx, v.Draft)
+}
+
+// Receive turns the counter draft into a dossier received at once:
+// channel 1, status 2 with the receipt date, the receiving officer and the
+// due date in working days. Every scanned component becomes a document of
+// paper type "Thành phần hồ sơ" in the owner's warehouse, coded
+// <owner>.<procedure>.<component>[.NN], so that it is reused next time;
+// a component whose procedure accepts no document category (a form filled
+// in for this application) stays in the dossier only. Usage counts, missed
+// reuse, the receipt messages and the audit event are written in the same
+// transaction. Receiving the same draft twice returns the first dossier.
+func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID string) (*motcua.Dossier, error) {
+	v, err := c.View(ctx, p, draftID)
+	if err != nil {
+		return nil, err
+	}
+	if v.Draft.DossierID != "" {
+		return c.s.store.GetDossier(ctx, v.Draft.DossierID)
+	}
+	s := c.s
+	now := s.now().UTC().Truncate(time.Microsecond)
+	due := s.cal.AddWorkingDays(now, v.Case.ProcessingDays).UTC()
+	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
+		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
+		Channel: motcua.ChannelCounter, ResultMethod: motcua.ResultAtCounter, Status: motcua.StatusRegistered,
+		SubmittedAt: now, DueAt: due, OwnerVerified: v.Draft.OwnerVerified, ResultExpected: v.Procedure.ResultCategory != ""}
+	comps, reused, err := dossierComponents(v.Procedure, v.Draft, v.Matches, v.Matches)
+	if err != nil {
+		return nil, err
+	}
+	d.Components = comps
+	for _, dc := range comps {
+		if len(dc.MissedCodes) > 0 {
+			d.MissedReuse = true
+		}
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	docs, err := c.componentDocuments(ctx, p, v, comps, now)
+	if err != nil {
+		return nil, err
+	}
+	agency, err := s.store.GetAgency(ctx, d.AgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	applicant := &motcua.Subject{Code: d.Submitter.Code, Name: d.Submitter.Name, Phone: d.Submitter.Phone, Email: d.Submitter.Email}
+	job := &submission{d: d, draftID: draftID, reused: reused, applicant: applicant, proc: v.Procedure, agency: agency, docs: docs,
+		receive: &motcua.StatusUpdate{From: motcua.StatusRegistered, To: motcua.StatusReceived, At: now, Actor: p.Username,
+			Note: "Tiếp nhận trực tiếp tại Bộ phận Một cửa", DueAt: due},
+		audit: &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), AgencyCode: p.AgencyCode, Action: "dossier.receive_counter",
+			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
+			Detail: fmt.Sprintf("reused=%d digitized_documents=%d missed_reuse=%t", len(reused), len(docs), d.MissedReuse)}}
+	err = s.commitTogether(ctx, []*submission{job})
+	if motcua.IsKind(err, motcua.ECONFLICT) {
+		if again, gerr := s.store.GetDraft(ctx, draftID); gerr == nil && again.DossierID != "" {
+			return s.store.GetDossier(ctx, again.DossierID)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.store.GetDossier(ctx, d.ID)
+}
+
+// componentDocuments are the warehouse documents made from the scanned
+// components, each with the next free component code.
+func (c *Counter) componentDocuments(ctx context.Context, p *motcua.Principal, v *DraftView, comps []motcua.DossierComponent, now time.Time) ([]*motcua.Document, error) {
+	var docs []*motcua.Document
+	for i, dc := range comps {
+		pc := v.Procedure.Components[i]
+		if dc.Digitization != motcua.Digitized || len(pc.Categories) == 0 || len(dc.Attachments) == 0 {
+			continue
+		}
+		cat, err := c.s.wh.category(ctx, pc.Categories[0])
+		if err != nil {
+			return nil, err
+		}
+		base := motcua.ComponentCode(v.Draft.Owner.Code, v.Procedure.Code, pc.Code, 0)
+		n, err := c.s.store.CountDocumentCodes(ctx, base)
+		if err != nil {
+			return nil, err
+		}
+		code := base
+		if n > 0 {
+			code = motcua.ComponentCode(v.Draft.Owner.Code, v.Procedure.Code, pc.Code, n)
+		}
+		issued := motcua.DateOf(now)
+		d := &motcua.Document{Code: code, OwnerCode: v.Draft.Owner.Code, OwnerName: v.Draft.Owner.Name,
+			Warehouse: motcua.WarehouseAgency, PaperType: motcua.PaperComponent, CategoryCode: cat.Code,
+			Name: code + "." + pc.Name, Summary: "Số hóa tại Bộ phận Một cửa khi tiếp nhận hồ sơ " + v.Procedure.Name,
+			IssuerCode: p.AgencyCode, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: dc.Attachments[0].File,
+			Visible: true, Shared: true, Status: motcua.DocumentValid}
+		if len([]rune(d.Name)) > 500 {
+			d.Name = string([]rune(d.Name)[:500])
+		}
+		if err := d.Validate(); err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
