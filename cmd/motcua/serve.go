@@ -171,6 +171,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	if err != nil {
 		return err
 	}
+	subs := service.NewSubmissions(store, wh, identity, publicURL, nil).WithChannels(channels(senders)...).WithCalendar(cal)
 	keyring, err := signingKeys(&cfg, ca, store)
 	if err != nil {
 		return err
@@ -182,7 +183,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		Auth: auth, Identity: identity, Providers: idp.providers, Mounts: idp.mounts,
 		PublicURL: publicURL, SecureCookies: cfg.SecureCookies,
 		Warehouse: wh, DemoCA: ca, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
-		Submissions: service.NewSubmissions(store, wh, identity, publicURL, nil).WithChannels(channels(senders)...).WithCalendar(cal),
+		Submissions: subs, Counter: service.NewCounter(subs),
 		Reception:   service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...),
 	})
 	if err != nil {

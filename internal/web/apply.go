@@ -149,6 +149,12 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, status int, e
 	if a, err := s.cfg.Store.GetAgency(ctx, v.Draft.AgencyCode); err == nil {
 		page.Agency = a
 	}
+	page.fill(v, formErr)
+	s.render(w, r, status, "apply_draft", page)
+}
+
+// fill lists each component with what was chosen and the form error.
+func (page *draftPage) fill(v *service.DraftView, formErr error) {
 	for _, m := range v.Matches {
 		cv := draftComponentView{Match: m, Picking: page.Pick == m.Component.Code}
 		if c, ok := v.Draft.Component(m.Component.Code); ok {
@@ -160,7 +166,6 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, status int, e
 	if formErr != nil {
 		page.Error = motcua.ErrorMessage(formErr)
 	}
-	s.render(w, r, status, "apply_draft", page)
 }
 
 func (s *Server) applyDraft(w http.ResponseWriter, r *http.Request) {
@@ -178,22 +183,9 @@ func (s *Server) applyComponent(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, p := r.Context(), principal(r)
 	id, comp := r.PathValue("id"), r.PathValue("component")
-	var err error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		if err = s.parseMultipart(w, r); err == nil {
-			var up service.Upload
-			if up, err = s.formUpload(w, r); err == nil {
-				_, err = s.cfg.Submissions.Upload(ctx, p, id, comp, up)
-			}
-		}
-	} else {
-		docID := r.PostFormValue("document_id")
-		if docID == "" {
-			err = motcua.Invalid("document_id", "required", "Vui lòng chọn một giấy tờ trong danh sách gợi ý.")
-		} else {
-			_, err = s.cfg.Submissions.Attach(ctx, p, id, comp, docID)
-		}
-	}
+	err := s.componentChoice(w, r,
+		func(docID string) error { _, err := s.cfg.Submissions.Attach(ctx, p, id, comp, docID); return err },
+		func(up service.Upload) error { _, err := s.cfg.Submissions.Upload(ctx, p, id, comp, up); return err })
 	if err != nil {
 		if httpx.Status(err) >= 500 || motcua.IsKind(err, motcua.ENOTFOUND) {
 			s.renderError(w, r, err)
@@ -203,6 +195,26 @@ func (s *Server) applyComponent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/ho-so-nhap/"+id+"#tp-"+comp, http.StatusSeeOther)
+}
+
+// componentChoice reads a component form: a multipart upload goes to
+// upload, a picked warehouse document to attach.
+func (s *Server) componentChoice(w http.ResponseWriter, r *http.Request, attach func(docID string) error, upload func(service.Upload) error) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		if err := s.parseMultipart(w, r); err != nil {
+			return err
+		}
+		up, err := s.formUpload(w, r)
+		if err != nil {
+			return err
+		}
+		return upload(up)
+	}
+	docID := r.PostFormValue("document_id")
+	if docID == "" {
+		return motcua.Invalid("document_id", "required", "Vui lòng chọn một giấy tờ trong danh sách gợi ý.")
+	}
+	return attach(docID)
 }
 
 // applyComponentFile shows the file uploaded (or scanned) for a draft

@@ -47,6 +47,8 @@ type Config struct {
 	// Reception is the officers' work on dossiers: receive, refuse, ask
 	// for a supplement, forward.
 	Reception *service.Reception
+	// Counter is reception at the counter (channel 1).
+	Counter *service.Counter
 	// DemoCA, in demo mode, serves the sample files to try refusals.
 	DemoCA *demo.CA
 	// Keyring holds the agencies' signing keys (results, certified copies).
@@ -76,7 +78,8 @@ type Server struct {
 // a typo is caught at start-up instead of on a citizen's request.
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
-	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "officer_queue", "officer_dossier"}
+	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "officer_queue", "officer_dossier",
+	"counter_start", "counter_draft"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -153,6 +156,13 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /ho-so/{code}", s.receipt)
 		mux.HandleFunc("GET /ho-so/{code}/qr.png", s.dossierQR)
 		mux.HandleFunc("GET /ho-so/{code}/phieu.pdf", s.citizenReceiptPDF)
+	}
+	if cfg.Counter != nil {
+		mux.HandleFunc("GET /can-bo/tiep-nhan", s.counterStartPage)
+		mux.HandleFunc("POST /can-bo/tiep-nhan", s.counterStart)
+		mux.HandleFunc("GET /can-bo/tiep-nhan/{id}", s.counterDraft)
+		mux.HandleFunc("POST /can-bo/tiep-nhan/{id}/thanh-phan/{component}", s.counterComponent)
+		mux.HandleFunc("POST /can-bo/tiep-nhan/{id}/tiep-nhan", s.counterReceive)
 	}
 	if cfg.Reception != nil {
 		mux.HandleFunc("GET /can-bo/ho-so", s.receptionQueue)

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
+)
+
+// demoOfficerWith returns the first demo officer with role.
+func demoOfficerWith(t *testing.T, role string) demo.DemoOfficer {
+	t.Helper()
+	for _, o := range demo.Officers() {
+		if string(o.Roles[0]) == role {
+			return o
+		}
+	}
+	t.Fatalf("no demo officer with role %s", role)
+	return demo.DemoOfficer{}
+}
+
+var counterDraftPath = regexp.MustCompile(`/can-bo/tiep-nhan/([0-9a-f]+)/thanh-phan`)
+
+// TestCounterReceptionDesk: the reception officer receives a marriage
+// dossier at the counter for a demo citizen; the owner's warehouse
+// matches show before any scan, the dossier is refused while the form is
+// missing, the form is scanned, an identity paper is taken from the
+// warehouse, and the dossier is received at once.
+func TestCounterReceptionDesk(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, "--demo", "--demo-history=false", "--data-dir", t.TempDir())
+	desk := demoOfficerWith(t, "reception")
+	b := officerLogin(t, ts, desk.Username, desk.Password, desk.TOTPSecret)
+	resp, body := b.get(ts.url + "/can-bo/tiep-nhan")
+	choice := demo.ProcedureMarriage + "|TH01"
+	if resp.StatusCode != 200 || !strings.Contains(body, `value="`+choice+`"`) {
+		t.Fatalf("counter form: %d\n%s", resp.StatusCode, body)
+	}
+	form := url.Values{"choice": {choice}, "full_name": {"Trần Văn Hùng"}, "id_number": {demo.GuideCitizenID},
+		"birth_date": {"15/03/1990"}, "phone": {"0905123456"}}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("full_name", "Nguyễn Văn An")
+	if resp, body := b.post(ts.url+"/can-bo/tiep-nhan", bad); resp.StatusCode != 422 || !strings.Contains(body, "không khớp") &&
+		!strings.Contains(body, "Xác thực thất bại") {
+		t.Fatalf("wrong identity: %d\n%s", resp.StatusCode, body)
+	}
+	resp, body = b.post(ts.url+"/can-bo/tiep-nhan", form)
+	m := counterDraftPath.FindStringSubmatch(body)
+	if resp.StatusCode != 200 || m == nil {
+		t.Fatalf("counter draft: %d\n%s", resp.StatusCode, body)
+	}
+	id := m[1]
+	if !strings.Contains(body, "Lấy từ kho (tự động đính kèm)") || !strings.Contains(body, "Trong Kho dữ liệu có tệp tin điện tử phù hợp") {
+		t.Fatalf("the warehouse matches are not shown before scanning:\n%s", body)
+	}
+	resp, body = b.post(ts.url+"/can-bo/tiep-nhan/"+id+"/tiep-nhan", url.Values{})
+	if resp.StatusCode != 422 || !strings.Contains(body, "chưa có tệp tin") {
+		t.Fatalf("received without the form: %d", resp.StatusCode)
+	}
+	scan := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "to khai dang ky ket hon"})
+	if resp, body := b.postMultipart(ts.url+"/can-bo/tiep-nhan/"+id+"/thanh-phan/TP01", nil, scan); resp.StatusCode != 200 ||
+		!strings.Contains(body, "Đã số hóa (bản quét)") {
+		t.Fatalf("scan: %d\n%s", resp.StatusCode, body)
+	}
+	radio := radioValue.FindStringSubmatch(body)
+	if radio == nil {
+		t.Fatalf("no warehouse choice:\n%s", body)
+	}
+	if resp, _ := b.post(ts.url+"/can-bo/tiep-nhan/"+id+"/thanh-phan/TP03", url.Values{"document_id": {radio[1]}}); resp.StatusCode != 200 {
+		t.Fatalf("pick: %d", resp.StatusCode)
+	}
+	resp, body = b.post(ts.url+"/can-bo/tiep-nhan/"+id+"/tiep-nhan", url.Values{})
+	if resp.StatusCode != 200 || !strings.Contains(body, "Được tiếp nhận") || !strings.Contains(resp.Request.URL.Path, "/can-bo/ho-so/"+demo.TownCode+"-") {
+		t.Fatalf("receive: %d %s\n%s", resp.StatusCode, resp.Request.URL, body)
+	}
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/service"
+)
+
+// counterStartForm is the counter's first form as typed.
+type counterStartForm struct {
+	Choice                               string // "<procedure>|<case>"
+	FullName, IDNumber, BirthDate, Phone string
+	OwnerName, OwnerID, OwnerBirthDate   string
+}
+
+type counterChoice struct {
+	Value, Label string
+}
+
+type counterStartPage struct {
+	Title   string
+	Form    counterStartForm
+	Choices []counterChoice
+	Error   string
+}
+
+func (p counterStartPage) title() string { return p.Title }
+
+const counterStartTitle = "Tiếp nhận hồ sơ trực tiếp"
+
+// counterChoices are the procedures and cases the officer's agency
+// handles.
+func (s *Server) counterChoices(r *http.Request) []counterChoice {
+	p := principal(r)
+	procs, err := s.cfg.Store.ListProcedures(r.Context(), "")
+	if err != nil || p == nil {
+		return nil
+	}
+	var out []counterChoice
+	for _, proc := range procs {
+		handles := false
+		for _, a := range proc.AgencyCodes {
+			handles = handles || a == p.AgencyCode
+		}
+		if !handles {
+			continue
+		}
+		for _, c := range proc.Cases {
+			out = append(out, counterChoice{Value: proc.Code + "|" + c.Code, Label: proc.Name + " — " + c.Name})
+		}
+	}
+	return out
+}
+
+// counterStartPage is the counter's first step, pre-filled from the
+// identity check ("Tiếp nhận hồ sơ cho người này").
+func (s *Server) counterStartPage(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	q := r.URL.Query()
+	f := counterStartForm{FullName: q.Get("full_name"), IDNumber: q.Get("id_number"), BirthDate: q.Get("birth_date")}
+	s.render(w, r, http.StatusOK, "counter_start", counterStartPage{Title: counterStartTitle, Form: f, Choices: s.counterChoices(r)})
+}
+
+// counterStart checks the identities and opens the counter draft.
+func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	f := counterStartForm{Choice: r.PostFormValue("choice"), FullName: r.PostFormValue("full_name"),
+		IDNumber: strings.TrimSpace(r.PostFormValue("id_number")), BirthDate: r.PostFormValue("birth_date"),
+		Phone: strings.TrimSpace(r.PostFormValue("phone")), OwnerName: r.PostFormValue("owner_name"),
+		OwnerID: strings.TrimSpace(r.PostFormValue("owner_id")), OwnerBirthDate: r.PostFormValue("owner_birth_date")}
+	fail := func(err error) {
+		if httpx.Status(err) >= 500 && !motcua.IsKind(err, motcua.EUNAVAILABLE) {
+			s.renderError(w, r, err)
+			return
+		}
+		s.formError(w, r, err, "counter_start", counterStartPage{Title: counterStartTitle, Form: f, Choices: s.counterChoices(r),
+			Error: motcua.ErrorMessage(err)})
+	}
+	proc, cs, _ := strings.Cut(f.Choice, "|")
+	if proc == "" || cs == "" {
+		fail(motcua.Invalid("choice", "required", "Vui lòng chọn thủ tục và trường hợp giải quyết."))
+		return
+	}
+	birth, err := parseFormDate("birth_date", f.BirthDate)
+	if err != nil {
+		fail(err)
+		return
+	}
+	in := service.CounterStart{ProcedureCode: proc, CaseCode: cs, Phone: f.Phone,
+		Submitter: service.CounterCheck{FullName: f.FullName, IDNumber: f.IDNumber, BirthDate: birth}}
+	if f.OwnerID != "" {
+		ob, err := parseFormDate("owner_birth_date", f.OwnerBirthDate)
+		if err != nil {
+			fail(err)
+			return
+		}
+		in.Owner = &service.CounterCheck{FullName: f.OwnerName, IDNumber: f.OwnerID, BirthDate: ob}
+	}
+	d, err := s.cfg.Counter.Start(r.Context(), principal(r), in)
+	if err != nil {
+		fail(err)
+		return
+	}
+	http.Redirect(w, r, "/can-bo/tiep-nhan/"+d.ID, http.StatusSeeOther)
+}
+
+// counterDraft shows, for each component, what the owner's warehouse
+// holds before offering to scan.
+func (s *Server) counterDraftPage(w http.ResponseWriter, r *http.Request, status int, errFor string, formErr error) {
+	ctx := r.Context()
+	v, err := s.cfg.Counter.View(ctx, principal(r), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if v.Draft.DossierID != "" {
+		if d, err := s.cfg.Store.GetDossier(ctx, v.Draft.DossierID); err == nil {
+			http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code), http.StatusSeeOther)
+			return
+		}
+	}
+	page := draftPage{Title: counterStartTitle, View: v, Pick: r.URL.Query().Get("lay-tu-kho"), ErrorFor: errFor}
+	page.fill(v, formErr)
+	if a, err := s.cfg.Store.GetAgency(ctx, v.Draft.AgencyCode); err == nil {
+		page.Agency = a
+	}
+	s.render(w, r, status, "counter_draft", page)
+}
+
+func (s *Server) counterDraft(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	s.counterDraftPage(w, r, http.StatusOK, "", nil)
+}
+
+// counterComponent takes a warehouse document or a scan for a component.
+func (s *Server) counterComponent(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	ctx, p := r.Context(), principal(r)
+	id, comp := r.PathValue("id"), r.PathValue("component")
+	err := s.componentChoice(w, r,
+		func(docID string) error { _, err := s.cfg.Counter.Attach(ctx, p, id, comp, docID); return err },
+		func(up service.Upload) error { _, err := s.cfg.Counter.Scan(ctx, p, id, comp, up); return err })
+	if err != nil {
+		if httpx.Status(err) >= 500 || motcua.IsKind(err, motcua.ENOTFOUND) {
+			s.renderError(w, r, err)
+			return
+		}
+		s.counterDraftPage(w, r, httpx.Status(err), comp, err)
+		return
+	}
+	http.Redirect(w, r, "/can-bo/tiep-nhan/"+id+"#tp-"+comp, http.StatusSeeOther)
+}
+
+// counterReceive is "Tiếp nhận hồ sơ": the dossier is received at once.
+func (s *Server) counterReceive(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	d, err := s.cfg.Counter.Receive(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		if httpx.Status(err) >= 500 || motcua.IsKind(err, motcua.ENOTFOUND) {
+			s.renderError(w, r, err)
+			return
+		}
+		s.counterDraftPage(w, r, httpx.Status(err), "", err)
+		return
+	}
+	http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code)+"?da-chuyen=2", http.StatusSeeOther)
+}
