@@ -170,7 +170,14 @@ type Dossier struct {
 	ResultExpected bool
 	// ReceivedBy is the officer who received the dossier (status 2), for
 	// the missed-reuse list per officer.
-	ReceivedBy    string
+	ReceivedBy string
+	// HandlingAgency is the agency processing the dossier (the receiving
+	// agency until it is forwarded to another); Assignee the officer it
+	// is assigned to, if any.
+	HandlingAgency string
+	Assignee       string
+	// Result is the result being drafted and signed, nil before a draft.
+	Result        *DossierResult
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	StatusHistory []StatusChange
@@ -273,7 +280,9 @@ func validatePerson(field string, p Person) error {
 // DossierFilter selects dossiers. Zero fields do not filter.
 type DossierFilter struct {
 	AgencyCode string
-	OwnerCode  string
+	// HandlingAgency keeps the dossiers an agency processes.
+	HandlingAgency string
+	OwnerCode      string
 	// Party keeps dossiers whose owner or submitter is this subject.
 	Party         string
 	ProcedureCode string
@@ -359,4 +368,14 @@ type DossierStore interface {
 	// (a correction; the indicators follow). ENOTFOUND when unknown;
 	// EINVALID (not_received) when the dossier has no receipt date.
 	CorrectDossierReceipt(ctx context.Context, id string, at time.Time) error
+	// AssignDossier hands the dossier to an agency and officer and records
+	// it in the history (from and to the same status). ENOTFOUND,
+	// ECONFLICT (stale_status), EINVALID (unknown_agency).
+	AssignDossier(ctx context.Context, a Assignment) error
+	// SetDossierResult stores the result being drafted or signed.
+	// ENOTFOUND.
+	SetDossierResult(ctx context.Context, id string, r *DossierResult) error
+	// AddDossierResultDocument records an electronic result issued for the
+	// dossier (KPI 4.1). ENOTFOUND.
+	AddDossierResultDocument(ctx context.Context, id, documentID string) error
 }

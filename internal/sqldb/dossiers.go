@@ -173,11 +173,11 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 			}
 			args = append(append(args, d.ID, codes[i]), cols...)
 		}
-		values := valueRows("("+placeholders(30)+")", len(ds))
+		values := valueRows("("+placeholders(33)+")", len(ds))
 		_, err := tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
 			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key,
-			submitter_code, result_expected, digitized, e_result, received_by) VALUES `+values, args...)
+			submitter_code, result_expected, digitized, e_result, received_by, handling_agency, assignee, result) VALUES `+values, args...)
 		if err != nil {
 			return tx.insertErr(err, "dossier", codes[0])
 		}
@@ -209,11 +209,27 @@ func dossierArgs(d *motcua.Dossier) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	result, err := resultJSON(d.Result)
+	if err != nil {
+		return nil, err
+	}
+	handling := d.HandlingAgency
+	if handling == "" {
+		handling = d.AgencyCode
+	}
 	return []any{d.ProcedureCode, d.CaseCode, d.AgencyCode, d.District, d.Ward,
 		submitter, d.Owner.Code, owner, int(d.Channel), string(d.ResultMethod), int(d.Status), comps, results, d.Reused(),
 		micros(d.SubmittedAt), micros(d.ReceivedAt), micros(d.DueAt), micros(d.FinishedAt), d.OwnerVerified,
 		micros(d.CreatedAt), micros(d.UpdatedAt), d.MissedReuse, nullString(d.IdempotencyKey), d.Submitter.Code,
-		d.ResultExpected, d.Digitized(), d.HasEResult(), d.ReceivedBy}, nil
+		d.ResultExpected, d.Digitized(), d.HasEResult(), d.ReceivedBy, handling, d.Assignee, result}, nil
+}
+
+// resultJSON encodes a dossier's result; nil is the empty string.
+func resultJSON(r *motcua.DossierResult) (string, error) {
+	if r == nil {
+		return "", nil
+	}
+	return marshalJSON(r)
 }
 
 func nonNil[T any](s []T) []T {
@@ -225,18 +241,18 @@ func nonNil[T any](s []T) []T {
 
 const dossierColumns = `id, code, procedure_code, case_code, agency_code, district, ward, submitter, owner, channel,
 	result_method, status, components, result_doc_ids, submitted_at, received_at, due_at, finished_at, owner_verified,
-	created_at, updated_at, missed_reuse, idempotency_key, result_expected, received_by`
+	created_at, updated_at, missed_reuse, idempotency_key, result_expected, received_by, handling_agency, assignee, result`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
 	var submitter, owner, comps, results []byte
-	var method string
+	var method, result string
 	var channel, status int
 	var submitted, received, due, finished, created, updated sql.NullInt64
 	var idem sql.NullString
 	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.CaseCode, &d.AgencyCode, &d.District, &d.Ward, &submitter,
 		&owner, &channel, &method, &status, &comps, &results, &submitted, &received, &due, &finished, &d.OwnerVerified,
-		&created, &updated, &d.MissedReuse, &idem, &d.ResultExpected, &d.ReceivedBy)
+		&created, &updated, &d.MissedReuse, &idem, &d.ResultExpected, &d.ReceivedBy, &d.HandlingAgency, &d.Assignee, &result)
 	d.IdempotencyKey = idem.String
 	if err != nil {
 		return nil, err
@@ -247,6 +263,12 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	}{{submitter, &d.Submitter}, {owner, &d.Owner}, {comps, &d.Components}, {results, &d.ResultDocIDs}} {
 		if err := json.Unmarshal(f.raw, f.dst); err != nil {
 			return nil, fmt.Errorf("dossier %s: %w", d.ID, err)
+		}
+	}
+	if result != "" {
+		d.Result = new(motcua.DossierResult)
+		if err := json.Unmarshal([]byte(result), d.Result); err != nil {
+			return nil, fmt.Errorf("dossier %s result: %w", d.ID, err)
 		}
 	}
 	d.Channel = motcua.Channel(channel)
@@ -311,6 +333,9 @@ func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*mo
 	add := func(cond string, v any) {
 		where = append(where, cond)
 		args = append(args, v)
+	}
+	if f.HandlingAgency != "" {
+		add("handling_agency = ?", f.HandlingAgency)
 	}
 	if f.AgencyCode != "" {
 		add("agency_code = ?", f.AgencyCode)
@@ -412,14 +437,19 @@ func (s *Store) UpdateDossierStatus(ctx context.Context, u motcua.StatusUpdate) 
 		if err := affectedOne(res, "dossier", u.DossierID); err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `INSERT INTO dossier_status_history (dossier_id, seq, from_status, to_status, at, actor, note)
-			VALUES (?, (SELECT COUNT(*) + 1 FROM dossier_status_history WHERE dossier_id = ?), ?, ?, ?, ?, ?)`,
-			u.DossierID, u.DossierID, int(u.From), int(u.To), micros(at), u.Actor, u.Note)
-		if err != nil {
-			return motcua.Internal(fmt.Errorf("dossier %s history: %w", u.DossierID, err))
-		}
-		return nil
+		return tx.appendHistory(ctx, u.DossierID, u.From, u.To, at, u.Actor, u.Note)
 	})
+}
+
+// appendHistory adds an entry to a dossier's status history.
+func (s *Store) appendHistory(ctx context.Context, id string, from, to motcua.DossierStatus, at time.Time, actor, note string) error {
+	_, err := s.exec(ctx, `INSERT INTO dossier_status_history (dossier_id, seq, from_status, to_status, at, actor, note)
+		VALUES (?, (SELECT COUNT(*) + 1 FROM dossier_status_history WHERE dossier_id = ?), ?, ?, ?, ?, ?)`,
+		id, id, int(from), int(to), micros(at), actor, note)
+	if err != nil {
+		return motcua.Internal(fmt.Errorf("dossier %s history: %w", id, err))
+	}
+	return nil
 }
 
 // UpdateDossierComponents implements motcua.DossierStore.
