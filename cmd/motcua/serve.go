@@ -184,7 +184,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		PublicURL: publicURL, SecureCookies: cfg.SecureCookies,
 		Warehouse: wh, DemoCA: ca, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
 		Submissions: subs, Counter: service.NewCounter(subs),
-		Reception: service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...),
+		Reception: service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...).WithResults(wh, keyring),
 	})
 	if err != nil {
 		return err

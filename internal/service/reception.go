@@ -20,6 +20,8 @@ type Reception struct {
 	now       func() time.Time
 	publicURL string
 	channels  []motcua.NotifyChannel
+	wh        *Warehouse // results: files, categories, signature checks
+	keys      Keyring    // results: the agencies' signing keys
 }
 
 // NewReception builds the service; cal is the working-day calendar of due
@@ -39,6 +41,13 @@ func NewReception(store motcua.Store, cal *motcua.Calendar, publicURL string, no
 // for.
 func (r *Reception) WithChannels(chs ...motcua.NotifyChannel) *Reception {
 	r.channels = chs
+	return r
+}
+
+// WithResults enables drafting, signing and returning results: wh keeps
+// and checks the files, keys signs them for each agency.
+func (r *Reception) WithResults(wh *Warehouse, keys Keyring) *Reception {
+	r.wh, r.keys = wh, keys
 	return r
 }
 
@@ -83,36 +92,72 @@ func (r *Reception) Queue(ctx context.Context, p *motcua.Principal, status motcu
 	if err := Authorize(p, op, Resource{AgencyPath: path}); err != nil {
 		return nil, 0, err
 	}
-	return r.store.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: p.AgencyCode, Status: status, Limit: limit, Offset: offset})
+	f := motcua.DossierFilter{AgencyCode: p.AgencyCode, Status: status, Limit: limit, Offset: offset}
+	if op == OpProcessDossier {
+		f.AgencyCode, f.HandlingAgency = "", p.AgencyCode
+	}
+	return r.store.ListDossiers(ctx, f)
 }
 
-// find loads the dossier with code and the resource its agency makes;
-// visible says whether p may work on it (reception or processing in that
-// agency or above).
-func (r *Reception) find(ctx context.Context, p *motcua.Principal, code string) (d *motcua.Dossier, res Resource, visible bool, err error) {
+// dossierAccess is what an officer may do on a dossier: the receiving
+// agency's desk receives and returns, the handling agency processes.
+type dossierAccess struct {
+	receiving, handling Resource
+	visible             bool
+}
+
+// resource is the agency resource an operation on the dossier needs.
+func (a dossierAccess) resource(op Operation) Resource {
+	if op == OpReceiveDossier {
+		return a.receiving
+	}
+	return a.handling
+}
+
+// find loads the dossier with code and what p may do on it: reception at
+// the receiving agency, processing at the handling agency (or above).
+func (r *Reception) find(ctx context.Context, p *motcua.Principal, code string) (d *motcua.Dossier, acc dossierAccess, err error) {
 	if d, err = r.store.GetDossierByCode(ctx, code); err != nil {
-		return nil, res, false, err
+		return nil, acc, err
 	}
 	path, err := AgencyPath(ctx, r.store, d.AgencyCode)
 	if err != nil {
-		return nil, res, false, err
+		return nil, acc, err
 	}
-	res = Resource{AgencyPath: path}
-	visible = Authorize(p, OpReceiveDossier, res) == nil || Authorize(p, OpProcessDossier, res) == nil
-	return d, res, visible, nil
+	acc.receiving, acc.handling = Resource{AgencyPath: path}, Resource{AgencyPath: path}
+	if d.HandlingAgency != "" && d.HandlingAgency != d.AgencyCode {
+		hpath, err := AgencyPath(ctx, r.store, d.HandlingAgency)
+		if err != nil {
+			return nil, acc, err
+		}
+		acc.handling = Resource{AgencyPath: hpath}
+	}
+	acc.visible = Authorize(p, OpReceiveDossier, acc.receiving) == nil || Authorize(p, OpProcessDossier, acc.handling) == nil ||
+		Authorize(p, OpProcessDossier, acc.receiving) == nil
+	return d, acc, nil
+}
+
+// work loads a dossier p may work on; one p may not see is ENOTFOUND
+// (another agency's dossier is not disclosed), and a citizen is refused.
+func (r *Reception) work(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, dossierAccess, error) {
+	d, acc, err := r.find(ctx, p, code)
+	if err != nil {
+		return nil, acc, err
+	}
+	if !acc.visible {
+		if p == nil || p.Kind != motcua.PrincipalOfficer {
+			return nil, acc, Authorize(p, OpReceiveDossier, acc.receiving)
+		}
+		return nil, acc, motcua.NotFound("dossier", code)
+	}
+	return d, acc, nil
 }
 
 // Dossier returns one dossier of the officer's agency, with its history;
 // other agencies' dossiers are ENOTFOUND.
 func (r *Reception) Dossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
-	d, _, visible, err := r.find(ctx, p, code)
-	if err != nil {
-		return nil, err
-	}
-	if !visible {
-		return nil, motcua.NotFound("dossier", code)
-	}
-	return d, nil
+	d, _, err := r.work(ctx, p, code)
+	return d, err
 }
 
 // missingComponents names the required components not digitized yet.
@@ -135,21 +180,16 @@ func missingComponents(d *motcua.Dossier) []string {
 // not digitized (seed 001 §5), nor finished without its electronic result
 // when its procedure issues one.
 func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code string, to motcua.DossierStatus, note string) (*motcua.Dossier, error) {
-	d, res, visible, err := r.find(ctx, p, code)
+	d, acc, err := r.work(ctx, p, code)
 	if err != nil {
 		return nil, err
-	}
-	if !visible {
-		if p == nil || p.Kind != motcua.PrincipalOfficer {
-			return nil, Authorize(p, OpReceiveDossier, res)
-		}
-		return nil, motcua.NotFound("dossier", code) // another agency's dossier is not disclosed
 	}
 	note = strings.TrimSpace(note)
 	if err := motcua.CheckTransition(d.Status, to, note); err != nil {
 		return nil, err
 	}
-	if err := Authorize(p, operation(to, d.Status), res); err != nil {
+	op := operation(to, d.Status)
+	if err := Authorize(p, op, acc.resource(op)); err != nil {
 		return nil, err
 	}
 	if to == motcua.StatusProcessing && d.Status == motcua.StatusReceived {
@@ -158,9 +198,14 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 				"Chưa thể chuyển xử lý: các thành phần hồ sơ bắt buộc sau chưa được số hóa: "+strings.Join(missing, "; ")+".")
 		}
 	}
-	if (to == motcua.StatusDone || to == motcua.StatusResultsReturned) && d.ResultExpected && !d.HasEResult() {
-		return nil, motcua.Invalid("result", "e_result_required",
-			"Thủ tục này có kết quả giải quyết: hồ sơ chỉ kết thúc khi đã có kết quả điện tử được ký số.")
+	if d.ResultExpected && !d.HasEResult() && (to == motcua.StatusDone || to == motcua.StatusResultsReturned && d.Status == motcua.StatusDone) {
+		if d.Result == nil || d.Result.Signed == nil {
+			return nil, motcua.Invalid("result", "e_result_required",
+				"Thủ tục này có kết quả giải quyết: hồ sơ chỉ kết thúc khi đã có kết quả điện tử được ký số.")
+		}
+		if to == motcua.StatusResultsReturned {
+			return r.returnResult(ctx, p, d, note)
+		}
 	}
 	now := r.now().UTC().Truncate(time.Microsecond)
 	u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: to, At: now, Actor: p.Username, Note: note}

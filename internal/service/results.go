@@ -66,19 +66,7 @@ func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r 
 		return nil, false, rep, err
 	}
 	err = w.store.InTx(ctx, func(tx motcua.Store) error {
-		// An owner the system has not met yet gets a warehouse now.
-		if _, err := tx.GetSubject(ctx, d.OwnerCode); motcua.IsKind(err, motcua.ENOTFOUND) {
-			owner := &motcua.Subject{Code: d.OwnerCode, Kind: motcua.SubjectPerson, Name: d.OwnerName}
-			if motcua.ValidatePersonalID(d.OwnerCode) != nil {
-				owner.Kind = motcua.SubjectOrganisation
-			}
-			if err := owner.Validate(); err != nil {
-				return err
-			}
-			if err := tx.CreateSubject(ctx, owner); err != nil {
-				return err
-			}
-		} else if err != nil {
+		if err := ensureOwner(ctx, tx, d.OwnerCode, d.OwnerName); err != nil {
 			return err
 		}
 		if err := tx.CreateDocument(ctx, d); err != nil {
@@ -97,6 +85,23 @@ func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r 
 		return nil, false, rep, err
 	}
 	return d, true, rep, nil
+}
+
+// ensureOwner gives an owner the system has not met yet a warehouse (a
+// subject) inside tx, before an agency's result is stored for them.
+func ensureOwner(ctx context.Context, tx motcua.Store, code, name string) error {
+	_, err := tx.GetSubject(ctx, code)
+	if !motcua.IsKind(err, motcua.ENOTFOUND) {
+		return err
+	}
+	owner := &motcua.Subject{Code: code, Kind: motcua.SubjectPerson, Name: name}
+	if motcua.ValidatePersonalID(code) != nil {
+		owner.Kind = motcua.SubjectOrganisation
+	}
+	if err := owner.Validate(); err != nil {
+		return err
+	}
+	return tx.CreateSubject(ctx, owner)
 }
 
 // PublicVerification is what anyone may learn about a result code.

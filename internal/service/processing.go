@@ -1,0 +1,313 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// This file is the processing desk (chuyên viên xử lý, lãnh đạo ký
+// duyệt): forwarding a dossier between officers and agencies, drafting
+// the result, the leader's digital signature, and returning the signed
+// result into the owner's warehouse.
+
+// processable loads a dossier in processing (status 4 or 6) that p may
+// process at its handling agency.
+func (r *Reception) processable(ctx context.Context, p *motcua.Principal, code string, op Operation) (*motcua.Dossier, error) {
+	d, acc, err := r.work(ctx, p, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(p, op, acc.handling); err != nil {
+		return nil, err
+	}
+	if d.Status != motcua.StatusProcessing && d.Status != motcua.StatusFinancialDuty {
+		return nil, motcua.Invalid("status", "not_processing",
+			fmt.Sprintf("Hồ sơ đang ở trạng thái “%s”: chỉ hồ sơ đang xử lý mới được chuyển, dự thảo hoặc ký kết quả.", d.Status.Label()))
+	}
+	return d, nil
+}
+
+func (r *Reception) officerEvent(p *motcua.Principal, d *motcua.Dossier, action, objectKind, objectID, detail string) *motcua.AuditEvent {
+	return &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode, Action: action,
+		ObjectKind: objectKind, ObjectID: objectID, SubjectCode: d.Owner.Code, DossierID: d.ID, Detail: detail}
+}
+
+// Assign forwards a dossier in processing to an agency (default: the one
+// handling it) and, optionally, one of its officers, with a comment; the
+// comment is required when the dossier leaves the agency. The status does
+// not change; the history records who forwarded it, to whom and why.
+func (r *Reception) Assign(ctx context.Context, p *motcua.Principal, code, agency, assignee, note string) (*motcua.Dossier, error) {
+	d, err := r.processable(ctx, p, code, OpProcessDossier)
+	if err != nil {
+		return nil, err
+	}
+	agency, assignee, note = strings.TrimSpace(agency), strings.TrimSpace(assignee), strings.TrimSpace(note)
+	if agency == "" {
+		agency = d.HandlingAgency
+	}
+	target, err := r.store.GetAgency(ctx, agency)
+	if motcua.IsKind(err, motcua.ENOTFOUND) {
+		return nil, motcua.Invalid("agency", "unknown_agency", "Không tìm thấy cơ quan nhận hồ sơ chuyển đến.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if assignee != "" {
+		o, err := r.store.GetOfficer(ctx, assignee)
+		if err != nil || o.AgencyCode != target.Code || o.Disabled ||
+			!(o.HasRole(motcua.RoleProcessing) || o.HasRole(motcua.RoleLeader)) {
+			return nil, motcua.Invalid("assignee", "unknown_assignee",
+				fmt.Sprintf("Không có cán bộ xử lý %q thuộc %s.", assignee, target.Name))
+		}
+	}
+	if target.Code != d.HandlingAgency && len([]rune(note)) < 5 {
+		return nil, motcua.Invalid("note", "reason_required", "Vui lòng nhập ý kiến (ít nhất 5 ký tự) khi chuyển hồ sơ sang cơ quan khác.")
+	}
+	msg := "Chuyển xử lý: " + target.Name
+	if assignee != "" {
+		msg += " (" + assignee + ")"
+	}
+	if note != "" {
+		msg += " — " + note
+	}
+	a := motcua.Assignment{DossierID: d.ID, Status: d.Status, AgencyCode: target.Code, Assignee: assignee,
+		At: r.now().UTC().Truncate(time.Microsecond), Actor: p.Username, Note: msg}
+	err = r.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := tx.AssignDossier(ctx, a); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, r.officerEvent(p, d, "dossier.assign", "dossier", d.ID,
+			fmt.Sprintf("agency=%s assignee=%s note=%q", target.Code, assignee, note)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r.store.GetDossier(ctx, d.ID)
+}
+
+// resultsEnabled refuses result work when the service has no warehouse or
+// keyring (a configuration error).
+func (r *Reception) resultsEnabled() error {
+	if r.wh == nil || r.keys == nil {
+		return motcua.Internal(fmt.Errorf("reception: results are not configured"))
+	}
+	return nil
+}
+
+// DraftResult stores the draft of the result (a PDF; the leader signs it
+// later) with its document number and summary. Drafting again replaces
+// the draft until it is signed.
+func (r *Reception) DraftResult(ctx context.Context, p *motcua.Principal, code, number, summary string, up Upload) (*motcua.Dossier, error) {
+	if err := r.resultsEnabled(); err != nil {
+		return nil, err
+	}
+	d, err := r.processable(ctx, p, code, OpProcessDossier)
+	if err != nil {
+		return nil, err
+	}
+	if !d.ResultExpected {
+		return nil, motcua.Invalid("result", "no_result", "Thủ tục của hồ sơ này không có kết quả giải quyết để dự thảo.")
+	}
+	if d.Result != nil && d.Result.Signed != nil {
+		return nil, motcua.Invalid("result", "result_signed", "Kết quả đã được ký số, không thể thay dự thảo.")
+	}
+	number = strings.TrimSpace(number)
+	if err := motcua.ValidateResultNumber(number); err != nil {
+		return nil, err
+	}
+	file, err := r.wh.checkScan(ctx, up)
+	if err != nil {
+		return nil, err
+	}
+	res := &motcua.DossierResult{Number: number, Summary: strings.TrimSpace(summary), Draft: file, DraftedBy: p.Username,
+		DraftedAt: r.now().UTC().Truncate(time.Microsecond)}
+	err = r.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := tx.SetDossierResult(ctx, d.ID, res); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, r.officerEvent(p, d, "result.draft", "dossier", d.ID,
+			fmt.Sprintf("number=%s sha256=%s", number, file.SHA256)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r.store.GetDossier(ctx, d.ID)
+}
+
+// SignResult is the leader's digital signature on the drafted result
+// with the handling agency's key; the signed file must verify against
+// the trusted CAs like any result, and the dossier becomes 9 (Đã xử lý
+// xong) in the same transaction.
+func (r *Reception) SignResult(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
+	if err := r.resultsEnabled(); err != nil {
+		return nil, err
+	}
+	d, err := r.processable(ctx, p, code, OpSignResult)
+	if err != nil {
+		return nil, err
+	}
+	if d.Result == nil {
+		return nil, motcua.Invalid("result", "result_not_drafted", "Chưa có dự thảo kết quả để ký số.")
+	}
+	if d.Result.Signed != nil {
+		return nil, motcua.Invalid("result", "result_signed", "Kết quả đã được ký số.")
+	}
+	signer, err := r.keys.AgencySigner(ctx, d.HandlingAgency)
+	if err != nil {
+		return nil, err
+	}
+	draft, err := r.readBlob(ctx, d.Result.Draft)
+	if err != nil {
+		return nil, err
+	}
+	now := r.now().UTC().Truncate(time.Microsecond)
+	name := p.Name
+	if name == "" {
+		name = p.Username
+	}
+	// The signature claims the wall-clock time: it is evidence, not a
+	// business date the service's clock may move.
+	signed, err := signer.SignPDF(ctx, draft, name, "Ký số kết quả giải quyết thủ tục hành chính", time.Now())
+	if err != nil {
+		return nil, motcua.Invalid("result", "result_not_signable",
+			"Không ký số được tệp dự thảo kết quả: tệp không phải PDF hợp lệ; vui lòng tải lên lại dự thảo.")
+	}
+	file, sig, _, err := r.wh.checkFile(ctx, Upload{Name: d.Result.Draft.Name, Data: signed})
+	if err != nil {
+		return nil, err
+	}
+	res := *d.Result
+	res.Signed, res.Signature, res.SignedBy, res.SignedAt = &file, sig, p.Username, now
+	u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusDone, At: now, Actor: p.Username,
+		Note: "Lãnh đạo đã ký số kết quả " + res.Number}
+	err = r.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := tx.SetDossierResult(ctx, d.ID, &res); err != nil {
+			return err
+		}
+		if err := tx.UpdateDossierStatus(ctx, u); err != nil {
+			return err
+		}
+		if err := tx.EnqueueNotification(ctx, r.statusNotes(d, u)...); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, r.officerEvent(p, d, "result.sign", "dossier", d.ID,
+			fmt.Sprintf("number=%s signer=%q sha256=%s", res.Number, sig.Signer, file.SHA256)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r.store.GetDossier(ctx, d.ID)
+}
+
+func (r *Reception) readBlob(ctx context.Context, f motcua.File) ([]byte, error) {
+	rc, err := r.wh.blobs.Open(ctx, f.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("read %s: %w", f.SHA256, err))
+	}
+	return data, nil
+}
+
+// returnResult is "Trả kết quả" of a dossier whose result is signed: the
+// signed file lands in the owner's warehouse ("Kho cơ quan nhà nước, tổ
+// chức") under its result code <owner>.<KQ.Gnn.nnnnnn>.<number>[.NN],
+// counts as the dossier's e-result, the dossier becomes 10, and the owner
+// is told, all in one transaction.
+func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *motcua.Dossier, note string) (*motcua.Dossier, error) {
+	if err := r.resultsEnabled(); err != nil {
+		return nil, err
+	}
+	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := r.wh.category(ctx, proc.ResultCategory)
+	if err != nil {
+		return nil, err
+	}
+	res := d.Result
+	prefix, err := motcua.NewResultCode(d.Owner.Code, cat.Code, res.Number)
+	if err != nil {
+		return nil, motcua.Invalid("result", motcua.ErrorCode(err), motcua.ErrorMessage(err))
+	}
+	issued := motcua.DateOf(res.SignedAt)
+	doc := &motcua.Document{OwnerCode: d.Owner.Code, OwnerName: d.Owner.Name, Warehouse: motcua.WarehouseAgency,
+		PaperType: motcua.PaperResult, CategoryCode: cat.Code, DecisionNumber: res.Number, Summary: res.Summary,
+		IssuerCode: d.HandlingAgency, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: *res.Signed,
+		Signature: res.Signature, Visible: true, Shared: true, Status: motcua.DocumentValid}
+	now := r.now().UTC().Truncate(time.Microsecond)
+	for attempt := 0; ; attempt++ {
+		n, err := r.store.CountDocumentCodes(ctx, prefix.String())
+		if err != nil {
+			return nil, err
+		}
+		code := prefix
+		if n > 0 {
+			code = prefix.WithSuffix(n)
+		}
+		doc.ID, doc.Code, doc.Name = "", code.String(), motcua.DefaultDocumentName(code.String(), cat.Name)
+		if err := doc.Validate(); err != nil {
+			return nil, err
+		}
+		u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusResultsReturned, At: now, Actor: p.Username,
+			Note: strings.TrimSpace(note + " Kết quả điện tử " + doc.Code + " đã có trong Kho dữ liệu của chủ hồ sơ.")}
+		err = r.store.InTx(ctx, func(tx motcua.Store) error {
+			if err := ensureOwner(ctx, tx, doc.OwnerCode, doc.OwnerName); err != nil {
+				return err
+			}
+			if err := tx.CreateDocument(ctx, doc); err != nil {
+				return err
+			}
+			if err := tx.AddDossierResultDocument(ctx, d.ID, doc.ID); err != nil {
+				return err
+			}
+			if err := tx.UpdateDossierStatus(ctx, u); err != nil {
+				return err
+			}
+			if err := tx.EnqueueNotification(ctx, r.statusNotes(d, u)...); err != nil {
+				return err
+			}
+			return tx.AppendAudit(ctx, r.officerEvent(p, d, "result.return", "document", doc.ID, "code="+doc.Code))
+		})
+		if motcua.IsKind(err, motcua.ECONFLICT) && motcua.ErrorCode(err) != "stale_status" && attempt < 3 {
+			continue // a concurrent result took the code: take the next one
+		}
+		if err != nil {
+			return nil, err
+		}
+		return r.store.GetDossier(ctx, d.ID)
+	}
+}
+
+// ResultFile opens the dossier's result for an officer who may see the
+// dossier: the signed file once signed, the draft before.
+func (r *Reception) ResultFile(ctx context.Context, p *motcua.Principal, code string) (io.ReadCloser, motcua.File, error) {
+	if err := r.resultsEnabled(); err != nil {
+		return nil, motcua.File{}, err
+	}
+	d, _, err := r.work(ctx, p, code)
+	if err != nil {
+		return nil, motcua.File{}, err
+	}
+	if d.Result == nil {
+		return nil, motcua.File{}, motcua.Errorf(motcua.ENOTFOUND, "result_not_found", "Hồ sơ chưa có dự thảo kết quả.")
+	}
+	f := d.Result.Draft
+	if d.Result.Signed != nil {
+		f = *d.Result.Signed
+	}
+	rc, err := r.wh.blobs.Open(ctx, f.SHA256)
+	if err != nil {
+		return nil, motcua.File{}, err
+	}
+	return rc, f, nil
+}
