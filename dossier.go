@@ -210,6 +210,11 @@ func (d *Dossier) Digitized() bool {
 	return counted
 }
 
+// Overdue reports whether the dossier is still open past its due date.
+func (d *Dossier) Overdue(now time.Time) bool {
+	return !d.DueAt.IsZero() && d.FinishedAt.IsZero() && !d.Status.Final() && now.After(d.DueAt)
+}
+
 // HasEResult reports whether an electronic result was issued (KPI 4.1).
 func (d *Dossier) HasEResult() bool { return len(d.ResultDocIDs) > 0 }
 

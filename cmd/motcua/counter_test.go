@@ -79,4 +79,58 @@ func TestCounterReceptionDesk(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "Được tiếp nhận") || !strings.Contains(resp.Request.URL.Path, "/can-bo/ho-so/"+demo.TownCode+"-") {
 		t.Fatalf("receive: %d %s\n%s", resp.StatusCode, resp.Request.URL, body)
 	}
+	dossier := ts.url + resp.Request.URL.Path
+
+	// Forwarded for processing; the processing officer drafts the result,
+	// the leader signs it, the desk returns it.
+	if resp, body := b.post(dossier+"/trang-thai", url.Values{"to": {"4"}}); resp.StatusCode != 200 || !strings.Contains(body, "Đang xử lý") {
+		t.Fatalf("forward: %d\n%s", resp.StatusCode, body)
+	}
+	var handler, leader demo.DemoOfficer
+	for _, o := range demo.Officers() {
+		if o.AgencyCode == demo.TownCode && o.Roles[0] == "processing" {
+			handler = o
+		}
+		if o.AgencyCode == demo.TownCode && o.Roles[0] == "leader" {
+			leader = o
+		}
+	}
+	hb := officerLogin(t, ts, handler.Username, handler.Password, handler.TOTPSecret)
+	if resp, body := hb.get(ts.url + "/can-bo/ho-so?trang-thai=4"); resp.StatusCode != 200 ||
+		!strings.Contains(body, strings.TrimPrefix(dossier, ts.url+"/can-bo/ho-so/")) {
+		t.Fatalf("processing queue: %d\n%s", resp.StatusCode, body)
+	}
+	result := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon so KH-77"})
+	resp, body = hb.postMultipart(dossier+"/ket-qua", map[string]string{"number": "KH.77"}, result)
+	if resp.StatusCode != 422 || !strings.Contains(body, "Số văn bản kết quả") {
+		t.Fatalf("draft with a bad number: %d", resp.StatusCode)
+	}
+	resp, body = hb.postMultipart(dossier+"/ket-qua", map[string]string{"number": "KH-77", "summary": "Giấy chứng nhận kết hôn"}, result)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Đã lưu dự thảo kết quả") || strings.Contains(body, "Ký số kết quả</button>") {
+		t.Fatalf("draft: %d\n%s", resp.StatusCode, body)
+	}
+	lb := officerLogin(t, ts, leader.Username, leader.Password, leader.TOTPSecret)
+	resp, body = lb.post(dossier+"/ky-so", url.Values{})
+	if resp.StatusCode != 200 || !strings.Contains(body, "Đã ký số kết quả") || !strings.Contains(body, "Đã xử lý xong") {
+		t.Fatalf("sign: %d\n%s", resp.StatusCode, body)
+	}
+	if resp, body := lb.get(dossier + "/ket-qua.pdf"); resp.StatusCode != 200 || !strings.Contains(body, "/ByteRange") {
+		t.Fatalf("signed result: %d", resp.StatusCode)
+	}
+	resp, body = b.post(dossier+"/trang-thai", url.Values{"to": {"10"}})
+	code := demo.GuideCitizenID + "." + demo.CategoryMarriageCertificate + ".KH-77"
+	if resp.StatusCode != 200 || !strings.Contains(body, "Đã trả kết quả") || !strings.Contains(body, code) {
+		t.Fatalf("return: %d\n%s", resp.StatusCode, body)
+	}
+
+	// The citizen finds the signed result in their warehouse, and anyone
+	// can verify its code.
+	cb := newBrowser(t)
+	cb.loginAt(ts, "vneid", demo.GuideCitizenID, "motcua-demo")
+	if resp, body := cb.get(ts.url + "/kho-du-lieu?q=KH-77"); resp.StatusCode != 200 || !strings.Contains(body, code) {
+		t.Fatalf("warehouse: %d\n%s", resp.StatusCode, body)
+	}
+	if resp, body := newBrowser(t).get(ts.url + "/verify/" + code); resp.StatusCode != 200 || !strings.Contains(body, "Kết quả hợp lệ") {
+		t.Fatalf("verify: %d\n%s", resp.StatusCode, body)
+	}
 }

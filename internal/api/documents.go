@@ -254,14 +254,14 @@ func ServeFile(w http.ResponseWriter, r *http.Request, wh *service.Warehouse, id
 		return
 	}
 	defer rc.Close()
-	streamPDF(w, r, rc, file, "attachment", "stream document file", "document", id)
+	StreamPDF(w, r, rc, file, "attachment", "stream document file", "document", id)
 }
 
-// streamPDF sends a stored PDF: as a download ("attachment") or, for
+// StreamPDF sends a stored PDF: as a download ("attachment") or, for
 // "inline", shown by the browser's PDF viewer in a sandbox (no scripts,
 // no same-origin access, no framing). logArgs name the file in the log
 // line of a failed copy.
-func streamPDF(w http.ResponseWriter, r *http.Request, rc io.Reader, file motcua.File, disposition, what string, logArgs ...any) {
+func StreamPDF(w http.ResponseWriter, r *http.Request, rc io.Reader, file motcua.File, disposition, what string, logArgs ...any) {
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
 	h.Set("Content-Length", strconv.FormatInt(file.Size, 10))

@@ -231,7 +231,7 @@ func ServeDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submis
 		return
 	}
 	defer rc.Close()
-	streamPDF(w, r, rc, file, "inline", "stream draft file", "draft", draftID, "component", component)
+	StreamPDF(w, r, rc, file, "inline", "stream draft file", "draft", draftID, "component", component)
 }
 
 type dossierJSON struct {

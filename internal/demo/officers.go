@@ -26,6 +26,8 @@ func Officers() []DemoOfficer {
 		mk("tiepnhan.thitran", "Phạm Thị Lan", TownCode, motcua.RoleReception, "MOTCUADEMOTIEPNHANAAAAAAAAAAAAAA"),
 		mk("xuly.tuphap", "Trần Văn Hùng", JusticeOfficeCode, motcua.RoleProcessing, "MOTCUADEMOXULYAAAAAAAAAAAAAAAAAA"),
 		mk("lanhdao.tuphap", "Nguyễn Thị Mai", JusticeOfficeCode, motcua.RoleLeader, "MOTCUADEMOLANHDAOAAAAAAAAAAAAAAA"),
+		mk("xuly.thitran", "Đặng Văn Long", TownCode, motcua.RoleProcessing, "MOTCUADEMOXULYTHITRANAAAAAAAAAAA"),
+		mk("lanhdao.thitran", "Bùi Thị Hạnh", TownCode, motcua.RoleLeader, "MOTCUADEMOLANHDAOTHITRANAAAAAAAA"),
 		mk("chungthuc.thitran", "Võ Minh Tuấn", TownCode, motcua.RoleCertification, "MOTCUADEMOCHUNGTHUCAAAAAAAAAAAAA"),
 		mk("theodoi.huyen", "Huỳnh Văn Phúc", DistrictCode, motcua.RoleMonitor, "MOTCUADEMOTHEODOIAAAAAAAAAAAAAAA"),
 		mk("quantri.huyen", "Lê Quang Vinh", DistrictCode, motcua.RoleAdmin, "MOTCUADEMOQUANTRIAAAAAAAAAAAAAAA"),

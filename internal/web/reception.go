@@ -70,6 +70,11 @@ type officerDossierPage struct {
 	Error   string
 	Note    string
 	Done    string
+	// Processing: the viewer may forward the dossier and draft its
+	// result; CanSign: the viewer is a leader who may sign it.
+	Processing, CanSign bool
+	Agencies            []*motcua.Agency
+	Handling            *motcua.Agency
 }
 
 func (p officerDossierPage) title() string { return p.Title }
@@ -89,7 +94,20 @@ var actionLabels = map[motcua.DossierStatus]string{
 
 func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) officerDossierPage {
 	page := officerDossierPage{Title: "Hồ sơ " + d.Code, Dossier: d}
+	p := principal(r)
+	if d.Status == motcua.StatusProcessing || d.Status == motcua.StatusFinancialDuty {
+		page.Processing = p.HasRole(motcua.RoleProcessing) || p.HasRole(motcua.RoleLeader)
+		page.CanSign = p.HasRole(motcua.RoleLeader) && d.Result != nil && d.Result.Signed == nil
+		if page.Processing {
+			page.Agencies, _ = s.cfg.Store.ListAgencies(r.Context(), motcua.AgencyFilter{})
+		}
+	}
+	page.Handling, _ = s.cfg.Store.GetAgency(r.Context(), d.HandlingAgency)
 	for to := motcua.StatusRegistered; to <= motcua.StatusResultsReturned; to++ {
+		// A result is finished by the leader's signature, not a button.
+		if to == motcua.StatusDone && d.ResultExpected {
+			continue
+		}
 		if motcua.CanTransition(d.Status, to) {
 			page.Choices = append(page.Choices, transitionChoice{To: to, Label: actionLabels[to], Reason: motcua.NeedsReason(to)})
 		}
@@ -111,6 +129,9 @@ func (s *Server) officerDossier(w http.ResponseWriter, r *http.Request) {
 	page := s.officerDossierData(r, d)
 	if to, err := strconv.Atoi(r.URL.Query().Get("da-chuyen")); err == nil {
 		page.Done = "Đã chuyển hồ sơ sang trạng thái “" + motcua.DossierStatus(to).Label() + "”."
+	}
+	if msg := doneMessage(r.URL.Query().Get("xong")); msg != "" {
+		page.Done = msg
 	}
 	s.render(w, r, http.StatusOK, "officer_dossier", page)
 }

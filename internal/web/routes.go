@@ -169,6 +169,10 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /can-bo/ho-so/{code}", s.officerDossier)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/trang-thai", s.officerTransition)
 		mux.HandleFunc("GET /can-bo/ho-so/{code}/phieu.pdf", s.officerReceiptPDF)
+		mux.HandleFunc("POST /can-bo/ho-so/{code}/chuyen", s.officerAssign)
+		mux.HandleFunc("POST /can-bo/ho-so/{code}/ket-qua", s.officerDraftResult)
+		mux.HandleFunc("GET /can-bo/ho-so/{code}/ket-qua.pdf", s.officerResultFile)
+		mux.HandleFunc("POST /can-bo/ho-so/{code}/ky-so", s.officerSignResult)
 	}
 	if cfg.KPI != nil {
 		mux.HandleFunc("GET /theo-doi", s.monitor)
@@ -203,6 +207,7 @@ func New(cfg Config) (http.Handler, error) {
 
 var funcs = template.FuncMap{
 	"date":    func(d motcua.Date) string { return d.Display() },
+	"overdue": func(d *motcua.Dossier) bool { return d.Overdue(time.Now()) },
 	"inc":     func(i int) int { return i + 1 },
 	"size":    humanSize,
 	"count":   motcua.FormatCount,
