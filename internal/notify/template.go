@@ -14,11 +14,13 @@ import (
 // parameters). Subject and Body are the e-mail. Placeholders are {name},
 // each a required, non-empty parameter.
 type Template struct {
-	Name    string
-	Params  []string
-	Text    string
-	Subject string
-	Body    string
+	Name   string
+	Params []string
+	// Optional parameters may be missing or empty.
+	Optional []string
+	Text     string
+	Subject  string
+	Body     string
 }
 
 // Template names.
@@ -46,12 +48,13 @@ func templates() map[string]Template {
 				"Tra cứu tình trạng hồ sơ: {url}" + emailFooter,
 		},
 		TemplateDossierStatus: {
-			Name:    TemplateDossierStatus,
-			Params:  []string{"code", "status"},
-			Text:    "Hồ sơ {code} đã chuyển sang trạng thái: {status}.",
-			Subject: "Hồ sơ {code}: {status}",
+			Name:     TemplateDossierStatus,
+			Params:   []string{"code", "status"},
+			Optional: []string{"note"},
+			Text:     "Hồ sơ {code} đã chuyển sang trạng thái: {status}.{note}",
+			Subject:  "Hồ sơ {code}: {status}",
 			Body: "Kính gửi Ông/Bà,\n\n" +
-				"Hồ sơ {code} đã chuyển sang trạng thái: {status}." + emailFooter,
+				"Hồ sơ {code} đã chuyển sang trạng thái: {status}.{note}" + emailFooter,
 		},
 	}
 }
@@ -88,6 +91,13 @@ func Render(name string, params map[string]string) (Message, error) {
 			return Message{}, Permanent(fmt.Errorf("template %s: parameter %q is missing", name, p))
 		}
 		values[p] = v
+	}
+	for _, p := range t.Optional {
+		if v := cleanParam(params[p]); v != "" {
+			values[p] = " " + v
+		} else {
+			values[p] = ""
+		}
 	}
 	return Message{
 		Text:    expand(t.Text, values),

@@ -85,3 +85,21 @@ func TestInternationalPhone(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusTemplateNote(t *testing.T) {
+	with, err := notify.Render(notify.TemplateDossierStatus, map[string]string{"code": "H08-240320-0001", "status": "Yêu cầu bổ sung",
+		"note": "Lý do: thiếu\nbản sao"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if with.Text != "Hồ sơ H08-240320-0001 đã chuyển sang trạng thái: Yêu cầu bổ sung. Lý do: thiếu bản sao" {
+		t.Fatalf("text = %q", with.Text)
+	}
+	without, err := notify.Render(notify.TemplateDossierStatus, map[string]string{"code": "H08-240320-0001", "status": "Được tiếp nhận"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if without.Text != "Hồ sơ H08-240320-0001 đã chuyển sang trạng thái: Được tiếp nhận." {
+		t.Fatalf("text = %q", without.Text)
+	}
+}

@@ -245,10 +245,22 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 	return r.store.GetDossier(ctx, d.ID)
 }
 
+// statusNote is the sentence a status message adds: the reason of a
+// refusal, a supplement request or a stop, or the officer's note.
+func statusNote(u motcua.StatusUpdate) string {
+	switch {
+	case u.Note == "":
+		return ""
+	case motcua.NeedsReason(u.To):
+		return "Lý do: " + u.Note
+	}
+	return u.Note
+}
+
 // statusNotes are the Zalo, SMS and e-mail messages telling the owner (and
 // a submitter who applied for them) of a status change.
 func (r *Reception) statusNotes(d *motcua.Dossier, u motcua.StatusUpdate) []*motcua.Notification {
-	params := map[string]string{"code": d.Code, "status": u.To.Label(), "note": u.Note,
+	params := map[string]string{"code": d.Code, "status": u.To.Label(), "note": statusNote(u),
 		"url": r.publicURL + "/ho-so/" + d.Code}
 	if !u.DueAt.IsZero() {
 		params["due_date"] = motcua.DateOf(u.DueAt).Display()
