@@ -192,7 +192,7 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelCounter, ResultMethod: motcua.ResultAtCounter, Status: motcua.StatusRegistered,
 		SubmittedAt: now, DueAt: due, OwnerVerified: v.Draft.OwnerVerified, ResultExpected: v.Procedure.ResultCategory != ""}
-	comps, reused, err := dossierComponents(v.Procedure, v.Draft, v.Matches, v.Matches)
+	comps, reused, err := dossierComponents(v.Procedure, v.Draft, v.Matches, v.Matches, true)
 	if err != nil {
 		return nil, err
 	}
@@ -233,40 +233,58 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 }
 
 // componentDocuments are the warehouse documents made from the scanned
-// components, each with the next free component code.
+// components.
 func (c *Counter) componentDocuments(ctx context.Context, p *motcua.Principal, v *DraftView, comps []motcua.DossierComponent, now time.Time) ([]*motcua.Document, error) {
 	var docs []*motcua.Document
 	for i, dc := range comps {
-		pc := v.Procedure.Components[i]
-		if dc.Digitization != motcua.Digitized || len(pc.Categories) == 0 || len(dc.Attachments) == 0 {
+		if dc.Digitization != motcua.Digitized || len(dc.Attachments) == 0 {
 			continue
 		}
-		cat, err := c.s.wh.category(ctx, pc.Categories[0])
+		doc, err := componentDocument(ctx, c.s.wh, v.Draft.Owner, v.Procedure, v.Procedure.Components[i], dc.Attachments[0].File, p.AgencyCode, now)
 		if err != nil {
 			return nil, err
 		}
-		base := motcua.ComponentCode(v.Draft.Owner.Code, v.Procedure.Code, pc.Code, 0)
-		n, err := c.s.store.CountDocumentCodes(ctx, base)
-		if err != nil {
-			return nil, err
+		if doc != nil {
+			docs = append(docs, doc)
 		}
-		code := base
-		if n > 0 {
-			code = motcua.ComponentCode(v.Draft.Owner.Code, v.Procedure.Code, pc.Code, n)
-		}
-		issued := motcua.DateOf(now)
-		d := &motcua.Document{Code: code, OwnerCode: v.Draft.Owner.Code, OwnerName: v.Draft.Owner.Name,
-			Warehouse: motcua.WarehouseAgency, PaperType: motcua.PaperComponent, CategoryCode: cat.Code,
-			Name: code + "." + pc.Name, Summary: "Số hóa tại Bộ phận Một cửa khi tiếp nhận hồ sơ " + v.Procedure.Name,
-			IssuerCode: p.AgencyCode, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: dc.Attachments[0].File,
-			Visible: true, Shared: true, Status: motcua.DocumentValid}
-		if len([]rune(d.Name)) > 500 {
-			d.Name = string([]rune(d.Name)[:500])
-		}
-		if err := d.Validate(); err != nil {
-			return nil, err
-		}
-		docs = append(docs, d)
 	}
 	return docs, nil
+}
+
+// componentDocument is the warehouse document of a component digitized at
+// the counter: paper type "Thành phần hồ sơ", the next free code
+// <owner>.<procedure>.<component>[.NN], the component's first accepted
+// category, issued by the receiving agency. A component that accepts no
+// category (a form filled in for one application) gives none (nil).
+func componentDocument(ctx context.Context, wh *Warehouse, owner motcua.Person, proc *motcua.Procedure, pc motcua.ProcedureComponent,
+	file motcua.File, issuer string, now time.Time) (*motcua.Document, error) {
+	if len(pc.Categories) == 0 {
+		return nil, nil
+	}
+	cat, err := wh.category(ctx, pc.Categories[0])
+	if err != nil {
+		return nil, err
+	}
+	base := motcua.ComponentCode(owner.Code, proc.Code, pc.Code, 0)
+	n, err := wh.store.CountDocumentCodes(ctx, base)
+	if err != nil {
+		return nil, err
+	}
+	code := base
+	if n > 0 {
+		code = motcua.ComponentCode(owner.Code, proc.Code, pc.Code, n)
+	}
+	issued := motcua.DateOf(now)
+	d := &motcua.Document{Code: code, OwnerCode: owner.Code, OwnerName: owner.Name,
+		Warehouse: motcua.WarehouseAgency, PaperType: motcua.PaperComponent, CategoryCode: cat.Code,
+		Name: code + "." + pc.Name, Summary: "Số hóa tại Bộ phận Một cửa khi tiếp nhận hồ sơ " + proc.Name,
+		IssuerCode: issuer, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: file,
+		Visible: true, Shared: true, Status: motcua.DocumentValid}
+	if r := []rune(d.Name); len(r) > 500 {
+		d.Name = string(r[:500])
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return d, nil
 }

@@ -58,16 +58,11 @@ func TestCounterReception(t *testing.T) {
 	_, err = counter.View(ctx, officerOf(agencyCode, "tiepnhan.khac", motcua.RoleReception), d.ID)
 	wantCode(t, err, "draft_not_found")
 
-	_, err = counter.Receive(ctx, desk, d.ID)
-	wantCode(t, err, "component_missing")
 	scan := service.Upload{Name: "scan.pdf", Data: pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "ban quet"})}
 	_, err = counter.Scan(ctx, desk, d.ID, "TK", service.Upload{Name: "x.txt", Data: []byte("not a pdf")})
 	wantCode(t, err, "not_pdf")
 	_, err = counter.Scan(ctx, desk, d.ID, "XX", scan)
 	wantCode(t, err, "unknown_component")
-	if _, err := counter.Scan(ctx, desk, d.ID, "TK", scan); err != nil {
-		t.Fatal(err)
-	}
 	// The identity paper is scanned although the warehouse held two:
 	// missed reuse.
 	if _, err := counter.Scan(ctx, desk, d.ID, "GT", scan); err != nil {
@@ -78,15 +73,33 @@ func TestCounterReception(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Channel != motcua.ChannelCounter || got.Status != motcua.StatusReceived || got.ReceivedBy != "tiepnhan.anhoa" ||
-		got.ReceivedAt.IsZero() || got.DueAt.IsZero() || !got.Reused() || !got.MissedReuse || len(got.StatusHistory) != 1 {
+		got.ReceivedAt.IsZero() || got.DueAt.IsZero() || !got.Reused() || !got.MissedReuse || len(got.StatusHistory) != 1 ||
+		got.Components[0].Digitization != motcua.NotDigitized {
 		t.Fatalf("dossier = %+v", got)
+	}
+	// The form was received on paper only: the dossier cannot be forwarded
+	// until the desk scans it.
+	rec := service.NewReception(f.store, nil, "http://motcua.test", f.clock.Now).WithResults(f.w, service.NewKeys())
+	_, err = rec.Transition(ctx, desk, got.Code, motcua.StatusProcessing, "")
+	wantCode(t, err, "components_not_digitized")
+	_, err = rec.DigitizeComponent(ctx, officerOf(agencyCode, "xuly", motcua.RoleProcessing), got.Code, "TK", scan)
+	wantCode(t, err, "forbidden")
+	_, err = rec.DigitizeComponent(ctx, desk, got.Code, "KS", scan)
+	wantCode(t, err, "already_digitized")
+	_, err = rec.DigitizeComponent(ctx, desk, got.Code, "XX", scan)
+	wantCode(t, err, "unknown_component")
+	if got, err = rec.DigitizeComponent(ctx, desk, got.Code, "TK", scan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rec.Transition(ctx, desk, got.Code, motcua.StatusProcessing, ""); err != nil {
+		t.Fatal(err)
 	}
 	if got.Components[0].Digitization != motcua.Digitized || got.Components[1].Digitization != motcua.ReusedFromWarehouse ||
 		got.Components[2].Digitization != motcua.Digitized || len(got.Components[2].MissedCodes) != 2 {
 		t.Fatalf("components = %+v", got.Components)
 	}
 	again, err := counter.Receive(ctx, desk, d.ID)
-	if err != nil || again.ID != got.ID {
+	if err != nil || again.ID != got.ID || again.Status != motcua.StatusProcessing {
 		t.Fatalf("second receive: %v", err)
 	}
 	ks, _ := f.store.GetDocument(ctx, f.ksDoc.ID)
@@ -130,7 +143,14 @@ func TestCounterReception(t *testing.T) {
 
 	// The audit log names the dossier.
 	events, err := f.store.ListAudit(ctx, motcua.AuditFilter{ObjectKind: "dossier", ObjectID: got.ID})
-	if err != nil || len(events) != 1 || events[0].Action != "dossier.receive_counter" || events[0].ActorID == "" {
+	if err != nil || len(events) != 3 {
+		t.Fatalf("audit = %v %+v", err, events)
+	}
+	actions := map[string]bool{}
+	for _, e := range events {
+		actions[e.Action] = e.ActorID != ""
+	}
+	if !actions["dossier.receive_counter"] || !actions["dossier.digitize"] || !actions["dossier.status"] {
 		t.Fatalf("audit = %v %+v", err, events)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -310,4 +311,65 @@ func (r *Reception) ResultFile(ctx context.Context, p *motcua.Principal, code st
 		return nil, motcua.File{}, err
 	}
 	return rc, f, nil
+}
+
+// DigitizeComponent scans a component of a received paper dossier at the
+// receiving desk (digitization state 1): the scan is kept with the
+// dossier and, as at reception, stored in the owner's warehouse so that it
+// is reused next time. Only a component not digitized yet is scanned.
+func (r *Reception) DigitizeComponent(ctx context.Context, p *motcua.Principal, code, component string, up Upload) (*motcua.Dossier, error) {
+	if err := r.resultsEnabled(); err != nil {
+		return nil, err
+	}
+	d, acc, err := r.work(ctx, p, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(p, OpReceiveDossier, acc.receiving); err != nil {
+		return nil, err
+	}
+	if d.Status != motcua.StatusRegistered && d.Status != motcua.StatusReceived && d.Status != motcua.StatusSupplement {
+		return nil, motcua.Invalid("status", "not_at_reception",
+			fmt.Sprintf("Hồ sơ đang ở trạng thái “%s”: chỉ số hóa thành phần khi hồ sơ còn ở Bộ phận Tiếp nhận và Trả kết quả.", d.Status.Label()))
+	}
+	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return nil, err
+	}
+	pc, ok := proc.Component(component)
+	i := slices.IndexFunc(d.Components, func(c motcua.DossierComponent) bool { return c.Code == component })
+	if !ok || i < 0 {
+		return nil, unknownComponent()
+	}
+	if d.Components[i].Digitization != motcua.NotDigitized {
+		return nil, motcua.Invalid("component", "already_digitized", fmt.Sprintf("Thành phần “%s” đã được số hóa.", pc.Name))
+	}
+	file, err := r.wh.checkScan(ctx, up)
+	if err != nil {
+		return nil, err
+	}
+	now := r.now().UTC().Truncate(time.Microsecond)
+	doc, err := componentDocument(ctx, r.wh, d.Owner, proc, pc, file, d.AgencyCode, now)
+	if err != nil {
+		return nil, err
+	}
+	comps := slices.Clone(d.Components)
+	comps[i].Digitization = motcua.Digitized
+	comps[i].Attachments = []motcua.Attachment{{Source: motcua.Scanned, File: file}}
+	err = r.store.InTx(ctx, func(tx motcua.Store) error {
+		if doc != nil {
+			if err := tx.CreateDocument(ctx, doc); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateDossierComponents(ctx, d.ID, comps); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, r.officerEvent(p, d, "dossier.digitize", "dossier", d.ID,
+			fmt.Sprintf("component=%s sha256=%s", component, file.SHA256)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r.store.GetDossier(ctx, d.ID)
 }

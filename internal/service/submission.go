@@ -373,7 +373,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 			return nil, false, err
 		}
 	}
-	comps, reused, err := dossierComponents(v.Procedure, v.Draft, v.Matches, ownerMatches)
+	comps, reused, err := dossierComponents(v.Procedure, v.Draft, v.Matches, ownerMatches, false)
 	if err != nil {
 		return nil, false, err
 	}
@@ -423,9 +423,10 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 // uploaded or scanned file is newly digitized (state 1), and a component
 // sent without reuse although ownerMatches found a document in the
 // owner's warehouse records the missed codes. It returns the reused
-// document ids; a required component without a file is EINVALID
-// (component_missing).
-func dossierComponents(proc *motcua.Procedure, draft *motcua.Draft, matches, ownerMatches []motcua.ComponentMatch) ([]motcua.DossierComponent, []string, error) {
+// document ids. A required component without a file is EINVALID
+// (component_missing) unless paperOnly allows it (at the counter the
+// paper is received and digitized later; forwarding waits for it).
+func dossierComponents(proc *motcua.Procedure, draft *motcua.Draft, matches, ownerMatches []motcua.ComponentMatch, paperOnly bool) ([]motcua.DossierComponent, []string, error) {
 	var comps []motcua.DossierComponent
 	var reused []string
 	for i, comp := range proc.Components {
@@ -434,7 +435,7 @@ func dossierComponents(proc *motcua.Procedure, draft *motcua.Draft, matches, own
 		dc := motcua.DossierComponent{Code: comp.Code, Name: comp.Name, Required: comp.Required}
 		switch {
 		case !ok:
-			if comp.Required {
+			if comp.Required && !paperOnly {
 				return nil, nil, motcua.Invalid("components", "component_missing",
 					fmt.Sprintf("Thành phần hồ sơ bắt buộc “%s” chưa có tệp tin.", comp.Name))
 			}

@@ -77,9 +77,25 @@ func (s *Server) officerResultFile(w http.ResponseWriter, r *http.Request) {
 	api.StreamPDF(w, r, rc, file, "inline", "stream result", "dossier", r.PathValue("code"))
 }
 
+// officerDigitize scans a component of a received paper dossier.
+func (s *Server) officerDigitize(w http.ResponseWriter, r *http.Request) {
+	s.officerAction(w, r, "so-hoa", func(code string) error {
+		if err := s.parseMultipart(w, r); err != nil {
+			return err
+		}
+		up, err := s.formUpload(w, r)
+		if err != nil {
+			return err
+		}
+		_, err = s.cfg.Reception.DigitizeComponent(r.Context(), principal(r), code, r.PathValue("component"), up)
+		return err
+	})
+}
+
 // doneMessages are the confirmations of the processing actions.
 var doneMessages = map[string]string{
 	"chuyen":  "Đã chuyển xử lý hồ sơ.",
+	"so-hoa":  "Đã số hóa thành phần hồ sơ.",
 	"du-thao": "Đã lưu dự thảo kết quả; lãnh đạo có thể ký số.",
 	"ky-so":   "Đã ký số kết quả; hồ sơ đã xử lý xong, chờ trả kết quả.",
 }

@@ -73,6 +73,9 @@ type officerDossierPage struct {
 	// Processing: the viewer may forward the dossier and draft its
 	// result; CanSign: the viewer is a leader who may sign it.
 	Processing, CanSign bool
+	// CanDigitize: the viewer is at the receiving desk and may scan the
+	// components not digitized yet.
+	CanDigitize bool
 	Agencies            []*motcua.Agency
 	Handling            *motcua.Agency
 }
@@ -103,6 +106,8 @@ func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) officerD
 		}
 	}
 	page.Handling, _ = s.cfg.Store.GetAgency(r.Context(), d.HandlingAgency)
+	page.CanDigitize = p.HasRole(motcua.RoleReception) && (d.Status == motcua.StatusRegistered ||
+		d.Status == motcua.StatusReceived || d.Status == motcua.StatusSupplement)
 	for to := motcua.StatusRegistered; to <= motcua.StatusResultsReturned; to++ {
 		// A result is finished by the leader's signature, not a button.
 		if to == motcua.StatusDone && d.ResultExpected {

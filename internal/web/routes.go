@@ -170,6 +170,7 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/trang-thai", s.officerTransition)
 		mux.HandleFunc("GET /can-bo/ho-so/{code}/phieu.pdf", s.officerReceiptPDF)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/chuyen", s.officerAssign)
+		mux.HandleFunc("POST /can-bo/ho-so/{code}/thanh-phan/{component}", s.officerDigitize)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/ket-qua", s.officerDraftResult)
 		mux.HandleFunc("GET /can-bo/ho-so/{code}/ket-qua.pdf", s.officerResultFile)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/ky-so", s.officerSignResult)
