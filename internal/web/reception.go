@@ -76,8 +76,8 @@ type officerDossierPage struct {
 	// CanDigitize: the viewer is at the receiving desk and may scan the
 	// components not digitized yet.
 	CanDigitize bool
-	Agencies            []*motcua.Agency
-	Handling            *motcua.Agency
+	Agencies    []*motcua.Agency
+	Handling    *motcua.Agency
 }
 
 func (p officerDossierPage) title() string { return p.Title }
