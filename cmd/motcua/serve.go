@@ -184,6 +184,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		Warehouse: wh, DemoCA: ca, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
 		Submissions: service.NewSubmissions(store, wh, identity, publicURL, nil).WithChannels(channels(senders)...).WithCalendar(cal),
 		Reception:   service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...),
+		Feedback:    service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
 	})
 	if err != nil {
 		return err

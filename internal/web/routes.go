@@ -47,6 +47,9 @@ type Config struct {
 	// Reception is the officers' work on dossiers: receive, refuse, ask
 	// for a supplement, forward.
 	Reception *service.Reception
+	// Feedback is feedback on wrong results: the owner's reports, the
+	// issuing agency's answers.
+	Feedback *service.Feedbacks
 	// DemoCA, in demo mode, serves the sample files to try refusals.
 	DemoCA *demo.CA
 	// Keyring holds the agencies' signing keys (results, certified copies).
@@ -84,7 +87,11 @@ func New(cfg Config) (http.Handler, error) {
 		cfg.ReadyTimeout = 2 * time.Second
 	}
 	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, officers: service.NewOfficers(cfg.Store, cfg.Password)}
-	for _, name := range pageNames {
+	names := pageNames
+	if cfg.Feedback != nil {
+		names = append(names[:len(names):len(names)], feedbackPages...)
+	}
+	for _, name := range names {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
@@ -159,6 +166,9 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /can-bo/ho-so/{code}", s.officerDossier)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/trang-thai", s.officerTransition)
 		mux.HandleFunc("GET /can-bo/ho-so/{code}/phieu.pdf", s.officerReceiptPDF)
+	}
+	if cfg.Feedback != nil && cfg.Warehouse != nil {
+		s.registerFeedback(mux)
 	}
 	if cfg.KPI != nil {
 		mux.HandleFunc("GET /theo-doi", s.monitor)
