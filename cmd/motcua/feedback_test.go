@@ -78,7 +78,7 @@ func TestFeedbackOnResult(t *testing.T) {
 	if resp.StatusCode != 200 || dm == nil || !strings.Contains(body, "tự động đính kèm") {
 		t.Fatalf("draft: %d\n%s", resp.StatusCode, body)
 	}
-	pm := regexp.MustCompile(`href="/kho-du-lieu/([0-9a-f]+)/phan-anh\?ve=` + regexp.QuoteMeta(dm[0]) + `"`).FindAllStringSubmatch(body, -1)
+	pm := regexp.MustCompile(`href="/kho-du-lieu/([0-9a-f]+)/phan-anh\?ve=`+regexp.QuoteMeta(dm[0])+`"`).FindAllStringSubmatch(body, -1)
 	if len(pm) != 3 { // the automatic one and the two suggestions
 		t.Fatalf("picker offers %d Phản ánh links, want 3:\n%s", len(pm), body)
 	}
