@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -152,4 +154,57 @@ func TestFeedbackOnResult(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "Thị trấn An Lão") || strings.Contains(body, "Phòng Tư pháp") {
 		t.Fatalf("monitor: %d\n%s", resp.StatusCode, body)
 	}
+}
+
+func (b *browser) postJSON(u, body string) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	return b.do(req)
+}
+
+// TestFeedbackAPI: the same flow through /api/v1 with a rejection, on
+// both backends.
+func TestFeedbackAPI(t *testing.T) {
+	t.Parallel()
+	backends(t, func(t *testing.T, ts *testServer) {
+		citizen := demo.Citizens()[1]
+		b := newBrowser(t)
+		b.loginAt(ts, "vneid", citizen.Code, "motcua-demo")
+		_, body := b.get(ts.url + "/api/v1/warehouse/documents?code=LLTP")
+		var list struct {
+			Items []struct{ ID, Code string } `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(body), &list); err != nil || len(list.Items) != 1 {
+			t.Fatalf("documents: %v\n%s", err, body)
+		}
+		doc := ts.url + "/api/v1/warehouse/documents/" + list.Items[0].ID
+		resp, body := b.postJSON(doc+"/feedback", `{"reason":"nope"}`)
+		if resp.StatusCode != 422 || !strings.Contains(body, "invalid_feedback_reason") {
+			t.Fatalf("bad reason: %d %s", resp.StatusCode, body)
+		}
+		resp, body = b.postJSON(doc+"/feedback", `{"reason":"not_gov_signed","comment":"Chưa ký số"}`)
+		var fb struct{ ID, Status, Agency string }
+		if resp.StatusCode != 201 || json.Unmarshal([]byte(body), &fb) != nil || fb.Status != "open" || fb.Agency != demo.JusticeOfficeCode {
+			t.Fatalf("report: %d %s", resp.StatusCode, body)
+		}
+		if resp, body := b.postJSON(doc+"/feedback", `{"reason":"not_gov_signed"}`); resp.StatusCode != 409 || !strings.Contains(body, "feedback_open") {
+			t.Fatalf("second report: %d %s", resp.StatusCode, body)
+		}
+		o := demoOfficer(t, "lanhdao.tuphap")
+		ob := officerLogin(t, ts, o.Username, o.Password, o.TOTPSecret)
+		if resp, body := ob.get(ts.url + "/api/v1/feedback"); resp.StatusCode != 200 || !strings.Contains(body, fb.ID) {
+			t.Fatalf("queue: %d %s", resp.StatusCode, body)
+		}
+		resp, body = ob.postJSON(ts.url+"/api/v1/feedback/"+fb.ID+"/reject", `{"resolution":"Kết quả đã được ký số hợp lệ"}`)
+		if resp.StatusCode != 200 || !strings.Contains(body, `"status":"rejected"`) {
+			t.Fatalf("reject: %d %s", resp.StatusCode, body)
+		}
+		if resp, body := b.get(doc + "/feedback"); resp.StatusCode != 200 || !strings.Contains(body, "Kết quả đã được ký số hợp lệ") {
+			t.Fatalf("owner's view: %d %s", resp.StatusCode, body)
+		}
+		if resp, body := b.get(doc); !strings.Contains(body, `"status":"valid"`) {
+			t.Fatalf("document after rejection: %d %s", resp.StatusCode, body)
+		}
+	})
 }
