@@ -106,9 +106,12 @@ type Document struct {
 	Shared         bool // Chia sẻ
 	UsageCount     int  // Số lần sử dụng
 	Status         DocumentStatus
-	Version        int // 1 for the first file; +1 each time the file is replaced
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// SupersededBy is the id of the corrected result that replaced this
+	// one (status superseded); set by FeedbackStore.ResolveFeedback.
+	SupersededBy string
+	Version      int // 1 for the first file; +1 each time the file is replaced
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // DocumentVersion is an earlier file of a document, kept for audit when

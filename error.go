@@ -147,6 +147,7 @@ var entityNamesVI = map[string]string{
 	"api_token":    "mã truy cập",
 	"notification": "thông báo",
 	"draft":        "hồ sơ đang soạn",
+	"feedback":     "phản ánh",
 }
 
 func entityNameVI(entity string) string {

@@ -185,6 +185,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		Warehouse: wh, DemoCA: ca, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
 		Submissions: subs, Counter: service.NewCounter(subs),
 		Reception: service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...).WithResults(wh, keyring),
+		Feedback:  service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
 	})
 	if err != nil {
 		return err

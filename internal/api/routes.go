@@ -21,6 +21,8 @@ type Config struct {
 	KPI       *service.KPI
 	// Submissions is online application; nil disables those routes.
 	Submissions *service.Submissions
+	// Feedback is feedback on results; nil disables those routes.
+	Feedback *service.Feedbacks
 	// PublicURL is the site's external base URL (links in answers).
 	PublicURL string
 }
@@ -55,6 +57,9 @@ func Register(mux *http.ServeMux, cfg Config) {
 		mux.HandleFunc("GET /api/v1/reports/reuse", a.reuseReport)
 	}
 	mux.HandleFunc("GET /api/v1/procedures/{code}", a.getProcedure)
+	if cfg.Feedback != nil {
+		a.registerFeedback(mux)
+	}
 	if cfg.Submissions == nil {
 		return
 	}

@@ -404,8 +404,8 @@ func TestSeedOfficers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Officers != len(motcua.Roles()) {
-		t.Fatalf("seeded %d officers, want one per role (%d)", sum.Officers, len(motcua.Roles()))
+	if sum.Officers != len(demo.Officers()) {
+		t.Fatalf("seeded %d officers, want %d", sum.Officers, len(demo.Officers()))
 	}
 	seen := map[motcua.Role]bool{}
 	for _, d := range demo.Officers() {

@@ -27,6 +27,9 @@ type Template struct {
 const (
 	TemplateDossierReceived = "dossier_received"
 	TemplateDossierStatus   = "dossier_status"
+	// TemplateFeedbackResolved tells an owner how the issuing agency
+	// answered their feedback on a result.
+	TemplateFeedbackResolved = "feedback_resolved"
 )
 
 const emailFooter = "\n\nĐây là thư tự động của Hệ thống thông tin giải quyết thủ tục hành chính; " +
@@ -56,6 +59,15 @@ func templates() map[string]Template {
 			Body: "Kính gửi Ông/Bà,\n\n" +
 				"Hồ sơ {code} đã chuyển sang trạng thái: {status}.{note}" + emailFooter,
 		},
+		TemplateFeedbackResolved: {
+			Name:    TemplateFeedbackResolved,
+			Params:  []string{"code", "outcome", "url"},
+			Text:    "Phản ánh về kết quả {code}: {outcome}. Xem chi tiết: {url}",
+			Subject: "Phản ánh về kết quả {code}: {outcome}",
+			Body: "Kính gửi Ông/Bà,\n\n" +
+				"Cơ quan cấp đã trả lời phản ánh của Ông/Bà về kết quả {code}: {outcome}.\n" +
+				"Xem chi tiết trong Kho dữ liệu cá nhân, tổ chức: {url}" + emailFooter,
+		},
 	}
 }
 
@@ -63,7 +75,7 @@ func templates() map[string]Template {
 func Templates() []Template {
 	m := templates()
 	out := make([]Template, 0, len(m))
-	for _, name := range []string{TemplateDossierReceived, TemplateDossierStatus} {
+	for _, name := range []string{TemplateDossierReceived, TemplateDossierStatus, TemplateFeedbackResolved} {
 		out = append(out, m[name])
 	}
 	return out

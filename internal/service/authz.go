@@ -22,6 +22,7 @@ const (
 	OpViewKPI              Operation = "kpi.view"
 	OpManageOfficers       Operation = "officers.manage"
 	OpManageCatalogue      Operation = "catalogue.manage"
+	OpHandleFeedback       Operation = "feedback.handle" // answer feedback on the agency's results
 )
 
 // Resource is what an operation touches. OwnerCode is the subject whose
@@ -52,6 +53,7 @@ var officerRoles = map[Operation]struct {
 	OpViewKPI:              {[]motcua.Role{motcua.RoleMonitor, motcua.RoleLeader, motcua.RoleAdmin}, true},
 	OpManageOfficers:       {[]motcua.Role{motcua.RoleAdmin}, true},
 	OpManageCatalogue:      {[]motcua.Role{motcua.RoleAdmin}, true},
+	OpHandleFeedback:       {[]motcua.Role{motcua.RoleProcessing, motcua.RoleLeader}, true},
 }
 
 // Authorize decides whether p may perform op on res. It returns nil,

@@ -106,22 +106,25 @@ func ensureOwner(ctx context.Context, tx motcua.Store, code, name string) error 
 
 // PublicVerification is what anyone may learn about a result code.
 type PublicVerification struct {
-	Code         string    `json:"code"`
-	Status       string    `json:"status"`
-	StatusLabel  string    `json:"status_label"`
-	Category     string    `json:"category"`
-	Warehouse    string    `json:"warehouse_kind"`
-	IssuerCode   string    `json:"issuer_code,omitempty"`
-	IssuerName   string    `json:"issuer_name,omitempty"`
-	IssuedOn     string    `json:"issued_on,omitempty"`
-	ExpiresOn    string    `json:"expires_on,omitempty"`
-	OwnerMasked  string    `json:"owner_name_masked"`
-	Signature    string    `json:"signature_status"`
-	SignedBy     string    `json:"signed_by,omitempty"`
-	SigningTime  time.Time `json:"signing_time,omitzero"`
-	CheckedAt    time.Time `json:"checked_at"`
-	Expired      bool      `json:"expired"`
-	DocumentName string    `json:"-"`
+	Code        string    `json:"code"`
+	Status      string    `json:"status"`
+	StatusLabel string    `json:"status_label"`
+	Category    string    `json:"category"`
+	Warehouse   string    `json:"warehouse_kind"`
+	IssuerCode  string    `json:"issuer_code,omitempty"`
+	IssuerName  string    `json:"issuer_name,omitempty"`
+	IssuedOn    string    `json:"issued_on,omitempty"`
+	ExpiresOn   string    `json:"expires_on,omitempty"`
+	OwnerMasked string    `json:"owner_name_masked"`
+	Signature   string    `json:"signature_status"`
+	SignedBy    string    `json:"signed_by,omitempty"`
+	SigningTime time.Time `json:"signing_time,omitzero"`
+	CheckedAt   time.Time `json:"checked_at"`
+	Expired     bool      `json:"expired"`
+	// ReplacedBy is the code of the corrected result that superseded
+	// this one.
+	ReplacedBy   string `json:"replaced_by,omitempty"`
+	DocumentName string `json:"-"`
 }
 
 // VerifyPublic tells a third party whether a result with code exists,
@@ -146,6 +149,11 @@ func (w *Warehouse) VerifyPublic(ctx context.Context, code string) (*PublicVerif
 		OwnerMasked: MaskName(d.OwnerName), Signature: d.Signature.Status, SignedBy: d.Signature.Signer,
 		SigningTime: d.Signature.SigningTime, CheckedAt: w.now().UTC(),
 		Expired: !d.ExpiresOn.IsZero() && d.ExpiresOn.Before(today)}
+	if d.SupersededBy != "" {
+		if nd, err := w.store.GetDocument(ctx, d.SupersededBy); err == nil {
+			v.ReplacedBy = nd.Code
+		}
+	}
 	if d.IssuerCode != "" {
 		v.IssuerCode = d.IssuerCode
 		if a, err := w.store.GetAgency(ctx, d.IssuerCode); err == nil {

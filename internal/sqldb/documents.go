@@ -97,17 +97,17 @@ func (s *Store) CreateDocument(ctx context.Context, d *motcua.Document) error {
 
 const documentColumns = `id, code, owner_code, owner_name, warehouse, paper_type, category_code, name, decision_number,
 	summary, issuer_code, issued_on, expires_on, file_name, file_size, file_sha256, signature, visible, shared,
-	usage_count, status, version, created_at, updated_at`
+	usage_count, status, version, created_at, updated_at, superseded_by`
 
 func scanDocument(sc interface{ Scan(...any) error }) (*motcua.Document, error) {
 	var d motcua.Document
 	var warehouse, paper, status string
-	var issuer sql.NullString
+	var issuer, supersededBy sql.NullString
 	var sig []byte
 	var created, updated sql.NullInt64
 	err := sc.Scan(&d.ID, &d.Code, &d.OwnerCode, &d.OwnerName, &warehouse, &paper, &d.CategoryCode, &d.Name,
 		&d.DecisionNumber, &d.Summary, &issuer, &d.IssuedOn, &d.ExpiresOn, &d.File.Name, &d.File.Size, &d.File.SHA256,
-		&sig, &d.Visible, &d.Shared, &d.UsageCount, &status, &d.Version, &created, &updated)
+		&sig, &d.Visible, &d.Shared, &d.UsageCount, &status, &d.Version, &created, &updated, &supersededBy)
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +118,7 @@ func scanDocument(sc interface{ Scan(...any) error }) (*motcua.Document, error) 
 	d.PaperType = motcua.PaperType(paper)
 	d.Status = motcua.DocumentStatus(status)
 	d.IssuerCode = issuer.String
+	d.SupersededBy = supersededBy.String
 	d.CreatedAt = fromMicros(created)
 	d.UpdatedAt = fromMicros(updated)
 	return &d, nil

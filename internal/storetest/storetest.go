@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Drafts", func(t *testing.T) { t.Parallel(); testDrafts(t, newStore) })
 	t.Run("ReuseCounts", func(t *testing.T) { t.Parallel(); testReuseCounts(t, newStore) })
 	t.Run("Transactions", func(t *testing.T) { t.Parallel(); testTransactions(t, newStore) })
+	t.Run("Feedback", func(t *testing.T) { t.Parallel(); testFeedback(t, newStore) })
 	t.Run("Ping", func(t *testing.T) {
 		t.Parallel()
 		if err := newStore(t).Ping(context.Background()); err != nil {

@@ -49,6 +49,9 @@ type Config struct {
 	Reception *service.Reception
 	// Counter is reception at the counter (channel 1).
 	Counter *service.Counter
+	// Feedback is feedback on wrong results: the owner's reports, the
+	// issuing agency's answers.
+	Feedback *service.Feedbacks
 	// DemoCA, in demo mode, serves the sample files to try refusals.
 	DemoCA *demo.CA
 	// Keyring holds the agencies' signing keys (results, certified copies).
@@ -87,7 +90,11 @@ func New(cfg Config) (http.Handler, error) {
 		cfg.ReadyTimeout = 2 * time.Second
 	}
 	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, officers: service.NewOfficers(cfg.Store, cfg.Password)}
-	for _, name := range pageNames {
+	names := pageNames
+	if cfg.Feedback != nil {
+		names = append(names[:len(names):len(names)], feedbackPages...)
+	}
+	for _, name := range names {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
@@ -175,6 +182,9 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /can-bo/ho-so/{code}/ket-qua.pdf", s.officerResultFile)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/ky-so", s.officerSignResult)
 	}
+	if cfg.Feedback != nil && cfg.Warehouse != nil {
+		s.registerFeedback(mux)
+	}
 	if cfg.KPI != nil {
 		mux.HandleFunc("GET /theo-doi", s.monitor)
 		mux.HandleFunc("GET /theo-doi/ty-le.csv", s.monitorCSV)
@@ -187,7 +197,7 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /mau/{name}", s.sample)
 	}
 	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients,
-		Submissions: cfg.Submissions, KPI: cfg.KPI, PublicURL: cfg.PublicURL})
+		Submissions: cfg.Submissions, KPI: cfg.KPI, PublicURL: cfg.PublicURL, Feedback: cfg.Feedback})
 	mux.HandleFunc("/", s.notFound)
 
 	metrics := httpx.NewMetrics(cfg.Registry)

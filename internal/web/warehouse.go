@@ -51,6 +51,7 @@ type warehouseRow struct {
 
 type warehousePage struct {
 	Title      string
+	Feedback   bool // the "Phản ánh" action is offered
 	Search     warehouseSearch
 	Rows       []warehouseRow
 	Total      int
@@ -112,7 +113,7 @@ func (s *Server) warehouseList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := warehousePage{Title: warehouseTitle, Search: search, Total: total, Page: page, Pages: (total + perPage - 1) / perPage,
-		Notice: noticeText(q.Get("tb"))}
+		Notice: noticeText(q.Get("tb")), Feedback: s.cfg.Feedback != nil}
 	for i, d := range docs {
 		p.Rows = append(p.Rows, warehouseRow{No: (page-1)*perPage + i + 1, Doc: d, Category: names[d.CategoryCode]})
 	}
@@ -136,6 +137,8 @@ func noticeText(key string) string {
 		return "Đã thay tệp tin; tệp tin cũ được lưu trong lịch sử."
 	case "rut":
 		return "Đã rút giấy tờ khỏi kho."
+	case "phan-anh":
+		return "Đã gửi phản ánh đến cơ quan cấp; giấy tờ ở trạng thái “Đang phản ánh” cho đến khi có trả lời."
 	}
 	return ""
 }
@@ -254,6 +257,7 @@ type detailPage struct {
 	Notice    string
 	Error     string
 	Reason    string
+	Feedback  *documentFeedback
 }
 
 func (p detailPage) title() string { return p.Title }
@@ -276,7 +280,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, id string, statu
 		return
 	}
 	page := detailPage{Title: d.Name, Doc: d, Versions: vs, AccessLog: log, Notice: notice,
-		VerifyURL: s.cfg.PublicURL + "/verify/" + url.PathEscape(d.Code)}
+		VerifyURL: s.cfg.PublicURL + "/verify/" + url.PathEscape(d.Code), Feedback: s.documentFeedback(r, d)}
 	if c, err := s.cfg.Store.GetCategory(ctx, d.CategoryCode); err == nil {
 		page.Category = c.Name
 	}

@@ -49,8 +49,9 @@ const (
 // templates with Zalo and configures their ids.
 func DefaultTemplateIDs() map[string]string {
 	return map[string]string{
-		notify.TemplateDossierReceived: "dev-dossier-received",
-		notify.TemplateDossierStatus:   "dev-dossier-status",
+		notify.TemplateDossierReceived:  "dev-dossier-received",
+		notify.TemplateDossierStatus:    "dev-dossier-status",
+		notify.TemplateFeedbackResolved: "dev-feedback-resolved",
 	}
 }
 
