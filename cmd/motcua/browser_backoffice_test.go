@@ -154,4 +154,45 @@ func TestBrowserBackOffice(t *testing.T) {
 	if text := b.Text("#tp-TP04"); !strings.Contains(text, "tự động đính kèm") || !strings.Contains(text, code) {
 		b.Fatalf("the marriage certificate is not reused:\n%s", text)
 	}
+
+	// The citizen reports the result as wrong; it is no longer offered.
+	b.Follow(`header a[href="/kho-du-lieu"]`)
+	b.Do("wait for the warehouse", chromedp.WaitVisible(chromedp.CSS("table.docs")))
+	report := browsertest.Eval[string](b, `Array.from(document.querySelectorAll('table.docs tr')).find(r => r.textContent.includes('`+code+`')).querySelector('a[href$="/phan-anh"]').getAttribute('href')`)
+	b.Navigate(ts.url + report)
+	b.Do("choose a reason", chromedp.WaitVisible(chromedp.CSS(`input[name=reason]`)), chromedp.Click(chromedp.CSS(`input[name=reason]`)),
+		chromedp.SendKeys(chromedp.ID("comment"), "Ngày sinh của người chồng bị ghi sai."))
+	b.Page("citizen-feedback")
+	b.Follow(`main form button[type=submit]`)
+	if text := b.Text("main"); !strings.Contains(text, "Đang phản ánh") {
+		b.Fatalf("after the report:\n%s", text)
+	}
+
+	// The town's processing officer issues the corrected result.
+	corrected := filepath.Join(dir, "giay-chung-nhan-ket-hon-dinh-chinh.pdf")
+	if err := os.WriteFile(corrected, pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "Giay chung nhan ket hon so KH-88 (dinh chinh)"}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	browserOfficerLogin(b, ts, townOfficer(t, "processing"))
+	b.Follow(`header a[href="/can-bo/phan-anh"]`)
+	b.Do("wait for the feedback queue", chromedp.WaitVisible(chromedp.CSS("table")))
+	b.Page("feedback-queue")
+	b.Follow(`main table a[href^="/can-bo/phan-anh/"]`)
+	b.Do("attach the corrected result", chromedp.WaitVisible(chromedp.ID("file")), chromedp.SetUploadFiles(chromedp.ID("file"), []string{corrected}))
+	b.Page("feedback-detail")
+	b.Follow(`form[action$="/dinh-chinh"] button[type=submit]`)
+
+	// The citizen receives the corrected result; the old one is superseded.
+	b.Navigate(ts.url + "/can-bo/dang-nhap")
+	b.Follow(`header form[action="/auth/logout"] button`)
+	b.Navigate(ts.url + "/auth/login/vneid")
+	b.Do("fill the IdP form", chromedp.WaitVisible(chromedp.ID("username")), chromedp.SendKeys(chromedp.ID("username"), citizen.Code),
+		chromedp.SendKeys(chromedp.ID("password"), "motcua-demo"))
+	b.Follow(`form button[type=submit]:not([name=action])`)
+	b.Navigate(ts.url + "/kho-du-lieu?q=KH-88")
+	b.Do("wait for the warehouse", chromedp.WaitVisible(chromedp.CSS("table.docs")))
+	b.Page("citizen-corrected")
+	if text := b.Text("table.docs"); !strings.Contains(text, code+".01") || !strings.Contains(text, "Đã được thay thế") {
+		b.Fatalf("the corrected result:\n%s", text)
+	}
 }
