@@ -21,6 +21,9 @@ type Config struct {
 	KPI       *service.KPI
 	// Submissions is online application; nil disables those routes.
 	Submissions *service.Submissions
+	// Reception is the officers' work on dossiers; nil disables the
+	// /api/v1/agency/dossiers routes.
+	Reception *service.Reception
 	// Feedback is feedback on results; nil disables those routes.
 	Feedback *service.Feedbacks
 	// PublicURL is the site's external base URL (links in answers).
@@ -59,6 +62,9 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("GET /api/v1/procedures/{code}", a.getProcedure)
 	if cfg.Feedback != nil {
 		a.registerFeedback(mux)
+	}
+	if cfg.Reception != nil {
+		a.registerBackOffice(mux)
 	}
 	if cfg.Submissions == nil {
 		return

@@ -197,7 +197,7 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /mau/{name}", s.sample)
 	}
 	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients,
-		Submissions: cfg.Submissions, KPI: cfg.KPI, PublicURL: cfg.PublicURL, Feedback: cfg.Feedback})
+		Submissions: cfg.Submissions, KPI: cfg.KPI, PublicURL: cfg.PublicURL, Feedback: cfg.Feedback, Reception: cfg.Reception})
 	mux.HandleFunc("/", s.notFound)
 
 	metrics := httpx.NewMetrics(cfg.Registry)
