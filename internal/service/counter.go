@@ -103,13 +103,27 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 	if err != nil {
 		return nil, err
 	}
+	var shown []string
 	for _, m := range matches {
 		if m.Auto != nil {
 			d.Components = append(d.Components, motcua.DraftComponent{Code: m.Component.Code, Source: motcua.FromWarehouse,
 				DocumentID: m.Auto.ID, File: m.Auto.File, Auto: true})
 		}
+		for _, doc := range m.Candidates() {
+			shown = append(shown, doc.Code)
+		}
 	}
-	if err := c.s.store.CreateDraft(ctx, d); err != nil {
+	// The officer now sees what the owner's warehouse holds: an access the
+	// owner can find in the audit log.
+	err = c.s.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := tx.CreateDraft(ctx, d); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
+			Action: "warehouse.counter_matches", ObjectKind: "draft", ObjectID: d.ID, SubjectCode: owner.Code,
+			Detail: "documents=" + strings.Join(shown, ",")})
+	})
+	if err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua"
@@ -42,6 +43,10 @@ func TestCounterReception(t *testing.T) {
 	}
 	if d.Submitter.Code != c.PersonalID || d.Owner.Code != c.PersonalID || d.Submitter.Phone != "0905999888" {
 		t.Fatalf("draft people: %+v / %+v", d.Submitter, d.Owner)
+	}
+	looked, err := f.store.ListAudit(ctx, motcua.AuditFilter{SubjectCode: c.PersonalID, ObjectKind: "draft", ObjectID: d.ID})
+	if err != nil || len(looked) != 1 || looked[0].Action != "warehouse.counter_matches" || !strings.Contains(looked[0].Detail, f.ksDoc.Code) {
+		t.Fatalf("the counter's look into the warehouse is not audited: %v %+v", err, looked)
 	}
 	// Before any scan: the birth certificate is attached, the identity
 	// paper offers two documents.
