@@ -176,6 +176,8 @@ type Dossier struct {
 	// is assigned to, if any.
 	HandlingAgency string
 	Assignee       string
+	// Version goes up with every change (optimistic checks).
+	Version int
 	// Result is the result being drafted and signed, nil before a draft.
 	Result        *DossierResult
 	CreatedAt     time.Time
@@ -367,8 +369,10 @@ type DossierStore interface {
 	// the current status.
 	UpdateDossierStatus(ctx context.Context, u StatusUpdate) error
 	// UpdateDossierComponents replaces the components (and the derived
-	// reuse flag) of an existing dossier. ENOTFOUND when unknown.
-	UpdateDossierComponents(ctx context.Context, id string, comps []DossierComponent) error
+	// reuse flag) of an existing dossier, if it is still at version (0:
+	// whatever its version). ENOTFOUND when unknown, ECONFLICT
+	// (stale_dossier) when it changed since.
+	UpdateDossierComponents(ctx context.Context, id string, version int, comps []DossierComponent) error
 	// CorrectDossierReceipt changes the receipt date of a received dossier
 	// (a correction; the indicators follow). ENOTFOUND when unknown;
 	// EINVALID (not_received) when the dossier has no receipt date.
@@ -377,9 +381,9 @@ type DossierStore interface {
 	// it in the history (from and to the same status). ENOTFOUND,
 	// ECONFLICT (stale_status), EINVALID (unknown_agency).
 	AssignDossier(ctx context.Context, a Assignment) error
-	// SetDossierResult stores the result being drafted or signed.
-	// ENOTFOUND.
-	SetDossierResult(ctx context.Context, id string, r *DossierResult) error
+	// SetDossierResult stores the result being drafted or signed, if the
+	// dossier is still at version. ENOTFOUND, ECONFLICT (stale_dossier).
+	SetDossierResult(ctx context.Context, id string, version int, r *DossierResult) error
 	// AddDossierResultDocument records an electronic result issued for the
 	// dossier (KPI 4.1). ENOTFOUND.
 	AddDossierResultDocument(ctx context.Context, id, documentID string) error

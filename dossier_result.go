@@ -10,8 +10,10 @@ import (
 // the agency's key, and returning it puts the signed file into the
 // owner's warehouse under its result code.
 type DossierResult struct {
-	Number    string    `json:"number"` // số văn bản, the result code's document number
-	Summary   string    `json:"summary,omitempty"`
+	Number  string `json:"number"` // số văn bản, the result code's document number
+	Summary string `json:"summary,omitempty"`
+	// Category is the result's catalogue code, fixed when it is drafted.
+	Category  string    `json:"category"`
 	Draft     File      `json:"draft"`
 	DraftedBy string    `json:"drafted_by"`
 	DraftedAt time.Time `json:"drafted_at"`
@@ -25,10 +27,12 @@ type DossierResult struct {
 // ValidateResultNumber checks a result's document number: what a result
 // code may hold after its category (no dots). Error: EINVALID
 // (invalid_document_number).
+// A "/" is refused too: the code appears in links (/verify/{code}).
 func ValidateResultNumber(n string) error {
-	if !isDocumentNumber(strings.TrimSpace(n)) {
+	n = strings.TrimSpace(n)
+	if !isDocumentNumber(n) || strings.Contains(n, "/") {
 		return Invalid("number", "invalid_document_number",
-			"Số văn bản kết quả phải gồm 1 đến 40 ký tự là chữ cái không dấu, chữ số, '-', '/' hoặc '_' (không có dấu chấm), ví dụ 125/2026.")
+			"Số văn bản kết quả phải gồm 1 đến 40 ký tự là chữ cái không dấu, chữ số, '-' hoặc '_' (không có dấu chấm, dấu gạch chéo), ví dụ 125-2026.")
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,14 +104,11 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 	if err != nil {
 		return nil, err
 	}
-	var shown []string
+	matches = officerView(matches)
 	for _, m := range matches {
 		if m.Auto != nil {
 			d.Components = append(d.Components, motcua.DraftComponent{Code: m.Component.Code, Source: motcua.FromWarehouse,
 				DocumentID: m.Auto.ID, File: m.Auto.File, Auto: true})
-		}
-		for _, doc := range m.Candidates() {
-			shown = append(shown, doc.Code)
 		}
 	}
 	// The officer now sees what the owner's warehouse holds: an access the
@@ -119,9 +117,7 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 		if err := tx.CreateDraft(ctx, d); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
-			Action: "warehouse.counter_matches", ObjectKind: "draft", ObjectID: d.ID, SubjectCode: owner.Code,
-			Detail: "documents=" + strings.Join(shown, ",")})
+		return tx.AppendAudit(ctx, matchesSeen(p, d, matches))
 	})
 	if err != nil {
 		return nil, err
@@ -151,7 +147,40 @@ func (c *Counter) View(ctx context.Context, p *motcua.Principal, id string) (*Dr
 	if err != nil {
 		return nil, err
 	}
+	matches = officerView(matches)
+	if err := c.s.store.AppendAudit(ctx, matchesSeen(p, d, matches)); err != nil {
+		return nil, err
+	}
 	return &DraftView{Draft: d, Procedure: proc, Case: cs, Matches: matches}, nil
+}
+
+// officerView drops from the matches what the owner hid: an officer sees
+// the usable documents and the expired or withdrawn ones, never hidden
+// ones.
+func officerView(matches []motcua.ComponentMatch) []motcua.ComponentMatch {
+	for i := range matches {
+		matches[i].Unusable = slices.DeleteFunc(slices.Clone(matches[i].Unusable), func(u motcua.Unmatched) bool {
+			return u.Reason == motcua.UnmatchedHidden
+		})
+	}
+	return matches
+}
+
+// matchesSeen is the audit event of an officer seeing the owner's
+// warehouse documents at the counter.
+func matchesSeen(p *motcua.Principal, d *motcua.Draft, matches []motcua.ComponentMatch) *motcua.AuditEvent {
+	var shown []string
+	for _, m := range matches {
+		for _, doc := range m.Candidates() {
+			shown = append(shown, doc.Code)
+		}
+		for _, u := range m.Unusable {
+			shown = append(shown, u.Document.Code)
+		}
+	}
+	return &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
+		Action: "warehouse.counter_matches", ObjectKind: "draft", ObjectID: d.ID, SubjectCode: d.Owner.Code,
+		Detail: "documents=" + strings.Join(shown, ",")}
 }
 
 // Attach takes a document of the owner's warehouse for a component; the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/pdfsig"
 )
 
 // This file is the processing desk (chuyên viên xử lý, lãnh đạo ký
@@ -58,8 +59,18 @@ func (r *Reception) Assign(ctx context.Context, p *motcua.Principal, code, agenc
 	if err != nil {
 		return nil, err
 	}
+	if !r.canForwardTo(ctx, d, target) {
+		return nil, motcua.Invalid("agency", "agency_not_allowed",
+			fmt.Sprintf("Không thể chuyển hồ sơ đến %s: chỉ chuyển trong cơ quan đang xử lý, đến cơ quan cấp trên, cấp dưới trực tiếp hoặc cơ quan giải quyết thủ tục này.", target.Name))
+	}
+	if len([]rune(note)) > maxNote {
+		return nil, motcua.Invalid("note", "too_long", fmt.Sprintf("Ý kiến chuyển xử lý không được dài quá %d ký tự.", maxNote))
+	}
 	if assignee != "" {
 		o, err := r.store.GetOfficer(ctx, assignee)
+		if err != nil && !motcua.IsKind(err, motcua.ENOTFOUND) {
+			return nil, err
+		}
 		if err != nil || o.AgencyCode != target.Code || o.Disabled ||
 			!(o.HasRole(motcua.RoleProcessing) || o.HasRole(motcua.RoleLeader)) {
 			return nil, motcua.Invalid("assignee", "unknown_assignee",
@@ -91,6 +102,20 @@ func (r *Reception) Assign(ctx context.Context, p *motcua.Principal, code, agenc
 	return r.store.GetDossier(ctx, d.ID)
 }
 
+// canForwardTo says whether a dossier may be forwarded to target: within
+// the handling agency, to its parent or one of its children, or to an
+// agency that handles the procedure.
+func (r *Reception) canForwardTo(ctx context.Context, d *motcua.Dossier, target *motcua.Agency) bool {
+	if target.Code == d.HandlingAgency || target.ParentCode == d.HandlingAgency {
+		return true
+	}
+	if h, err := r.store.GetAgency(ctx, d.HandlingAgency); err == nil && h.ParentCode == target.Code {
+		return true
+	}
+	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+	return err == nil && slices.Contains(proc.AgencyCodes, target.Code)
+}
+
 // resultsEnabled refuses result work when the service has no warehouse or
 // keyring (a configuration error).
 func (r *Reception) resultsEnabled() error {
@@ -117,18 +142,28 @@ func (r *Reception) DraftResult(ctx context.Context, p *motcua.Principal, code, 
 	if d.Result != nil && d.Result.Signed != nil {
 		return nil, motcua.Invalid("result", "result_signed", "Kết quả đã được ký số, không thể thay dự thảo.")
 	}
-	number = strings.TrimSpace(number)
+	number, summary = strings.TrimSpace(number), strings.TrimSpace(summary)
 	if err := motcua.ValidateResultNumber(number); err != nil {
+		return nil, err
+	}
+	if len([]rune(summary)) > maxNote {
+		return nil, motcua.Invalid("summary", "too_long", fmt.Sprintf("Trích yếu không được dài quá %d ký tự.", maxNote))
+	}
+	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkDraft(ctx, up); err != nil {
 		return nil, err
 	}
 	file, err := r.wh.checkScan(ctx, up)
 	if err != nil {
 		return nil, err
 	}
-	res := &motcua.DossierResult{Number: number, Summary: strings.TrimSpace(summary), Draft: file, DraftedBy: p.Username,
+	res := &motcua.DossierResult{Number: number, Summary: summary, Category: proc.ResultCategory, Draft: file, DraftedBy: p.Username,
 		DraftedAt: r.now().UTC().Truncate(time.Microsecond)}
 	err = r.store.InTx(ctx, func(tx motcua.Store) error {
-		if err := tx.SetDossierResult(ctx, d.ID, res); err != nil {
+		if err := tx.SetDossierResult(ctx, d.ID, d.Version, res); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, r.officerEvent(p, d, "result.draft", "dossier", d.ID,
@@ -138,6 +173,27 @@ func (r *Reception) DraftResult(ctx context.Context, p *motcua.Principal, code, 
 		return nil, err
 	}
 	return r.store.GetDossier(ctx, d.ID)
+}
+
+// checkDraft refuses a draft result that is not a readable PDF or that
+// already carries a signature: the leader's must be the only one, so
+// that the warehouse and /verify name who signed.
+func (r *Reception) checkDraft(ctx context.Context, up Upload) error {
+	if int64(len(up.Data)) > r.wh.maxSize {
+		return fileRefused(&pdfsig.Report{Reason: pdfsig.ReasonTooLarge, Message: pdfsig.ReasonTooLarge.Message()})
+	}
+	rep, err := r.wh.verifier.VerifyBytes(ctx, up.Data)
+	if err != nil {
+		return motcua.Internal(fmt.Errorf("check draft result: %w", err))
+	}
+	switch {
+	case len(rep.Signatures) > 0:
+		return motcua.Invalid("file", "draft_signed",
+			"Tệp dự thảo kết quả đã có chữ ký số; vui lòng tải lên bản chưa ký để lãnh đạo ký số.")
+	case rep.Reason != pdfsig.ReasonUnsigned:
+		return fileRefused(rep)
+	}
+	return nil
 }
 
 // SignResult is the leader's digital signature on the drafted result
@@ -175,8 +231,7 @@ func (r *Reception) SignResult(ctx context.Context, p *motcua.Principal, code st
 	// business date the service's clock may move.
 	signed, err := signer.SignPDF(ctx, draft, name, "Ký số kết quả giải quyết thủ tục hành chính", time.Now())
 	if err != nil {
-		return nil, motcua.Invalid("result", "result_not_signable",
-			"Không ký số được tệp dự thảo kết quả: tệp không phải PDF hợp lệ; vui lòng tải lên lại dự thảo.")
+		return nil, err
 	}
 	file, sig, _, err := r.wh.checkFile(ctx, Upload{Name: d.Result.Draft.Name, Data: signed})
 	if err != nil {
@@ -187,7 +242,7 @@ func (r *Reception) SignResult(ctx context.Context, p *motcua.Principal, code st
 	u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusDone, At: now, Actor: p.Username,
 		Note: "Lãnh đạo đã ký số kết quả " + res.Number}
 	err = r.store.InTx(ctx, func(tx motcua.Store) error {
-		if err := tx.SetDossierResult(ctx, d.ID, &res); err != nil {
+		if err := tx.SetDossierResult(ctx, d.ID, d.Version, &res); err != nil {
 			return err
 		}
 		if err := tx.UpdateDossierStatus(ctx, u); err != nil {
@@ -227,15 +282,19 @@ func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *mo
 	if err := r.resultsEnabled(); err != nil {
 		return nil, err
 	}
-	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
-	if err != nil {
-		return nil, err
-	}
-	cat, err := r.wh.category(ctx, proc.ResultCategory)
-	if err != nil {
-		return nil, err
-	}
 	res := d.Result
+	category := res.Category
+	if category == "" {
+		proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+		if err != nil {
+			return nil, err
+		}
+		category = proc.ResultCategory
+	}
+	cat, err := r.wh.category(ctx, category)
+	if err != nil {
+		return nil, err
+	}
 	prefix, err := motcua.NewResultCode(d.Owner.Code, cat.Code, res.Number)
 	if err != nil {
 		return nil, motcua.Invalid("result", motcua.ErrorCode(err), motcua.ErrorMessage(err))
@@ -306,6 +365,9 @@ func (r *Reception) ResultFile(ctx context.Context, p *motcua.Principal, code st
 	if d.Result.Signed != nil {
 		f = *d.Result.Signed
 	}
+	if err := r.store.AppendAudit(ctx, r.officerEvent(p, d, "result.read", "dossier", d.ID, "sha256="+f.SHA256)); err != nil {
+		return nil, motcua.File{}, err
+	}
 	rc, err := r.wh.blobs.Open(ctx, f.SHA256)
 	if err != nil {
 		return nil, motcua.File{}, err
@@ -362,7 +424,7 @@ func (r *Reception) DigitizeComponent(ctx context.Context, p *motcua.Principal, 
 				return err
 			}
 		}
-		if err := tx.UpdateDossierComponents(ctx, d.ID, comps); err != nil {
+		if err := tx.UpdateDossierComponents(ctx, d.ID, d.Version, comps); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, r.officerEvent(p, d, "dossier.digitize", "dossier", d.ID,
@@ -372,4 +434,26 @@ func (r *Reception) DigitizeComponent(ctx context.Context, p *motcua.Principal, 
 		return nil, err
 	}
 	return r.store.GetDossier(ctx, d.ID)
+}
+
+// Abilities is what an officer may do on a dossier from its page.
+type Abilities struct {
+	Process  bool // forward, draft the result
+	Sign     bool // sign the drafted result
+	Digitize bool // scan components at the receiving desk
+}
+
+// Abilities says what p may do on d now, by role, agency and status.
+func (r *Reception) Abilities(ctx context.Context, p *motcua.Principal, d *motcua.Dossier) Abilities {
+	var a Abilities
+	_, acc, err := r.find(ctx, p, d.Code)
+	if err != nil || !acc.visible {
+		return a
+	}
+	processing := d.Status == motcua.StatusProcessing || d.Status == motcua.StatusFinancialDuty
+	a.Process = processing && Authorize(p, OpProcessDossier, acc.handling) == nil
+	a.Sign = processing && d.Result != nil && d.Result.Signed == nil && Authorize(p, OpSignResult, acc.handling) == nil
+	a.Digitize = (d.Status == motcua.StatusRegistered || d.Status == motcua.StatusReceived || d.Status == motcua.StatusSupplement) &&
+		Authorize(p, OpReceiveDossier, acc.receiving) == nil
+	return a
 }

@@ -54,13 +54,24 @@ func TestProcessingAndResult(t *testing.T) {
 	wantCode(t, err, "invalid_document_number")
 	_, err = rec.DraftResult(ctx, handler, d.Code, "KH-125", "", service.Upload{Name: "a.pdf", Data: []byte("không phải PDF")})
 	wantCode(t, err, "not_pdf")
+	_, err = rec.DraftResult(ctx, handler, d.Code, "KH-125", "", service.Upload{Name: "da-ky.pdf", Data: f.sig.pdf(t, "da ky san")})
+	wantCode(t, err, "draft_signed")
+	_, err = rec.DraftResult(ctx, handler, d.Code, "125/2024", "", draft)
+	wantCode(t, err, "invalid_document_number")
+	_, err = rec.DraftResult(ctx, handler, d.Code, "KH-125", strings.Repeat("x", 2001), draft)
+	wantCode(t, err, "too_long")
 	_, err = rec.Transition(ctx, handler, d.Code, motcua.StatusDone, "")
 	wantCode(t, err, "e_result_required")
-	justice := &motcua.Agency{Code: "000.00.99.H08", Name: "Phòng Tư pháp huyện", Level: motcua.LevelDistrict}
-	if err := f.store.CreateAgency(ctx, justice); err != nil {
-		t.Fatal(err)
+	unrelated := &motcua.Agency{Code: "000.00.99.H08", Name: "Phòng Tư pháp huyện khác", Level: motcua.LevelDistrict}
+	village := &motcua.Agency{Code: "000.23.03.01.H08", Name: "Thôn 1", Level: motcua.LevelCommune, ParentCode: agencyCode}
+	for _, a := range []*motcua.Agency{unrelated, village} {
+		if err := f.store.CreateAgency(ctx, a); err != nil {
+			t.Fatal(err)
+		}
 	}
-	_, err = rec.Assign(ctx, handler, d.Code, justice.Code, "", "")
+	_, err = rec.Assign(ctx, handler, d.Code, unrelated.Code, "", "Chuyển đi nơi khác")
+	wantCode(t, err, "agency_not_allowed")
+	_, err = rec.Assign(ctx, handler, d.Code, village.Code, "", "")
 	wantCode(t, err, "reason_required")
 	_, err = rec.Assign(ctx, handler, d.Code, "999.99.99.H99", "", "Chuyển đi nơi khác")
 	wantCode(t, err, "unknown_agency")

@@ -44,6 +44,9 @@ func (r *Reception) WithChannels(chs ...motcua.NotifyChannel) *Reception {
 	return r
 }
 
+// maxNote bounds the officers' reasons, comments and result summaries.
+const maxNote = 2000
+
 // WithResults enables drafting, signing and returning results: wh keeps
 // and checks the files, keys signs them for each agency.
 func (r *Reception) WithResults(wh *Warehouse, keys Keyring) *Reception {
@@ -185,6 +188,12 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 		return nil, err
 	}
 	note = strings.TrimSpace(note)
+	if d.Status == to && to == motcua.StatusResultsReturned && d.HasEResult() {
+		return d, nil // "Trả kết quả" pressed twice: the result was returned
+	}
+	if len([]rune(note)) > maxNote {
+		return nil, motcua.Invalid("note", "too_long", fmt.Sprintf("Lý do, ý kiến không được dài quá %d ký tự.", maxNote))
+	}
 	if err := motcua.CheckTransition(d.Status, to, note); err != nil {
 		return nil, err
 	}
@@ -192,7 +201,11 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 	if err := Authorize(p, op, acc.resource(op)); err != nil {
 		return nil, err
 	}
-	if to == motcua.StatusProcessing && d.Status == motcua.StatusReceived {
+	if to == motcua.StatusProcessing && d.ReceivedAt.IsZero() {
+		return nil, motcua.Invalid("status", "not_received",
+			"Hồ sơ chưa được tiếp nhận: hãy tiếp nhận hồ sơ trước khi chuyển xử lý.")
+	}
+	if to == motcua.StatusProcessing {
 		if missing := missingComponents(d); len(missing) > 0 {
 			return nil, motcua.Invalid("components", "components_not_digitized",
 				"Chưa thể chuyển xử lý: các thành phần hồ sơ bắt buộc sau chưa được số hóa: "+strings.Join(missing, "; ")+".")

@@ -90,7 +90,7 @@ func TestReceptionFlow(t *testing.T) {
 	comps := got.Components
 	comps[2].Digitization = motcua.Digitized
 	comps[2].Attachments = []motcua.Attachment{{Source: motcua.Scanned, File: comps[0].Attachments[0].File}}
-	if err := f.store.UpdateDossierComponents(ctx, d.ID, comps); err != nil {
+	if err := f.store.UpdateDossierComponents(ctx, d.ID, 0, comps); err != nil {
 		t.Fatal(err)
 	}
 	got, err = rec.Transition(ctx, desk, d.Code, motcua.StatusReceived, "")
@@ -138,4 +138,19 @@ func TestReceptionFlow(t *testing.T) {
 	if status != 8 { // Zalo and SMS (no e-mail address) for each of the 4 changes
 		t.Fatalf("%d status messages, want 8", status)
 	}
+}
+
+// A supplement asked before receipt does not let processing skip the
+// receipt.
+func TestSupplementBeforeReceipt(t *testing.T) {
+	t.Parallel()
+	_, rec, d := receptionFixture(t)
+	ctx := context.Background()
+	desk := officerOf(agencyCode, "tiepnhan.anhoa", motcua.RoleReception)
+	handler := officerOf(agencyCode, "xuly.anhoa", motcua.RoleProcessing)
+	if _, err := rec.Transition(ctx, desk, d.Code, motcua.StatusSupplement, "Bổ sung tờ khai có chữ ký"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := rec.Transition(ctx, handler, d.Code, motcua.StatusProcessing, "")
+	wantCode(t, err, "not_received")
 }

@@ -241,7 +241,7 @@ func nonNil[T any](s []T) []T {
 
 const dossierColumns = `id, code, procedure_code, case_code, agency_code, district, ward, submitter, owner, channel,
 	result_method, status, components, result_doc_ids, submitted_at, received_at, due_at, finished_at, owner_verified,
-	created_at, updated_at, missed_reuse, idempotency_key, result_expected, received_by, handling_agency, assignee, result`
+	created_at, updated_at, missed_reuse, idempotency_key, result_expected, received_by, handling_agency, assignee, result, version`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
@@ -252,7 +252,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var idem sql.NullString
 	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.CaseCode, &d.AgencyCode, &d.District, &d.Ward, &submitter,
 		&owner, &channel, &method, &status, &comps, &results, &submitted, &received, &due, &finished, &d.OwnerVerified,
-		&created, &updated, &d.MissedReuse, &idem, &d.ResultExpected, &d.ReceivedBy, &d.HandlingAgency, &d.Assignee, &result)
+		&created, &updated, &d.MissedReuse, &idem, &d.ResultExpected, &d.ReceivedBy, &d.HandlingAgency, &d.Assignee, &result, &d.Version)
 	d.IdempotencyKey = idem.String
 	if err != nil {
 		return nil, err
@@ -416,7 +416,7 @@ func (s *Store) UpdateDossierStatus(ctx context.Context, u motcua.StatusUpdate) 
 				Message: fmt.Sprintf("Hồ sơ đang ở trạng thái %q, không còn ở trạng thái %q; vui lòng tải lại trang.",
 					motcua.DossierStatus(cur).Label(), u.From.Label())}
 		}
-		set := "status = ?, updated_at = ?"
+		set := "status = ?, updated_at = ?, version = version + 1"
 		args := []any{int(u.To), micros(at)}
 		if !u.DueAt.IsZero() {
 			set += ", due_at = ?"
@@ -453,18 +453,23 @@ func (s *Store) appendHistory(ctx context.Context, id string, from, to motcua.Do
 }
 
 // UpdateDossierComponents implements motcua.DossierStore.
-func (s *Store) UpdateDossierComponents(ctx context.Context, id string, comps []motcua.DossierComponent) error {
+func (s *Store) UpdateDossierComponents(ctx context.Context, id string, version int, comps []motcua.DossierComponent) error {
 	raw, err := marshalJSON(nonNil(comps))
 	if err != nil {
 		return err
 	}
 	d := &motcua.Dossier{Components: comps}
-	res, err := s.exec(ctx, "UPDATE dossiers SET components = ?, reused = ?, digitized = ?, updated_at = ? WHERE id = ?",
-		raw, d.Reused(), d.Digitized(), s.now().UTC().UnixMicro(), id)
+	q := "UPDATE dossiers SET components = ?, reused = ?, digitized = ?, updated_at = ?, version = version + 1 WHERE id = ?"
+	args := []any{raw, d.Reused(), d.Digitized(), s.now().UTC().UnixMicro(), id}
+	if version != 0 {
+		q += " AND version = ?"
+		args = append(args, version)
+	}
+	res, err := s.exec(ctx, q, args...)
 	if err != nil {
 		return motcua.Internal(fmt.Errorf("update dossier %s components: %w", id, err))
 	}
-	return affectedOne(res, "dossier", id)
+	return s.changedOne(ctx, res, id)
 }
 
 // CorrectDossierReceipt implements motcua.DossierStore.
@@ -481,7 +486,7 @@ func (s *Store) CorrectDossierReceipt(ctx context.Context, id string, at time.Ti
 		if !received.Valid {
 			return motcua.Invalid("received_at", "not_received", "Hồ sơ chưa được tiếp nhận nên chưa có ngày tiếp nhận để điều chỉnh.")
 		}
-		_, err = tx.exec(ctx, "UPDATE dossiers SET received_at = ?, updated_at = ? WHERE id = ?",
+		_, err = tx.exec(ctx, "UPDATE dossiers SET received_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			at.UTC().UnixMicro(), s.now().UTC().UnixMicro(), id)
 		if err != nil {
 			return motcua.Internal(fmt.Errorf("correct dossier %s receipt: %w", id, err))

@@ -23,7 +23,7 @@ func (s *Store) AssignDossier(ctx context.Context, a motcua.Assignment) error {
 			fmt.Sprintf("Không tìm thấy cơ quan %q.", a.AgencyCode)); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, "UPDATE dossiers SET handling_agency = ?, assignee = ?, updated_at = ? WHERE id = ? AND status = ?",
+		res, err := tx.exec(ctx, "UPDATE dossiers SET handling_agency = ?, assignee = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = ?",
 			a.AgencyCode, a.Assignee, micros(at), a.DossierID, int(a.Status))
 		if err != nil {
 			return motcua.Internal(fmt.Errorf("assign dossier %s: %w", a.DossierID, err))
@@ -52,16 +52,38 @@ func (s *Store) staleOrMissing(ctx context.Context, id string, status motcua.Dos
 }
 
 // SetDossierResult implements motcua.DossierStore.
-func (s *Store) SetDossierResult(ctx context.Context, id string, r *motcua.DossierResult) error {
+func (s *Store) SetDossierResult(ctx context.Context, id string, version int, r *motcua.DossierResult) error {
 	raw, err := resultJSON(r)
 	if err != nil {
 		return err
 	}
-	res, err := s.exec(ctx, "UPDATE dossiers SET result = ?, updated_at = ? WHERE id = ?", raw, s.now().UTC().UnixMicro(), id)
+	res, err := s.exec(ctx, "UPDATE dossiers SET result = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+		raw, s.now().UTC().UnixMicro(), id, version)
 	if err != nil {
 		return motcua.Internal(fmt.Errorf("dossier %s result: %w", id, err))
 	}
-	return affectedOne(res, "dossier", id)
+	return s.changedOne(ctx, res, id)
+}
+
+// changedOne checks that a version-guarded update changed its dossier:
+// ENOTFOUND when there is none, ECONFLICT (stale_dossier) when another
+// change came first.
+func (s *Store) changedOne(ctx context.Context, res sql.Result, id string) error {
+	if n, err := res.RowsAffected(); err != nil {
+		return motcua.Internal(err)
+	} else if n == 1 {
+		return nil
+	}
+	var one int
+	err := s.queryRowWrite(ctx, "SELECT 1 FROM dossiers WHERE id = ?", id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return motcua.NotFound("dossier", id)
+	}
+	if err != nil {
+		return motcua.Internal(fmt.Errorf("dossier %s: %w", id, err))
+	}
+	return &motcua.Error{Kind: motcua.ECONFLICT, Code: "stale_dossier",
+		Message: "Hồ sơ vừa được cán bộ khác cập nhật; vui lòng tải lại trang và thực hiện lại."}
 }
 
 // AddDossierResultDocument implements motcua.DossierStore.
@@ -86,7 +108,7 @@ func (s *Store) AddDossierResultDocument(ctx context.Context, id, documentID str
 		if err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, "UPDATE dossiers SET result_doc_ids = ?, e_result = ?, updated_at = ? WHERE id = ?",
+		_, err = tx.exec(ctx, "UPDATE dossiers SET result_doc_ids = ?, e_result = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			updated, true, s.now().UTC().UnixMicro(), id)
 		if err != nil {
 			return motcua.Internal(fmt.Errorf("dossier %s results: %w", id, err))

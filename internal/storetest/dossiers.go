@@ -101,13 +101,13 @@ func testDossiers(t *testing.T, newStore NewStore) {
 
 	comps := slices.Clone(got.Components)
 	comps[0].Digitization = motcua.Digitized
-	must(t, s.UpdateDossierComponents(ctx, d2.ID, comps))
+	must(t, s.UpdateDossierComponents(ctx, d2.ID, 0, comps))
 	got, err = s.GetDossier(ctx, d2.ID)
 	must(t, err)
 	if got.Reused() || got.Components[0].Digitization != motcua.Digitized {
 		t.Fatalf("after component update = %+v", got.Components)
 	}
-	wantErr(t, s.UpdateDossierComponents(ctx, "missing", comps), motcua.ENOTFOUND, "dossier_not_found")
+	wantErr(t, s.UpdateDossierComponents(ctx, "missing", 0, comps), motcua.ENOTFOUND, "dossier_not_found")
 
 	list, total, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: b.commune.Code})
 	must(t, err)

@@ -185,7 +185,7 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 					}
 				case 1:
 					reuse(d, !d.Reused())
-					err = s.UpdateDossierComponents(ctx, d.ID, d.Components)
+					err = s.UpdateDossierComponents(ctx, d.ID, 0, d.Components)
 				case 2:
 					if !d.ReceivedAt.IsZero() {
 						err = s.CorrectDossierReceipt(ctx, d.ID, d.ReceivedAt.Add(time.Duration(r.IntN(80*24)-40*24)*time.Hour))

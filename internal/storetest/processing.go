@@ -20,7 +20,7 @@ func testDossierProcessing(t *testing.T, newStore NewStore) {
 	must(t, s.CreateDossier(ctx, d))
 	got, err := s.GetDossier(ctx, d.ID)
 	must(t, err)
-	if got.HandlingAgency != d.AgencyCode || got.Assignee != "" || got.Result != nil {
+	if got.HandlingAgency != d.AgencyCode || got.Assignee != "" || got.Result != nil || got.Version != 1 {
 		t.Fatalf("new dossier: handling %q assignee %q result %+v", got.HandlingAgency, got.Assignee, got.Result)
 	}
 	must(t, s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: motcua.StatusRegistered, To: motcua.StatusReceived, At: at}))
@@ -54,10 +54,18 @@ func testDossierProcessing(t *testing.T, newStore NewStore) {
 	file := motcua.File{Name: "kq.pdf", Size: 100, SHA256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
 	r := &motcua.DossierResult{Number: "125/2024", Summary: "Giấy chứng nhận kết hôn", Draft: file, DraftedBy: "xuly.huyen",
 		DraftedAt: at.Add(2 * time.Hour)}
-	must(t, s.SetDossierResult(ctx, d.ID, r))
-	wantErr(t, s.SetDossierResult(ctx, "missing", r), motcua.ENOTFOUND, "dossier_not_found")
+	before := got.Version
+	must(t, s.SetDossierResult(ctx, d.ID, before, r))
+	wantErr(t, s.SetDossierResult(ctx, "missing", 1, r), motcua.ENOTFOUND, "dossier_not_found")
+	// A second officer working from the same page is refused.
+	wantErr(t, s.SetDossierResult(ctx, d.ID, before, r), motcua.ECONFLICT, "stale_dossier")
+	wantErr(t, s.UpdateDossierComponents(ctx, d.ID, before, got.Components), motcua.ECONFLICT, "stale_dossier")
 	got, err = s.GetDossier(ctx, d.ID)
 	must(t, err)
+	if got.Version != before+1 {
+		t.Fatalf("version %d after one change from %d", got.Version, before)
+	}
+	must(t, s.UpdateDossierComponents(ctx, d.ID, got.Version, got.Components))
 	if got.Result == nil || got.Result.Number != "125/2024" || got.Result.Draft != file || got.Result.Signed != nil ||
 		!got.Result.DraftedAt.Equal(r.DraftedAt) {
 		t.Fatalf("result = %+v", got.Result)

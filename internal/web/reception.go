@@ -97,17 +97,12 @@ var actionLabels = map[motcua.DossierStatus]string{
 
 func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) officerDossierPage {
 	page := officerDossierPage{Title: "Hồ sơ " + d.Code, Dossier: d}
-	p := principal(r)
-	if d.Status == motcua.StatusProcessing || d.Status == motcua.StatusFinancialDuty {
-		page.Processing = p.HasRole(motcua.RoleProcessing) || p.HasRole(motcua.RoleLeader)
-		page.CanSign = p.HasRole(motcua.RoleLeader) && d.Result != nil && d.Result.Signed == nil
-		if page.Processing {
-			page.Agencies, _ = s.cfg.Store.ListAgencies(r.Context(), motcua.AgencyFilter{})
-		}
+	can := s.cfg.Reception.Abilities(r.Context(), principal(r), d)
+	page.Processing, page.CanSign, page.CanDigitize = can.Process, can.Sign, can.Digitize
+	if page.Processing {
+		page.Agencies, _ = s.cfg.Store.ListAgencies(r.Context(), motcua.AgencyFilter{})
 	}
 	page.Handling, _ = s.cfg.Store.GetAgency(r.Context(), d.HandlingAgency)
-	page.CanDigitize = p.HasRole(motcua.RoleReception) && (d.Status == motcua.StatusRegistered ||
-		d.Status == motcua.StatusReceived || d.Status == motcua.StatusSupplement)
 	for to := motcua.StatusRegistered; to <= motcua.StatusResultsReturned; to++ {
 		// A result is finished by the leader's signature, not a button.
 		if to == motcua.StatusDone && d.ResultExpected {
