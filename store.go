@@ -26,6 +26,7 @@ type Store interface {
 	NotificationStore
 	DraftStore
 	KPIStore
+	CertificationStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back
