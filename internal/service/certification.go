@@ -57,8 +57,13 @@ func NewCertification(store motcua.Store, wh *Warehouse, keys Keyring, cfg Certi
 // Fees returns the fee rule in force.
 func (c *Certification) Fees() motcua.CertificationFees { return c.fees }
 
-// authorize admits certifying officers of an agency and returns that
-// agency's code.
+// Authorize returns nil when p may work at the desk: a certifying officer
+// (EUNAUTH or EFORBIDDEN otherwise).
+func (c *Certification) Authorize(ctx context.Context, p *motcua.Principal) error {
+	return c.authorize(ctx, p)
+}
+
+// authorize admits certifying officers, for their own agency.
 func (c *Certification) authorize(ctx context.Context, p *motcua.Principal) error {
 	if p == nil || p.Kind != motcua.PrincipalOfficer {
 		return Authorize(p, OpCertifyCopy, Resource{})

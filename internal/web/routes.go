@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +48,8 @@ type Config struct {
 	// Reception is the officers' work on dossiers: receive, refuse, ask
 	// for a supplement, forward.
 	Reception *service.Reception
+	// Certification is the certifying officer's desk and book.
+	Certification *service.Certification
 	// DemoCA, in demo mode, serves the sample files to try refusals.
 	DemoCA *demo.CA
 	// Keyring holds the agencies' signing keys (results, certified copies).
@@ -84,7 +87,7 @@ func New(cfg Config) (http.Handler, error) {
 		cfg.ReadyTimeout = 2 * time.Second
 	}
 	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, officers: service.NewOfficers(cfg.Store, cfg.Password)}
-	for _, name := range pageNames {
+	for _, name := range slices.Concat(pageNames, certificationPageNames) {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
@@ -167,6 +170,9 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /theo-doi/ty-le.pdf", s.monitorCSV)
 		mux.HandleFunc("GET /theo-doi/bo-lo", s.monitorMissed)
 		mux.HandleFunc("GET /theo-doi/ho-so", s.monitorDossiers)
+	}
+	if cfg.Certification != nil {
+		s.certificationRoutes(mux)
 	}
 	if cfg.DemoCA != nil {
 		mux.HandleFunc("GET /mau/{name}", s.sample)
