@@ -93,7 +93,17 @@ func (c *Certification) Requester(ctx context.Context, p *motcua.Principal, code
 	if err := c.authorize(ctx, p); err != nil {
 		return nil, err
 	}
-	return c.requester(ctx, code)
+	s, err := c.requester(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	// Looking a citizen up reads personal data: audited.
+	err = c.store.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
+		Action: "certification.requester.read", ObjectKind: "subject", ObjectID: s.Code, SubjectCode: s.Code})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (c *Certification) requester(ctx context.Context, code string) (*motcua.Subject, error) {
