@@ -632,6 +632,61 @@ func CertifiedCopyCode(owner, documentCode string, n int) string {
 	return fmt.Sprintf("%s.%s.STP-SCT.%02d", owner, documentCode, n)
 }
 
+// certifiedCopyMark separates the original's code from the copy counter.
+const certifiedCopyMark = ".STP-SCT."
+
+// CertifiedCopy is a parsed certified copy code: the original's result
+// code (owner, category, number) and the copy counter NN (1..99).
+type CertifiedCopy struct {
+	Original ResultCode
+	N        int
+}
+
+// String returns the copy's code.
+func (c CertifiedCopy) String() string {
+	return c.Prefix() + fmt.Sprintf(".%02d", c.N)
+}
+
+// Prefix returns the code without its counter: <original>.STP-SCT.
+func (c CertifiedCopy) Prefix() string {
+	return c.Original.String() + strings.TrimSuffix(certifiedCopyMark, ".")
+}
+
+// ParseCertifiedCopyCode parses <owner id>.<category>.<number>.STP-SCT.NN,
+// whose part before ".STP-SCT" is the original's result code. Error:
+// EINVALID, field "document_code", code "invalid_certified_copy_code".
+func ParseCertifiedCopyCode(s string) (CertifiedCopy, error) {
+	bad := func(msg string) error {
+		return Invalid("document_code", "invalid_certified_copy_code", msg)
+	}
+	i := strings.LastIndex(s, certifiedCopyMark)
+	if i < 0 {
+		return CertifiedCopy{}, bad("Mã bản sao chứng thực phải có dạng <số định danh>.<mã giấy tờ>.STP-SCT.NN.")
+	}
+	n, ok := parseSuffix(s[i+len(certifiedCopyMark):])
+	if !ok {
+		return CertifiedCopy{}, bad("Số thứ tự bản sao ở cuối mã bản sao chứng thực phải gồm đúng 2 chữ số, từ 01 đến 99.")
+	}
+	orig, err := ParseResultCode(s[:i])
+	if err != nil {
+		return CertifiedCopy{}, bad("Phần mã giấy tờ bản chính trong mã bản sao chứng thực không hợp lệ: " + ErrorMessage(err))
+	}
+	return CertifiedCopy{Original: orig, N: n}, nil
+}
+
+// ValidateWarehouseCode checks the code of a warehouse document: a result
+// code or a certified copy code. Error: EINVALID, code
+// "invalid_result_code", with the result code's message.
+func ValidateWarehouseCode(s string) error {
+	_, err := ParseResultCode(s)
+	if err != nil && strings.Contains(s, certifiedCopyMark) {
+		if _, cerr := ParseCertifiedCopyCode(s); cerr == nil {
+			return nil
+		}
+	}
+	return err
+}
+
 // ---------------------------------------------------------------------------
 
 func allDigits(s string) bool {

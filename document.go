@@ -135,7 +135,7 @@ func DefaultDocumentName(code, categoryName string) string {
 
 // Validate checks the document's fields.
 func (d *Document) Validate() error {
-	if _, err := ParseResultCode(d.Code); err != nil && !(d.PaperType == PaperComponent && IsComponentCode(d.Code, d.OwnerCode)) {
+	if err := ValidateWarehouseCode(d.Code); err != nil && !(d.PaperType == PaperComponent && IsComponentCode(d.Code, d.OwnerCode)) {
 		return Invalid("code", "invalid_result_code", ErrorMessage(err))
 	}
 	if err := ValidateSubjectCode(d.OwnerCode); err != nil {

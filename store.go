@@ -27,6 +27,7 @@ type Store interface {
 	DraftStore
 	KPIStore
 	FeedbackStore
+	CertificationStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back

@@ -176,12 +176,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	if err != nil {
 		return err
 	}
+	certification, err := service.NewCertification(store, wh, keyring, service.CertificationConfig{})
+	if err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Config{
 		Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
 		Auth: auth, Identity: identity, Providers: idp.providers, Mounts: idp.mounts,
-		PublicURL: publicURL, SecureCookies: cfg.SecureCookies,
+		PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Certification: certification,
 		Warehouse: wh, DemoCA: ca, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
 		Submissions: subs, Counter: service.NewCounter(subs),
 		Reception: service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...).WithResults(wh, keyring),

@@ -132,7 +132,7 @@ type PublicVerification struct {
 // a masked name.
 func (w *Warehouse) VerifyPublic(ctx context.Context, code string) (*PublicVerification, error) {
 	code = strings.TrimSpace(code)
-	if _, err := motcua.ParseResultCode(code); err != nil {
+	if err := motcua.ValidateWarehouseCode(code); err != nil {
 		return nil, err
 	}
 	d, err := w.store.GetDocumentByCode(ctx, code)

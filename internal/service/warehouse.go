@@ -105,20 +105,29 @@ func (w *Warehouse) checkFile(ctx context.Context, up Upload) (motcua.File, motc
 // checkScan stores a scanned PDF without a signature: it must still be a
 // PDF within the size limit.
 func (w *Warehouse) checkScan(ctx context.Context, up Upload) (motcua.File, error) {
-	if len(up.Data) == 0 {
-		return motcua.File{}, motcua.Invalid("file", "file_required", "Vui lòng chọn tệp tin.")
-	}
-	if int64(len(up.Data)) > w.maxSize {
-		return motcua.File{}, fileRefused(&pdfsig.Report{Reason: pdfsig.ReasonTooLarge, Message: pdfsig.ReasonTooLarge.Message()})
-	}
-	if !bytes.HasPrefix(bytes.TrimLeft(up.Data[:min(len(up.Data), 1024)], "\x00\t\n\r\f "), []byte("%PDF-")) {
-		return motcua.File{}, fileRefused(&pdfsig.Report{Reason: pdfsig.ReasonNotPDF, Message: pdfsig.ReasonNotPDF.Message()})
+	if err := w.refuseScan(up); err != nil {
+		return motcua.File{}, err
 	}
 	ref, err := w.blobs.Put(ctx, bytes.NewReader(up.Data), w.maxSize)
 	if err != nil {
 		return motcua.File{}, err
 	}
 	return motcua.File{Name: cleanFileName(up.Name), Size: ref.Size, SHA256: ref.SHA256}, nil
+}
+
+// refuseScan says why an unsigned scan is refused: missing, too large,
+// or not a PDF; nil when it may be kept.
+func (w *Warehouse) refuseScan(up Upload) error {
+	if len(up.Data) == 0 {
+		return motcua.Invalid("file", "file_required", "Vui lòng chọn tệp tin.")
+	}
+	if int64(len(up.Data)) > w.maxSize {
+		return fileRefused(&pdfsig.Report{Reason: pdfsig.ReasonTooLarge, Message: pdfsig.ReasonTooLarge.Message()})
+	}
+	if !bytes.HasPrefix(bytes.TrimLeft(up.Data[:min(len(up.Data), 1024)], "\x00\t\n\r\f "), []byte("%PDF-")) {
+		return fileRefused(&pdfsig.Report{Reason: pdfsig.ReasonNotPDF, Message: pdfsig.ReasonNotPDF.Message()})
+	}
+	return nil
 }
 
 // summarize keeps what the warehouse shows of a verification report: the

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +53,8 @@ type Config struct {
 	// Feedback is feedback on wrong results: the owner's reports, the
 	// issuing agency's answers.
 	Feedback *service.Feedbacks
+	// Certification is the certifying officer's desk and book.
+	Certification *service.Certification
 	// DemoCA, in demo mode, serves the sample files to try refusals.
 	DemoCA *demo.CA
 	// Keyring holds the agencies' signing keys (results, certified copies).
@@ -90,9 +93,9 @@ func New(cfg Config) (http.Handler, error) {
 		cfg.ReadyTimeout = 2 * time.Second
 	}
 	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, officers: service.NewOfficers(cfg.Store, cfg.Password)}
-	names := pageNames
+	names := slices.Concat(pageNames, certificationPageNames)
 	if cfg.Feedback != nil {
-		names = append(names[:len(names):len(names)], feedbackPages...)
+		names = append(names, feedbackPages...)
 	}
 	for _, name := range names {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
@@ -192,6 +195,9 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /theo-doi/ty-le.pdf", s.monitorCSV)
 		mux.HandleFunc("GET /theo-doi/bo-lo", s.monitorMissed)
 		mux.HandleFunc("GET /theo-doi/ho-so", s.monitorDossiers)
+	}
+	if cfg.Certification != nil {
+		s.certificationRoutes(mux)
 	}
 	if cfg.DemoCA != nil {
 		mux.HandleFunc("GET /mau/{name}", s.sample)

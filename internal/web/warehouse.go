@@ -420,7 +420,7 @@ func (s *Server) verifyResult(w http.ResponseWriter, r *http.Request) {
 // verifyQR is a PNG QR code of the public verification URL of a code.
 func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
-	if _, err := motcua.ParseResultCode(code); err != nil {
+	if err := motcua.ValidateWarehouseCode(code); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
