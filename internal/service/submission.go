@@ -34,11 +34,29 @@ func NewSubmissions(store motcua.Store, wh *Warehouse, identity *Identity, publi
 	s := &Submissions{store: store, wh: wh, identity: identity, now: now, publicURL: strings.TrimSuffix(publicURL, "/"),
 		channels: []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS, motcua.ChannelEmail},
 		cal:      motcua.DefaultCalendar()}
+	// Concurrent submissions share a transaction (group commit): one WAL
+	// flush and one lock of each reused document per batch. With one
+	// writer (SQLite) batches go one at a time; a database that runs
+	// transactions in parallel gets a few batches in flight.
+	writers := parallelBatches
 	if sw, ok := store.(interface{ SerialWrites() bool }); ok && sw.SerialWrites() {
-		// One writer (SQLite): concurrent submissions share a transaction
-		// instead of queueing for the writer one by one. A database that
-		// runs transactions in parallel does better with one each.
-		s.commits = groupcommit.New(maxSubmitBatch, s.commit)
+		writers = 1
+	}
+	return s.WithGroupCommit(writers)
+}
+
+// parallelBatches is how many submission batches are in flight at once on
+// a database with parallel writers.
+const parallelBatches = 4
+
+// WithGroupCommit commits concurrent submissions together in batches
+// with up to writers batches in flight (the default: 1 on SQLite,
+// parallelBatches otherwise); 0 gives each submission its own
+// transaction.
+func (s *Submissions) WithGroupCommit(writers int) *Submissions {
+	s.commits = nil
+	if writers > 0 {
+		s.commits = groupcommit.New(maxSubmitBatch, s.commit).Writers(writers)
 	}
 	return s
 }

@@ -29,8 +29,21 @@ func BenchmarkSubmitPostgres(b *testing.B) {
 	benchSubmit(b, setupWarehouseOn(b, setupOn(b, st)))
 }
 
-func benchSubmit(b *testing.B, wf *warehouseFixture) {
+// BenchmarkSubmitPostgresSolo is BenchmarkSubmitPostgres with one
+// transaction per submission (no group commit), for comparison.
+func BenchmarkSubmitPostgresSolo(b *testing.B) {
+	st, err := postgres.Open(context.Background(), pgtest.SchemaURL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchSubmit(b, setupWarehouseOn(b, setupOn(b, st)), 0)
+}
+
+func benchSubmit(b *testing.B, wf *warehouseFixture, groupWriters ...int) {
 	f := setupWarehouseBench(b, wf)
+	for _, n := range groupWriters {
+		f.subs.WithGroupCommit(n)
+	}
 	ctx := context.Background()
 	var done atomic.Int64
 	b.SetParallelism(32) // × GOMAXPROCS(2) = 64 clients

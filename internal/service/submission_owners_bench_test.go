@@ -31,6 +31,12 @@ func BenchmarkSubmitManyOwnersPostgres(b *testing.B) {
 	benchSubmitManyOwners(b, setupWarehouseOn(b, setupOn(b, openPostgres(b))), false)
 }
 
+// BenchmarkSubmitManyOwnersPostgresSolo is the same with one transaction
+// per submission (no group commit), for comparison.
+func BenchmarkSubmitManyOwnersPostgresSolo(b *testing.B) {
+	benchSubmitManyOwners(b, setupWarehouseOn(b, setupOn(b, openPostgres(b))), false, 0)
+}
+
 // BenchmarkSubmitWhileReporting is BenchmarkSubmitManyOwners while a
 // monitor reloads the year's reuse table ten times a second: compare its
 // submissions/s with BenchmarkSubmitManyOwners' in the same run.
@@ -104,7 +110,7 @@ func openPostgres(b *testing.B) *sqldb.Store {
 	return st
 }
 
-func benchSubmitManyOwners(b *testing.B, f *warehouseFixture, submitOnly bool) {
+func benchSubmitManyOwners(b *testing.B, f *warehouseFixture, submitOnly bool, groupWriters ...int) {
 	ctx := context.Background()
 	const clients = 64
 	people, err := popdbsim.Generate(clients, 42)
@@ -146,6 +152,9 @@ func benchSubmitManyOwners(b *testing.B, f *warehouseFixture, submitOnly bool) {
 		}
 	}
 	subs := service.NewSubmissions(f.store, f.w, service.NewIdentity(f.store, pop, f.auth), "http://motcua.test", f.clock.Now)
+	for _, n := range groupWriters {
+		subs.WithGroupCommit(n)
+	}
 	var next, done atomic.Int64
 	type draft struct {
 		p  *motcua.Principal
