@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -14,15 +13,7 @@ import (
 // API takes as a bearer token.
 func officerToken(t *testing.T, ts *testServer, o demo.DemoOfficer) string {
 	t.Helper()
-	b := officerLogin(t, ts, o.Username, o.Password, o.TOTPSecret)
-	u, _ := url.Parse(ts.url)
-	for _, c := range b.c.Jar.Cookies(u) {
-		if c.Name == "motcua_session" {
-			return c.Value
-		}
-	}
-	t.Fatal("no officer session cookie")
-	return ""
+	return sessionCookie(t, ts, officerLogin(t, ts, o.Username, o.Password, o.TOTPSecret))
 }
 
 func jsonBody(v any) *strings.Reader {
@@ -82,12 +73,13 @@ func TestBackOfficeAPI(t *testing.T) {
 				pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon"}))
 			return c.do("PUT", path+"/result", body, ct)
 		}
-		refusals := []struct {
+		type refusal struct {
 			name   string
 			call   func() (int, map[string]any, []byte)
 			status int
 			code   string
-		}{
+		}
+		refusals := []refusal{
 			{"citizen on the agency queue", func() (int, map[string]any, []byte) {
 				return citizen.do("GET", "/api/v1/agency/dossiers", nil, "")
 			}, 403, "forbidden"},
@@ -113,12 +105,7 @@ func TestBackOfficeAPI(t *testing.T) {
 			}
 		}
 		refusals = refusals[:0]
-		refusals = append(refusals, []struct {
-			name   string
-			call   func() (int, map[string]any, []byte)
-			status int
-			code   string
-		}{
+		refusals = append(refusals, []refusal{
 			{"receive again", func() (int, map[string]any, []byte) { return move(desk, 2, "") }, 422, "invalid_transition"},
 			{"stop without a reason", func() (int, map[string]any, []byte) { return move(handler, 8, "") }, 422, "reason_required"},
 			{"finish without an e-result", func() (int, map[string]any, []byte) { return move(handler, 9, "") }, 422, "e_result_required"},
@@ -145,12 +132,7 @@ func TestBackOfficeAPI(t *testing.T) {
 			t.Fatalf("sign: %d %s", status, raw)
 		}
 		refusals = refusals[:0]
-		refusals = append(refusals, []struct {
-			name   string
-			call   func() (int, map[string]any, []byte)
-			status int
-			code   string
-		}{
+		refusals = append(refusals, []refusal{
 			{"sign twice", func() (int, map[string]any, []byte) { return leader.do("POST", path+"/result/sign", nil, "") }, 422, "not_processing"},
 			{"stop a finished dossier", func() (int, map[string]any, []byte) { return move(handler, 8, "Dừng xử lý hồ sơ") }, 422, "invalid_transition"},
 			{"processing officer returns", func() (int, map[string]any, []byte) { return move(handler, 10, "") }, 403, "forbidden"},

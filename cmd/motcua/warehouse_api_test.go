@@ -75,6 +75,13 @@ func sessionToken(t *testing.T, ts *testServer, user string) string {
 	if resp, body := b.loginAt(ts, "vneid", user, "motcua-demo"); resp.Request.URL.Path != "/tai-khoan" {
 		t.Fatalf("login %s: %s", user, body)
 	}
+	return sessionCookie(t, ts, b)
+}
+
+// sessionCookie is the session token of a logged-in browser, which the
+// API takes as a bearer token.
+func sessionCookie(t *testing.T, ts *testServer, b *browser) string {
+	t.Helper()
 	u, _ := url.Parse(ts.url)
 	for _, c := range b.c.Jar.Cookies(u) {
 		if c.Name == "motcua_session" {
