@@ -153,3 +153,57 @@ func TestBackOfficeAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestCertificationAPI: a certified copy issued through the API lands in
+// the requester's warehouse and the book; refusals have their codes.
+func TestCertificationAPI(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
+	citizen := demo.Citizens()[0]
+	desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "certification"))}
+	reception := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
+	fields := map[string]string{"requester_code": citizen.Code, "original_name": "Giấy khai sinh",
+		"original_category": demo.CategoryBirthCertificate, "original_number": "77-2001", "pages": "1"}
+	scan := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "Giay khai sinh"})
+	post := func(c *apiClient, f map[string]string, file []byte) (int, map[string]any, []byte) {
+		body, ct := multipartBody(t, f, file)
+		return c.do("POST", "/api/v1/agency/certifications", body, ct)
+	}
+	with := func(k, v string) map[string]string {
+		out := map[string]string{}
+		for key, val := range fields {
+			out[key] = val
+		}
+		out[k] = v
+		return out
+	}
+	for name, c := range map[string]struct {
+		client *apiClient
+		fields map[string]string
+		file   []byte
+		status int
+		code   string
+	}{
+		"not a certifying officer": {reception, fields, scan, 403, "forbidden"},
+		"unknown requester":        {desk, with("requester_code", "052090000999"), scan, 422, "unknown_requester"},
+		"pages not a number":       {desk, with("pages", "ba"), scan, 422, "invalid_pages"},
+		"wrong page count":         {desk, with("pages", "3"), scan, 422, "pages_mismatch"},
+		"not a PDF":                {desk, fields, []byte("\xff\xd8\xff\xe0 a photo"), 422, "not_pdf"},
+	} {
+		if status, prob, raw := post(c.client, c.fields, c.file); status != c.status || prob["code"] != c.code {
+			t.Errorf("%s: %d %s, want %d %s", name, status, raw, c.status, c.code)
+		}
+	}
+	status, entry, raw := post(desk, fields, scan)
+	code := citizen.Code + "." + demo.CategoryBirthCertificate + ".77-2001.STP-SCT.01"
+	if status != 201 || entry["document_code"] != code || entry["fee_vnd"].(float64) != 2000 || entry["number"].(float64) != 1 {
+		t.Fatalf("issue: %d %s", status, raw)
+	}
+	if status, book, raw := desk.do("GET", "/api/v1/agency/certifications", nil, ""); status != 200 || len(book["items"].([]any)) != 1 {
+		t.Fatalf("book: %d %s", status, raw)
+	}
+	owner := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, citizen.Code)}
+	if status, _, raw := owner.do("GET", "/api/v1/warehouse/documents?q=STP-SCT", nil, ""); status != 200 || !strings.Contains(string(raw), code) {
+		t.Fatalf("warehouse: %d %s", status, raw)
+	}
+}

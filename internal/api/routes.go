@@ -24,6 +24,9 @@ type Config struct {
 	// Reception is the officers' work on dossiers; nil disables the
 	// /api/v1/agency/dossiers routes.
 	Reception *service.Reception
+	// Certification is the certifying officer's desk; nil disables its
+	// routes.
+	Certification *service.Certification
 	// Feedback is feedback on results; nil disables those routes.
 	Feedback *service.Feedbacks
 	// PublicURL is the site's external base URL (links in answers).
@@ -65,6 +68,9 @@ func Register(mux *http.ServeMux, cfg Config) {
 	}
 	if cfg.Reception != nil {
 		a.registerBackOffice(mux)
+	}
+	if cfg.Certification != nil {
+		a.registerCertification(mux)
 	}
 	if cfg.Submissions == nil {
 		return

@@ -203,7 +203,8 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /mau/{name}", s.sample)
 	}
 	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients,
-		Submissions: cfg.Submissions, KPI: cfg.KPI, PublicURL: cfg.PublicURL, Feedback: cfg.Feedback, Reception: cfg.Reception})
+		Submissions: cfg.Submissions, KPI: cfg.KPI, PublicURL: cfg.PublicURL, Feedback: cfg.Feedback, Reception: cfg.Reception,
+		Certification: cfg.Certification})
 	mux.HandleFunc("/", s.notFound)
 
 	metrics := httpx.NewMetrics(cfg.Registry)
