@@ -457,3 +457,21 @@ func (r *Reception) Abilities(ctx context.Context, p *motcua.Principal, d *motcu
 		Authorize(p, OpReceiveDossier, acc.receiving) == nil
 	return a
 }
+
+// ForwardTargets lists the agencies a dossier may be forwarded to, the
+// handling agency first.
+func (r *Reception) ForwardTargets(ctx context.Context, d *motcua.Dossier) ([]*motcua.Agency, error) {
+	all, err := r.store.ListAgencies(ctx, motcua.AgencyFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []*motcua.Agency
+	for _, a := range all {
+		if a.Code == d.HandlingAgency {
+			out = append([]*motcua.Agency{a}, out...)
+		} else if r.canForwardTo(ctx, d, a) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}

@@ -78,6 +78,7 @@ type officerDossierPage struct {
 	CanDigitize bool
 	Agencies    []*motcua.Agency
 	Handling    *motcua.Agency
+	Procedure   *motcua.Procedure
 }
 
 func (p officerDossierPage) title() string { return p.Title }
@@ -100,8 +101,9 @@ func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) officerD
 	can := s.cfg.Reception.Abilities(r.Context(), principal(r), d)
 	page.Processing, page.CanSign, page.CanDigitize = can.Process, can.Sign, can.Digitize
 	if page.Processing {
-		page.Agencies, _ = s.cfg.Store.ListAgencies(r.Context(), motcua.AgencyFilter{})
+		page.Agencies, _ = s.cfg.Reception.ForwardTargets(r.Context(), d)
 	}
+	page.Procedure, _ = s.cfg.Store.GetProcedure(r.Context(), d.ProcedureCode)
 	page.Handling, _ = s.cfg.Store.GetAgency(r.Context(), d.HandlingAgency)
 	for to := motcua.StatusRegistered; to <= motcua.StatusResultsReturned; to++ {
 		// A result is finished by the leader's signature, not a button.
