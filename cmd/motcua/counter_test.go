@@ -106,6 +106,11 @@ func TestCounterReceptionDesk(t *testing.T) {
 	if resp.StatusCode != 422 || !strings.Contains(body, "Số văn bản kết quả") {
 		t.Fatalf("draft with a bad number: %d", resp.StatusCode)
 	}
+	// The template form needs a content.
+	if resp, body := hb.post(dossier+"/ket-qua-mau", url.Values{"number": {"KH-77"}, "title": {"Giấy chứng nhận kết hôn"}}); resp.StatusCode != 422 ||
+		!strings.Contains(body, "Vui lòng nhập nội dung kết quả") {
+		t.Fatalf("template without content: %d", resp.StatusCode)
+	}
 	resp, body = hb.postMultipart(dossier+"/ket-qua", map[string]string{"number": "KH-77", "summary": "Giấy chứng nhận kết hôn"}, result)
 	if resp.StatusCode != 200 || !strings.Contains(body, "Đã lưu dự thảo kết quả") || strings.Contains(body, "Ký số kết quả</button>") {
 		t.Fatalf("draft: %d\n%s", resp.StatusCode, body)

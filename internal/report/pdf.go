@@ -351,6 +351,25 @@ func (d *pdfDoc) draw(r pdfRow, y float64) error {
 
 // text writes one line in the box (x, y, w, h), aligned horizontally as
 // align says and centred vertically.
+// paragraph writes text wrapped to width from the left margin at *y, in
+// style and size, and moves *y below it.
+func (d *pdfDoc) paragraph(y *float64, width float64, style string, size float64, text string, align int) error {
+	if err := d.font(style, size); err != nil {
+		return err
+	}
+	ls, err := d.wrap(text, width)
+	if err != nil {
+		return err
+	}
+	for _, l := range ls {
+		if err := d.text(pageMargin, *y, width, lineHeight(size), l, align); err != nil {
+			return err
+		}
+		*y += lineHeight(size)
+	}
+	return nil
+}
+
 func (d *pdfDoc) text(x, y, w, h float64, s string, align int) error {
 	d.gp.SetXY(x, y)
 	return d.gp.CellWithOption(&gopdf.Rect{W: w, H: h}, s, gopdf.CellOption{Align: align | gopdf.Middle})

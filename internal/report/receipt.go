@@ -51,20 +51,7 @@ func WriteReceiptPDF(w io.Writer, r Receipt) error {
 	width := pageWidth - 2*pageMargin
 	y := pageMargin
 	line := func(style string, size float64, text string, align int) error {
-		if err := d.font(style, size); err != nil {
-			return err
-		}
-		ls, err := d.wrap(text, width)
-		if err != nil {
-			return err
-		}
-		for _, l := range ls {
-			if err := d.text(pageMargin, y, width, lineHeight(size), l, align); err != nil {
-				return err
-			}
-			y += lineHeight(size)
-		}
-		return nil
+		return d.paragraph(&y, width, style, size, text, align)
 	}
 	steps := []struct {
 		style string

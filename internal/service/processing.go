@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/pdfsig"
+	"github.com/motcua/motcua/internal/report"
 )
 
 // This file is the processing desk (chuyên viên xử lý, lãnh đạo ký
@@ -474,4 +476,51 @@ func (r *Reception) ForwardTargets(ctx context.Context, d *motcua.Dossier) ([]*m
 		}
 	}
 	return out, nil
+}
+
+// ResultForm is the simple result template a processing officer fills in
+// instead of uploading a file.
+type ResultForm struct {
+	Title  string // the result's name, e.g. "Giấy xác nhận tình trạng hôn nhân"
+	Body   string // its content
+	Place  string // địa danh (default: the handling agency's name)
+	Signer string // chức danh of the signer (default "Chủ tịch")
+}
+
+// DraftResultForm renders the form as the draft result's PDF and stores
+// it as DraftResult does.
+func (r *Reception) DraftResultForm(ctx context.Context, p *motcua.Principal, code, number, summary string, f ResultForm) (*motcua.Dossier, error) {
+	d, err := r.processable(ctx, p, code, OpProcessDossier)
+	if err != nil {
+		return nil, err
+	}
+	f.Title, f.Body, f.Place, f.Signer = strings.TrimSpace(f.Title), strings.TrimSpace(f.Body), strings.TrimSpace(f.Place), strings.TrimSpace(f.Signer)
+	switch {
+	case f.Title == "":
+		return nil, motcua.Invalid("title", "required", "Vui lòng nhập tên kết quả giải quyết.")
+	case f.Body == "":
+		return nil, motcua.Invalid("body", "required", "Vui lòng nhập nội dung kết quả giải quyết.")
+	case len([]rune(f.Title)) > 300 || len([]rune(f.Body)) > 10*maxNote || len([]rune(f.Place)) > 100 || len([]rune(f.Signer)) > 100:
+		return nil, motcua.Invalid("body", "too_long", "Nội dung mẫu kết quả quá dài.")
+	}
+	agency, err := r.store.GetAgency(ctx, d.HandlingAgency)
+	if err != nil {
+		return nil, err
+	}
+	if f.Place == "" {
+		f.Place = strings.TrimPrefix(agency.Name, "UBND ")
+	}
+	if f.Signer == "" {
+		f.Signer = "Chủ tịch"
+	}
+	if err := motcua.ValidateResultNumber(number); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err = report.WriteResultPDF(&buf, report.ResultTemplate{AgencyName: agency.Name, Title: f.Title, Number: strings.TrimSpace(number),
+		Place: f.Place, Date: r.now(), Owner: d.Owner, Body: f.Body, Signer: f.Signer})
+	if err != nil {
+		return nil, motcua.Internal(err)
+	}
+	return r.DraftResult(ctx, p, code, number, summary, Upload{Name: strings.TrimSpace(number) + ".pdf", Data: buf.Bytes()})
 }

@@ -145,3 +145,49 @@ func TestProcessingAndResult(t *testing.T) {
 		}
 	}
 }
+
+// The simple result template makes a draft the leader signs like an
+// uploaded one.
+func TestDraftResultFromTemplate(t *testing.T) {
+	t.Parallel()
+	f, _, d := receptionFixture(t)
+	ctx := context.Background()
+	proc := *f.proc
+	proc.Code, proc.ResultCategory = "1.000896.000.00.00.H08", f.catKS
+	if err := f.store.CreateProcedure(ctx, &proc); err != nil {
+		t.Fatal(err)
+	}
+	d.ID, d.Code, d.ProcedureCode = "", "", proc.Code
+	d.Components[2].Digitization = motcua.Digitized
+	d.Components[2].Attachments = d.Components[0].Attachments
+	if err := f.store.CreateDossier(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	keys := service.NewKeys()
+	leaf := f.sig.h.Agency
+	keys.Set(agencyCode, &service.AgencySigner{Key: leaf.Key, Cert: leaf.Cert, Chain: leaf.Chain})
+	rec := service.NewReception(f.store, nil, "http://motcua.test", f.clock.Now).WithResults(f.w, keys)
+	desk := officerOf(agencyCode, "tiepnhan.anhoa", motcua.RoleReception)
+	handler := officerOf(agencyCode, "xuly.anhoa", motcua.RoleProcessing)
+	for _, to := range []motcua.DossierStatus{motcua.StatusReceived, motcua.StatusProcessing} {
+		if _, err := rec.Transition(ctx, desk, d.Code, to, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := rec.DraftResultForm(ctx, handler, d.Code, "KS-9", "", service.ResultForm{Title: "Giấy khai sinh"})
+	wantCode(t, err, "required")
+	_, err = rec.DraftResultForm(ctx, desk, d.Code, "KS-9", "", service.ResultForm{Title: "Giấy khai sinh", Body: "Nội dung"})
+	wantCode(t, err, "forbidden")
+	got, err := rec.DraftResultForm(ctx, handler, d.Code, "KS-9", "Giấy khai sinh", service.ResultForm{Title: "Giấy khai sinh",
+		Body: "Họ và tên người được khai sinh: Nguyễn Văn An."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Result == nil || got.Result.Number != "KS-9" || got.Result.Draft.Size == 0 {
+		t.Fatalf("draft = %+v", got.Result)
+	}
+	got, err = rec.SignResult(ctx, officerOf(agencyCode, "lanhdao.anhoa", motcua.RoleLeader), d.Code)
+	if err != nil || got.Result.Signature.Status != "valid" {
+		t.Fatalf("sign: %v %+v", err, got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/service"
 )
 
 // officerAction runs one processing action from the dossier's page and
@@ -51,6 +52,16 @@ func (s *Server) officerDraftResult(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		_, err = s.cfg.Reception.DraftResult(r.Context(), principal(r), code, r.PostFormValue("number"), r.PostFormValue("summary"), up)
+		return err
+	})
+}
+
+// officerDraftResultForm fills in the simple result template.
+func (s *Server) officerDraftResultForm(w http.ResponseWriter, r *http.Request) {
+	s.officerAction(w, r, "du-thao", func(code string) error {
+		_, err := s.cfg.Reception.DraftResultForm(r.Context(), principal(r), code, r.PostFormValue("number"), r.PostFormValue("summary"),
+			service.ResultForm{Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), Place: r.PostFormValue("place"),
+				Signer: r.PostFormValue("signer")})
 		return err
 	})
 }

@@ -79,6 +79,8 @@ type officerDossierPage struct {
 	Agencies    []*motcua.Agency
 	Handling    *motcua.Agency
 	Procedure   *motcua.Procedure
+	// ResultCategory names the result the procedure issues.
+	ResultCategory *motcua.DocumentCategory
 }
 
 func (p officerDossierPage) title() string { return p.Title }
@@ -104,6 +106,9 @@ func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) officerD
 		page.Agencies, _ = s.cfg.Reception.ForwardTargets(r.Context(), d)
 	}
 	page.Procedure, _ = s.cfg.Store.GetProcedure(r.Context(), d.ProcedureCode)
+	if page.Procedure != nil && page.Procedure.ResultCategory != "" {
+		page.ResultCategory, _ = s.cfg.Store.GetCategory(r.Context(), page.Procedure.ResultCategory)
+	}
 	page.Handling, _ = s.cfg.Store.GetAgency(r.Context(), d.HandlingAgency)
 	for to := motcua.StatusRegistered; to <= motcua.StatusResultsReturned; to++ {
 		// A result is finished by the leader's signature, not a button.

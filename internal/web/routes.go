@@ -182,6 +182,7 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/chuyen", s.officerAssign)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/thanh-phan/{component}", s.officerDigitize)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/ket-qua", s.officerDraftResult)
+		mux.HandleFunc("POST /can-bo/ho-so/{code}/ket-qua-mau", s.officerDraftResultForm)
 		mux.HandleFunc("GET /can-bo/ho-so/{code}/ket-qua.pdf", s.officerResultFile)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/ky-so", s.officerSignResult)
 	}
