@@ -7,11 +7,15 @@
 --   kpi_open_due: the open dossiers per due day (Vietnam time, days since
 --   1970-01-01; no due date = 2147483647, never late), receipt day and
 --   agency, without empty rows;
+--   kpi_open_due_total: the same per due day and agency only;
 -- and a report subtracts from the open dossiers those not yet due: the
--- kpi_open_due rows of the days after today, plus today's open dossiers
--- due from now on, counted from the index dossiers_open_due. Once a day is
--- past it is never read again, so what a report reads grows with the
--- dossiers in progress, not with the years of history.
+-- kpi_open_due rows of the days after today received in the period (or,
+-- for a period that reaches today, the kpi_open_due_total rows of the days
+-- after today less the kpi_open_due rows received outside the period),
+-- plus today's open dossiers due from now on, counted from the index
+-- dossiers_open_due. Once a day is past it is never read again, so what a
+-- report reads grows with the dossiers in progress, not with the years of
+-- history.
 ALTER TABLE kpi_daily ADD COLUMN unfinished BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE kpi_monthly ADD COLUMN unfinished BIGINT NOT NULL DEFAULT 0;
 
@@ -22,8 +26,15 @@ CREATE TABLE kpi_open_due (
 	dossiers     BIGINT NOT NULL,
 	PRIMARY KEY (due_day, received_day, agency_code)
 );
+CREATE TABLE kpi_open_due_total (
+	due_day     INTEGER NOT NULL,
+	agency_code TEXT NOT NULL,
+	dossiers    BIGINT NOT NULL,
+	PRIMARY KEY (due_day, agency_code)
+);
 -- As kpi_daily (migration 0006): frequent updates of few rows.
 ALTER TABLE kpi_open_due SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000);
+ALTER TABLE kpi_open_due_total SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000);
 
 -- Today's open dossiers by due time.
 CREATE INDEX dossiers_open_due ON dossiers (due_at, received_at, agency_code) WHERE finished_at IS NULL AND received_at IS NOT NULL;
@@ -31,7 +42,7 @@ CREATE INDEX dossiers_open_due ON dossiers (due_at, received_at, agency_code) WH
 -- kpi summaries: rebuild
 -- Every summary from the dossiers (kpibench runs this part again after a
 -- bulk load with the triggers dropped).
-TRUNCATE kpi_daily, kpi_monthly, kpi_open_due;
+TRUNCATE kpi_daily, kpi_monthly, kpi_open_due, kpi_open_due_total;
 INSERT INTO kpi_daily (agency_code, day, received, reused, online, verified, digitized, result_expected, e_result, shared, late, missed, unfinished)
 SELECT agency_code, ((received_at / 1000000 + 25200) / 86400)::int, COUNT(*), COUNT(*) FILTER (WHERE reused),
 	COUNT(*) FILTER (WHERE channel = 2), COUNT(*) FILTER (WHERE owner_verified),
@@ -49,6 +60,8 @@ INSERT INTO kpi_open_due (due_day, received_day, agency_code, dossiers)
 SELECT COALESCE(((due_at / 1000000 + 25200) / 86400)::int, 2147483647), ((received_at / 1000000 + 25200) / 86400)::int, agency_code, COUNT(*)
 FROM dossiers WHERE finished_at IS NULL AND received_at IS NOT NULL
 GROUP BY 1, 2, 3;
+INSERT INTO kpi_open_due_total (due_day, agency_code, dossiers)
+SELECT due_day, agency_code, SUM(dossiers) FROM kpi_open_due GROUP BY 1, 2;
 -- kpi summaries: end
 
 -- Migration 0006's contribution with unfinished = finished_at IS NULL.
@@ -83,6 +96,7 @@ $$;
 
 -- An open dossier's kpi_open_due row (sign +1 or -1); a row that reaches
 -- zero goes. A concurrent upsert of a row deleted here inserts it again.
+-- kpi_open_due_total_add is the same for kpi_open_due_total.
 CREATE FUNCTION kpi_open_due_add(d dossiers, sign INTEGER) RETURNS void LANGUAGE sql AS $$
 	INSERT INTO kpi_open_due AS k (due_day, received_day, agency_code, dossiers)
 	SELECT COALESCE(((d.due_at / 1000000 + 25200) / 86400)::int, 2147483647), ((d.received_at / 1000000 + 25200) / 86400)::int,
@@ -92,6 +106,16 @@ CREATE FUNCTION kpi_open_due_add(d dossiers, sign INTEGER) RETURNS void LANGUAGE
 	DELETE FROM kpi_open_due
 	WHERE sign < 0 AND due_day = COALESCE(((d.due_at / 1000000 + 25200) / 86400)::int, 2147483647)
 		AND received_day = ((d.received_at / 1000000 + 25200) / 86400)::int AND agency_code = d.agency_code AND dossiers = 0
+$$;
+
+CREATE FUNCTION kpi_open_due_total_add(d dossiers, sign INTEGER) RETURNS void LANGUAGE sql AS $$
+	INSERT INTO kpi_open_due_total AS k (due_day, agency_code, dossiers)
+	SELECT COALESCE(((d.due_at / 1000000 + 25200) / 86400)::int, 2147483647), d.agency_code, sign
+	WHERE d.received_at IS NOT NULL AND d.finished_at IS NULL
+	ON CONFLICT (due_day, agency_code) DO UPDATE SET dossiers = k.dossiers + EXCLUDED.dossiers;
+	DELETE FROM kpi_open_due_total
+	WHERE sign < 0 AND due_day = COALESCE(((d.due_at / 1000000 + 25200) / 86400)::int, 2147483647)
+		AND agency_code = d.agency_code AND dossiers = 0
 $$;
 
 CREATE OR REPLACE FUNCTION dossiers_kpi() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -105,7 +129,8 @@ BEGIN
 	-- Summary rows change in a fixed order, so that two corrections moving
 	-- receipts between the same days in opposite directions cannot
 	-- deadlock: kpi_daily and kpi_monthly first (by day, then agency), then
-	-- kpi_open_due (by due day, receipt day, agency).
+	-- kpi_open_due (by due day, receipt day, agency), then
+	-- kpi_open_due_total (by due day, agency).
 	IF TG_OP = 'UPDATE' AND OLD.received_at IS NOT NULL AND NEW.received_at IS NOT NULL
 		AND ((NEW.received_at / 1000000 + 25200) / 86400, NEW.agency_code) <
 			((OLD.received_at / 1000000 + 25200) / 86400, OLD.agency_code) THEN
@@ -129,13 +154,27 @@ BEGIN
 			(COALESCE((OLD.due_at / 1000000 + 25200) / 86400, 2147483647), (OLD.received_at / 1000000 + 25200) / 86400, OLD.agency_code) THEN
 		PERFORM kpi_open_due_add(NEW, 1);
 		PERFORM kpi_open_due_add(OLD, -1);
+	ELSE
+		IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.received_at IS NOT NULL AND OLD.finished_at IS NULL THEN
+			PERFORM kpi_open_due_add(OLD, -1);
+		END IF;
+		IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.received_at IS NOT NULL AND NEW.finished_at IS NULL THEN
+			PERFORM kpi_open_due_add(NEW, 1);
+		END IF;
+	END IF;
+	IF TG_OP = 'UPDATE' AND OLD.received_at IS NOT NULL AND OLD.finished_at IS NULL
+		AND NEW.received_at IS NOT NULL AND NEW.finished_at IS NULL
+		AND (COALESCE((NEW.due_at / 1000000 + 25200) / 86400, 2147483647), NEW.agency_code) <
+			(COALESCE((OLD.due_at / 1000000 + 25200) / 86400, 2147483647), OLD.agency_code) THEN
+		PERFORM kpi_open_due_total_add(NEW, 1);
+		PERFORM kpi_open_due_total_add(OLD, -1);
 		RETURN NULL;
 	END IF;
 	IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.received_at IS NOT NULL AND OLD.finished_at IS NULL THEN
-		PERFORM kpi_open_due_add(OLD, -1);
+		PERFORM kpi_open_due_total_add(OLD, -1);
 	END IF;
 	IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.received_at IS NOT NULL AND NEW.finished_at IS NULL THEN
-		PERFORM kpi_open_due_add(NEW, 1);
+		PERFORM kpi_open_due_total_add(NEW, 1);
 	END IF;
 	RETURN NULL;
 END

@@ -7,11 +7,15 @@
 --   kpi_open_due: the open dossiers per due day (Vietnam time, days since
 --   1970-01-01; no due date = 2147483647, never late), receipt day and
 --   agency, without empty rows;
+--   kpi_open_due_total: the same per due day and agency only;
 -- and a report subtracts from the open dossiers those not yet due: the
--- kpi_open_due rows of the days after today, plus today's open dossiers
--- due from now on, counted from the index dossiers_open_due. Once a day is
--- past it is never read again, so what a report reads grows with the
--- dossiers in progress, not with the years of history.
+-- kpi_open_due rows of the days after today received in the period (or,
+-- for a period that reaches today, the kpi_open_due_total rows of the days
+-- after today less the kpi_open_due rows received outside the period),
+-- plus today's open dossiers due from now on, counted from the index
+-- dossiers_open_due. Once a day is past it is never read again, so what a
+-- report reads grows with the dossiers in progress, not with the years of
+-- history.
 ALTER TABLE kpi_daily ADD COLUMN unfinished INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE kpi_monthly ADD COLUMN unfinished INTEGER NOT NULL DEFAULT 0;
 
@@ -21,6 +25,13 @@ CREATE TABLE kpi_open_due (
 	agency_code  TEXT NOT NULL,
 	dossiers     INTEGER NOT NULL,
 	PRIMARY KEY (due_day, received_day, agency_code)
+) WITHOUT ROWID;
+
+CREATE TABLE kpi_open_due_total (
+	due_day     INTEGER NOT NULL,
+	agency_code TEXT NOT NULL,
+	dossiers    INTEGER NOT NULL,
+	PRIMARY KEY (due_day, agency_code)
 ) WITHOUT ROWID;
 
 -- Today's open dossiers by due time.
@@ -33,6 +44,7 @@ CREATE INDEX dossiers_open_due ON dossiers (due_at, received_at, agency_code) WH
 DELETE FROM kpi_daily;
 DELETE FROM kpi_monthly;
 DELETE FROM kpi_open_due;
+DELETE FROM kpi_open_due_total;
 INSERT INTO kpi_daily (agency_code, day, received, reused, online, verified, digitized, result_expected, e_result, shared, late, missed, unfinished)
 SELECT agency_code, (received_at / 1000000 + 25200) / 86400, COUNT(*), SUM(reused <> 0), SUM(channel = 2), SUM(owner_verified <> 0),
 	SUM(digitized <> 0 AND (result_expected = 0 OR finished_at IS NULL OR e_result <> 0)), SUM(result_expected <> 0),
@@ -50,6 +62,8 @@ INSERT INTO kpi_open_due (due_day, received_day, agency_code, dossiers)
 SELECT COALESCE((due_at / 1000000 + 25200) / 86400, 2147483647), (received_at / 1000000 + 25200) / 86400, agency_code, COUNT(*)
 FROM dossiers WHERE finished_at IS NULL AND received_at IS NOT NULL
 GROUP BY 1, 2, 3;
+INSERT INTO kpi_open_due_total (due_day, agency_code, dossiers)
+SELECT due_day, agency_code, SUM(dossiers) FROM kpi_open_due GROUP BY 1, 2;
 -- kpi summaries: end
 
 -- Migration 0006's triggers again, with unfinished = finished_at IS NULL.
@@ -138,13 +152,16 @@ CREATE TRIGGER dossiers_kpi_update_new AFTER UPDATE OF received_at, agency_code,
 	WHERE month = (CAST(strftime('%Y', NEW.received_at / 1000000 + 25200, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.received_at / 1000000 + 25200, 'unixepoch') AS INTEGER) - 1) AND agency_code = NEW.agency_code;
 END;
 
--- kpi_open_due: an open dossier adds one to its row; finishing it, moving
--- its receipt or due date, or deleting it takes the one away again, and a
--- row that reaches zero goes.
+-- kpi_open_due and kpi_open_due_total: an open dossier adds one to its
+-- rows; finishing it, moving its receipt or due date, or deleting it takes
+-- the one away again, and a row that reaches zero goes.
 CREATE TRIGGER dossiers_kpi_open_insert AFTER INSERT ON dossiers WHEN NEW.received_at IS NOT NULL AND NEW.finished_at IS NULL BEGIN
 	INSERT INTO kpi_open_due (due_day, received_day, agency_code, dossiers)
 	VALUES (COALESCE((NEW.due_at / 1000000 + 25200) / 86400, 2147483647), (NEW.received_at / 1000000 + 25200) / 86400, NEW.agency_code, 1)
 	ON CONFLICT (due_day, received_day, agency_code) DO UPDATE SET dossiers = dossiers + 1;
+	INSERT INTO kpi_open_due_total (due_day, agency_code, dossiers)
+	VALUES (COALESCE((NEW.due_at / 1000000 + 25200) / 86400, 2147483647), NEW.agency_code, 1)
+	ON CONFLICT (due_day, agency_code) DO UPDATE SET dossiers = dossiers + 1;
 END;
 
 CREATE TRIGGER dossiers_kpi_open_delete AFTER DELETE ON dossiers WHEN OLD.received_at IS NOT NULL AND OLD.finished_at IS NULL BEGIN
@@ -154,6 +171,10 @@ CREATE TRIGGER dossiers_kpi_open_delete AFTER DELETE ON dossiers WHEN OLD.receiv
 	DELETE FROM kpi_open_due
 	WHERE due_day = COALESCE((OLD.due_at / 1000000 + 25200) / 86400, 2147483647)
 		AND received_day = (OLD.received_at / 1000000 + 25200) / 86400 AND agency_code = OLD.agency_code AND dossiers = 0;
+	UPDATE kpi_open_due_total SET dossiers = dossiers - 1
+	WHERE due_day = COALESCE((OLD.due_at / 1000000 + 25200) / 86400, 2147483647) AND agency_code = OLD.agency_code;
+	DELETE FROM kpi_open_due_total
+	WHERE due_day = COALESCE((OLD.due_at / 1000000 + 25200) / 86400, 2147483647) AND agency_code = OLD.agency_code AND dossiers = 0;
 END;
 
 CREATE TRIGGER dossiers_kpi_open_update_old AFTER UPDATE OF received_at, agency_code, due_at, finished_at ON dossiers
@@ -164,6 +185,10 @@ WHEN OLD.received_at IS NOT NULL AND OLD.finished_at IS NULL BEGIN
 	DELETE FROM kpi_open_due
 	WHERE due_day = COALESCE((OLD.due_at / 1000000 + 25200) / 86400, 2147483647)
 		AND received_day = (OLD.received_at / 1000000 + 25200) / 86400 AND agency_code = OLD.agency_code AND dossiers = 0;
+	UPDATE kpi_open_due_total SET dossiers = dossiers - 1
+	WHERE due_day = COALESCE((OLD.due_at / 1000000 + 25200) / 86400, 2147483647) AND agency_code = OLD.agency_code;
+	DELETE FROM kpi_open_due_total
+	WHERE due_day = COALESCE((OLD.due_at / 1000000 + 25200) / 86400, 2147483647) AND agency_code = OLD.agency_code AND dossiers = 0;
 END;
 
 CREATE TRIGGER dossiers_kpi_open_update_new AFTER UPDATE OF received_at, agency_code, due_at, finished_at ON dossiers
@@ -171,4 +196,7 @@ WHEN NEW.received_at IS NOT NULL AND NEW.finished_at IS NULL BEGIN
 	INSERT INTO kpi_open_due (due_day, received_day, agency_code, dossiers)
 	VALUES (COALESCE((NEW.due_at / 1000000 + 25200) / 86400, 2147483647), (NEW.received_at / 1000000 + 25200) / 86400, NEW.agency_code, 1)
 	ON CONFLICT (due_day, received_day, agency_code) DO UPDATE SET dossiers = dossiers + 1;
+	INSERT INTO kpi_open_due_total (due_day, agency_code, dossiers)
+	VALUES (COALESCE((NEW.due_at / 1000000 + 25200) / 86400, 2147483647), NEW.agency_code, 1)
+	ON CONFLICT (due_day, agency_code) DO UPDATE SET dossiers = dossiers + 1;
 END;
