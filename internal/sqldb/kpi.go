@@ -95,14 +95,12 @@ func (s *Store) openNotDue(ctx context.Context, fromDay, toDay int64) (map[strin
 	today, _ := kpiDay(now)
 	tomorrow := (today+1)*secondsPerDay - vietnamOffset
 	dayStart := func(day int64) int64 { return (day*secondsPerDay - vietnamOffset) * 1_000_000 }
-	dueLater := `SELECT agency_code, dossiers AS n FROM kpi_open_due WHERE due_day > ? AND received_day >= ? AND received_day < ?`
+	dueLater, args := `SELECT agency_code, dossiers AS n FROM kpi_open_due WHERE due_day > ? AND received_day >= ? AND received_day < ?`,
+		[]any{today, fromDay, toDay}
 	if toDay > today {
-		dueLater = `SELECT agency_code, dossiers AS n FROM kpi_open_due_total WHERE due_day > ?
-		UNION ALL SELECT agency_code, -dossiers FROM kpi_open_due WHERE due_day > ? AND (received_day < ? OR received_day >= ?)`
-	}
-	args := []any{today, fromDay, toDay}
-	if toDay > today {
-		args = []any{today, today, fromDay, toDay}
+		dueLater, args = `SELECT agency_code, dossiers AS n FROM kpi_open_due_total WHERE due_day > ?
+		UNION ALL SELECT agency_code, -dossiers FROM kpi_open_due WHERE due_day > ? AND (received_day < ? OR received_day >= ?)`,
+			[]any{today, today, fromDay, toDay}
 	}
 	rows, err := s.query(ctx, `SELECT agency_code, SUM(n) FROM (`+dueLater+`
 		UNION ALL SELECT agency_code, 1 FROM dossiers WHERE finished_at IS NULL AND received_at IS NOT NULL
