@@ -64,7 +64,9 @@ INSERT INTO kpi_open_due_total (due_day, agency_code, dossiers)
 SELECT due_day, agency_code, SUM(dossiers) FROM kpi_open_due GROUP BY 1, 2;
 -- kpi summaries: end
 
--- Migration 0006's contribution with unfinished = finished_at IS NULL.
+-- Migration 0006's contribution with unfinished = finished_at IS NULL,
+-- kpi_daily and kpi_monthly now in two functions, so that the trigger can
+-- change every kpi_daily row before any kpi_monthly row (see below).
 CREATE OR REPLACE FUNCTION kpi_daily_add(d dossiers, sign INTEGER) RETURNS void LANGUAGE sql AS $$
 	INSERT INTO kpi_daily AS k (agency_code, day, received, reused, online, verified, digitized, result_expected, e_result,
 		shared, late, missed, unfinished)
@@ -78,7 +80,10 @@ CREATE OR REPLACE FUNCTION kpi_daily_add(d dossiers, sign INTEGER) RETURNS void 
 		online = k.online + EXCLUDED.online, verified = k.verified + EXCLUDED.verified,
 		digitized = k.digitized + EXCLUDED.digitized, result_expected = k.result_expected + EXCLUDED.result_expected,
 		e_result = k.e_result + EXCLUDED.e_result, shared = k.shared + EXCLUDED.shared, late = k.late + EXCLUDED.late,
-		missed = k.missed + EXCLUDED.missed, unfinished = k.unfinished + EXCLUDED.unfinished;
+		missed = k.missed + EXCLUDED.missed, unfinished = k.unfinished + EXCLUDED.unfinished
+$$;
+
+CREATE FUNCTION kpi_monthly_add(d dossiers, sign INTEGER) RETURNS void LANGUAGE sql AS $$
 	INSERT INTO kpi_monthly AS k (agency_code, month, received, reused, online, verified, digitized, result_expected, e_result,
 		shared, late, missed, unfinished)
 	VALUES (d.agency_code, kpi_month(d.received_at), sign,
@@ -126,11 +131,13 @@ BEGIN
 		NEW.result_expected, NEW.e_result, NEW.finished_at, NEW.due_at, NEW.missed_reuse) THEN
 		RETURN NULL;
 	END IF;
-	-- Summary rows change in a fixed order, so that two corrections moving
-	-- receipts between the same days in opposite directions cannot
-	-- deadlock: kpi_daily and kpi_monthly first (by day, then agency), then
-	-- kpi_open_due (by due day, receipt day, agency), then
-	-- kpi_open_due_total (by due day, agency).
+	-- Summary rows change in one fixed order, table by table and by key
+	-- within a table, so that two corrections moving receipts between the
+	-- same days in opposite directions cannot deadlock: kpi_daily (by day,
+	-- agency), kpi_monthly (by month, agency), kpi_open_due (by due day,
+	-- receipt day, agency), kpi_open_due_total (by due day, agency).
+	-- (Migration 0006 changed a day's row and its month's row together,
+	-- which two corrections within one month could deadlock on.)
 	IF TG_OP = 'UPDATE' AND OLD.received_at IS NOT NULL AND NEW.received_at IS NOT NULL
 		AND ((NEW.received_at / 1000000 + 25200) / 86400, NEW.agency_code) <
 			((OLD.received_at / 1000000 + 25200) / 86400, OLD.agency_code) THEN
@@ -142,6 +149,18 @@ BEGIN
 		END IF;
 		IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.received_at IS NOT NULL THEN
 			PERFORM kpi_daily_add(NEW, 1);
+		END IF;
+	END IF;
+	IF TG_OP = 'UPDATE' AND OLD.received_at IS NOT NULL AND NEW.received_at IS NOT NULL
+		AND (kpi_month(NEW.received_at), NEW.agency_code) < (kpi_month(OLD.received_at), OLD.agency_code) THEN
+		PERFORM kpi_monthly_add(NEW, 1);
+		PERFORM kpi_monthly_add(OLD, -1);
+	ELSE
+		IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.received_at IS NOT NULL THEN
+			PERFORM kpi_monthly_add(OLD, -1);
+		END IF;
+		IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.received_at IS NOT NULL THEN
+			PERFORM kpi_monthly_add(NEW, 1);
 		END IF;
 	END IF;
 	IF TG_OP = 'UPDATE' AND (OLD.received_at, OLD.agency_code, OLD.finished_at, OLD.due_at) IS NOT DISTINCT FROM
