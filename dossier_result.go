@@ -48,3 +48,17 @@ type Assignment struct {
 	Actor      string
 	Note       string
 }
+
+// ResultTemplate is the simple result a processing officer fills in when
+// the agency's own software does not produce the result file; a renderer
+// (internal/report) makes it a PDF to sign.
+type ResultTemplate struct {
+	AgencyName string
+	Title      string // e.g. "Giấy xác nhận tình trạng hôn nhân"
+	Number     string // số văn bản
+	Place      string // địa danh, e.g. "Thị trấn An Lão"
+	Date       time.Time
+	Owner      Person
+	Body       string // the content, one paragraph a line
+	Signer     string // chức danh of who signs, e.g. "Chủ tịch"
+}

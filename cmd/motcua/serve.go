@@ -19,6 +19,7 @@ import (
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/notify"
 	"github.com/motcua/motcua/internal/popdb/popdbsim"
+	"github.com/motcua/motcua/internal/report"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -188,8 +189,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Certification: certification,
 		Warehouse: wh, DemoCA: ca, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
 		Submissions: subs, Counter: service.NewCounter(subs),
-		Reception: service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...).WithResults(wh, keyring),
-		Feedback:  service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
+		Reception: service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...).WithResults(wh, keyring).
+			WithResultTemplate(report.WriteResultPDF),
+		Feedback: service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
 	})
 	if err != nil {
 		return err

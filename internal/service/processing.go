@@ -11,7 +11,6 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/pdfsig"
-	"github.com/motcua/motcua/internal/report"
 )
 
 // This file is the processing desk (chuyên viên xử lý, lãnh đạo ký
@@ -516,8 +515,11 @@ func (r *Reception) DraftResultForm(ctx context.Context, p *motcua.Principal, co
 	if err := motcua.ValidateResultNumber(number); err != nil {
 		return nil, err
 	}
+	if r.render == nil {
+		return nil, motcua.Internal(fmt.Errorf("reception: no result template renderer"))
+	}
 	var buf bytes.Buffer
-	err = report.WriteResultPDF(&buf, report.ResultTemplate{AgencyName: agency.Name, Title: f.Title, Number: strings.TrimSpace(number),
+	err = r.render(&buf, motcua.ResultTemplate{AgencyName: agency.Name, Title: f.Title, Number: strings.TrimSpace(number),
 		Place: f.Place, Date: r.now(), Owner: d.Owner, Body: f.Body, Signer: f.Signer})
 	if err != nil {
 		return nil, motcua.Internal(err)

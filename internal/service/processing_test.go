@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
+	"github.com/motcua/motcua/internal/report"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -166,7 +167,8 @@ func TestDraftResultFromTemplate(t *testing.T) {
 	keys := service.NewKeys()
 	leaf := f.sig.h.Agency
 	keys.Set(agencyCode, &service.AgencySigner{Key: leaf.Key, Cert: leaf.Cert, Chain: leaf.Chain})
-	rec := service.NewReception(f.store, nil, "http://motcua.test", f.clock.Now).WithResults(f.w, keys)
+	rec := service.NewReception(f.store, nil, "http://motcua.test", f.clock.Now).WithResults(f.w, keys).
+		WithResultTemplate(report.WriteResultPDF)
 	desk := officerOf(agencyCode, "tiepnhan.anhoa", motcua.RoleReception)
 	handler := officerOf(agencyCode, "xuly.anhoa", motcua.RoleProcessing)
 	for _, to := range []motcua.DossierStatus{motcua.StatusReceived, motcua.StatusProcessing} {

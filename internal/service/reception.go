@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -22,6 +23,8 @@ type Reception struct {
 	channels  []motcua.NotifyChannel
 	wh        *Warehouse // results: files, categories, signature checks
 	keys      Keyring    // results: the agencies' signing keys
+	// render makes the PDF of a result filled in from the template.
+	render func(io.Writer, motcua.ResultTemplate) error
 }
 
 // NewReception builds the service; cal is the working-day calendar of due
@@ -51,6 +54,13 @@ const maxNote = 2000
 // and checks the files, keys signs them for each agency.
 func (r *Reception) WithResults(wh *Warehouse, keys Keyring) *Reception {
 	r.wh, r.keys = wh, keys
+	return r
+}
+
+// WithResultTemplate sets how a result filled in from the simple template
+// is rendered as PDF (report.WriteResultPDF).
+func (r *Reception) WithResultTemplate(render func(io.Writer, motcua.ResultTemplate) error) *Reception {
+	r.render = render
 	return r
 }
 

@@ -36,51 +36,104 @@ func monthStart(month int64) int64 {
 
 const kpiColumns = `agency_code, received, reused, online, verified, digitized, result_expected, e_result, shared, late, missed`
 
-const kpiSums = `SUM(received), SUM(reused), SUM(online), SUM(verified), SUM(digitized), SUM(result_expected),
-	SUM(e_result), SUM(shared), SUM(late), SUM(missed)`
-
 // ReuseCounts implements motcua.KPIStore. Periods that start and end at
 // Vietnam midnights (every period the service asks for) are summed from
-// the kpi_daily summary; others are counted over the dossiers. Dossiers
-// without a receipt date are excluded by the range condition itself.
+// the summaries kept by the triggers of migrations 0006 and 0011; others
+// are counted over the dossiers (ReuseCountsRaw). Dossiers without a
+// receipt date are excluded by the range condition itself.
 func (s *Store) ReuseCounts(ctx context.Context, from, to time.Time) ([]motcua.AgencyCount, error) {
 	fromDay, okFrom := kpiDay(from)
 	toDay, okTo := kpiDay(to)
-	var counts []motcua.AgencyCount
-	var err error
-	if okFrom && okTo {
-		// Whole months from kpi_monthly, the days before and after them
-		// from kpi_daily: a year is 12 rows per agency, a month 1.
-		m1, m2 := kpiMonth(fromDay), kpiMonth(toDay)
-		if monthStart(m1) != fromDay {
-			m1++
-		}
-		if m1 >= m2 {
-			m1, m2 = 0, 0
-		}
-		headEnd, tailStart := toDay, toDay
-		if m1 < m2 {
-			headEnd, tailStart = monthStart(m1), monthStart(m2)
-		}
-		counts, err = s.kpiQuery(ctx, `SELECT agency_code, `+kpiSums+` FROM (
-			SELECT `+kpiColumns+` FROM kpi_daily WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?)
-			UNION ALL SELECT `+kpiColumns+` FROM kpi_monthly WHERE month >= ? AND month < ?) k
-			GROUP BY agency_code HAVING SUM(received) > 0 ORDER BY agency_code`,
-			fromDay, headEnd, tailStart, toDay, m1, m2)
-	} else {
-		counts, err = s.ReuseCountsRaw(ctx, from, to)
+	if !okFrom || !okTo {
+		return s.ReuseCountsRaw(ctx, from, to)
 	}
+	// Whole months from kpi_monthly, the days before and after them from
+	// kpi_daily: a year is 12 rows per agency, a month 1. Late holds every
+	// open dossier for now (late + unfinished); openNotDue takes away those
+	// not due yet.
+	m1, m2 := kpiMonth(fromDay), kpiMonth(toDay)
+	if monthStart(m1) != fromDay {
+		m1++
+	}
+	if m1 >= m2 {
+		m1, m2 = 0, 0
+	}
+	headEnd, tailStart := toDay, toDay
+	if m1 < m2 {
+		headEnd, tailStart = monthStart(m1), monthStart(m2)
+	}
+	counts, err := s.kpiQuery(ctx, `SELECT agency_code, SUM(received), SUM(reused), SUM(online), SUM(verified), SUM(digitized),
+		SUM(result_expected), SUM(e_result), SUM(shared), SUM(late) + SUM(unfinished), SUM(missed) FROM (
+		SELECT `+kpiColumns+`, unfinished FROM kpi_daily WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?)
+		UNION ALL SELECT `+kpiColumns+`, unfinished FROM kpi_monthly WHERE month >= ? AND month < ?) k
+		GROUP BY agency_code HAVING SUM(received) > 0 ORDER BY agency_code`,
+		fromDay, headEnd, tailStart, toDay, m1, m2)
 	if err != nil {
 		return nil, err
 	}
-	return counts, s.addOpenOverdue(ctx, counts, from, to)
+	notDue, err := s.openNotDue(ctx, fromDay, toDay)
+	if err != nil {
+		return nil, err
+	}
+	for i := range counts {
+		counts[i].Late -= notDue[counts[i].AgencyCode]
+	}
+	return counts, nil
 }
 
-// ReuseCountsRaw counts over the dossiers themselves (a plain GROUP BY):
-// the reference the summary is tested and benchmarked against. Still-open
-// overdue dossiers are not in Late; ReuseCounts adds them.
+// openNotDue counts per agency the open dossiers received on summary days
+// [fromDay, toDay) that are not late now: those due after today or without
+// a due date, and today's due from now on (the dossiers themselves,
+// through the index dossiers_open_due). Those due after today are the
+// kpi_open_due rows received in the period; for a period that reaches
+// today, which holds most of them, they are rather all of them
+// (kpi_open_due_total, a row per due day and agency) less the kpi_open_due
+// rows received outside the period, so that the rows read are few either
+// way.
+func (s *Store) openNotDue(ctx context.Context, fromDay, toDay int64) (map[string]int64, error) {
+	now := s.now()
+	today, _ := kpiDay(now)
+	tomorrow := (today+1)*secondsPerDay - vietnamOffset
+	dayStart := func(day int64) int64 { return (day*secondsPerDay - vietnamOffset) * 1_000_000 }
+	dueLater, args := `SELECT agency_code, dossiers AS n FROM kpi_open_due WHERE due_day > ? AND received_day >= ? AND received_day < ?`,
+		[]any{today, fromDay, toDay}
+	if toDay > today {
+		dueLater, args = `SELECT agency_code, dossiers AS n FROM kpi_open_due_total WHERE due_day > ?
+		UNION ALL SELECT agency_code, -dossiers FROM kpi_open_due WHERE due_day > ? AND (received_day < ? OR received_day >= ?)`,
+			[]any{today, today, fromDay, toDay}
+	}
+	rows, err := s.query(ctx, `SELECT agency_code, SUM(n) FROM (`+dueLater+`
+		UNION ALL SELECT agency_code, 1 FROM dossiers WHERE finished_at IS NULL AND received_at IS NOT NULL
+			AND due_at >= ? AND due_at < ? AND received_at >= ? AND received_at < ?) o
+		GROUP BY agency_code`,
+		append(args, now.UnixMicro(), tomorrow*1_000_000, dayStart(fromDay), dayStart(toDay))...)
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("open dossiers not due: %w", err))
+	}
+	type open struct {
+		code string
+		n    int64
+	}
+	got, err := collect(rows, func(sc interface{ Scan(...any) error }) (open, error) {
+		var o open
+		err := sc.Scan(&o.code, &o.n)
+		return o, err
+	}, "open dossiers not due")
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]int64, len(got))
+	for _, o := range got {
+		m[o.code] = o.n
+	}
+	return m, nil
+}
+
+// ReuseCountsRaw counts over the dossiers themselves (a plain GROUP BY,
+// then the open overdue dossiers): the reference the summaries are tested
+// and benchmarked against.
 func (s *Store) ReuseCountsRaw(ctx context.Context, from, to time.Time) ([]motcua.AgencyCount, error) {
-	return s.kpiQuery(ctx, `SELECT agency_code, COUNT(*),
+	counts, err := s.kpiQuery(ctx, `SELECT agency_code, COUNT(*),
 		SUM(CASE WHEN reused THEN 1 ELSE 0 END), SUM(CASE WHEN channel = 2 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN owner_verified THEN 1 ELSE 0 END),
 		SUM(CASE WHEN digitized AND (NOT result_expected OR finished_at IS NULL OR e_result) THEN 1 ELSE 0 END),
@@ -89,6 +142,10 @@ func (s *Store) ReuseCountsRaw(ctx context.Context, from, to time.Time) ([]motcu
 		SUM(CASE WHEN missed_reuse AND NOT reused THEN 1 ELSE 0 END)
 		FROM dossiers WHERE received_at >= ? AND received_at < ? GROUP BY agency_code ORDER BY agency_code`,
 		from.UnixMicro(), to.UnixMicro())
+	if err != nil {
+		return nil, err
+	}
+	return counts, s.addOpenOverdue(ctx, counts, from, to)
 }
 
 func (s *Store) kpiQuery(ctx context.Context, q string, args ...any) ([]motcua.AgencyCount, error) {
@@ -105,8 +162,7 @@ func (s *Store) kpiQuery(ctx context.Context, q string, args ...any) ([]motcua.A
 }
 
 // addOpenOverdue counts into Late the dossiers received in [from, to),
-// still open and past their due date now: they change with the clock, not
-// with a write, so no trigger can keep them.
+// still open and past their due date now, one by one (index dossiers_open).
 func (s *Store) addOpenOverdue(ctx context.Context, counts []motcua.AgencyCount, from, to time.Time) error {
 	rows, err := s.query(ctx, `SELECT agency_code, COUNT(*) FROM dossiers
 		WHERE finished_at IS NULL AND received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND due_at < ?

@@ -66,10 +66,13 @@ func checkCounts(t *testing.T, s motcua.Store, ids []string, from, to time.Time,
 // testReuseCounts is a property test: random dossiers (some never
 // received, reused or not, online or at the counter, with or without an
 // expected and an issued e-result, finished on time, late or still open),
-// then random corrections (receipt, re-marked components, receipt date
-// moved across days and periods) made concurrently; after each stage the
-// store's counts equal a brute-force recount, for periods on Vietnam
-// midnights (answered from the summary) and off them (counted raw).
+// in early 2024 and around now (open ones due days ago, earlier today,
+// later today, in days to come, or without a due date), then random
+// corrections (receipt, re-marked components, receipt date moved across
+// days and periods, finishing, status changes moving the due date) made
+// concurrently; after each stage the store's counts equal a brute-force
+// recount, for periods on Vietnam midnights (answered from the summaries)
+// and off them (counted raw).
 func testReuseCounts(t *testing.T, newStore NewStore) {
 	s, b := setup(t, newStore)
 	ctx := context.Background()
@@ -129,43 +132,69 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 		}
 		return nil
 	}))
+	// Around now: due dates at least an hour away from the clock, so that
+	// the test's and the store's "now" agree on which are late.
+	now := time.Now().In(vn)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, vn)
+	aroundNow := func(r *rand.Rand) time.Time {
+		d := time.Hour + time.Duration(r.Int64N(int64(20*24*time.Hour)))
+		if r.IntN(2) == 0 {
+			d = -d
+		}
+		if r.IntN(3) == 0 { // today, before or after now
+			d = d % (12 * time.Hour)
+			if d > -time.Hour && d < time.Hour {
+				d = 2 * time.Hour
+			}
+		}
+		return now.Add(d)
+	}
+	must(t, s.InTx(ctx, func(tx motcua.Store) error {
+		for range 200 {
+			d := newDossier(b, now.Add(-time.Duration(rng.IntN(40*24))*time.Hour))
+			d.AgencyCode = agencies[rng.IntN(2)]
+			reuse(d, rng.IntN(3) == 0)
+			d.ResultExpected = rng.IntN(2) == 0
+			if rng.IntN(6) != 0 {
+				d.Status = motcua.StatusProcessing
+				d.ReceivedAt = d.SubmittedAt.Add(time.Duration(rng.IntN(60)) * time.Minute)
+				if rng.IntN(8) != 0 {
+					d.DueAt = aroundNow(rng)
+				}
+				if rng.IntN(4) == 0 {
+					d.Status = motcua.StatusResultsReturned
+					d.FinishedAt = d.ReceivedAt.Add(time.Duration(rng.IntN(5*24)) * time.Hour)
+				}
+			}
+			if err := tx.CreateDossier(ctx, d); err != nil {
+				return err
+			}
+			ids = append(ids, d.ID)
+		}
+		return nil
+	}))
 	periods := [][2]time.Time{
 		{from, to},
 		{from.AddDate(0, 1, 0), from.AddDate(0, 2, 0)},
 		{from.Add(5 * time.Hour), to.Add(-3 * time.Hour)}, // not on midnights: counted raw
 		{from.AddDate(-1, 0, 0), from.AddDate(1, 0, 0)},
+		{today.AddDate(0, 0, -45), today.AddDate(0, 0, 1)},
+		{today.AddDate(0, 0, -today.Day()+1), today.AddDate(0, 1, -today.Day()+1)}, // this month
+		{today, today.AddDate(0, 0, 1)},
+		{today.AddDate(0, 0, -30).Add(time.Hour), now.Add(time.Minute)}, // not on midnights: counted raw
+		{from, today.AddDate(0, 0, 30)},
 	}
 	for _, p := range periods {
 		checkCounts(t, s, ids, p[0], p[1], "created")
 	}
 
-	// The drill-down lists exactly the dossiers behind a number.
-	yes := true
-	_, total, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: b.commune.Code, ReceivedFrom: from, ReceivedTo: to, Reused: &yes})
-	must(t, err)
-	counts, err := s.ReuseCounts(ctx, from, to)
-	must(t, err)
-	for _, c := range counts {
-		if c.AgencyCode == b.commune.Code && int64(total) != c.Reused {
-			t.Fatalf("drill-down of reused = %d, want %d", total, c.Reused)
-		}
-	}
+	drillDown(t, s, b.commune.Code, from, to)
+	drillDown(t, s, b.commune.Code, today.AddDate(0, 0, -45), today.AddDate(0, 0, 1))
 
-	// Each indicator's drill-down lists exactly its numerator.
-	for _, c := range counts {
-		for ind, want := range map[motcua.Indicator]int64{motcua.IndicatorLate: c.Late, motcua.IndicatorOnline: c.Online,
-			motcua.IndicatorEResult: c.EResult, motcua.IndicatorDigitized: c.Digitized, motcua.IndicatorShared: c.Shared,
-			motcua.IndicatorVerified: c.Verified} {
-			_, n, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: c.AgencyCode, ReceivedFrom: from, ReceivedTo: to, Indicator: ind})
-			must(t, err)
-			if int64(n) != want {
-				t.Fatalf("drill-down of %s for %s = %d, want %d", ind, c.AgencyCode, n, want)
-			}
-		}
-	}
-
-	// Corrections, concurrently: receipts of registered dossiers, re-marked
-	// components, receipt dates moved by up to ±40 days, results issued.
+	// Corrections, concurrently: receipts of registered dossiers (with or
+	// without a due date), re-marked components, receipt dates moved by up
+	// to ±40 days, open dossiers finished, due dates moved by a status
+	// change.
 	var wg sync.WaitGroup
 	errs := make(chan error, len(ids))
 	for w := range 4 {
@@ -177,11 +206,16 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 					errs <- err
 					return
 				}
-				switch r.IntN(4) {
+				open := !d.ReceivedAt.IsZero() && d.FinishedAt.IsZero()
+				switch r.IntN(6) {
 				case 0:
 					if d.Status == motcua.StatusRegistered {
-						err = s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusReceived,
-							At: from.Add(time.Duration(r.IntN(90*24)) * time.Hour), Actor: "tiepnhan.thitran"})
+						u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusReceived,
+							At: from.Add(time.Duration(r.IntN(90*24)) * time.Hour), Actor: "tiepnhan.thitran"}
+						if r.IntN(2) == 0 {
+							u.At, u.DueAt = d.SubmittedAt, aroundNow(r)
+						}
+						err = s.UpdateDossierStatus(ctx, u)
 					}
 				case 1:
 					reuse(d, !d.Reused())
@@ -189,6 +223,17 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 				case 2:
 					if !d.ReceivedAt.IsZero() {
 						err = s.CorrectDossierReceipt(ctx, d.ID, d.ReceivedAt.Add(time.Duration(r.IntN(80*24)-40*24)*time.Hour))
+					}
+				case 3:
+					if open {
+						err = s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: d.Status,
+							To: motcua.StatusResultsReturned, At: d.ReceivedAt.Add(time.Duration(r.IntN(30*24)) * time.Hour)})
+					}
+				case 4:
+					if open {
+						// A supplement asked for, or an extension: a new due date.
+						err = s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: d.Status,
+							To: motcua.StatusSupplement, DueAt: aroundNow(r)})
 					}
 				}
 				if err != nil {
@@ -210,4 +255,32 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 	unreceived := newDossier(b, from)
 	must(t, s.CreateDossier(ctx, unreceived))
 	wantErr(t, s.CorrectDossierReceipt(ctx, unreceived.ID, from), motcua.EINVALID, "not_received")
+}
+
+// drillDown checks that each indicator's drill-down for agency and
+// [from, to) lists exactly its numerator.
+func drillDown(t *testing.T, s motcua.Store, agency string, from, to time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	yes := true
+	_, total, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: agency, ReceivedFrom: from, ReceivedTo: to, Reused: &yes})
+	must(t, err)
+	counts, err := s.ReuseCounts(ctx, from, to)
+	must(t, err)
+	for _, c := range counts {
+		if c.AgencyCode == agency && int64(total) != c.Reused {
+			t.Fatalf("drill-down of reused = %d, want %d", total, c.Reused)
+		}
+	}
+	for _, c := range counts {
+		for ind, want := range map[motcua.Indicator]int64{motcua.IndicatorLate: c.Late, motcua.IndicatorOnline: c.Online,
+			motcua.IndicatorEResult: c.EResult, motcua.IndicatorDigitized: c.Digitized, motcua.IndicatorShared: c.Shared,
+			motcua.IndicatorVerified: c.Verified} {
+			_, n, err := s.ListDossiers(ctx, motcua.DossierFilter{AgencyCode: c.AgencyCode, ReceivedFrom: from, ReceivedTo: to, Indicator: ind})
+			must(t, err)
+			if int64(n) != want {
+				t.Fatalf("drill-down of %s for %s [%s, %s) = %d, want %d", ind, c.AgencyCode, from, to, n, want)
+			}
+		}
+	}
 }
