@@ -15,11 +15,13 @@ import (
 // TestProcessingAndResult: forwarding, drafting, the leader's signature
 // with the agency's key and the return of the signed result into the
 // owner's warehouse, with every refusal on the way.
-func TestProcessingAndResult(t *testing.T) {
-	t.Parallel()
+// resultFixture: a dossier of a procedure that issues a result (a birth
+// certificate), every component digitized, and a reception service that
+// signs with the fixture's agency certificate.
+func resultFixture(t *testing.T) (*submissionFixture, *service.Reception, *motcua.Dossier) {
+	t.Helper()
 	f, _, d := receptionFixture(t)
 	ctx := context.Background()
-	// The procedure issues a marriage certificate.
 	proc := *f.proc
 	proc.Code, proc.ResultCategory = "1.000895.000.00.00.H08", f.catKS
 	if err := f.store.CreateProcedure(ctx, &proc); err != nil {
@@ -34,7 +36,15 @@ func TestProcessingAndResult(t *testing.T) {
 	keys := service.NewKeys()
 	leaf := f.sig.h.Agency
 	keys.Set(agencyCode, &service.AgencySigner{Key: leaf.Key, Cert: leaf.Cert, Chain: leaf.Chain, Location: "An Hòa"})
-	rec := service.NewReception(f.store, nil, "http://motcua.test", f.clock.Now).WithResults(f.w, keys)
+	rec := service.NewReception(f.store, nil, "http://motcua.test", f.clock.Now).WithResults(f.w, keys).
+		WithResultTemplate(report.WriteResultPDF)
+	return f, rec, d
+}
+
+func TestProcessingAndResult(t *testing.T) {
+	t.Parallel()
+	f, rec, d := resultFixture(t)
+	ctx := context.Background()
 	desk := officerOf(agencyCode, "tiepnhan.anhoa", motcua.RoleReception)
 	handler := officerOf(agencyCode, "xuly.anhoa", motcua.RoleProcessing)
 	leader := officerOf(agencyCode, "lanhdao.anhoa", motcua.RoleLeader)
@@ -151,24 +161,8 @@ func TestProcessingAndResult(t *testing.T) {
 // uploaded one.
 func TestDraftResultFromTemplate(t *testing.T) {
 	t.Parallel()
-	f, _, d := receptionFixture(t)
+	_, rec, d := resultFixture(t)
 	ctx := context.Background()
-	proc := *f.proc
-	proc.Code, proc.ResultCategory = "1.000896.000.00.00.H08", f.catKS
-	if err := f.store.CreateProcedure(ctx, &proc); err != nil {
-		t.Fatal(err)
-	}
-	d.ID, d.Code, d.ProcedureCode = "", "", proc.Code
-	d.Components[2].Digitization = motcua.Digitized
-	d.Components[2].Attachments = d.Components[0].Attachments
-	if err := f.store.CreateDossier(ctx, d); err != nil {
-		t.Fatal(err)
-	}
-	keys := service.NewKeys()
-	leaf := f.sig.h.Agency
-	keys.Set(agencyCode, &service.AgencySigner{Key: leaf.Key, Cert: leaf.Cert, Chain: leaf.Chain})
-	rec := service.NewReception(f.store, nil, "http://motcua.test", f.clock.Now).WithResults(f.w, keys).
-		WithResultTemplate(report.WriteResultPDF)
 	desk := officerOf(agencyCode, "tiepnhan.anhoa", motcua.RoleReception)
 	handler := officerOf(agencyCode, "xuly.anhoa", motcua.RoleProcessing)
 	for _, to := range []motcua.DossierStatus{motcua.StatusReceived, motcua.StatusProcessing} {
