@@ -287,8 +287,10 @@ func validatePerson(field string, p Person) error {
 // DossierFilter selects dossiers. Zero fields do not filter.
 type DossierFilter struct {
 	AgencyCode string
-	// HandlingAgency keeps the dossiers an agency processes.
+	// HandlingAgency keeps the dossiers an agency processes; Assignee
+	// those forwarded to one officer.
 	HandlingAgency string
+	Assignee       string
 	OwnerCode      string
 	// Party keeps dossiers whose owner or submitter is this subject.
 	Party         string

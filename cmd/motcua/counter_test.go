@@ -101,6 +101,18 @@ func TestCounterReceptionDesk(t *testing.T) {
 		!strings.Contains(body, strings.TrimPrefix(dossier, ts.url+"/can-bo/ho-so/")) {
 		t.Fatalf("processing queue: %d\n%s", resp.StatusCode, body)
 	}
+	// The officer takes the dossier: it is in "Hồ sơ giao cho tôi".
+	dossierCode := strings.TrimPrefix(dossier, ts.url+"/can-bo/ho-so/")
+	if resp, body := hb.get(ts.url + "/can-bo/ho-so?trang-thai=4&giao-cho-toi=1"); resp.StatusCode != 200 || strings.Contains(body, dossierCode) {
+		t.Fatalf("assigned before assignment: %d", resp.StatusCode)
+	}
+	if resp, body := hb.post(dossier+"/chuyen", url.Values{"assignee": {handler.Username}}); resp.StatusCode != 200 ||
+		!strings.Contains(body, "Đã chuyển xử lý hồ sơ") {
+		t.Fatalf("assign to self: %d\n%s", resp.StatusCode, body)
+	}
+	if resp, body := hb.get(ts.url + "/can-bo/ho-so?trang-thai=4&giao-cho-toi=1"); resp.StatusCode != 200 || !strings.Contains(body, dossierCode) {
+		t.Fatalf("assigned dossiers: %d\n%s", resp.StatusCode, body)
+	}
 	result := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon so KH-77"})
 	resp, body = hb.postMultipart(dossier+"/ket-qua", map[string]string{"number": "KH.77"}, result)
 	if resp.StatusCode != 422 || !strings.Contains(body, "Số văn bản kết quả") {

@@ -87,6 +87,19 @@ func operation(to motcua.DossierStatus, from motcua.DossierStatus) Operation {
 // 1, new online dossiers waiting to be received), oldest first is not
 // needed: newest first, as the store lists them.
 func (r *Reception) Queue(ctx context.Context, p *motcua.Principal, status motcua.DossierStatus, limit, offset int) ([]*motcua.Dossier, int, error) {
+	return r.queue(ctx, p, status, "", limit, offset)
+}
+
+// AssignedToMe lists the dossiers in processing (status 4) that were
+// forwarded to the officer by name ("Hồ sơ giao cho tôi").
+func (r *Reception) AssignedToMe(ctx context.Context, p *motcua.Principal, limit, offset int) ([]*motcua.Dossier, int, error) {
+	if p == nil {
+		return nil, 0, Authorize(p, OpProcessDossier, Resource{})
+	}
+	return r.queue(ctx, p, motcua.StatusProcessing, p.Username, limit, offset)
+}
+
+func (r *Reception) queue(ctx context.Context, p *motcua.Principal, status motcua.DossierStatus, assignee string, limit, offset int) ([]*motcua.Dossier, int, error) {
 	if status == 0 {
 		status = motcua.StatusRegistered
 	}
@@ -105,7 +118,7 @@ func (r *Reception) Queue(ctx context.Context, p *motcua.Principal, status motcu
 	if err := Authorize(p, op, Resource{AgencyPath: path}); err != nil {
 		return nil, 0, err
 	}
-	f := motcua.DossierFilter{AgencyCode: p.AgencyCode, Status: status, Limit: limit, Offset: offset}
+	f := motcua.DossierFilter{AgencyCode: p.AgencyCode, Status: status, Assignee: assignee, Limit: limit, Offset: offset}
 	if op == OpProcessDossier {
 		f.AgencyCode, f.HandlingAgency = "", p.AgencyCode
 	}

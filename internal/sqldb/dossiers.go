@@ -337,6 +337,9 @@ func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*mo
 	if f.HandlingAgency != "" {
 		add("handling_agency = ?", f.HandlingAgency)
 	}
+	if f.Assignee != "" {
+		add("assignee = ?", f.Assignee)
+	}
 	if f.AgencyCode != "" {
 		add("agency_code = ?", f.AgencyCode)
 	}

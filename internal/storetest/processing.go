@@ -47,6 +47,12 @@ func testDossierProcessing(t *testing.T, newStore NewStore) {
 	if total != 1 || list[0].ID != d.ID {
 		t.Fatalf("handling agency's queue: %d", total)
 	}
+	if _, total, _ := s.ListDossiers(ctx, motcua.DossierFilter{HandlingAgency: b.district.Code, Assignee: "xuly.huyen"}); total != 1 {
+		t.Fatalf("assigned to the officer: %d", total)
+	}
+	if _, total, _ := s.ListDossiers(ctx, motcua.DossierFilter{HandlingAgency: b.district.Code, Assignee: "ai.khac"}); total != 0 {
+		t.Fatalf("assigned to another officer: %d", total)
+	}
 	if _, total, _ := s.ListDossiers(ctx, motcua.DossierFilter{HandlingAgency: b.commune.Code}); total != 0 {
 		t.Fatalf("the receiving agency still handles it: %d", total)
 	}

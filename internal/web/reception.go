@@ -31,6 +31,7 @@ type receptionPage struct {
 	Status   motcua.DossierStatus
 	Dossiers []*motcua.Dossier
 	Total    int
+	Mine     bool // only those forwarded to the officer by name
 }
 
 func (p receptionPage) title() string { return p.Title }
@@ -44,15 +45,24 @@ func (s *Server) receptionQueue(w http.ResponseWriter, r *http.Request) {
 	if v, err := strconv.Atoi(r.URL.Query().Get("trang-thai")); err == nil && motcua.DossierStatus(v).Valid() {
 		status = motcua.DossierStatus(v)
 	}
-	ds, total, err := s.cfg.Reception.Queue(r.Context(), principal(r), status, 200, 0)
+	mine := r.URL.Query().Get("giao-cho-toi") == "1"
+	var ds []*motcua.Dossier
+	var total int
+	var err error
+	if mine {
+		status = motcua.StatusProcessing
+		ds, total, err = s.cfg.Reception.AssignedToMe(r.Context(), principal(r), 200, 0)
+	} else {
+		ds, total, err = s.cfg.Reception.Queue(r.Context(), principal(r), status, 200, 0)
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	page := receptionPage{Title: "Hồ sơ của cơ quan", Status: status, Dossiers: ds, Total: total}
+	page := receptionPage{Title: "Hồ sơ của cơ quan", Status: status, Dossiers: ds, Total: total, Mine: mine}
 	for _, st := range receptionTabs {
 		page.Tabs = append(page.Tabs, receptionTab{Label: st.Label(), URL: "/can-bo/ho-so?trang-thai=" + strconv.Itoa(int(st)),
-			Active: st == status})
+			Active: st == status && !mine})
 	}
 	s.render(w, r, http.StatusOK, "officer_queue", page)
 }
