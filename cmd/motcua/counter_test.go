@@ -63,6 +63,10 @@ func TestCounterReceptionDesk(t *testing.T) {
 	if radio == nil {
 		t.Fatalf("no warehouse choice:\n%s", body)
 	}
+	if resp, pdf := b.get(ts.url + "/can-bo/tiep-nhan/" + id + "/giay-to/" + radio[1]); resp.StatusCode != 200 || !strings.HasPrefix(pdf, "%PDF-") ||
+		resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("preview of a suggestion: %d", resp.StatusCode)
+	}
 	if resp, _ := b.post(ts.url+"/can-bo/tiep-nhan/"+id+"/thanh-phan/TP03", url.Values{"document_id": {radio[1]}}); resp.StatusCode != 200 {
 		t.Fatalf("pick: %d", resp.StatusCode)
 	}

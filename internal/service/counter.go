@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -330,4 +331,36 @@ func componentDocument(ctx context.Context, wh *Warehouse, owner motcua.Person, 
 		return nil, err
 	}
 	return d, nil
+}
+
+// DocumentFile opens, for the officer of a counter draft, the file of a
+// document the owner's warehouse offers for one of its components, so
+// that the officer checks it before taking it ("Hãy kiểm tra nội dung
+// file trước khi lấy từ kho!"). Any other document is ENOTFOUND. The read
+// is audit-logged for the owner to see.
+func (c *Counter) DocumentFile(ctx context.Context, p *motcua.Principal, draftID, documentID string) (io.ReadCloser, motcua.File, error) {
+	v, err := c.View(ctx, p, draftID)
+	if err != nil {
+		return nil, motcua.File{}, err
+	}
+	var doc *motcua.Document
+	for _, m := range v.Matches {
+		if d := m.Candidate(documentID); d != nil {
+			doc = d
+		}
+	}
+	if doc == nil {
+		return nil, motcua.File{}, motcua.NotFound("document", documentID)
+	}
+	err = c.s.store.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
+		Action: "document.download", ObjectKind: "document", ObjectID: doc.ID, SubjectCode: doc.OwnerCode,
+		Detail: "counter draft " + draftID})
+	if err != nil {
+		return nil, motcua.File{}, err
+	}
+	rc, err := c.s.wh.blobs.Open(ctx, doc.File.SHA256)
+	if err != nil {
+		return nil, motcua.File{}, err
+	}
+	return rc, doc.File, nil
 }

@@ -62,6 +62,30 @@ func TestCounterReception(t *testing.T) {
 	}
 	_, err = counter.View(ctx, officerOf(agencyCode, "tiepnhan.khac", motcua.RoleReception), d.ID)
 	wantCode(t, err, "draft_not_found")
+	// The officer checks a suggested file before taking it; a document the
+	// matches do not offer (another person's) is not found, and the read
+	// is in the owner's audit log.
+	rc, file, err := counter.DocumentFile(ctx, desk, d.ID, f.idNew.ID)
+	if err != nil || file.SHA256 != f.idNew.File.SHA256 {
+		t.Fatalf("preview: %v", err)
+	}
+	rc.Close()
+	_, _, err = counter.DocumentFile(ctx, desk, d.ID, f.theirsID)
+	if !motcua.IsKind(err, motcua.ENOTFOUND) {
+		t.Fatalf("another person's document: %v", err)
+	}
+	_, _, err = counter.DocumentFile(ctx, officerOf(agencyCode, "tiepnhan.khac", motcua.RoleReception), d.ID, f.idNew.ID)
+	wantCode(t, err, "draft_not_found")
+	reads, err := f.store.ListAudit(ctx, motcua.AuditFilter{SubjectCode: c.PersonalID, ObjectKind: "document", ObjectID: f.idNew.ID})
+	downloads := 0
+	for _, e := range reads {
+		if e.Action == "document.download" && e.ActorID == "tiepnhan.anhoa" {
+			downloads++
+		}
+	}
+	if err != nil || downloads != 1 {
+		t.Fatalf("preview not audited: %v %d", err, downloads)
+	}
 
 	scan := service.Upload{Name: "scan.pdf", Data: pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "ban quet"})}
 	_, err = counter.Scan(ctx, desk, d.ID, "TK", service.Upload{Name: "x.txt", Data: []byte("not a pdf")})

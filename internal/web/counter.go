@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 )
@@ -178,4 +179,19 @@ func (s *Server) counterReceive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code)+"?da-chuyen=2", http.StatusSeeOther)
+}
+
+// counterDocumentFile shows the officer a warehouse document offered for
+// a component of the counter draft.
+func (s *Server) counterDocumentFile(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/can-bo/dang-nhap") {
+		return
+	}
+	rc, file, err := s.cfg.Counter.DocumentFile(r.Context(), principal(r), r.PathValue("id"), r.PathValue("doc"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	defer rc.Close()
+	api.StreamPDF(w, r, rc, file, "inline", "stream counter document", "draft", r.PathValue("id"), "document", r.PathValue("doc"))
 }

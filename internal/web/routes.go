@@ -173,6 +173,7 @@ func New(cfg Config) (http.Handler, error) {
 		mux.HandleFunc("GET /can-bo/tiep-nhan/{id}", s.counterDraft)
 		mux.HandleFunc("POST /can-bo/tiep-nhan/{id}/thanh-phan/{component}", s.counterComponent)
 		mux.HandleFunc("POST /can-bo/tiep-nhan/{id}/tiep-nhan", s.counterReceive)
+		mux.HandleFunc("GET /can-bo/tiep-nhan/{id}/giay-to/{doc}", s.counterDocumentFile)
 	}
 	if cfg.Reception != nil {
 		mux.HandleFunc("GET /can-bo/ho-so", s.receptionQueue)
