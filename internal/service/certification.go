@@ -195,16 +195,9 @@ func (c *Certification) Issue(ctx context.Context, p *motcua.Principal, r Certif
 		return nil, motcua.Invalid("pages", "pages_mismatch",
 			fmt.Sprintf("Số trang đã nhập (%d) khác số trang của tệp quét (%d); vui lòng đối chiếu lại với bản chính.", r.Pages, pages))
 	}
-	signer, err := c.keys.AgencySigner(ctx, p.AgencyCode)
-	if err != nil {
-		return nil, err
-	}
 	now := c.now().UTC().Truncate(time.Microsecond)
-	signed, err := signer.SignPDF(ctx, r.Scan.Data, p.Name, motcua.CertificationReason, now)
-	if err != nil {
-		return nil, err
-	}
-	file, sig, rep, err := c.wh.checkFile(ctx, Upload{Name: number + "-ban-sao-chung-thuc.pdf", Data: signed})
+	file, sig, rep, err := c.wh.signAndCheck(ctx, c.keys, p.AgencyCode, Upload{Name: number + "-ban-sao-chung-thuc.pdf", Data: r.Scan.Data},
+		p.Name, motcua.CertificationReason, now)
 	if err != nil {
 		if rep != nil {
 			return nil, motcua.Errorf(motcua.EINVALID, "signed_copy_not_trusted",

@@ -236,20 +236,14 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelCounter, ResultMethod: motcua.ResultAtCounter, Status: motcua.StatusRegistered,
 		SubmittedAt: now, DueAt: due, OwnerVerified: v.Draft.OwnerVerified, ResultExpected: v.Procedure.ResultCategory != ""}
-	comps, reused, err := dossierComponents(v.Procedure, v.Draft, v.Matches, v.Matches, true)
+	reused, err := fillComponents(d, v.Procedure, v.Draft, v.Matches, v.Matches, true)
 	if err != nil {
 		return nil, err
-	}
-	d.Components = comps
-	for _, dc := range comps {
-		if len(dc.MissedCodes) > 0 {
-			d.MissedReuse = true
-		}
 	}
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
-	docs, err := c.componentDocuments(ctx, p, v, comps, now)
+	docs, err := c.componentDocuments(ctx, p, v, d.Components, now)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -262,7 +261,10 @@ func (s *Feedbacks) Correct(ctx context.Context, p *motcua.Principal, id string,
 	if len([]rune(c.Note)) > motcua.MaxFeedbackText {
 		return nil, nil, motcua.Invalid("resolution", "too_long", "Ghi chú không được dài quá 2.000 ký tự.")
 	}
-	if err := checkPDF(c.File, s.wh.maxSize); err != nil {
+	if len(c.File.Data) == 0 {
+		return nil, nil, motcua.Invalid("file", "file_required", "Vui lòng chọn tệp tin PDF kết quả đính chính.")
+	}
+	if err := s.wh.refuseScan(c.File); err != nil {
 		return nil, nil, err
 	}
 	old, err := s.store.GetDocument(ctx, f.DocumentID)
@@ -278,16 +280,8 @@ func (s *Feedbacks) Correct(ctx context.Context, p *motcua.Principal, id string,
 		return nil, nil, err
 	}
 	base.Suffix = 0
-	signer, err := s.keys.AgencySigner(ctx, f.AgencyCode)
-	if err != nil {
-		return nil, nil, err
-	}
 	now := s.now()
-	signed, err := signer.SignPDF(ctx, c.File.Data, p.Name, "Ban hành kết quả đính chính", now)
-	if err != nil {
-		return nil, nil, err
-	}
-	file, sig, _, err := s.wh.checkFile(ctx, Upload{Name: c.File.Name, Data: signed})
+	file, sig, _, err := s.wh.signAndCheck(ctx, s.keys, f.AgencyCode, c.File, p.Name, "Ban hành kết quả đính chính", now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -345,20 +339,6 @@ func (s *Feedbacks) Correct(ctx context.Context, p *motcua.Principal, id string,
 		return nil, nil, err
 	}
 	return out, d, nil
-}
-
-// checkPDF refuses what cannot be a PDF before it is signed.
-func checkPDF(up Upload, maxSize int64) error {
-	if len(up.Data) == 0 {
-		return motcua.Invalid("file", "file_required", "Vui lòng chọn tệp tin PDF kết quả đính chính.")
-	}
-	if int64(len(up.Data)) > maxSize {
-		return motcua.Invalid("file", "too_large", fmt.Sprintf("Tệp tin vượt quá dung lượng cho phép (tối đa %d MB).", maxSize>>20))
-	}
-	if !bytes.HasPrefix(bytes.TrimLeft(up.Data[:min(len(up.Data), 1024)], "\x00\t\n\r\f "), []byte("%PDF-")) {
-		return motcua.Invalid("file", "not_pdf", "Tệp tin không phải là PDF.")
-	}
-	return nil
 }
 
 // resolvedNotes are the messages telling the owner the outcome.

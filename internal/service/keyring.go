@@ -38,6 +38,24 @@ func (s *AgencySigner) SignPDF(ctx context.Context, pdf []byte, name, reason str
 	return out.Bytes(), nil
 }
 
+// signAndCheck signs up.Data with agency's key as signer (the officer's
+// name) for reason, claiming time at, then checks and stores the signed
+// file as any uploaded result is: a key the trusted CAs do not vouch for
+// is refused here, before anything is recorded. The report comes with a
+// refusal.
+func (w *Warehouse) signAndCheck(ctx context.Context, keys Keyring, agency string, up Upload, signer, reason string,
+	at time.Time) (motcua.File, motcua.SignatureSummary, *pdfsig.Report, error) {
+	s, err := keys.AgencySigner(ctx, agency)
+	if err != nil {
+		return motcua.File{}, motcua.SignatureSummary{}, nil, err
+	}
+	signed, err := s.SignPDF(ctx, up.Data, signer, reason, at)
+	if err != nil {
+		return motcua.File{}, motcua.SignatureSummary{}, nil, err
+	}
+	return w.checkFile(ctx, Upload{Name: up.Name, Data: signed})
+}
+
 // Keyring finds the signer of an agency. A Keyring answers ENOTFOUND
 // (signing_key_missing) for an agency without a key.
 type Keyring interface {

@@ -60,7 +60,11 @@ func (r *Reception) Assign(ctx context.Context, p *motcua.Principal, code, agenc
 	if err != nil {
 		return nil, err
 	}
-	if !r.canForwardTo(ctx, d, target) {
+	allowed, err := r.forwarding(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if !allowed(target) {
 		return nil, motcua.Invalid("agency", "agency_not_allowed",
 			fmt.Sprintf("Không thể chuyển hồ sơ đến %s: chỉ chuyển trong cơ quan đang xử lý, đến cơ quan cấp trên, cấp dưới trực tiếp hoặc cơ quan giải quyết thủ tục này.", target.Name))
 	}
@@ -103,18 +107,22 @@ func (r *Reception) Assign(ctx context.Context, p *motcua.Principal, code, agenc
 	return r.store.GetDossier(ctx, d.ID)
 }
 
-// canForwardTo says whether a dossier may be forwarded to target: within
-// the handling agency, to its parent or one of its children, or to an
-// agency that handles the procedure.
-func (r *Reception) canForwardTo(ctx context.Context, d *motcua.Dossier, target *motcua.Agency) bool {
-	if target.Code == d.HandlingAgency || target.ParentCode == d.HandlingAgency {
-		return true
-	}
-	if h, err := r.store.GetAgency(ctx, d.HandlingAgency); err == nil && h.ParentCode == target.Code {
-		return true
+// forwarding says where a dossier may be forwarded: within the handling
+// agency, to its parent or one of its children, or to an agency that
+// handles the procedure.
+func (r *Reception) forwarding(ctx context.Context, d *motcua.Dossier) (allowed func(target *motcua.Agency) bool, err error) {
+	handling, err := r.store.GetAgency(ctx, d.HandlingAgency)
+	if err != nil {
+		return nil, err
 	}
 	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
-	return err == nil && slices.Contains(proc.AgencyCodes, target.Code)
+	if err != nil {
+		return nil, err
+	}
+	return func(target *motcua.Agency) bool {
+		return target.Code == handling.Code || target.ParentCode == handling.Code || handling.ParentCode == target.Code ||
+			slices.Contains(proc.AgencyCodes, target.Code)
+	}, nil
 }
 
 // resultsEnabled refuses result work when the service has no warehouse or
@@ -215,10 +223,6 @@ func (r *Reception) SignResult(ctx context.Context, p *motcua.Principal, code st
 	if d.Result.Signed != nil {
 		return nil, motcua.Invalid("result", "result_signed", "Kết quả đã được ký số.")
 	}
-	signer, err := r.keys.AgencySigner(ctx, d.HandlingAgency)
-	if err != nil {
-		return nil, err
-	}
 	draft, err := r.readBlob(ctx, d.Result.Draft)
 	if err != nil {
 		return nil, err
@@ -230,11 +234,8 @@ func (r *Reception) SignResult(ctx context.Context, p *motcua.Principal, code st
 	}
 	// The signature claims the wall-clock time: it is evidence, not a
 	// business date the service's clock may move.
-	signed, err := signer.SignPDF(ctx, draft, name, "Ký số kết quả giải quyết thủ tục hành chính", time.Now())
-	if err != nil {
-		return nil, err
-	}
-	file, sig, _, err := r.wh.checkFile(ctx, Upload{Name: d.Result.Draft.Name, Data: signed})
+	file, sig, _, err := r.wh.signAndCheck(ctx, r.keys, d.HandlingAgency, Upload{Name: d.Result.Draft.Name, Data: draft}, name,
+		"Ký số kết quả giải quyết thủ tục hành chính", time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -447,7 +448,7 @@ type Abilities struct {
 // Abilities says what p may do on d now, by role, agency and status.
 func (r *Reception) Abilities(ctx context.Context, p *motcua.Principal, d *motcua.Dossier) Abilities {
 	var a Abilities
-	_, acc, err := r.find(ctx, p, d.Code)
+	acc, err := r.access(ctx, p, d)
 	if err != nil || !acc.visible {
 		return a
 	}
@@ -466,11 +467,15 @@ func (r *Reception) ForwardTargets(ctx context.Context, d *motcua.Dossier) ([]*m
 	if err != nil {
 		return nil, err
 	}
+	allowed, err := r.forwarding(ctx, d)
+	if err != nil {
+		return nil, err
+	}
 	var out []*motcua.Agency
 	for _, a := range all {
 		if a.Code == d.HandlingAgency {
 			out = append([]*motcua.Agency{a}, out...)
-		} else if r.canForwardTo(ctx, d, a) {
+		} else if allowed(a) {
 			out = append(out, a)
 		}
 	}

@@ -142,25 +142,32 @@ func (a dossierAccess) resource(op Operation) Resource {
 
 // find loads the dossier with code and what p may do on it: reception at
 // the receiving agency, processing at the handling agency (or above).
-func (r *Reception) find(ctx context.Context, p *motcua.Principal, code string) (d *motcua.Dossier, acc dossierAccess, err error) {
-	if d, err = r.store.GetDossierByCode(ctx, code); err != nil {
-		return nil, acc, err
+func (r *Reception) find(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, dossierAccess, error) {
+	d, err := r.store.GetDossierByCode(ctx, code)
+	if err != nil {
+		return nil, dossierAccess{}, err
 	}
+	acc, err := r.access(ctx, p, d)
+	return d, acc, err
+}
+
+// access is what p may do on d.
+func (r *Reception) access(ctx context.Context, p *motcua.Principal, d *motcua.Dossier) (acc dossierAccess, err error) {
 	path, err := AgencyPath(ctx, r.store, d.AgencyCode)
 	if err != nil {
-		return nil, acc, err
+		return acc, err
 	}
 	acc.receiving, acc.handling = Resource{AgencyPath: path}, Resource{AgencyPath: path}
 	if d.HandlingAgency != "" && d.HandlingAgency != d.AgencyCode {
 		hpath, err := AgencyPath(ctx, r.store, d.HandlingAgency)
 		if err != nil {
-			return nil, acc, err
+			return acc, err
 		}
 		acc.handling = Resource{AgencyPath: hpath}
 	}
 	acc.visible = Authorize(p, OpReceiveDossier, acc.receiving) == nil || Authorize(p, OpProcessDossier, acc.handling) == nil ||
 		Authorize(p, OpProcessDossier, acc.receiving) == nil
-	return d, acc, nil
+	return acc, nil
 }
 
 // work loads a dossier p may work on; one p may not see is ENOTFOUND

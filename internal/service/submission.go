@@ -391,15 +391,9 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 			return nil, false, err
 		}
 	}
-	comps, reused, err := dossierComponents(v.Procedure, v.Draft, v.Matches, ownerMatches, false)
+	reused, err := fillComponents(d, v.Procedure, v.Draft, v.Matches, ownerMatches, false)
 	if err != nil {
 		return nil, false, err
-	}
-	d.Components = comps
-	for _, dc := range comps {
-		if len(dc.MissedCodes) > 0 {
-			d.MissedReuse = true
-		}
 	}
 	if err := d.Validate(); err != nil {
 		return nil, false, err
@@ -436,15 +430,16 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	return d, true, nil
 }
 
-// dossierComponents builds a dossier's components from a draft's choices:
-// a warehouse document still offered by matches is reused (state 2), an
+// fillComponents sets a dossier's components from a draft's choices: a
+// warehouse document still offered by matches is reused (state 2), an
 // uploaded or scanned file is newly digitized (state 1), and a component
 // sent without reuse although ownerMatches found a document in the
-// owner's warehouse records the missed codes. It returns the reused
-// document ids. A required component without a file is EINVALID
-// (component_missing) unless paperOnly allows it (at the counter the
-// paper is received and digitized later; forwarding waits for it).
-func dossierComponents(proc *motcua.Procedure, draft *motcua.Draft, matches, ownerMatches []motcua.ComponentMatch, paperOnly bool) ([]motcua.DossierComponent, []string, error) {
+// owner's warehouse records the missed codes and marks the dossier's
+// missed reuse. It returns the reused document ids. A required component
+// without a file is EINVALID (component_missing) unless paperOnly allows
+// it (at the counter the paper is received and digitized later;
+// forwarding waits for it).
+func fillComponents(d *motcua.Dossier, proc *motcua.Procedure, draft *motcua.Draft, matches, ownerMatches []motcua.ComponentMatch, paperOnly bool) ([]string, error) {
 	var comps []motcua.DossierComponent
 	var reused []string
 	for i, comp := range proc.Components {
@@ -454,13 +449,13 @@ func dossierComponents(proc *motcua.Procedure, draft *motcua.Draft, matches, own
 		switch {
 		case !ok:
 			if comp.Required && !paperOnly {
-				return nil, nil, motcua.Invalid("components", "component_missing",
+				return nil, motcua.Invalid("components", "component_missing",
 					fmt.Sprintf("Thành phần hồ sơ bắt buộc “%s” chưa có tệp tin.", comp.Name))
 			}
 		case choice.Source == motcua.FromWarehouse:
 			doc := m.Candidate(choice.DocumentID)
 			if doc == nil {
-				return nil, nil, motcua.Invalid("components", "document_no_longer_usable",
+				return nil, motcua.Invalid("components", "document_no_longer_usable",
 					fmt.Sprintf("Giấy tờ đã chọn cho “%s” không còn sử dụng được; vui lòng chọn lại.", comp.Name))
 			}
 			dc.Digitization = motcua.ReusedFromWarehouse
@@ -471,13 +466,15 @@ func dossierComponents(proc *motcua.Procedure, draft *motcua.Draft, matches, own
 			dc.Attachments = []motcua.Attachment{{Source: choice.Source, File: choice.File}}
 		}
 		if om := ownerMatches[i]; dc.Digitization != motcua.ReusedFromWarehouse && om.Matches() {
+			d.MissedReuse = true
 			for _, doc := range om.Candidates() {
 				dc.MissedCodes = append(dc.MissedCodes, doc.Code)
 			}
 		}
 		comps = append(comps, dc)
 	}
-	return comps, reused, nil
+	d.Components = comps
+	return reused, nil
 }
 
 // submission is one dossier waiting for its transaction.
