@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"slices"
 
 	"github.com/motcua/motcua"
@@ -93,6 +94,23 @@ func Authorize(p *motcua.Principal, op Operation, res Resource) error {
 		}
 	}
 	return forbidden()
+}
+
+// AuthorizeAt decides whether p may perform op on the work of agency (the
+// officer's own when empty), reading the agency's place in the tree; a
+// citizen or anonymous caller is refused as Authorize refuses them.
+func AuthorizeAt(ctx context.Context, store motcua.AgencyStore, p *motcua.Principal, op Operation, agency string) error {
+	if p == nil || p.Kind != motcua.PrincipalOfficer {
+		return Authorize(p, op, Resource{})
+	}
+	if agency == "" {
+		agency = p.AgencyCode
+	}
+	path, err := AgencyPath(ctx, store, agency)
+	if err != nil {
+		return err
+	}
+	return Authorize(p, op, Resource{AgencyPath: path})
 }
 
 func forbidden() error {

@@ -65,14 +65,7 @@ func (c *Certification) Authorize(ctx context.Context, p *motcua.Principal) erro
 
 // authorize admits certifying officers, for their own agency.
 func (c *Certification) authorize(ctx context.Context, p *motcua.Principal) error {
-	if p == nil || p.Kind != motcua.PrincipalOfficer {
-		return Authorize(p, OpCertifyCopy, Resource{})
-	}
-	path, err := AgencyPath(ctx, c.store, p.AgencyCode)
-	if err != nil {
-		return err
-	}
-	return Authorize(p, OpCertifyCopy, Resource{AgencyPath: path})
+	return AuthorizeAt(ctx, c.store, p, OpCertifyCopy, "")
 }
 
 // CertifyRequest is what the officer enters at the desk.

@@ -42,14 +42,7 @@ type CounterStart struct {
 // receptionist checks that p is a reception officer and returns the
 // resource of their agency.
 func (c *Counter) receptionist(ctx context.Context, p *motcua.Principal) error {
-	if p == nil || p.Kind != motcua.PrincipalOfficer {
-		return Authorize(p, OpReceiveDossier, Resource{})
-	}
-	path, err := AgencyPath(ctx, c.s.store, p.AgencyCode)
-	if err != nil {
-		return err
-	}
-	return Authorize(p, OpReceiveDossier, Resource{AgencyPath: path})
+	return AuthorizeAt(ctx, c.s.store, p, OpReceiveDossier, "")
 }
 
 // person checks one person at the counter and returns their details, with

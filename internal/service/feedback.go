@@ -101,14 +101,7 @@ func (s *Feedbacks) ForDocument(ctx context.Context, p *motcua.Principal, docume
 // agencies under it: open ones first by deadline. Only processing
 // officers and leaders handle feedback.
 func (s *Feedbacks) Queue(ctx context.Context, p *motcua.Principal, status motcua.FeedbackStatus, limit, offset int) ([]*motcua.Feedback, int, error) {
-	if p == nil || p.Kind != motcua.PrincipalOfficer {
-		return nil, 0, Authorize(p, OpHandleFeedback, Resource{})
-	}
-	path, err := AgencyPath(ctx, s.store, p.AgencyCode)
-	if err != nil {
-		return nil, 0, err
-	}
-	if err := Authorize(p, OpHandleFeedback, Resource{AgencyPath: path}); err != nil {
+	if err := AuthorizeAt(ctx, s.store, p, OpHandleFeedback, ""); err != nil {
 		return nil, 0, err
 	}
 	agencies, err := AgencySubtree(ctx, s.store, p.AgencyCode)
@@ -370,14 +363,7 @@ type FeedbackAgencyCount struct {
 // agencies under it, per agency with any, in the tree's order; for
 // monitors (and leaders, administrators) of that agency or above.
 func (s *Feedbacks) Counts(ctx context.Context, p *motcua.Principal, agency string) ([]FeedbackAgencyCount, error) {
-	if p == nil || p.Kind != motcua.PrincipalOfficer {
-		return nil, Authorize(p, OpViewKPI, Resource{})
-	}
-	path, err := AgencyPath(ctx, s.store, agency)
-	if err != nil {
-		return nil, err
-	}
-	if err := Authorize(p, OpViewKPI, Resource{AgencyPath: path}); err != nil {
+	if err := AuthorizeAt(ctx, s.store, p, OpViewKPI, agency); err != nil {
 		return nil, err
 	}
 	agencies, err := AgencySubtree(ctx, s.store, agency)

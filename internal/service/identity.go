@@ -139,14 +139,7 @@ type CounterCheck struct {
 // EINVALID (identity_mismatch). Only reception and certification officers
 // may use it, at their own agency.
 func (s *Identity) CheckAtCounter(ctx context.Context, p *motcua.Principal, in CounterCheck) (*popdb.Citizen, error) {
-	if p == nil || p.Kind != motcua.PrincipalOfficer {
-		return nil, Authorize(p, OpCounterIdentityCheck, Resource{})
-	}
-	path, err := AgencyPath(ctx, s.store, p.AgencyCode)
-	if err != nil {
-		return nil, err
-	}
-	if err := Authorize(p, OpCounterIdentityCheck, Resource{AgencyPath: path}); err != nil {
+	if err := AuthorizeAt(ctx, s.store, p, OpCounterIdentityCheck, ""); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(in.FullName) == "" {

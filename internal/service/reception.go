@@ -108,14 +108,7 @@ func (r *Reception) queue(ctx context.Context, p *motcua.Principal, status motcu
 		status != motcua.StatusSupplement {
 		op = OpProcessDossier
 	}
-	if p == nil || p.Kind != motcua.PrincipalOfficer {
-		return nil, 0, Authorize(p, op, Resource{})
-	}
-	path, err := AgencyPath(ctx, r.store, p.AgencyCode)
-	if err != nil {
-		return nil, 0, err
-	}
-	if err := Authorize(p, op, Resource{AgencyPath: path}); err != nil {
+	if err := AuthorizeAt(ctx, r.store, p, op, ""); err != nil {
 		return nil, 0, err
 	}
 	f := motcua.DossierFilter{AgencyCode: p.AgencyCode, Status: status, Assignee: assignee, Limit: limit, Offset: offset}
