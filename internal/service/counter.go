@@ -120,8 +120,22 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 }
 
 // View returns the officer's counter draft with the owner's warehouse
-// matches of each component. Another officer's draft is ENOTFOUND.
+// matches of each component, for the officer to see: the look into the
+// warehouse is audit-logged. Another officer's draft is ENOTFOUND.
 func (c *Counter) View(ctx context.Context, p *motcua.Principal, id string) (*DraftView, error) {
+	v, err := c.view(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.s.store.AppendAudit(ctx, matchesSeen(p, v.Draft, v.Matches)); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// view is View without the audit event, for the actions that work on the
+// draft and show nothing.
+func (c *Counter) view(ctx context.Context, p *motcua.Principal, id string) (*DraftView, error) {
 	if err := c.receptionist(ctx, p); err != nil {
 		return nil, err
 	}
@@ -141,11 +155,7 @@ func (c *Counter) View(ctx context.Context, p *motcua.Principal, id string) (*Dr
 	if err != nil {
 		return nil, err
 	}
-	matches = officerView(matches)
-	if err := c.s.store.AppendAudit(ctx, matchesSeen(p, d, matches)); err != nil {
-		return nil, err
-	}
-	return &DraftView{Draft: d, Procedure: proc, Case: cs, Matches: matches}, nil
+	return &DraftView{Draft: d, Procedure: proc, Case: cs, Matches: officerView(matches)}, nil
 }
 
 // officerView drops from the matches what the owner hid: an officer sees
@@ -180,7 +190,7 @@ func matchesSeen(p *motcua.Principal, d *motcua.Draft, matches []motcua.Componen
 // Attach takes a document of the owner's warehouse for a component; the
 // matching rules decide which documents may be taken.
 func (c *Counter) Attach(ctx context.Context, p *motcua.Principal, draftID, component, documentID string) (*motcua.Draft, error) {
-	v, err := c.View(ctx, p, draftID)
+	v, err := c.view(ctx, p, draftID)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +200,7 @@ func (c *Counter) Attach(ctx context.Context, p *motcua.Principal, draftID, comp
 // Scan attaches the scan of a paper the applicant brought (digitization
 // state 1): any PDF, signed or not.
 func (c *Counter) Scan(ctx context.Context, p *motcua.Principal, draftID, component string, up Upload) (*motcua.Draft, error) {
-	v, err := c.View(ctx, p, draftID)
+	v, err := c.view(ctx, p, draftID)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +225,7 @@ func (c *Counter) Scan(ctx context.Context, p *motcua.Principal, draftID, compon
 // reuse, the receipt messages and the audit event are written in the same
 // transaction. Receiving the same draft twice returns the first dossier.
 func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID string) (*motcua.Dossier, error) {
-	v, err := c.View(ctx, p, draftID)
+	v, err := c.view(ctx, p, draftID)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +336,7 @@ func componentDocument(ctx context.Context, wh *Warehouse, owner motcua.Person, 
 // file trước khi lấy từ kho!"). Any other document is ENOTFOUND. The read
 // is audit-logged for the owner to see.
 func (c *Counter) DocumentFile(ctx context.Context, p *motcua.Principal, draftID, documentID string) (io.ReadCloser, motcua.File, error) {
-	v, err := c.View(ctx, p, draftID)
+	v, err := c.view(ctx, p, draftID)
 	if err != nil {
 		return nil, motcua.File{}, err
 	}
