@@ -285,49 +285,41 @@ func (s *Feedbacks) Correct(ctx context.Context, p *motcua.Principal, id string,
 	}
 	note := strings.TrimSpace(c.Note)
 	var out *motcua.Feedback
-	var d *motcua.Document
-	for attempt := 0; attempt < 5; attempt++ {
-		d = &motcua.Document{OwnerCode: old.OwnerCode, OwnerName: old.OwnerName, Warehouse: motcua.WarehouseAgency,
-			PaperType: old.PaperType, CategoryCode: old.CategoryCode, DecisionNumber: decision, Summary: old.Summary,
-			IssuerCode: f.AgencyCode, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: file, Signature: sig,
-			Visible: true, Shared: old.Shared, Status: motcua.DocumentValid}
-		err = s.store.InTx(ctx, func(tx motcua.Store) error {
-			n, err := tx.CountDocumentCodes(ctx, base.Prefix())
-			if err != nil {
-				return err
-			}
-			if n > 99 {
-				return motcua.Invalid("file", "too_many_versions", "Kết quả này đã được đính chính quá nhiều lần.")
-			}
-			d.Code = base.WithSuffix(max(n, 1)).String()
-			d.Name = motcua.DefaultDocumentName(d.Code, cat.Name)
+	d := &motcua.Document{OwnerCode: old.OwnerCode, OwnerName: old.OwnerName, Warehouse: motcua.WarehouseAgency,
+		PaperType: old.PaperType, CategoryCode: old.CategoryCode, DecisionNumber: decision, Summary: old.Summary,
+		IssuerCode: f.AgencyCode, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: file, Signature: sig,
+		Visible: true, Shared: old.Shared, Status: motcua.DocumentValid}
+	// The old code is taken, so a correction always has a suffix.
+	code := func(n int) string { return base.WithSuffix(max(n, 1)).String() }
+	err = withFreeCode(ctx, s.store, base.Prefix(), code,
+		motcua.Invalid("file", "too_many_versions", "Kết quả này đã được đính chính quá nhiều lần."),
+		func(code string) error {
+			d.ID, d.Code, d.Name = "", code, motcua.DefaultDocumentName(code, cat.Name)
 			if err := d.Validate(); err != nil {
 				return err
 			}
-			if err := tx.CreateDocument(ctx, d); err != nil {
-				return err
-			}
-			out, err = tx.ResolveFeedback(ctx, motcua.FeedbackResolution{FeedbackID: f.ID, Status: motcua.FeedbackCorrected,
-				ResolvedBy: p.Username, Resolution: note, At: now, CorrectedDocumentID: d.ID})
-			if err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(ctx,
-				officerEvent(p, "document.issue_correction", d, fmt.Sprintf("feedback=%s supersedes=%s", f.ID, old.Code)),
-				officerEvent(p, "feedback.correct", old, fmt.Sprintf("feedback=%s superseded_by=%s", f.ID, d.Code))); err != nil {
-				return err
-			}
-			notes, err := s.resolvedNotes(ctx, tx, out, "Đã ban hành kết quả đính chính "+d.Code)
-			if err != nil {
-				return err
-			}
-			return tx.EnqueueNotification(ctx, notes...)
+			return s.store.InTx(ctx, func(tx motcua.Store) error {
+				if err := tx.CreateDocument(ctx, d); err != nil {
+					return err
+				}
+				resolved, err := tx.ResolveFeedback(ctx, motcua.FeedbackResolution{FeedbackID: f.ID, Status: motcua.FeedbackCorrected,
+					ResolvedBy: p.Username, Resolution: note, At: now, CorrectedDocumentID: d.ID})
+				if err != nil {
+					return err
+				}
+				out = resolved
+				if err := tx.AppendAudit(ctx,
+					officerEvent(p, "document.issue_correction", d, fmt.Sprintf("feedback=%s supersedes=%s", f.ID, old.Code)),
+					officerEvent(p, "feedback.correct", old, fmt.Sprintf("feedback=%s superseded_by=%s", f.ID, d.Code))); err != nil {
+					return err
+				}
+				notes, err := s.resolvedNotes(ctx, tx, out, "Đã ban hành kết quả đính chính "+d.Code)
+				if err != nil {
+					return err
+				}
+				return tx.EnqueueNotification(ctx, notes...)
+			})
 		})
-		// Another result took the code meanwhile: count again.
-		if motcua.ErrorCode(err) != "document_exists" {
-			break
-		}
-	}
 	if err != nil {
 		return nil, nil, err
 	}

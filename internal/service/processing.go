@@ -307,47 +307,38 @@ func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *mo
 		IssuerCode: d.HandlingAgency, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: *res.Signed,
 		Signature: res.Signature, Visible: true, Shared: true, Status: motcua.DocumentValid}
 	now := r.now().UTC().Truncate(time.Microsecond)
-	for attempt := 0; ; attempt++ {
-		n, err := r.store.CountDocumentCodes(ctx, prefix.String())
-		if err != nil {
-			return nil, err
-		}
-		code := prefix
-		if n > 0 {
-			code = prefix.WithSuffix(n)
-		}
-		doc.ID, doc.Code, doc.Name = "", code.String(), motcua.DefaultDocumentName(code.String(), cat.Name)
-		if err := doc.Validate(); err != nil {
-			return nil, err
-		}
-		u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusResultsReturned, At: now, Actor: p.Username,
-			Note: strings.TrimSpace(note + " Kết quả điện tử " + doc.Code + " đã có trong Kho dữ liệu của chủ hồ sơ.")}
-		err = r.store.InTx(ctx, func(tx motcua.Store) error {
-			if err := ensureOwner(ctx, tx, doc.OwnerCode, doc.OwnerName); err != nil {
+	err = withFreeCode(ctx, r.store, prefix.String(), suffixed(prefix),
+		motcua.Invalid("number", "too_many_versions", "Đã có quá nhiều kết quả cùng mã; vui lòng dùng số văn bản khác."),
+		func(code string) error {
+			doc.ID, doc.Code, doc.Name = "", code, motcua.DefaultDocumentName(code, cat.Name)
+			if err := doc.Validate(); err != nil {
 				return err
 			}
-			if err := tx.CreateDocument(ctx, doc); err != nil {
-				return err
-			}
-			if err := tx.AddDossierResultDocument(ctx, d.ID, doc.ID); err != nil {
-				return err
-			}
-			if err := tx.UpdateDossierStatus(ctx, u); err != nil {
-				return err
-			}
-			if err := tx.EnqueueNotification(ctx, r.statusNotes(d, u)...); err != nil {
-				return err
-			}
-			return tx.AppendAudit(ctx, r.officerEvent(p, d, "result.return", "document", doc.ID, "code="+doc.Code))
+			u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusResultsReturned, At: now, Actor: p.Username,
+				Note: strings.TrimSpace(note + " Kết quả điện tử " + doc.Code + " đã có trong Kho dữ liệu của chủ hồ sơ.")}
+			return r.store.InTx(ctx, func(tx motcua.Store) error {
+				if err := ensureOwner(ctx, tx, doc.OwnerCode, doc.OwnerName); err != nil {
+					return err
+				}
+				if err := tx.CreateDocument(ctx, doc); err != nil {
+					return err
+				}
+				if err := tx.AddDossierResultDocument(ctx, d.ID, doc.ID); err != nil {
+					return err
+				}
+				if err := tx.UpdateDossierStatus(ctx, u); err != nil {
+					return err
+				}
+				if err := tx.EnqueueNotification(ctx, r.statusNotes(d, u)...); err != nil {
+					return err
+				}
+				return tx.AppendAudit(ctx, r.officerEvent(p, d, "result.return", "document", doc.ID, "code="+doc.Code))
+			})
 		})
-		if motcua.IsKind(err, motcua.ECONFLICT) && motcua.ErrorCode(err) != "stale_status" && attempt < 3 {
-			continue // a concurrent result took the code: take the next one
-		}
-		if err != nil {
-			return nil, err
-		}
-		return r.store.GetDossier(ctx, d.ID)
+	if err != nil {
+		return nil, err
 	}
+	return r.store.GetDossier(ctx, d.ID)
 }
 
 // ResultFile opens the dossier's result for an officer who may see the

@@ -197,30 +197,43 @@ func documentNumber(decision string, issued motcua.Date) string {
 // (prefix, prefix.01, prefix.02…), retrying when a concurrent upload took
 // the same code.
 func (w *Warehouse) createWithCode(ctx context.Context, d *motcua.Document, prefix motcua.ResultCode, categoryName string, nameGiven bool) error {
+	return withFreeCode(ctx, w.store, prefix.String(), suffixed(prefix),
+		motcua.Invalid("decision_number", "too_many_versions", "Đã có quá nhiều giấy tờ cùng mã; vui lòng nhập số quyết định khác."),
+		func(code string) error {
+			d.ID, d.Code = "", code
+			if !nameGiven {
+				d.Name = motcua.DefaultDocumentName(d.Code, categoryName)
+			}
+			if err := d.Validate(); err != nil {
+				return err
+			}
+			return w.store.CreateDocument(ctx, d)
+		})
+}
+
+// suffixed numbers the codes of a result-code prefix: the prefix itself
+// while it is free, then prefix.NN after NN codes are taken.
+func suffixed(prefix motcua.ResultCode) func(n int) string {
+	return func(n int) string { return prefix.WithSuffix(n).String() }
+}
+
+// withFreeCode calls create with the next free document code, code(n)
+// where n codes starting with prefix are taken, and counts again when a
+// concurrent writer took that code first (ECONFLICT document_exists).
+// More than 99 taken is tooMany.
+func withFreeCode(ctx context.Context, store motcua.DocumentStore, prefix string, code func(n int) string, tooMany error,
+	create func(code string) error) error {
 	for attempt := 0; attempt < 5; attempt++ {
-		n, err := w.store.CountDocumentCodes(ctx, prefix.String())
+		n, err := store.CountDocumentCodes(ctx, prefix)
 		if err != nil {
 			return err
 		}
-		code := prefix
-		if n > 0 {
-			code = prefix.WithSuffix(n)
-		}
 		if n > 99 {
-			return motcua.Invalid("decision_number", "too_many_versions", "Đã có quá nhiều giấy tờ cùng mã; vui lòng nhập số quyết định khác.")
+			return tooMany
 		}
-		d.Code = code.String()
-		if !nameGiven {
-			d.Name = motcua.DefaultDocumentName(d.Code, categoryName)
-		}
-		if err := d.Validate(); err != nil {
+		if err := create(code(n)); motcua.ErrorCode(err) != "document_exists" {
 			return err
 		}
-		err = w.store.CreateDocument(ctx, d)
-		if !motcua.IsKind(err, motcua.ECONFLICT) {
-			return err
-		}
-		d.ID = ""
 	}
 	return motcua.Errorf(motcua.ECONFLICT, "document_exists", "Mã giấy tờ vừa được sử dụng; vui lòng thử lại.")
 }
