@@ -370,6 +370,26 @@ func isSubjectCode(s string) bool {
 	return isAgencyCode(s)
 }
 
+// OwnerKind tells from an owner identifier whose it is, checking it the
+// way its kind is checked everywhere else: 12 digits are a person's
+// personal identification number (ParsePersonalID: province, century and
+// birth year), never an organisation's; 10 digits (or 10-3 for a branch)
+// are a tax/enterprise code and an agency electronic code is an agency,
+// both organisations. Errors: ParsePersonalID's for 12 digits, otherwise
+// ValidateSubjectCode's.
+func OwnerKind(code string) (SubjectKind, error) {
+	if len(code) == 12 && allDigits(code) {
+		if err := ValidatePersonalID(code); err != nil {
+			return "", err
+		}
+		return SubjectPerson, nil
+	}
+	if err := ValidateSubjectCode(code); err != nil {
+		return "", err
+	}
+	return SubjectOrganisation, nil
+}
+
 // ---------------------------------------------------------------------------
 // Result code (mã kết quả).
 

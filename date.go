@@ -121,3 +121,32 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	return d.scanText(s)
 }
+
+// MinIssueDate is the earliest issue date the system accepts for a
+// document: the civil registers and land records motcua digitizes start in
+// the twentieth century, so an earlier date is a typing or conversion
+// error (0000-01-01, 1800-01-01), not a real paper.
+var MinIssueDate = Date{1900, time.January, 1}
+
+// ValidateIssueDate is the one rule for a document's issue date, applied
+// wherever a date is taken (citizen uploads, agency pushes, the web form,
+// `motcua import`): a real date between MinIssueDate and today (Vietnam
+// time) inclusive. A zero date passes: callers default it to today.
+// Errors: EINVALID on field "issue_date", code "issue_date_in_future" or
+// "issue_date_too_early".
+func ValidateIssueDate(d, today Date) error {
+	if d.IsZero() {
+		return nil
+	}
+	if t := d.Time(); t.Year() != d.Year || t.Month() != d.Month || t.Day() != d.Day {
+		return Invalid("issue_date", "invalid_issue_date", "Ngày cấp không phải là một ngày có thật.")
+	}
+	if today.Before(d) {
+		return Invalid("issue_date", "issue_date_in_future", fmt.Sprintf("Ngày cấp %s sau ngày hôm nay.", d.Display()))
+	}
+	if d.Before(MinIssueDate) {
+		return Invalid("issue_date", "issue_date_too_early",
+			fmt.Sprintf("Ngày cấp %s trước ngày %s, sớm nhất hệ thống chấp nhận.", d.Display(), MinIssueDate.Display()))
+	}
+	return nil
+}

@@ -2,6 +2,8 @@ package motcua
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,6 +15,18 @@ type APIClient struct {
 	ID         string
 	Name       string
 	AgencyCode string // the agency whose results the client pushes
+	// Categories lists the result categories the client's system issues
+	// (a commune's civil-status software: birth, marriage, death…). A push
+	// of any other category is refused, so a client cannot put a judicial
+	// record or a land title into a warehouse because its token is valid.
+	// An explicit list, not derived from the procedures the agency
+	// handles: one agency runs several systems (civil status,
+	// certification, land) and each gets only what it issues.
+	Categories []string
+	// OrganisationOwners allows pushes to organisations (tax/enterprise or
+	// agency codes); without it the client pushes only to persons, as a
+	// civil-status system must.
+	OrganisationOwners bool
 	// SecretHash is an argon2id hash of the client secret.
 	SecretHash string
 	Disabled   bool
@@ -33,7 +47,28 @@ func (c *APIClient) Validate() error {
 	if c.SecretHash == "" {
 		return Invalid("secret", "required", "Thiếu khóa bí mật của ứng dụng.")
 	}
+	if len(c.Categories) == 0 {
+		return Invalid("categories", "required", "Ứng dụng tích hợp phải được gắn với ít nhất một danh mục kết quả mà cơ quan cấp.")
+	}
+	seen := map[string]bool{}
+	for i, cat := range c.Categories {
+		if err := ValidateCategoryCode(cat); err != nil {
+			return Invalid(fmt.Sprintf("categories[%d]", i), "invalid_category_code", ErrorMessage(err))
+		}
+		if seen[cat] {
+			return Invalid(fmt.Sprintf("categories[%d]", i), "duplicate_category", fmt.Sprintf("Danh mục %s bị trùng.", cat))
+		}
+		seen[cat] = true
+	}
 	return nil
+}
+
+// Issues reports whether the client may push results of category.
+func (c *APIClient) Issues(category string) bool { return slices.Contains(c.Categories, category) }
+
+// MayPushTo reports whether the client may push to an owner of kind.
+func (c *APIClient) MayPushTo(kind SubjectKind) bool {
+	return kind == SubjectPerson || kind == SubjectOrganisation && c.OrganisationOwners
 }
 
 // APIToken is an access token issued to an APIClient. The store keeps
@@ -47,10 +82,11 @@ type APIToken struct {
 
 // IntegrationStore keeps integrator credentials.
 type IntegrationStore interface {
-	// CreateAPIClient inserts c. ECONFLICT (api_client_exists); EINVALID
-	// (unknown_agency).
+	// CreateAPIClient inserts c with its categories. ECONFLICT
+	// (api_client_exists); EINVALID (unknown_agency, unknown_category).
 	CreateAPIClient(ctx context.Context, c *APIClient) error
-	// GetAPIClient returns ENOTFOUND (api_client_not_found).
+	// GetAPIClient returns the client with its categories ordered by
+	// code; ENOTFOUND (api_client_not_found).
 	GetAPIClient(ctx context.Context, id string) (*APIClient, error)
 	// CreateAPIToken inserts t. EINVALID (unknown_client) for an unknown client.
 	CreateAPIToken(ctx context.Context, t *APIToken) error

@@ -44,6 +44,9 @@ func (s *Subject) Validate() error {
 			return Invalid("legacy_id", "invalid_legacy_id", "Số chứng minh nhân dân phải gồm đúng 9 chữ số.")
 		}
 	case SubjectOrganisation:
+		if len(s.Code) == 12 && allDigits(s.Code) {
+			return Invalid("kind", "invalid_subject_kind", "Mã gồm 12 chữ số là số định danh cá nhân của công dân, không phải mã của tổ chức.")
+		}
 		if err := ValidateSubjectCode(s.Code); err != nil {
 			return err
 		}

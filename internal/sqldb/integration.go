@@ -20,10 +20,21 @@ func (s *Store) CreateAPIClient(ctx context.Context, c *motcua.APIClient) error 
 			fmt.Sprintf("Không tìm thấy cơ quan %q.", c.AgencyCode)); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, "INSERT INTO api_clients (id, name, agency_code, secret_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			c.ID, c.Name, c.AgencyCode, c.SecretHash, c.Disabled, micros(c.CreatedAt))
+		for _, cat := range c.Categories {
+			if err := tx.requireRef(ctx, "categories", "code", cat, "categories", "unknown_category",
+				fmt.Sprintf("Không tìm thấy danh mục giấy tờ %q.", cat)); err != nil {
+				return err
+			}
+		}
+		_, err := tx.exec(ctx, "INSERT INTO api_clients (id, name, agency_code, secret_hash, disabled, organisation_owners, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			c.ID, c.Name, c.AgencyCode, c.SecretHash, c.Disabled, c.OrganisationOwners, micros(c.CreatedAt))
 		if err != nil {
 			return tx.insertErr(err, "api_client", c.ID)
+		}
+		for _, cat := range c.Categories {
+			if _, err := tx.exec(ctx, "INSERT INTO api_client_categories (client_id, category_code) VALUES (?, ?)", c.ID, cat); err != nil {
+				return tx.insertErr(err, "api_client", c.ID)
+			}
 		}
 		return nil
 	})
@@ -33,8 +44,8 @@ func (s *Store) CreateAPIClient(ctx context.Context, c *motcua.APIClient) error 
 func (s *Store) GetAPIClient(ctx context.Context, id string) (*motcua.APIClient, error) {
 	var c motcua.APIClient
 	var created sql.NullInt64
-	err := s.queryRow(ctx, "SELECT id, name, agency_code, secret_hash, disabled, created_at FROM api_clients WHERE id = ?", id).
-		Scan(&c.ID, &c.Name, &c.AgencyCode, &c.SecretHash, &c.Disabled, &created)
+	err := s.queryRow(ctx, "SELECT id, name, agency_code, secret_hash, disabled, organisation_owners, created_at FROM api_clients WHERE id = ?", id).
+		Scan(&c.ID, &c.Name, &c.AgencyCode, &c.SecretHash, &c.Disabled, &c.OrganisationOwners, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, motcua.NotFound("api_client", id)
 	}
@@ -42,6 +53,17 @@ func (s *Store) GetAPIClient(ctx context.Context, id string) (*motcua.APIClient,
 		return nil, motcua.Internal(fmt.Errorf("get api client %s: %w", id, err))
 	}
 	c.CreatedAt = fromMicros(created)
+	rows, err := s.query(ctx, "SELECT category_code FROM api_client_categories WHERE client_id = ? ORDER BY category_code", id)
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("get api client %s categories: %w", id, err))
+	}
+	c.Categories, err = collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var code string
+		return code, r.Scan(&code)
+	}, "get api client categories")
+	if err != nil {
+		return nil, err
+	}
 	return &c, nil
 }
 

@@ -11,16 +11,31 @@ import (
 func testAPIClients(t *testing.T, newStore NewStore) {
 	s, b := setup(t, newStore)
 	ctx := context.Background()
-	c := &motcua.APIClient{ID: "hotich.anhoa", Name: "Phần mềm hộ tịch xã An Hòa", AgencyCode: b.commune.Code, SecretHash: "$argon2id$x"}
+	c := &motcua.APIClient{ID: "hotich.anhoa", Name: "Phần mềm hộ tịch xã An Hòa", AgencyCode: b.commune.Code, SecretHash: "$argon2id$x",
+		Categories: []string{b.certCopy.Code, b.birthCert.Code}}
 	must(t, s.CreateAPIClient(ctx, c))
 	wantErr(t, s.CreateAPIClient(ctx, c), motcua.ECONFLICT, "api_client_exists")
 	bad := *c
 	bad.ID, bad.AgencyCode = "khac", "000.99.99.H08"
 	wantErr(t, s.CreateAPIClient(ctx, &bad), motcua.EINVALID, "unknown_agency")
+	bad = *c
+	bad.ID, bad.Categories = "khac", []string{b.birthCert.Code, "KQ.G99.000001"}
+	wantErr(t, s.CreateAPIClient(ctx, &bad), motcua.EINVALID, "unknown_category")
+	if _, err := s.GetAPIClient(ctx, "khac"); !motcua.IsKind(err, motcua.ENOTFOUND) {
+		t.Fatalf("a client refused for an unknown category was stored: %v", err)
+	}
 	got, err := s.GetAPIClient(ctx, c.ID)
 	must(t, err)
-	if got.Name != c.Name || got.AgencyCode != c.AgencyCode || got.SecretHash != c.SecretHash || got.Disabled || got.CreatedAt.IsZero() {
+	if got.Name != c.Name || got.AgencyCode != c.AgencyCode || got.SecretHash != c.SecretHash || got.Disabled || got.CreatedAt.IsZero() ||
+		got.OrganisationOwners || len(got.Categories) != 2 || got.Categories[0] != b.certCopy.Code || got.Categories[1] != b.birthCert.Code {
 		t.Fatalf("GetAPIClient = %+v", got)
+	}
+	// A client for organisations, with one category.
+	org := &motcua.APIClient{ID: "kinhte.huyen", Name: "Phần mềm cấp phép Phòng Kinh tế", AgencyCode: b.district.Code,
+		SecretHash: "$argon2id$y", Categories: []string{b.certCopy.Code}, OrganisationOwners: true}
+	must(t, s.CreateAPIClient(ctx, org))
+	if got, err := s.GetAPIClient(ctx, org.ID); err != nil || !got.OrganisationOwners || len(got.Categories) != 1 || got.Categories[0] != b.certCopy.Code {
+		t.Fatalf("GetAPIClient(%s) = %+v, %v", org.ID, got, err)
 	}
 	_, err = s.GetAPIClient(ctx, "khong.co")
 	wantErr(t, err, motcua.ENOTFOUND, "api_client_not_found")
