@@ -45,6 +45,19 @@ func (s DossierStatus) Final() bool {
 	return s == StatusRejected || s == StatusWithdrawn || s == StatusResultsReturned
 }
 
+// Finished reports whether the dossier's handling is over: done, result
+// returned, not received or withdrawn (the statuses for which the store
+// sets finished_at). A stopped dossier is not finished, but nobody handles
+// it any more either: see Open.
+func (s DossierStatus) Finished() bool {
+	return s == StatusDone || s == StatusResultsReturned || s == StatusRejected || s == StatusWithdrawn
+}
+
+// Open reports whether the dossier is still being handled: not finished
+// and not stopped. Officers read the owner's warehouse for a dossier only
+// while it is open.
+func (s DossierStatus) Open() bool { return s.Valid() && !s.Finished() && s != StatusStopped }
+
 // Channel (hình thức nộp) is how a dossier was submitted.
 type Channel int
 

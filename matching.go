@@ -124,3 +124,31 @@ func MatchProcedure(p *Procedure, owner string, docs []*Document, day Date) []Co
 	}
 	return out
 }
+
+// DossierMayUse reports whether warehouse document d is one dossier dos
+// (of procedure p) may use on day: a document attached to one of its
+// components, or a document of its owner that one of its procedure's components
+// would match (MatchComponent: accepted category, valid, visible, not expired).
+// It is what an officer handling the dossier may read of the owner's
+// warehouse; any other document is none of the dossier's business.
+func DossierMayUse(dos *Dossier, p *Procedure, d *Document, day Date) bool {
+	if dos == nil || d == nil {
+		return false
+	}
+	for _, c := range dos.Components {
+		for _, a := range c.Attachments {
+			if a.DocumentID != "" && a.DocumentID == d.ID {
+				return true
+			}
+		}
+	}
+	if p == nil || d.OwnerCode != dos.Owner.Code {
+		return false
+	}
+	for _, pc := range p.Components {
+		if MatchComponent(pc, dos.Owner.Code, []*Document{d}, day).Candidate(d.ID) != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -94,8 +94,8 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 			}
 			sum.Officers++
 		}
-		if _, err := service.RegisterClient(ctx, tx, IntegratorID, "Phần mềm hộ tịch Thị trấn An Lão (DEMO)", TownCode,
-			IntegratorSecret, accountPasswordParams()); err != nil {
+		if _, err := service.RegisterClient(ctx, tx, motcua.APIClient{ID: IntegratorID, Name: "Phần mềm hộ tịch Thị trấn An Lão (DEMO)",
+			AgencyCode: TownCode, Categories: IntegratorCategories()}, IntegratorSecret, accountPasswordParams()); err != nil {
 			return fmt.Errorf("demo integrator: %w", err)
 		}
 		return nil

@@ -88,8 +88,7 @@ func SeedDocuments(ctx context.Context, st motcua.DocumentStore, w *service.Ware
 			if err != nil {
 				return created, err
 			}
-			client := &motcua.APIClient{ID: "demo-seed", AgencyCode: d.agency}
-			_, isNew, _, err := w.PushResult(ctx, client, service.AgencyResult{Code: code.String(), OwnerName: c.Name,
+			_, isNew, _, err := w.ImportResult(ctx, d.agency, service.AgencyResult{Code: code.String(), OwnerName: c.Name,
 				DecisionNumber: d.number, Summary: d.summary, IssuedOn: d.issued,
 				File: service.Upload{Name: code.String() + ".pdf", Data: pdf}})
 			if err != nil {

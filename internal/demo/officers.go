@@ -40,3 +40,12 @@ const (
 	IntegratorID     = "hotich.thitran"
 	IntegratorSecret = "motcua-demo-secret"
 )
+
+// IntegratorCategories are the results the town's civil-status software
+// issues (Luật Hộ tịch 2014): birth, marriage, marital status and death.
+// Certified copies are the certification desk's, judicial records the
+// Justice Department's and land titles the land registry's: the client
+// may push none of them, nor push to organisations.
+func IntegratorCategories() []string {
+	return []string{CategoryBirthCertificate, CategoryMarriageCertificate, CategoryMaritalStatus, CategoryDeathExtract}
+}

@@ -283,8 +283,8 @@ func (im *importer) importRow(ctx context.Context, r Row) (Outcome, error) {
 		return reject(r, "invalid_issue_date", fmt.Sprintf(
 			"Ngày cấp %q không hợp lệ; ghi theo dạng dd/mm/yyyy hoặc yyyy-mm-dd.", r.IssueDate))
 	}
-	if today := motcua.DateOf(im.opts.Now()); today.Before(issued) {
-		return reject(r, "issue_date_in_future", fmt.Sprintf("Ngày cấp %s sau ngày hôm nay.", issued.Display()))
+	if err := motcua.ValidateIssueDate(issued, motcua.DateOf(im.opts.Now())); err != nil {
+		return reject(r, motcua.ErrorCode(err), motcua.ErrorMessage(err))
 	}
 	if ok, err := im.agencyExists(ctx, r.IssuingAgency); err != nil {
 		return Outcome{Row: r}, err
@@ -297,7 +297,6 @@ func (im *importer) importRow(ctx context.Context, r Row) (Outcome, error) {
 		return reject(r, problem.Reason, problem.Message)
 	}
 
-	client := &motcua.APIClient{ID: "import", AgencyCode: r.IssuingAgency}
 	// The cheap check first: a row imported by an earlier run is
 	// recognised by its code and file hash, without verifying the
 	// signatures again.
@@ -310,7 +309,7 @@ func (im *importer) importRow(ctx context.Context, r Row) (Outcome, error) {
 		case existing.IssuerCode == "":
 			return reject(r, "result_code_exists", fmt.Sprintf(
 				"Mã kết quả %s đã được dùng cho một giấy tờ do chủ hồ sơ tự tải lên.", code))
-		case existing.IssuerCode != client.AgencyCode:
+		case existing.IssuerCode != r.IssuingAgency:
 			return reject(r, "result_code_exists", fmt.Sprintf(
 				"Mã kết quả %s đã có trong kho, do cơ quan có mã %s cấp.", code, existing.IssuerCode))
 		}
@@ -319,7 +318,7 @@ func (im *importer) importRow(ctx context.Context, r Row) (Outcome, error) {
 		return Outcome{Row: r}, err
 	}
 
-	d, created, _, err := im.opts.Warehouse.PushResult(ctx, client, service.AgencyResult{Code: code.String(),
+	d, created, _, err := im.opts.Warehouse.ImportResult(ctx, r.IssuingAgency, service.AgencyResult{Code: code.String(),
 		OwnerName: r.OwnerName, DecisionNumber: r.DecisionNumber, Summary: r.Summary, IssuedOn: issued, File: up})
 	if err != nil {
 		if rowFault(err) {

@@ -76,9 +76,10 @@ func (c *Clients) Authenticate(ctx context.Context, token string) (*motcua.APICl
 	return cl, nil
 }
 
-// RegisterClient creates an integrator client for an agency; the secret
-// is hashed before it is stored.
-func RegisterClient(ctx context.Context, st motcua.Store, id, name, agencyCode, secret string, p PasswordParams) (*motcua.APIClient, error) {
+// RegisterClient creates an integrator client c (ID, Name, AgencyCode,
+// Categories, OrganisationOwners) for an agency; the secret is hashed
+// before it is stored.
+func RegisterClient(ctx context.Context, st motcua.Store, c motcua.APIClient, secret string, p PasswordParams) (*motcua.APIClient, error) {
 	if err := ValidatePassword(secret); err != nil {
 		return nil, err
 	}
@@ -86,7 +87,8 @@ func RegisterClient(ctx context.Context, st motcua.Store, id, name, agencyCode, 
 	if err != nil {
 		return nil, motcua.Internal(err)
 	}
-	cl := &motcua.APIClient{ID: id, Name: name, AgencyCode: agencyCode, SecretHash: hash}
+	cl := &c
+	cl.SecretHash = hash
 	if err := cl.Validate(); err != nil {
 		return nil, err
 	}

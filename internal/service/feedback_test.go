@@ -39,7 +39,7 @@ func setupFeedback(t *testing.T) *feedbackFixture {
 		processing: officer("xuly.anhoa", agencyCode, motcua.RoleProcessing),
 		stranger:   officer("xuly.andung", otherAgencyCode, motcua.RoleProcessing),
 		reception:  officer("tiepnhan.anhoa", agencyCode, motcua.RoleReception)}
-	d, _, _, err := w.w.PushResult(ctx, &motcua.APIClient{ID: "hotich", AgencyCode: agencyCode}, service.AgencyResult{
+	d, _, _, err := w.w.PushResult(ctx, &motcua.APIClient{ID: "hotich", AgencyCode: agencyCode, Categories: []string{"KQ.G15.000031", "KQ.G15.000021"}}, service.AgencyResult{
 		Code: "052090000495.KQ.G15.000031.KS-1", OwnerName: "Nguyễn Văn An", DecisionNumber: "KS-1", Summary: "Đăng ký khai sinh",
 		File: service.Upload{Name: "ks.pdf", Data: w.sig.pdf(t, "Giay khai sinh")}})
 	must(t, err)
@@ -104,7 +104,7 @@ func TestFeedbackReport(t *testing.T) {
 	must(t, err)
 	_, err = f.fb.Report(ctx, f.owner, service.FeedbackReport{DocumentID: own.ID, Reason: motcua.FeedbackNotOwnResult})
 	wantCode(t, err, "document_without_issuer")
-	second, _, _, err := f.w.PushResult(ctx, &motcua.APIClient{ID: "hotich", AgencyCode: agencyCode}, service.AgencyResult{
+	second, _, _, err := f.w.PushResult(ctx, &motcua.APIClient{ID: "hotich", AgencyCode: agencyCode, Categories: []string{"KQ.G15.000031", "KQ.G15.000021"}}, service.AgencyResult{
 		Code: "052090000495.KQ.G15.000021.BSC-2", OwnerName: "Nguyễn Văn An",
 		File: service.Upload{Name: "bsc2.pdf", Data: f.sig.pdf(t, "Ban sao 2")}})
 	must(t, err)

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,20 +26,81 @@ type AgencyResult struct {
 // ("Kho cơ quan nhà nước, tổ chức"). Pushing the same code with the same
 // file again returns the stored document (created = false); the same code
 // with another file is ECONFLICT (result_code_exists).
+//
+// The push stays within the client's remit: EFORBIDDEN
+// (category_not_allowed) for a category the client is not bound to,
+// (owner_kind_not_allowed) for an organisation when the client pushes only
+// to persons. The owner must be one motcua knows (EINVALID owner_unknown;
+// the push carries no date of birth, without which the population
+// database cannot confirm a person, so a result is never the way an owner
+// enters the system), its code valid for its kind (a 12-digit code is a
+// personal id, checked in full), and owner_name the owner's registered
+// name up to case, diacritics and spacing (EINVALID owner_name_mismatch);
+// the stored name is the registered one, never the pushed one. The issue
+// date follows motcua.ValidateIssueDate.
 func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r AgencyResult) (*motcua.Document, bool, *pdfsig.Report, error) {
 	if client == nil || client.Disabled {
 		return nil, false, nil, &motcua.Error{Kind: motcua.EUNAUTH, Code: "invalid_client", Message: "Ứng dụng tích hợp không hợp lệ."}
 	}
+	return w.push(ctx, client, r, false)
+}
+
+// ImportResult is PushResult for `motcua import` (and the demo seed), run
+// by the operator on the server for the agency the manifest names: no
+// client remit applies, and an owner motcua has not met yet is created
+// from the manifest (its code still checked for its kind, a known owner's
+// name still checked), because importing the results of earlier systems
+// is how their owners' warehouses are filled.
+func (w *Warehouse) ImportResult(ctx context.Context, agencyCode string, r AgencyResult) (*motcua.Document, bool, *pdfsig.Report, error) {
+	return w.push(ctx, &motcua.APIClient{ID: "import", AgencyCode: agencyCode}, r, true)
+}
+
+func (w *Warehouse) push(ctx context.Context, client *motcua.APIClient, r AgencyResult, imported bool) (*motcua.Document, bool, *pdfsig.Report, error) {
 	code, err := motcua.ParseResultCode(strings.TrimSpace(r.Code))
 	if err != nil {
 		return nil, false, nil, err
+	}
+	if !imported && !client.Issues(code.Category) {
+		return nil, false, nil, motcua.Errorf(motcua.EFORBIDDEN, "category_not_allowed",
+			"Ứng dụng tích hợp %s không được trả kết quả thuộc danh mục %s: danh mục này không do hệ thống của cơ quan cấp.", client.ID, code.Category)
 	}
 	cat, err := w.category(ctx, code.Category)
 	if err != nil {
 		return nil, false, nil, err
 	}
-	if strings.TrimSpace(r.OwnerName) == "" {
+	kind, err := motcua.OwnerKind(code.Owner)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	if !imported && !client.MayPushTo(kind) {
+		return nil, false, nil, motcua.Errorf(motcua.EFORBIDDEN, "owner_kind_not_allowed",
+			"Ứng dụng tích hợp %s chỉ được trả kết quả cho công dân, không cho tổ chức (mã %s).", client.ID, code.Owner)
+	}
+	ownerName := strings.TrimSpace(r.OwnerName)
+	if ownerName == "" {
 		return nil, false, nil, motcua.Invalid("owner_name", "required", "Thiếu tên chủ hồ sơ.")
+	}
+	today := motcua.DateOf(w.now())
+	if err := motcua.ValidateIssueDate(r.IssuedOn, today); err != nil {
+		return nil, false, nil, err
+	}
+	owner, err := w.store.GetSubject(ctx, code.Owner)
+	switch {
+	case err == nil:
+		if owner.Kind != kind {
+			return nil, false, nil, motcua.Invalid("owner_name", "owner_kind_mismatch",
+				fmt.Sprintf("Mã %s trong mã kết quả không khớp với loại chủ thể đã đăng ký trên hệ thống.", code.Owner))
+		}
+		if !motcua.EqualFolded(owner.Name, ownerName) {
+			return nil, false, nil, motcua.Invalid("owner_name", "owner_name_mismatch",
+				fmt.Sprintf("Tên chủ hồ sơ %q không khớp với tên đã đăng ký của chủ thể có mã %s.", ownerName, code.Owner))
+		}
+		ownerName = owner.Name
+	case !motcua.IsKind(err, motcua.ENOTFOUND):
+		return nil, false, nil, err
+	case !imported:
+		return nil, false, nil, motcua.Invalid("owner_name", "owner_unknown",
+			fmt.Sprintf("Chủ thể có mã %s chưa có kho dữ liệu trên hệ thống; kết quả chỉ được trả vào kho của chủ thể đã được xác thực.", code.Owner))
 	}
 	if existing, err := w.store.GetDocumentByCode(ctx, code.String()); err == nil {
 		if sha := sha256Hex(r.File.Data); existing.File.SHA256 == sha && existing.IssuerCode == client.AgencyCode {
@@ -55,9 +117,9 @@ func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r 
 	}
 	issued := r.IssuedOn
 	if issued.IsZero() {
-		issued = motcua.DateOf(w.now())
+		issued = today
 	}
-	d := &motcua.Document{Code: code.String(), OwnerCode: code.Owner, OwnerName: strings.TrimSpace(r.OwnerName),
+	d := &motcua.Document{Code: code.String(), OwnerCode: code.Owner, OwnerName: ownerName,
 		Warehouse: motcua.WarehouseAgency, PaperType: motcua.PaperResult, CategoryCode: cat.Code,
 		Name: motcua.DefaultDocumentName(code.String(), cat.Name), DecisionNumber: strings.TrimSpace(r.DecisionNumber),
 		Summary: strings.TrimSpace(r.Summary), IssuerCode: client.AgencyCode, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued),
@@ -66,8 +128,10 @@ func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r 
 		return nil, false, rep, err
 	}
 	err = w.store.InTx(ctx, func(tx motcua.Store) error {
-		if err := ensureOwner(ctx, tx, d.OwnerCode, d.OwnerName); err != nil {
-			return err
+		if owner == nil {
+			if err := ensureOwner(ctx, tx, d.OwnerCode, d.OwnerName); err != nil {
+				return err
+			}
 		}
 		if err := tx.CreateDocument(ctx, d); err != nil {
 			return err
@@ -88,16 +152,19 @@ func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r 
 }
 
 // ensureOwner gives an owner the system has not met yet a warehouse (a
-// subject) inside tx, before an agency's result is stored for them.
+// subject) inside tx, before an agency's result is stored for them. The
+// owner's kind follows its code (motcua.OwnerKind): a 12-digit code that
+// is not a valid personal id is refused, never taken for an organisation.
 func ensureOwner(ctx context.Context, tx motcua.Store, code, name string) error {
 	_, err := tx.GetSubject(ctx, code)
 	if !motcua.IsKind(err, motcua.ENOTFOUND) {
 		return err
 	}
-	owner := &motcua.Subject{Code: code, Kind: motcua.SubjectPerson, Name: name}
-	if motcua.ValidatePersonalID(code) != nil {
-		owner.Kind = motcua.SubjectOrganisation
+	kind, err := motcua.OwnerKind(code)
+	if err != nil {
+		return err
 	}
+	owner := &motcua.Subject{Code: code, Kind: kind, Name: name}
 	if err := owner.Validate(); err != nil {
 		return err
 	}

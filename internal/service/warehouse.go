@@ -283,6 +283,9 @@ func (w *Warehouse) Add(ctx context.Context, p *motcua.Principal, n NewDocument)
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := motcua.ValidateIssueDate(n.IssuedOn, motcua.DateOf(w.now())); err != nil {
+		return nil, nil, err
+	}
 	issued := n.IssuedOn
 	if issued.IsZero() {
 		issued = motcua.DateOf(w.now())
@@ -329,20 +332,8 @@ func (w *Warehouse) readable(ctx context.Context, p *motcua.Principal, id string
 		}
 		return d, nil
 	}
-	if a.DossierID == "" {
-		return nil, motcua.NotFound("document", id)
-	}
-	dos, err := w.store.GetDossier(ctx, a.DossierID)
-	if err != nil {
-		return nil, motcua.NotFound("document", id)
-	}
-	path, err := AgencyPath(ctx, w.store, dos.AgencyCode)
-	if err != nil {
+	if err := w.readableForDossier(ctx, p, d, a.DossierID); err != nil {
 		return nil, err
-	}
-	res := Resource{OwnerCode: d.OwnerCode, AgencyPath: path, InDossier: dos.Owner.Code == d.OwnerCode}
-	if Authorize(p, OpReadWarehouse, res) != nil || !d.Shared {
-		return nil, motcua.NotFound("document", id)
 	}
 	return d, nil
 }

@@ -290,7 +290,7 @@ func TestAgencyPushAndPublicVerify(t *testing.T) {
 	t.Parallel()
 	f := setupWarehouse(t)
 	ctx := context.Background()
-	client := &motcua.APIClient{ID: "hotich.anhoa", Name: "Hộ tịch", AgencyCode: agencyCode}
+	client := &motcua.APIClient{ID: "hotich.anhoa", Name: "Hộ tịch", AgencyCode: agencyCode, Categories: []string{"KQ.G15.000031"}}
 	pdf := f.sig.pdf(t, "Giay khai sinh")
 	r := service.AgencyResult{Code: "052090000495.KQ.G15.000031.KS-2024-15", OwnerName: "Nguyễn Văn An",
 		DecisionNumber: "15/2024", Summary: "Đăng ký khai sinh", IssuedOn: motcua.Date{Year: 2024, Month: 3, Day: 1},
@@ -314,10 +314,15 @@ func TestAgencyPushAndPublicVerify(t *testing.T) {
 	if motcua.ErrorKind(err) != motcua.EINVALID {
 		t.Fatalf("unsigned push: %v", err)
 	}
-	// A new owner gets a warehouse.
+	// An API push does not create owners; an import does.
 	r4 := r
 	r4.Code, r4.OwnerName = "052187005519.KQ.G15.000031.KS-1", "Trương Thị Ngọc Lan"
-	if _, _, _, err := f.w.PushResult(ctx, client, r4); err != nil {
+	_, _, _, err = f.w.PushResult(ctx, client, r4)
+	wantCode(t, err, "owner_unknown")
+	if _, err := f.store.GetSubject(ctx, "052187005519"); !motcua.IsKind(err, motcua.ENOTFOUND) {
+		t.Fatalf("a refused push created its owner: %v", err)
+	}
+	if _, _, _, err := f.w.ImportResult(ctx, agencyCode, r4); err != nil {
 		t.Fatal(err)
 	}
 	if s, err := f.store.GetSubject(ctx, "052187005519"); err != nil || s.Name != "Trương Thị Ngọc Lan" {
@@ -372,7 +377,8 @@ func TestOfficerReadsWithDossierIsLogged(t *testing.T) {
 	}
 	must(f.store.CreateCategory(ctx, &motcua.DocumentCategory{Code: "KQ.G15.000032", Name: "Giấy chứng nhận kết hôn", PaperType: motcua.PaperResult}))
 	proc := &motcua.Procedure{Code: "1.000894.000.00.00.H08", Name: "Đăng ký kết hôn", AgencyCodes: []string{agencyCode},
-		Cases: []motcua.ProcedureCase{{Code: "TH1", Name: "1 ngày", ProcessingDays: 1}}}
+		Cases: []motcua.ProcedureCase{{Code: "TH1", Name: "1 ngày", ProcessingDays: 1}},
+		Components: []motcua.ProcedureComponent{{Code: "KS", Name: "Giấy khai sinh", Form: motcua.FormCopy, Categories: []string{f.catKS}}}}
 	must(f.store.CreateProcedure(ctx, proc))
 	person := motcua.Person{Code: f.owner.SubjectCode, Name: f.owner.Name}
 	dos := &motcua.Dossier{ProcedureCode: proc.Code, CaseCode: "TH1", AgencyCode: agencyCode, Submitter: person, Owner: person,
