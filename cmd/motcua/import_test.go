@@ -163,7 +163,7 @@ func TestImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.write(t, "tampered.pdf", tampered)
-	for _, f := range []string{"bad-code.pdf", "owner.pdf", "agency.pdf", "date.pdf", "dup.pdf"} {
+	for _, f := range []string{"bad-code.pdf", "owner.pdf", "agency.pdf", "date.pdf", "dup.pdf", "old.pdf", "id.pdf", "name.pdf"} {
 		b.signed(t, f, f, 0)
 	}
 	// A file right outside the import folder, reached by "../" and by a
@@ -178,6 +178,16 @@ func TestImport(t *testing.T) {
 	badAgency.agency = "000.99.99.H08"
 	badDate := row("date.pdf", code("LLTP-4"))
 	badDate.date = "31/02/2024"
+	// Issue 13: an issue date before 1900, a 12-digit owner that is no
+	// personal id (it used to become an organisation) and a known owner
+	// under another name are refused like on the API.
+	oldDate := row("old.pdf", code("LLTP-8"))
+	oldDate.date = "01/01/1800"
+	badID := row("id.pdf", resultCode(t, "052990000495", demo.CategoryJudicialRecord1, "LLTP-9"))
+	badID.owner = "052990000495"
+	badName := row("name.pdf", code("LLTP-10"))
+	badName.name = "Người Khác Hẳn"
+	rows = append(rows, oldDate, badID, badName)
 	rows = append(rows,
 		row("unsigned.pdf", code("LLTP-0")),
 		row("tampered.pdf", code("LLTP-1")),
@@ -201,6 +211,9 @@ func TestImport(t *testing.T) {
 		"../escape.pdf": "file_outside_folder",
 		"link.pdf":      "file_outside_folder",
 		"dup.pdf":       "duplicate_result_code",
+		"old.pdf":       "issue_date_too_early",
+		"id.pdf":        "invalid_birth_year",
+		"name.pdf":      "owner_name_mismatch",
 	}
 	b.manifest(t, "manifest.csv", rows)
 

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/pgtest"
+	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
+)
+
+// TestAgencyPushRemit: issue 13 item 3. The town's civil-status software
+// (hotich.thitran) may push only the categories it issues, only to
+// persons motcua knows under their registered names, with sane dates; and
+// a citizen's upload takes no impossible issue date either.
+func TestAgencyPushRemit(t *testing.T) {
+	t.Parallel()
+	backends(t, func(t *testing.T, ts *testServer) {
+		ca, err := demo.LoadOrCreateCA(filepath.Join(ts.dataDir, "demo-ca"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner := demo.Citizens()[0]
+		anon := &apiClient{t: t, base: ts.url}
+		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {demo.IntegratorID}, "client_secret": {demo.IntegratorSecret}}
+		status, tok, raw := anon.do("POST", "/api/v1/oauth/token", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+		if status != 200 {
+			t.Fatalf("token: %d %s", status, raw)
+		}
+		agency := &apiClient{t: t, base: ts.url, token: tok["access_token"].(string)}
+		pdf, err := ca.SignPDF(pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "Ket qua"}), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		push := func(ownerCode, ownerName, category, issued string) (string, int, map[string]any, []byte) {
+			n++
+			code := fmt.Sprintf("%s.%s.R13-%d-%d", ownerCode, category, time.Now().UnixNano()%1000000, n)
+			body, ct := multipartBody(t, map[string]string{"code": code, "owner_name": ownerName, "issue_date": issued}, pdf)
+			status, m, raw := agency.do("POST", "/api/v1/agency/results", body, ct)
+			return code, status, m, raw
+		}
+		refused := []struct {
+			name                       string
+			owner, ownerName, category string
+			issued                     string
+			status                     int
+			code                       string
+		}{
+			{"judicial record", owner.Code, owner.Name, demo.CategoryJudicialRecord1, "2024-05-05", 403, "category_not_allowed"},
+			{"land-use certificate", owner.Code, owner.Name, demo.CategoryLandTitle, "2024-05-05", 403, "category_not_allowed"},
+			{"organisation", demo.PetrolCompanyCode, "Công ty TNHH Thương mại Xăng dầu An Lão", demo.CategoryBirthCertificate, "2024-05-05", 403, "owner_kind_not_allowed"},
+			{"another name", owner.Code, "Nguyễn Văn Giả", demo.CategoryBirthCertificate, "2024-05-05", 422, "owner_name_mismatch"},
+			{"unknown province", "999090000495", "Nguyễn Văn A", demo.CategoryBirthCertificate, "2024-05-05", 422, "unknown_province_code"},
+			{"impossible birth year", "052990000495", "Nguyễn Văn A", demo.CategoryBirthCertificate, "2024-05-05", 422, "invalid_birth_year"},
+			{"zeros", "000000000000", "Nguyễn Văn A", demo.CategoryBirthCertificate, "2024-05-05", 422, "unknown_province_code"},
+			{"valid id unknown to motcua", "052187005519", "Trương Thị Ngọc Lan", demo.CategoryBirthCertificate, "2024-05-05", 422, "owner_unknown"},
+			{"issued in 2099", owner.Code, owner.Name, demo.CategoryBirthCertificate, "2099-01-01", 422, "issue_date_in_future"},
+			{"issued in 1800", owner.Code, owner.Name, demo.CategoryBirthCertificate, "1800-01-01", 422, "issue_date_too_early"},
+		}
+		for _, r := range refused {
+			code, status, prob, raw := push(r.owner, r.ownerName, r.category, r.issued)
+			if status != r.status || prob["code"] != r.code {
+				t.Errorf("%s: %d %s, want %d %s", r.name, status, raw, r.status, r.code)
+			}
+			if status, _, _ := anon.do("GET", "/api/v1/verify/"+url.PathEscape(code), nil, ""); status != 404 {
+				t.Errorf("%s: the refused result is verifiable: %d", r.name, status)
+			}
+		}
+		// The registered name written another way is the same name; what
+		// is stored and shown is the registered spelling.
+		folded := strings.ToUpper(strings.ReplaceAll(owner.Name, " ", "  "))
+		if _, status, doc, raw := push(owner.Code, folded, demo.CategoryBirthCertificate, "2024-05-05"); status != 201 || doc["owner_name"] != owner.Name {
+			t.Errorf("push under the name in capitals: %d %s", status, raw)
+		}
+		me := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, owner.Code)}
+		if status, prof, raw := me.do("GET", "/api/v1/me", nil, ""); status == 200 && strings.Contains(string(raw), "Giả") {
+			t.Errorf("the pushed name reached the profile: %v", prof)
+		}
+
+		// Citizen uploads: the same date rule.
+		for date, want := range map[string]string{"9999-12-31": "issue_date_in_future", "0000-01-01": "issue_date_too_early",
+			"2099-01-01": "issue_date_in_future", "1800-01-01": "issue_date_too_early"} {
+			body, ct := multipartBody(t, map[string]string{"category": demo.CategoryCertifiedCopy, "issue_date": date}, pdf)
+			if status, prob, raw := me.do("POST", "/api/v1/warehouse/documents", body, ct); status != 422 || prob["code"] != want {
+				t.Errorf("upload issued %s: %d %s, want 422 %s", date, status, raw, want)
+			}
+		}
+	})
+}
+
+// TestWarehouseReadThroughDossier: issue 13 item 4. An officer reads a
+// citizen's warehouse through a dossier only while handling it (open
+// dossier, their desk) and only documents the dossier may use.
+func TestWarehouseReadThroughDossier(t *testing.T) {
+	t.Parallel()
+	run := func(t *testing.T, ts *testServer) {
+		ca, err := demo.LoadOrCreateCA(filepath.Join(ts.dataDir, "demo-ca"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
+		handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
+		certifier := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "certification"))}
+		upload := func(c *apiClient, category string) string {
+			t.Helper()
+			pdf, err := ca.SignPDF(pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "Tai len hom nay " + category}), time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, ct := multipartBody(t, map[string]string{"category": category}, pdf)
+			status, doc, raw := c.do("POST", "/api/v1/warehouse/documents", body, ct)
+			if status != 201 {
+				t.Fatalf("upload %s: %d %s", category, status, raw)
+			}
+			return doc["id"].(string)
+		}
+		read := func(c *apiClient, doc, dossier string) int {
+			t.Helper()
+			status, _, _ := c.do("GET", "/api/v1/warehouse/documents/"+doc+"/file?dossier_id="+url.QueryEscape(dossier), nil, "")
+			meta, _, _ := c.do("GET", "/api/v1/warehouse/documents/"+doc+"?dossier_id="+url.QueryEscape(dossier), nil, "")
+			if meta != status {
+				t.Errorf("document %s via %s: file %d, metadata %d", doc, dossier, status, meta)
+			}
+			return status
+		}
+
+		// A dossier the town returned in January 2024 (demo history) and a
+		// document its owner uploads today, of a category the procedure
+		// accepts: nobody handles that dossier any more.
+		status, queue, raw := handler.do("GET", "/api/v1/agency/dossiers?status=10", nil, "")
+		if status != 200 || len(queue["items"].([]any)) == 0 {
+			t.Fatalf("returned dossiers: %d %s", status, raw)
+		}
+		old := queue["items"].([]any)[0].(map[string]any)
+		if !strings.HasPrefix(old["received_at"].(string), "2024-0") {
+			t.Fatalf("demo history dossier received %v", old["received_at"])
+		}
+		oldOwner := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, old["owner_code"].(string))}
+		today := upload(oldOwner, demo.CategoryCertifiedCopy)
+		for name, c := range map[string]*apiClient{"counter": desk, "processing": handler, "certification": certifier} {
+			if status := read(c, today, old["id"].(string)); status != 404 {
+				t.Errorf("%s officer reads through a dossier returned in 2024: %d", name, status)
+			}
+		}
+
+		// An open dossier: the citizen applies online for marriage with
+		// the identity paper from the warehouse.
+		owner := demo.Citizens()[0]
+		citizen := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, owner.Code)}
+		status, draft, raw := citizen.do("POST", "/api/v1/dossiers/drafts",
+			jsonBody(map[string]string{"procedure": demo.ProcedureMarriage, "case": "TH01", "agency": demo.TownCode}), "application/json")
+		if status != 201 {
+			t.Fatalf("draft: %d %s", status, raw)
+		}
+		base := "/api/v1/dossiers/drafts/" + draft["id"].(string)
+		_, matches, _ := citizen.do("GET", base+"/matches", nil, "")
+		attached := matches["components"].([]any)[2].(map[string]any)["suggestions"].([]any)[0].(map[string]any)["id"].(string)
+		if status, _, raw := citizen.do("PUT", base+"/components/TP03", jsonBody(map[string]string{"document_id": attached}), "application/json"); status != 200 {
+			t.Fatalf("take from warehouse: %d %s", status, raw)
+		}
+		body, ct := multipartBody(t, nil, demo.SampleUnsigned())
+		if status, _, raw := citizen.do("PUT", base+"/components/TP01", body, ct); status != 200 {
+			t.Fatalf("scan: %d %s", status, raw)
+		}
+		status, dossier, raw := citizen.do("POST", base+"/submit", nil, "")
+		if status != 201 {
+			t.Fatalf("submit: %d %s", status, raw)
+		}
+		path := "/api/v1/agency/dossiers/" + dossier["code"].(string)
+		_, dos, _ := desk.do("GET", path, nil, "")
+		id := dos["id"].(string)
+		usable := upload(citizen, demo.CategoryCertifiedCopy) // the identity component accepts it
+		unrelated := upload(citizen, "KQ.DEMO.000004")        // a driving licence: no component takes it
+
+		for _, c := range []struct {
+			name   string
+			c      *apiClient
+			doc    string
+			status int
+		}{
+			{"counter, attached", desk, attached, 200},
+			{"processing, usable", handler, usable, 200},
+			{"counter, unrelated upload of today", desk, unrelated, 404},
+			{"processing, unrelated upload of today", handler, unrelated, 404},
+			{"certification officer, attached", certifier, attached, 404},
+		} {
+			if status := read(c.c, c.doc, id); status != c.status {
+				t.Errorf("open dossier, %s: %d, want %d", c.name, status, c.status)
+			}
+		}
+		// Refused at the counter: finished, nothing more to read.
+		if status, _, raw := desk.do("POST", path+"/status", jsonBody(map[string]any{"status": 3, "note": "Hồ sơ không hợp lệ"}), "application/json"); status != 200 {
+			t.Fatalf("refuse: %d %s", status, raw)
+		}
+		for name, c := range map[string]*apiClient{"counter": desk, "processing": handler} {
+			if status := read(c, attached, id); status != 404 {
+				t.Errorf("%s officer reads the attached paper of a refused dossier: %d", name, status)
+			}
+		}
+	}
+	// With the demo history (seed 002's first quarter of 2024), for the
+	// dossiers returned in January 2024.
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		run(t, startServer(t, "--demo", "--demo-history", "--data-dir", t.TempDir()))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		run(t, startServer(t, "--demo", "--demo-history", "--data-dir", t.TempDir(), "--database-url", pgtest.SchemaURL(t)))
+	})
+}
