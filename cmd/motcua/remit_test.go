@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/demo"
-	"github.com/motcua/motcua/internal/pgtest"
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
+	"github.com/motcua/motcua/internal/pgtest"
 )
 
 // TestAgencyPushRemit: issue 13 item 3. The town's civil-status software

@@ -377,7 +377,7 @@ func TestOfficerReadsWithDossierIsLogged(t *testing.T) {
 	}
 	must(f.store.CreateCategory(ctx, &motcua.DocumentCategory{Code: "KQ.G15.000032", Name: "Giấy chứng nhận kết hôn", PaperType: motcua.PaperResult}))
 	proc := &motcua.Procedure{Code: "1.000894.000.00.00.H08", Name: "Đăng ký kết hôn", AgencyCodes: []string{agencyCode},
-		Cases: []motcua.ProcedureCase{{Code: "TH1", Name: "1 ngày", ProcessingDays: 1}},
+		Cases:      []motcua.ProcedureCase{{Code: "TH1", Name: "1 ngày", ProcessingDays: 1}},
 		Components: []motcua.ProcedureComponent{{Code: "KS", Name: "Giấy khai sinh", Form: motcua.FormCopy, Categories: []string{f.catKS}}}}
 	must(f.store.CreateProcedure(ctx, proc))
 	person := motcua.Person{Code: f.owner.SubjectCode, Name: f.owner.Name}
