@@ -10,7 +10,6 @@ import (
 
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
-	"github.com/motcua/motcua/internal/pgtest"
 )
 
 // TestAgencyPushRemit: issue 13 item 3. The town's civil-status software
@@ -95,16 +94,19 @@ func TestAgencyPushRemit(t *testing.T) {
 
 // TestWarehouseReadThroughDossier: issue 13 item 4. An officer reads a
 // citizen's warehouse through a dossier only while handling it (open
-// dossier, their desk) and only documents the dossier may use.
+// dossier, their desk) and only documents the dossier may use; once the
+// dossier is done or returned nobody reads through it, not even a paper
+// of a category it used that the citizen uploads afterwards.
 func TestWarehouseReadThroughDossier(t *testing.T) {
 	t.Parallel()
-	run := func(t *testing.T, ts *testServer) {
+	backends(t, func(t *testing.T, ts *testServer) {
 		ca, err := demo.LoadOrCreateCA(filepath.Join(ts.dataDir, "demo-ca"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
 		handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
+		leader := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "leader"))}
 		certifier := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "certification"))}
 		upload := func(c *apiClient, category string) string {
 			t.Helper()
@@ -129,27 +131,8 @@ func TestWarehouseReadThroughDossier(t *testing.T) {
 			return status
 		}
 
-		// A dossier the town returned in January 2024 (demo history) and a
-		// document its owner uploads today, of a category the procedure
-		// accepts: nobody handles that dossier any more.
-		status, queue, raw := handler.do("GET", "/api/v1/agency/dossiers?status=10", nil, "")
-		if status != 200 || len(queue["items"].([]any)) == 0 {
-			t.Fatalf("returned dossiers: %d %s", status, raw)
-		}
-		old := queue["items"].([]any)[0].(map[string]any)
-		if !strings.HasPrefix(old["received_at"].(string), "2024-0") {
-			t.Fatalf("demo history dossier received %v", old["received_at"])
-		}
-		oldOwner := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, old["owner_code"].(string))}
-		today := upload(oldOwner, demo.CategoryCertifiedCopy)
-		for name, c := range map[string]*apiClient{"counter": desk, "processing": handler, "certification": certifier} {
-			if status := read(c, today, old["id"].(string)); status != 404 {
-				t.Errorf("%s officer reads through a dossier returned in 2024: %d", name, status)
-			}
-		}
-
-		// An open dossier: the citizen applies online for marriage with
-		// the identity paper from the warehouse.
+		// The citizen applies online for marriage with the identity paper
+		// from the warehouse.
 		owner := demo.Citizens()[0]
 		citizen := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, owner.Code)}
 		status, draft, raw := citizen.do("POST", "/api/v1/dossiers/drafts",
@@ -177,40 +160,54 @@ func TestWarehouseReadThroughDossier(t *testing.T) {
 		usable := upload(citizen, demo.CategoryCertifiedCopy) // the identity component accepts it
 		unrelated := upload(citizen, "KQ.DEMO.000004")        // a driving licence: no component takes it
 
-		for _, c := range []struct {
+		type readCase struct {
 			name   string
 			c      *apiClient
 			doc    string
 			status int
-		}{
+		}
+		check := func(when string, cases []readCase) {
+			t.Helper()
+			for _, c := range cases {
+				if status := read(c.c, c.doc, id); status != c.status {
+					t.Errorf("%s, %s: %d, want %d", when, c.name, status, c.status)
+				}
+			}
+		}
+		check("open dossier", []readCase{
 			{"counter, attached", desk, attached, 200},
 			{"processing, usable", handler, usable, 200},
 			{"counter, unrelated upload of today", desk, unrelated, 404},
 			{"processing, unrelated upload of today", handler, unrelated, 404},
 			{"certification officer, attached", certifier, attached, 404},
-		} {
-			if status := read(c.c, c.doc, id); status != c.status {
-				t.Errorf("open dossier, %s: %d, want %d", c.name, status, c.status)
+		})
+
+		// Received, processed, signed (done) and returned.
+		move := func(c *apiClient, to int) {
+			t.Helper()
+			if status, _, raw := c.do("POST", path+"/status", jsonBody(map[string]any{"status": to}), "application/json"); status != 200 {
+				t.Fatalf("move to %d: %d %s", to, status, raw)
 			}
 		}
-		// Refused at the counter: finished, nothing more to read.
-		if status, _, raw := desk.do("POST", path+"/status", jsonBody(map[string]any{"status": 3, "note": "Hồ sơ không hợp lệ"}), "application/json"); status != 200 {
-			t.Fatalf("refuse: %d %s", status, raw)
+		move(desk, 2)
+		move(desk, 4)
+		body, ct = multipartBody(t, map[string]string{"number": "KH-R13", "summary": "Giấy chứng nhận kết hôn"},
+			pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon"}))
+		if status, _, raw := handler.do("PUT", path+"/result", body, ct); status != 200 {
+			t.Fatalf("draft result: %d %s", status, raw)
 		}
-		for name, c := range map[string]*apiClient{"counter": desk, "processing": handler} {
-			if status := read(c, attached, id); status != 404 {
-				t.Errorf("%s officer reads the attached paper of a refused dossier: %d", name, status)
-			}
+		if status, _, raw := leader.do("POST", path+"/result/sign", nil, ""); status != 200 {
+			t.Fatalf("sign: %d %s", status, raw)
 		}
-	}
-	// With the demo history (seed 002's first quarter of 2024), for the
-	// dossiers returned in January 2024.
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		run(t, startServer(t, "--demo", "--demo-history", "--data-dir", t.TempDir()))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		run(t, startServer(t, "--demo", "--demo-history", "--data-dir", t.TempDir(), "--database-url", pgtest.SchemaURL(t)))
+		finished := []readCase{
+			{"counter, attached", desk, attached, 404},
+			{"processing, usable", handler, usable, 404},
+			{"leader, attached", leader, attached, 404},
+			{"certification officer, usable", certifier, usable, 404},
+		}
+		check("done dossier", finished)
+		move(desk, 10)
+		later := upload(citizen, demo.CategoryCertifiedCopy)
+		check("returned dossier", append(finished, readCase{"counter, usable upload after the return", desk, later, 404}))
 	})
 }
