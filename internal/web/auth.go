@@ -116,7 +116,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCookie(w, r, sessionCookie, token, "/", 0)
-	http.Redirect(w, r, ls.ReturnTo, http.StatusSeeOther)
+	http.Redirect(w, r, safeReturn(ls.ReturnTo), http.StatusSeeOther)
 }
 
 // localLogin logs a citizen in with a local account.

@@ -70,7 +70,9 @@ func (p feedbackReportPage) title() string { return p.Title }
 // backPath keeps a return address inside the warehouse or a draft, never
 // another site.
 func backPath(v string) string {
-	if (strings.HasPrefix(v, "/ho-so-nhap/") || strings.HasPrefix(v, "/kho-du-lieu")) && !strings.Contains(v, "//") {
+	v, ok := httpx.SafeLocalPath(v)
+	if ok && (strings.HasPrefix(v, "/ho-so-nhap/") || v == "/kho-du-lieu" || strings.HasPrefix(v, "/kho-du-lieu/") ||
+		strings.HasPrefix(v, "/kho-du-lieu?")) {
 		return v
 	}
 	return ""
