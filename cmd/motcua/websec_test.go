@@ -54,3 +54,37 @@ func TestLoginReturnToStaysLocal(t *testing.T) {
 		t.Fatalf("local return_to: ended at %s (%d)", resp.Request.URL, resp.StatusCode)
 	}
 }
+
+// TestCrossOriginRefusalSpeaksVietnamese: the cross-site refusal is an
+// error like the others, problem+json under /api/ and the error page
+// elsewhere, not Go's plain English text.
+func TestCrossOriginRefusalSpeaksVietnamese(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
+	for _, c := range []struct {
+		path, header, value string
+		api                 bool
+	}{
+		{"/auth/logout", "Sec-Fetch-Site", "cross-site", false},
+		{"/can-bo/dang-nhap", "Origin", "https://evil.example", false},
+		{"/api/v1/warehouse/documents", "Sec-Fetch-Site", "cross-site", true},
+		{"/api/v1/dossiers/drafts", "Origin", "https://evil.example", true},
+	} {
+		req, _ := http.NewRequest("POST", ts.url+c.path, strings.NewReader("a=b"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set(c.header, c.value)
+		resp, body := newBrowser(t).do(req)
+		ct := resp.Header.Get("Content-Type")
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("%s with %s: %s = %d, want 403", c.path, c.header, c.value, resp.StatusCode)
+		}
+		if c.api {
+			if !strings.HasPrefix(ct, "application/problem+json") || !strings.Contains(body, `"code":"cross_origin_refused"`) ||
+				!strings.Contains(body, "trang web khác") {
+				t.Errorf("%s: %s %s", c.path, ct, body)
+			}
+		} else if !strings.HasPrefix(ct, "text/html") || !strings.Contains(body, "trang web khác") || !strings.Contains(body, "<html") {
+			t.Errorf("%s: %s %s", c.path, ct, body)
+		}
+	}
+}

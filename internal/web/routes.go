@@ -213,6 +213,7 @@ func New(cfg Config) (http.Handler, error) {
 	// Unsafe cross-origin requests (a form on another site posting into a
 	// logged-in citizen's session) are refused before any handler runs.
 	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
 	// The mounted development services (identity provider, simulators)
 	// bring their own authentication: they sit beside the session and
 	// bearer-token resolution, not behind it.
