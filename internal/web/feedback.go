@@ -17,7 +17,7 @@ var feedbackPages = []string{"feedback_report", "feedback_queue", "feedback_deta
 
 // registerFeedback adds the pages of feedback on results: the owner's
 // report, the agency's queue and answers, the monitors' counts.
-func (s *Server) registerFeedback(mux *http.ServeMux) {
+func (s *Server) registerFeedback(mux *routeMux) {
 	mux.HandleFunc("GET /kho-du-lieu/{id}/phan-anh", s.feedbackReportPage)
 	mux.HandleFunc("POST /kho-du-lieu/{id}/phan-anh", s.feedbackReport)
 	mux.HandleFunc("GET /can-bo/phan-anh", s.feedbackQueue)
