@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/demo"
@@ -172,5 +174,119 @@ func TestOfficerPagesCheckTheRole(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+var devNotifyLink = regexp.MustCompile(`/dev-notify/\?token=([A-Za-z0-9_-]+)`)
+
+// devNotifyToken reads the demo-only token of the notification simulator
+// from the start-up logs.
+func devNotifyToken(t *testing.T, ts *testServer) string {
+	t.Helper()
+	m := devNotifyLink.FindStringSubmatch(ts.logs.String())
+	if m == nil {
+		t.Fatalf("no /dev-notify token in the start-up logs:\n%s", ts.logs)
+	}
+	return m[1]
+}
+
+// TestDevNotifyNeedsLogin: the demo's notification simulator shows every
+// citizen's messages, so it needs a monitor's or administrator's session
+// or the demo-only token printed at start-up; it is never mounted without
+// --demo.
+func TestDevNotifyNeedsLogin(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
+	token := devNotifyToken(t, ts)
+	noFollow := func(b *browser) *browser {
+		b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		return b
+	}
+	getAs := func(b *browser, path, accept string) (*http.Response, string) {
+		req, _ := http.NewRequest("GET", ts.url+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		return b.do(req)
+	}
+
+	// Anonymous: 401 for programs, the officers' login for browsers.
+	anon := noFollow(newBrowser(t))
+	for _, path := range []string{"/dev-notify/", "/dev-notify/api/messages", "/dev-notify/admin/state"} {
+		resp, body := getAs(anon, path, "")
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"code":"login_required"`) {
+			t.Errorf("anonymous %s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+	resp, _ := getAs(anon, "/dev-notify/", "text/html")
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/can-bo/dang-nhap?return_to=%2Fdev-notify%2F" {
+		t.Errorf("anonymous browser: %d %q", resp.StatusCode, loc)
+	}
+	req, _ := http.NewRequest("POST", ts.url+"/dev-notify/admin/reset", nil)
+	if resp, _ := anon.do(req); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous reset: %d", resp.StatusCode)
+	}
+	if resp, _ := getAs(anon, "/dev-notify/?token=sai-ma", ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrong token: %d", resp.StatusCode)
+	}
+
+	// A citizen and an officer without the role are refused.
+	cb := newBrowser(t)
+	cb.loginAt(ts, "vneid", demo.Citizens()[0].Code, "motcua-demo")
+	if resp, _ := getAs(cb, "/dev-notify/", "text/html"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("citizen: %d", resp.StatusCode)
+	}
+	desk := townOfficer(t, "reception")
+	if resp, _ := getAs(officerLogin(t, ts, desk.Username, desk.Password, desk.TOTPSecret), "/dev-notify/", "text/html"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("reception officer: %d", resp.StatusCode)
+	}
+
+	// A monitor comes back to the simulator after logging in.
+	for _, o := range demo.Officers() {
+		if o.Roles[0] != motcua.RoleMonitor {
+			continue
+		}
+		b := newBrowser(t)
+		resp, _ := getAs(b, "/dev-notify/", "text/html")
+		if resp.Request.URL.Path != "/can-bo/dang-nhap" {
+			t.Fatalf("monitor not sent to the login: %s", resp.Request.URL)
+		}
+		code, _ := service.TOTPCode(o.TOTPSecret, time.Now())
+		resp, body := b.post(ts.url+"/can-bo/dang-nhap", url.Values{"username": {o.Username}, "password": {o.Password},
+			"otp": {code}, "return_to": {resp.Request.URL.Query().Get("return_to")}})
+		if resp.StatusCode != 200 || resp.Request.URL.Path != "/dev-notify/" {
+			t.Fatalf("monitor after login: %d at %s\n%s", resp.StatusCode, resp.Request.URL, body)
+		}
+	}
+
+	// The printed link sets a cookie for the simulator and drops the token
+	// from the address; programs send it as a bearer token.
+	tb := newBrowser(t)
+	resp, _ = tb.get(ts.url + "/dev-notify/?token=" + token)
+	if resp.StatusCode != 200 || resp.Request.URL.String() != ts.url+"/dev-notify/" {
+		t.Fatalf("token link: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	if resp, _ := tb.get(ts.url + "/dev-notify/api/messages"); resp.StatusCode != 200 {
+		t.Fatalf("token cookie: %d", resp.StatusCode)
+	}
+	req, _ = http.NewRequest("GET", ts.url+"/dev-notify/api/messages", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, body := newBrowser(t).do(req); resp.StatusCode != 200 || !strings.Contains(body, `"messages"`) {
+		t.Fatalf("bearer token: %d %s", resp.StatusCode, body)
+	}
+
+	// Without --demo there is no simulator at all.
+	dir := t.TempDir()
+	if code := run(t.Context(), []string{"migrate", "--data-dir", dir}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("migrate: exit %d", code)
+	}
+	plain := startServer(t, "--data-dir", dir)
+	for _, path := range []string{"/dev-notify/", "/dev-notify/api/messages"} {
+		if resp, _ := get(t, plain.url+path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("without --demo %s: %d", path, resp.StatusCode)
+		}
+	}
+	if devNotifyLink.MatchString(plain.logs.String()) {
+		t.Errorf("a server without --demo prints a simulator link:\n%s", plain.logs)
 	}
 }
