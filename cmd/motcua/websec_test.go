@@ -12,6 +12,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/pgtest"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -251,7 +252,7 @@ func TestDevNotifyNeedsLogin(t *testing.T) {
 		if resp.Request.URL.Path != "/can-bo/dang-nhap" {
 			t.Fatalf("monitor not sent to the login: %s", resp.Request.URL)
 		}
-		code, _ := service.TOTPCode(o.TOTPSecret, time.Now())
+		code, _ := freshTOTP(ts, o.Username, o.TOTPSecret)
 		resp, body := b.post(ts.url+"/can-bo/dang-nhap", url.Values{"username": {o.Username}, "password": {o.Password},
 			"otp": {code}, "return_to": {resp.Request.URL.Query().Get("return_to")}})
 		if resp.StatusCode != 200 || resp.Request.URL.Path != "/dev-notify/" {
@@ -289,4 +290,42 @@ func TestDevNotifyNeedsLogin(t *testing.T) {
 	if devNotifyLink.MatchString(plain.logs.String()) {
 		t.Errorf("a server without --demo prints a simulator link:\n%s", plain.logs)
 	}
+}
+
+// TestOfficerTOTPCodeUsedOnce: the same TOTP code logs an officer in once
+// (RFC 6238 §5.2), also when the second try goes to another node of the
+// same database.
+func TestOfficerTOTPCodeUsedOnce(t *testing.T) {
+	t.Parallel()
+	o := townOfficer(t, "reception")
+	login := func(ts *testServer, code string) (*http.Response, string) {
+		return newBrowser(t).post(ts.url+"/can-bo/dang-nhap", url.Values{"username": {o.Username}, "password": {o.Password}, "otp": {code}})
+	}
+	check := func(t *testing.T, first, second *testServer) {
+		code, err := service.TOTPCode(o.TOTPSecret, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp, body := login(first, code); resp.StatusCode != 200 || resp.Request.URL.Path != "/tai-khoan" {
+			t.Fatalf("first login: %d %s\n%s", resp.StatusCode, resp.Request.URL, body)
+		}
+		for range 2 {
+			resp, body := login(second, code)
+			if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Mã xác thực này đã được dùng để đăng nhập") {
+				t.Fatalf("same code again: %d %s\n%s", resp.StatusCode, resp.Request.URL, body)
+			}
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		ts := startServer(t, "--demo", "--data-dir", t.TempDir())
+		check(t, ts, ts)
+	})
+	t.Run("postgres two nodes", func(t *testing.T) {
+		t.Parallel()
+		db := pgtest.SchemaURL(t)
+		a := startServer(t, "--demo", "--data-dir", t.TempDir(), "--database-url", db)
+		b := startServer(t, "--demo", "--data-dir", t.TempDir(), "--database-url", db)
+		check(t, a, b)
+	})
 }
