@@ -181,6 +181,12 @@ type IdentityStore interface {
 	// ListOfficers returns officers ordered by username; agencyCode, when
 	// not empty, keeps those of that agency.
 	ListOfficers(ctx context.Context, agencyCode string) ([]*Officer, error)
+	// UseTOTPStep records that the officer logged in with the TOTP code of
+	// time step step, and reports false when a code of that step or a
+	// later one was already used: a code is accepted once (RFC 6238 §5.2),
+	// also by two nodes racing with it. ENOTFOUND (officer_not_found) when
+	// unknown.
+	UseTOTPStep(ctx context.Context, username string, step int64) (bool, error)
 
 	// CreateLocalAccount inserts a. ECONFLICT (account_exists); EINVALID
 	// (unknown_subject) when the subject does not exist.

@@ -180,7 +180,7 @@ func TestApplyOnlineMarriage(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	if _, page := b.get(ts.url + "/dev-notify/"); strings.Count(page, code[1]) < 2 {
+	if _, page := b.get(ts.url + "/dev-notify/?token=" + devNotifyToken(t, ts)); strings.Count(page, code[1]) < 2 {
 		t.Fatalf("the simulator's page lacks the messages for %s:\n%s", code[1], page)
 	}
 	msgs, _ := st.ListNotifications(ctx, motcua.NotificationFilter{DossierID: dos.ID})

@@ -5,14 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/motcua/motcua/internal/browsertest"
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
-	"github.com/motcua/motcua/internal/service"
 )
 
 // browserOfficerLogin logs a demo officer in through the officer form,
@@ -23,7 +21,7 @@ func browserOfficerLogin(b *browsertest.Browser, ts *testServer, o demo.DemoOffi
 		b.Follow(`header form[action="/auth/logout"] button`)
 		b.Navigate(ts.url + "/can-bo/dang-nhap")
 	}
-	code, err := service.TOTPCode(o.TOTPSecret, time.Now())
+	code, err := freshTOTP(ts, o.Username, o.TOTPSecret)
 	if err != nil {
 		b.Fatalf("totp: %v", err)
 	}

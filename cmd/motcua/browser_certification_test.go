@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/motcua/motcua/internal/browsertest"
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
-	"github.com/motcua/motcua/internal/service"
 )
 
 // TestBrowserCertification: the demo certifying officer, new to the
@@ -35,7 +33,7 @@ func TestBrowserCertification(t *testing.T) {
 	if err := os.WriteFile(scan, pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "Giay xac nhan tinh trang hon nhan"}), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, err := service.TOTPCode(o.TOTPSecret, time.Now())
+	code, err := freshTOTP(ts, o.Username, o.TOTPSecret)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,11 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/motcua/motcua/internal/browsertest"
 	"github.com/motcua/motcua/internal/demo"
-	"github.com/motcua/motcua/internal/service"
 )
 
 // TestBrowserMonitor: the demo monitor logs in with a password and a TOTP
@@ -26,7 +24,7 @@ func TestBrowserMonitor(t *testing.T) {
 			m = o
 		}
 	}
-	code, err := service.TOTPCode(m.TOTPSecret, time.Now())
+	code, err := freshTOTP(ts, m.Username, m.TOTPSecret)
 	if err != nil {
 		t.Fatal(err)
 	}

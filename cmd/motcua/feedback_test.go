@@ -112,9 +112,10 @@ func TestFeedbackOnResult(t *testing.T) {
 	if resp.StatusCode != 422 || !strings.Contains(body, "Vui lòng nhập lý do từ chối phản ánh.") {
 		t.Fatalf("reject without a reason: %d", resp.StatusCode)
 	}
-	// Another agency's officer cannot open it.
+	// Another agency's reception officer cannot open it: the feedback
+	// pages are not for the reception role at all (403 before the lookup).
 	desk := demoOfficer(t, "tiepnhan.thitran")
-	if resp, _ := officerLogin(t, ts, desk.Username, desk.Password, desk.TOTPSecret).get(detail); resp.StatusCode != 404 {
+	if resp, _ := officerLogin(t, ts, desk.Username, desk.Password, desk.TOTPSecret).get(detail); resp.StatusCode != 403 {
 		t.Fatalf("reception officer of another agency opens the feedback: %d", resp.StatusCode)
 	}
 	corrected := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "Phieu ly lich tu phap so 1 (dinh chinh)"})

@@ -85,6 +85,12 @@ func badCredentials(what string) error {
 	return &motcua.Error{Kind: motcua.EUNAUTH, Code: "invalid_credentials", Message: what + " không đúng."}
 }
 
+// totpReused refuses a TOTP code already used to log in (RFC 6238 §5.2).
+func totpReused() error {
+	return &motcua.Error{Kind: motcua.EUNAUTH, Code: "totp_code_reused",
+		Message: "Mã xác thực này đã được dùng để đăng nhập. Vui lòng chờ mã mới trên ứng dụng xác thực rồi thử lại."}
+}
+
 func tooManyAttempts(window time.Duration) error {
 	return &motcua.Error{Kind: motcua.ETOOMANY, Code: "too_many_attempts", Message: fmt.Sprintf(
 		"Bạn đã thử sai quá nhiều lần. Vui lòng thử lại sau %d phút.", int(window.Minutes()))}
@@ -161,6 +167,7 @@ func (a *Auth) checkCredentials(ctx context.Context, actorKind, account, passwor
 // per-account and per-address limits.
 func (a *Auth) LoginOfficer(ctx context.Context, username, password, code string, c Client) (string, error) {
 	var o *motcua.Officer
+	var step int64
 	err := a.checkCredentials(ctx, "officer", username, password, c, "Tên đăng nhập, mật khẩu hoặc mã xác thực",
 		func() (string, bool, error) {
 			var err error
@@ -169,11 +176,26 @@ func (a *Auth) LoginOfficer(ctx context.Context, username, password, code string
 			}
 			// Until a second factor is enrolled the password alone is
 			// refused: an officer account without TOTP cannot log in.
-			totpOK := o.TOTPSecret != "" && CheckTOTP(o.TOTPSecret, code, a.cfg.Now())
+			var totpOK bool
+			if o.TOTPSecret != "" {
+				step, totpOK = MatchTOTP(o.TOTPSecret, code, a.cfg.Now())
+			}
 			return o.PasswordHash, totpOK && !o.Disabled, nil
 		})
 	if err != nil {
 		return "", err
+	}
+	// Only now, with the password right, is the code spent: a wrong
+	// password cannot use up the officer's current code.
+	fresh, err := a.store.UseTOTPStep(ctx, o.Username, step)
+	if err != nil {
+		return "", err
+	}
+	if !fresh {
+		a.recordFailure(ctx, "officer:"+username, "ip:"+c.RemoteAddr)
+		a.audit(ctx, motcua.AuditEvent{ActorKind: "officer", ActorID: username, Action: "login.totp_reused", ObjectKind: "account",
+			ObjectID: "officer:" + username, RemoteAddr: c.RemoteAddr})
+		return "", totpReused()
 	}
 	token, err := a.openSession(ctx, &motcua.Session{Kind: motcua.PrincipalOfficer, Username: o.Username, Name: o.Name,
 		Provider: "local"}, c)

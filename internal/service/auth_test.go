@@ -334,3 +334,33 @@ func TestCleanUp(t *testing.T) {
 	_, _, err = f.auth.Authenticate(ctx, token)
 	wantCode(t, err, "session_expired")
 }
+
+// TestOfficerTOTPCodeUsedOnce: a code logs in once (RFC 6238 §5.2); the
+// codes of the steps before the one used are refused too, the next
+// step's code works.
+func TestOfficerTOTPCodeUsedOnce(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	code, _ := service.TOTPCode(f.secret, f.clock.Now())
+	if _, err := f.auth.LoginOfficer(ctx, "tiepnhan.anhoa", "motcua-demo", code, client); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.auth.LoginOfficer(ctx, "tiepnhan.anhoa", "motcua-demo", code, client)
+	wantCode(t, err, "totp_code_reused")
+	if motcua.ErrorKind(err) != motcua.EUNAUTH || !strings.Contains(motcua.ErrorMessage(err), "đã được dùng") {
+		t.Fatalf("reused code: %v", err)
+	}
+	previous, _ := service.TOTPCode(f.secret, f.clock.Now().Add(-30*time.Second))
+	_, err = f.auth.LoginOfficer(ctx, "tiepnhan.anhoa", "motcua-demo", previous, client)
+	wantCode(t, err, "totp_code_reused")
+	// A wrong password does not spend the code (later, past the window
+	// of the failures counted above).
+	f.clock.Add(16 * time.Minute)
+	code, _ = service.TOTPCode(f.secret, f.clock.Now())
+	_, err = f.auth.LoginOfficer(ctx, "tiepnhan.anhoa", "sai", code, client)
+	wantCode(t, err, "invalid_credentials")
+	if _, err := f.auth.LoginOfficer(ctx, "tiepnhan.anhoa", "motcua-demo", code, client); err != nil {
+		t.Fatalf("next step's code: %v", err)
+	}
+}

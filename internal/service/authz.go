@@ -24,6 +24,9 @@ const (
 	OpManageOfficers       Operation = "officers.manage"
 	OpManageCatalogue      Operation = "catalogue.manage"
 	OpHandleFeedback       Operation = "feedback.handle" // answer feedback on the agency's results
+	// OpViewDemoMessages is reading every citizen's messages in the demo
+	// notification gateway simulator (/dev-notify, --demo only).
+	OpViewDemoMessages Operation = "demo.messages.view"
 )
 
 // Resource is what an operation touches. OwnerCode is the subject whose
@@ -55,6 +58,7 @@ var officerRoles = map[Operation]struct {
 	OpManageOfficers:       {[]motcua.Role{motcua.RoleAdmin}, true},
 	OpManageCatalogue:      {[]motcua.Role{motcua.RoleAdmin}, true},
 	OpHandleFeedback:       {[]motcua.Role{motcua.RoleProcessing, motcua.RoleLeader}, true},
+	OpViewDemoMessages:     {[]motcua.Role{motcua.RoleAdmin, motcua.RoleMonitor}, true},
 }
 
 // Authorize decides whether p may perform op on res. It returns nil,

@@ -51,17 +51,27 @@ func hotp(key []byte, counter uint64) string {
 // CheckTOTP accepts the code of the current step or of one step either
 // side, to allow for clock drift.
 func CheckTOTP(secret, code string, t time.Time) bool {
+	_, ok := MatchTOTP(secret, code, t)
+	return ok
+}
+
+// MatchTOTP is CheckTOTP that also returns the time step whose code was
+// given, so that the caller can refuse a code used before (RFC 6238
+// §5.2: the verifier must not accept the same OTP twice).
+func MatchTOTP(secret, code string, t time.Time) (step int64, ok bool) {
 	code = strings.TrimSpace(code)
 	if len(code) != totpDigits {
-		return false
+		return 0, false
 	}
-	ok := 0
-	for _, d := range []time.Duration{-totpStep * time.Second, 0, totpStep * time.Second} {
-		want, err := TOTPCode(secret, t.Add(d))
+	now := t.Unix() / totpStep
+	for _, s := range []int64{now - 1, now, now + 1} {
+		want, err := TOTPCode(secret, time.Unix(s*totpStep, 0))
 		if err != nil {
-			return false
+			return 0, false
 		}
-		ok |= subtle.ConstantTimeCompare([]byte(want), []byte(code))
+		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			step, ok = s, true
+		}
 	}
-	return ok == 1
+	return step, ok
 }

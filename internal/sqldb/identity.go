@@ -88,6 +88,30 @@ func (s *Store) GetOfficer(ctx context.Context, username string) (*motcua.Office
 	return o, nil
 }
 
+// UseTOTPStep implements motcua.IdentityStore: one conditional UPDATE, so
+// that of two logins with the same code only one moves the step.
+func (s *Store) UseTOTPStep(ctx context.Context, username string, step int64) (bool, error) {
+	res, err := s.exec(ctx, "UPDATE officers SET totp_last_step = ? WHERE username = ? AND totp_last_step < ?", step, username, step)
+	if err != nil {
+		return false, motcua.Internal(fmt.Errorf("use TOTP step of %s: %w", username, err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, motcua.Internal(fmt.Errorf("use TOTP step of %s: %w", username, err))
+	}
+	if n == 1 {
+		return true, nil
+	}
+	found, err := s.exists(ctx, "officers", "username", username)
+	if err != nil {
+		return false, err
+	}
+	if !found {
+		return false, motcua.NotFound("officer", username)
+	}
+	return false, nil
+}
+
 // ListOfficers implements motcua.IdentityStore.
 func (s *Store) ListOfficers(ctx context.Context, agencyCode string) ([]*motcua.Officer, error) {
 	q := "SELECT " + officerColumns + " FROM officers"

@@ -70,6 +70,56 @@ func testOfficers(t *testing.T, newStore NewStore) {
 	wantErr(t, err, motcua.ENOTFOUND, "account_not_found")
 }
 
+// testTOTPSteps: a TOTP code is accepted once. The step moves only
+// forwards, and of logins racing with the same code exactly one wins.
+func testTOTPSteps(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+	o := &motcua.Officer{Username: "tiepnhan.totp", Name: "Lê Văn Bình", AgencyCode: b.commune.Code,
+		Roles: []motcua.Role{motcua.RoleReception}, PasswordHash: "h", TOTPSecret: "JBSWY3DPEHPK3PXP"}
+	must(t, s.CreateOfficer(ctx, o))
+	const step = int64(57_000_000)
+	for _, c := range []struct {
+		step int64
+		want bool
+	}{{step, true}, {step, false}, {step - 1, false}, {step + 1, true}, {step + 1, false}, {step + 3, true}, {step + 2, false}} {
+		ok, err := s.UseTOTPStep(ctx, o.Username, c.step)
+		must(t, err)
+		if ok != c.want {
+			t.Fatalf("UseTOTPStep(%d) = %v, want %v", c.step, ok, c.want)
+		}
+	}
+	_, err := s.UseTOTPStep(ctx, "khong.co", step)
+	wantErr(t, err, motcua.ENOTFOUND, "officer_not_found")
+	// Updating the officer (a new secret, roles) keeps the used step.
+	got, err := s.GetOfficer(ctx, o.Username)
+	must(t, err)
+	got.TOTPSecret = "KRSXG5CTMVRXEZLU"
+	must(t, s.UpdateOfficer(ctx, got))
+	if ok, err := s.UseTOTPStep(ctx, o.Username, step+3); err != nil || ok {
+		t.Fatalf("after update, step reused: %v %v", ok, err)
+	}
+
+	// Eight nodes logging in with the same code: one wins.
+	var wg sync.WaitGroup
+	wins := make([]bool, 8)
+	for i := range wins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := s.UseTOTPStep(ctx, o.Username, step+10)
+			if err != nil {
+				t.Errorf("UseTOTPStep: %v", err)
+			}
+			wins[i] = ok
+		}()
+	}
+	wg.Wait()
+	if n := len(slices.DeleteFunc(wins, func(w bool) bool { return !w })); n != 1 {
+		t.Fatalf("%d concurrent logins used the same code, want 1", n)
+	}
+}
+
 func testSessions(t *testing.T, newStore NewStore) {
 	s, b := setup(t, newStore)
 	ctx := context.Background()

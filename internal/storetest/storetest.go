@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Officers", func(t *testing.T) { t.Parallel(); testOfficers(t, newStore) })
 	t.Run("Sessions", func(t *testing.T) { t.Parallel(); testSessions(t, newStore) })
 	t.Run("LoginStates", func(t *testing.T) { t.Parallel(); testLoginStates(t, newStore) })
+	t.Run("TOTPSteps", func(t *testing.T) { t.Parallel(); testTOTPSteps(t, newStore) })
 	t.Run("LoginFailures", func(t *testing.T) { t.Parallel(); testLoginFailures(t, newStore) })
 	t.Run("APIClients", func(t *testing.T) { t.Parallel(); testAPIClients(t, newStore) })
 	t.Run("Outbox", func(t *testing.T) { t.Parallel(); testOutbox(t, newStore) })

@@ -116,7 +116,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCookie(w, r, sessionCookie, token, "/", 0)
-	http.Redirect(w, r, ls.ReturnTo, http.StatusSeeOther)
+	http.Redirect(w, r, safeReturn(ls.ReturnTo), http.StatusSeeOther)
 }
 
 // localLogin logs a citizen in with a local account.
@@ -141,10 +141,12 @@ type officerLoginPage struct {
 	Title    string
 	Error    string
 	Username string
+	ReturnTo string
 }
 
 func (s *Server) officerLoginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "officer_login", officerLoginPage{Title: "Đăng nhập cán bộ"})
+	s.render(w, r, http.StatusOK, "officer_login", officerLoginPage{Title: "Đăng nhập cán bộ",
+		ReturnTo: safeReturn(r.URL.Query().Get("return_to"))})
 }
 
 func (s *Server) officerLogin(w http.ResponseWriter, r *http.Request) {
@@ -156,11 +158,12 @@ func (s *Server) officerLogin(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		s.render(w, r, status, "officer_login", officerLoginPage{Title: "Đăng nhập cán bộ", Error: motcua.ErrorMessage(err), Username: user})
+		s.render(w, r, status, "officer_login", officerLoginPage{Title: "Đăng nhập cán bộ", Error: motcua.ErrorMessage(err), Username: user,
+			ReturnTo: safeReturn(r.PostFormValue("return_to"))})
 		return
 	}
 	s.setCookie(w, r, sessionCookie, token, "/", 0)
-	http.Redirect(w, r, "/tai-khoan", http.StatusSeeOther)
+	http.Redirect(w, r, safeReturn(r.PostFormValue("return_to")), http.StatusSeeOther)
 }
 
 // logout ends the motcua session and, when the provider supports it, the

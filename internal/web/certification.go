@@ -19,7 +19,7 @@ var certificationPageNames = []string{"certification", "certification_done", "ce
 
 // certificationRoutes registers the certifying officer's desk
 // (/can-bo/chung-thuc) and the electronic certification book.
-func (s *Server) certificationRoutes(mux *http.ServeMux) {
+func (s *Server) certificationRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /can-bo/chung-thuc", s.certificationForm)
 	mux.HandleFunc("POST /can-bo/chung-thuc", s.certificationIssue)
 	mux.HandleFunc("GET /can-bo/chung-thuc/so", s.certificationBook)

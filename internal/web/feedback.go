@@ -17,7 +17,7 @@ var feedbackPages = []string{"feedback_report", "feedback_queue", "feedback_deta
 
 // registerFeedback adds the pages of feedback on results: the owner's
 // report, the agency's queue and answers, the monitors' counts.
-func (s *Server) registerFeedback(mux *http.ServeMux) {
+func (s *Server) registerFeedback(mux *routeMux) {
 	mux.HandleFunc("GET /kho-du-lieu/{id}/phan-anh", s.feedbackReportPage)
 	mux.HandleFunc("POST /kho-du-lieu/{id}/phan-anh", s.feedbackReport)
 	mux.HandleFunc("GET /can-bo/phan-anh", s.feedbackQueue)
@@ -70,7 +70,9 @@ func (p feedbackReportPage) title() string { return p.Title }
 // backPath keeps a return address inside the warehouse or a draft, never
 // another site.
 func backPath(v string) string {
-	if (strings.HasPrefix(v, "/ho-so-nhap/") || strings.HasPrefix(v, "/kho-du-lieu")) && !strings.Contains(v, "//") {
+	v, ok := httpx.SafeLocalPath(v)
+	if ok && (strings.HasPrefix(v, "/ho-so-nhap/") || v == "/kho-du-lieu" || strings.HasPrefix(v, "/kho-du-lieu/") ||
+		strings.HasPrefix(v, "/kho-du-lieu?")) {
 		return v
 	}
 	return ""

@@ -295,6 +295,9 @@ func (s *Server) monitorDossiers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dd := service.DrillDown{AgencyCode: q.Get("agency"), Period: per, MissedReuse: q.Get("missed") == "1", Limit: 500}
+	if dd.AgencyCode == "" {
+		dd.AgencyCode = principal(r).AgencyCode // as the other monitor pages
+	}
 	kind := "Hồ sơ tiếp nhận"
 	if q.Get("reused") == "1" {
 		yes := true

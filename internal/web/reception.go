@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/report"
+	"github.com/motcua/motcua/internal/service"
 )
 
 // receptionTabs are the queue's views: new online dossiers, received ones
@@ -42,6 +43,10 @@ func (s *Server) receptionQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := motcua.StatusRegistered
+	if authorizeAny(principal(r), []service.Operation{service.OpReceiveDossier}) != nil {
+		// Processing officers and leaders start on the dossiers in processing.
+		status = motcua.StatusProcessing
+	}
 	if v, err := strconv.Atoi(r.URL.Query().Get("trang-thai")); err == nil && motcua.DossierStatus(v).Valid() {
 		status = motcua.DossierStatus(v)
 	}

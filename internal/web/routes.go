@@ -3,6 +3,7 @@ package web
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -107,12 +108,38 @@ func New(cfg Config) (http.Handler, error) {
 		}
 		s.pages[name] = t
 	}
-	static, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		return nil, err
+	mux := newRouteMux(s)
+	s.routes(mux)
+	if mux.err != nil {
+		return nil, mux.err
 	}
 
-	mux := http.NewServeMux()
+	metrics := httpx.NewMetrics(cfg.Registry)
+	// Unsafe cross-origin requests (a form on another site posting into a
+	// logged-in citizen's session) are refused before any handler runs.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
+	// The mounted development services (identity provider, simulators)
+	// bring their own authentication: they sit beside the session and
+	// bearer-token resolution, not behind it.
+	top := http.NewServeMux()
+	top.Handle("/", cop.Handler(s.withPrincipal(mux)))
+	for prefix, h := range cfg.Mounts {
+		prefix = strings.TrimSuffix(prefix, "/")
+		top.Handle(prefix+"/", http.StripPrefix(prefix, h))
+	}
+	return httpx.Observe(cfg.Logger, metrics, httpx.SecurityHeaders(top)), nil
+}
+
+// routes registers every page and the API; routes under an officer root
+// go behind the officer-area check (guard.go).
+func (s *Server) routes(mux *routeMux) {
+	cfg := s.cfg
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		mux.err = errors.Join(mux.err, err)
+		return
+	}
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
@@ -204,25 +231,10 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.DemoCA != nil {
 		mux.HandleFunc("GET /mau/{name}", s.sample)
 	}
-	api.Register(mux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients,
+	api.Register(mux.ServeMux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients,
 		Submissions: cfg.Submissions, KPI: cfg.KPI, PublicURL: cfg.PublicURL, Feedback: cfg.Feedback, Reception: cfg.Reception,
 		Certification: cfg.Certification})
 	mux.HandleFunc("/", s.notFound)
-
-	metrics := httpx.NewMetrics(cfg.Registry)
-	// Unsafe cross-origin requests (a form on another site posting into a
-	// logged-in citizen's session) are refused before any handler runs.
-	cop := http.NewCrossOriginProtection()
-	// The mounted development services (identity provider, simulators)
-	// bring their own authentication: they sit beside the session and
-	// bearer-token resolution, not behind it.
-	top := http.NewServeMux()
-	top.Handle("/", cop.Handler(s.withPrincipal(mux)))
-	for prefix, h := range cfg.Mounts {
-		prefix = strings.TrimSuffix(prefix, "/")
-		top.Handle(prefix+"/", http.StripPrefix(prefix, h))
-	}
-	return httpx.Observe(cfg.Logger, metrics, httpx.SecurityHeaders(top)), nil
 }
 
 var funcs = template.FuncMap{

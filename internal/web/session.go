@@ -93,10 +93,11 @@ func (s *Server) clearCookie(w http.ResponseWriter, name, path string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: path, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
-// safeReturn keeps post-login redirects on this site.
+// safeReturn keeps post-login redirects on this site: anything
+// httpx.SafeLocalPath refuses becomes the account page.
 func safeReturn(to string) string {
-	if len(to) < 1 || to[0] != '/' || len(to) > 1 && (to[1] == '/' || to[1] == '\\') {
-		return "/tai-khoan"
+	if clean, ok := httpx.SafeLocalPath(to); ok {
+		return clean
 	}
-	return to
+	return "/tai-khoan"
 }
