@@ -12,7 +12,6 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/blob"
 	"github.com/motcua/motcua/internal/postgres"
 	"github.com/motcua/motcua/internal/sqldb"
@@ -25,6 +24,8 @@ type commonConfig struct {
 	DatabaseURL string
 	LogFormat   string
 	LogLevel    string
+
+	blobs *blob.FS // opened once: the warehouse and the web share it
 }
 
 // envDefault returns the environment variable's value, or def.
@@ -140,8 +141,13 @@ func (c *commonConfig) openMigratedStore(ctx context.Context) (*sqldb.Store, str
 	return store, where, nil
 }
 
-func (c *commonConfig) openBlobs() (motcua.BlobStore, error) {
-	return blob.OpenFS(filepath.Join(c.DataDir, "blobs"))
+func (c *commonConfig) openBlobs() (*blob.FS, error) {
+	if c.blobs != nil {
+		return c.blobs, nil
+	}
+	fs, err := blob.OpenFS(filepath.Join(c.DataDir, "blobs"))
+	c.blobs = fs
+	return fs, err
 }
 
 // splitList splits a comma-separated option, dropping empty items.

@@ -183,6 +183,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registerBlobMetrics(reg, blobs)
 	handler, err := web.New(web.Config{
 		Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
 		Auth: auth, Identity: identity, Providers: idp.providers, Mounts: idp.mounts,
@@ -225,8 +226,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	}()
 	// New audit events are chained by hash within a second or so.
 	go sqldb.RunAuditSealer(workerCtx, store, time.Second, logger.With("component", "audit"))
-	// Stale sessions, abandoned logins and old login failures are removed
-	// every ten minutes.
+	// Stale sessions, abandoned logins, old login failures and temporary
+	// blob files past their grace period are removed every ten minutes.
 	janitorDone := make(chan struct{})
 	go func() {
 		defer close(janitorDone)
@@ -238,6 +239,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 			} else if n > 0 {
 				logger.Info("cleaned up stale sessions and logins", "rows", n)
 			}
+			sweepBlobTemp(workerCtx, blobs, time.Now, logger)
 			select {
 			case <-workerCtx.Done():
 				return

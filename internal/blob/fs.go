@@ -18,15 +18,18 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua"
 )
 
 const (
-	// staleTempAge is how old a file in dir/tmp must be before OpenFS deletes
-	// it. No Put takes an hour, so an older file was left by a killed process.
-	staleTempAge = time.Hour
+	// StaleTempAge is the grace period of temporary files: how old a file in
+	// dir/tmp must be before OpenFS or RemoveStaleTemp deletes it. No Put
+	// takes an hour (uploads are at most tens of MB and requests time out
+	// after minutes), so an older file was left by a killed process.
+	StaleTempAge = time.Hour
 
 	dirPerm  = 0o750
 	filePerm = 0o640
@@ -51,12 +54,18 @@ type FS struct {
 	// each shard in this process therefore syncs the parents itself.
 	mu      sync.Mutex
 	durable map[string]bool
+
+	// tempRemoved counts the stale temporary files this FS deleted.
+	tempRemoved atomic.Uint64
 }
 
 var _ motcua.BlobStore = (*FS)(nil)
 
 // OpenFS opens the blob folder dir, creating it if needed, and deletes
-// temporary files that a killed process left in dir/tmp.
+// temporary files that a killed process left in dir/tmp more than
+// StaleTempAge ago. Younger ones may belong to a Put of another process
+// sharing the folder; a long-running process calls RemoveStaleTemp now
+// and then for them.
 func OpenFS(dir string) (*FS, error) {
 	if dir == "" {
 		return nil, errors.New("open blob folder: empty path")
@@ -69,18 +78,47 @@ func OpenFS(dir string) (*FS, error) {
 	if err := os.MkdirAll(s.tmp, dirPerm); err != nil {
 		return nil, fmt.Errorf("open blob folder: %w", err)
 	}
-	if err := removeStale(s.tmp, time.Now().Add(-staleTempAge)); err != nil {
+	if _, err := s.RemoveStaleTemp(time.Now()); err != nil {
 		return nil, fmt.Errorf("open blob folder %s: %w", dir, err)
 	}
 	return s, nil
 }
 
-// removeStale deletes the regular files in dir last modified before cutoff.
-func removeStale(dir string, cutoff time.Time) error {
+// RemoveStaleTemp deletes the temporary files last modified more than
+// StaleTempAge before now and returns how many it deleted.
+func (s *FS) RemoveStaleTemp(now time.Time) (int, error) {
+	n, err := removeStale(s.tmp, now.Add(-StaleTempAge))
+	s.tempRemoved.Add(uint64(n))
+	return n, err
+}
+
+// TempFiles is the number of files in dir/tmp: uploads being written and
+// leftovers not yet old enough to delete.
+func (s *FS) TempFiles() (int, error) {
+	entries, err := os.ReadDir(s.tmp)
+	if err != nil {
+		return 0, fmt.Errorf("count temporary files: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// TempRemoved is the number of stale temporary files this FS deleted.
+func (s *FS) TempRemoved() uint64 { return s.tempRemoved.Load() }
+
+// removeStale deletes the regular files in dir last modified before cutoff
+// and returns how many it deleted.
+func removeStale(dir string, cutoff time.Time) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("remove stale temporary files: %w", err)
+		return 0, fmt.Errorf("remove stale temporary files: %w", err)
 	}
+	removed := 0
 	for _, e := range entries {
 		if !e.Type().IsRegular() {
 			continue
@@ -90,16 +128,20 @@ func removeStale(dir string, cutoff time.Time) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("remove stale temporary files: %w", err)
+			return removed, fmt.Errorf("remove stale temporary files: %w", err)
 		}
 		if !info.ModTime().Before(cutoff) {
 			continue
 		}
-		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove stale temporary file: %w", err)
+		err = os.Remove(filepath.Join(dir, e.Name()))
+		switch {
+		case err == nil:
+			removed++
+		case !errors.Is(err, fs.ErrNotExist):
+			return removed, fmt.Errorf("remove stale temporary file: %w", err)
 		}
 	}
-	return nil
+	return removed, nil
 }
 
 // Put implements motcua.BlobStore.

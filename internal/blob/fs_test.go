@@ -121,7 +121,8 @@ func TestOpenFSRemovesStaleTempFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, err := OpenFS(dir); err != nil {
+	s, err := OpenFS(dir)
+	if err != nil {
 		t.Fatalf("OpenFS: %v", err)
 	}
 	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
@@ -129,6 +130,21 @@ func TestOpenFSRemovesStaleTempFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(fresh); err != nil {
 		t.Errorf("fresh temp file (a Put may be running): %v", err)
+	}
+	if n, err := s.TempFiles(); n != 1 || err != nil || s.TempRemoved() != 1 {
+		t.Errorf("after open: %d temp files (%v), %d removed; want 1 and 1", n, err, s.TempRemoved())
+	}
+
+	// A process that runs for long sweeps again: the file left fresh at
+	// the start goes once it is past the grace period.
+	if n, err := s.RemoveStaleTemp(time.Now()); n != 0 || err != nil {
+		t.Fatalf("sweep within the grace period: removed %d, %v", n, err)
+	}
+	if n, err := s.RemoveStaleTemp(time.Now().Add(20 * time.Minute)); n != 1 || err != nil {
+		t.Fatalf("sweep past the grace period: removed %d, %v", n, err)
+	}
+	if n, err := s.TempFiles(); n != 0 || err != nil || s.TempRemoved() != 2 {
+		t.Errorf("after the sweep: %d temp files (%v), %d removed; want 0 and 2", n, err, s.TempRemoved())
 	}
 }
 

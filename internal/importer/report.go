@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,13 +8,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/motcua/motcua/internal/report"
 )
 
 // RejectsWriter writes rejected rows as CSV: line, file, result_code,
-// reason, message. Each row is flushed at once, so the file is complete
+// reason, message. Cells that a spreadsheet would take for a formula are
+// neutralised (report.CSVWriter): file names and result codes come from
+// the manifest, messages may quote a signer's name. Each row is flushed at once, so the file is complete
 // up to the last row dealt with even if the process is killed.
 type RejectsWriter struct {
-	w *csv.Writer
+	w *report.CSVWriter
 	n int
 }
 
@@ -26,7 +29,7 @@ func NewRejectsWriter(w io.Writer) (*RejectsWriter, error) {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return nil, fmt.Errorf("write rejects file: %w", err)
 	}
-	rw := &RejectsWriter{w: csv.NewWriter(w)}
+	rw := &RejectsWriter{w: report.NewCSVWriter(w)}
 	if err := rw.write([]string{"line", "file", "result_code", "reason", "message"}); err != nil {
 		return nil, err
 	}

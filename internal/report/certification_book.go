@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -25,7 +24,7 @@ func certificationBookRow(e *motcua.CertificationEntry) []any {
 // WriteCertificationBookCSV writes a year's book as CSV (UTF-8, the
 // caller adds a BOM for Excel), one line per entry, by number.
 func WriteCertificationBookCSV(w io.Writer, es []*motcua.CertificationEntry) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write(certificationBookHeader); err != nil {
 		return err
 	}

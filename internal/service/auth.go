@@ -112,6 +112,8 @@ func (a *Auth) throttle(ctx context.Context, keys ...string) error {
 	return nil
 }
 
+// recordFailure counts a failure that is not a login (a registration's
+// identity mismatch) against keys.
 func (a *Auth) recordFailure(ctx context.Context, keys ...string) {
 	for _, k := range keys {
 		if err := a.store.RecordLoginFailure(ctx, k, a.cfg.Now()); err != nil {
@@ -120,6 +122,24 @@ func (a *Auth) recordFailure(ctx context.Context, keys ...string) {
 	}
 }
 
+// recordFailedLogin counts a failed login against keys and writes its
+// audit event, in one transaction.
+func (a *Auth) recordFailedLogin(ctx context.Context, e motcua.AuditEvent, keys ...string) {
+	err := a.store.InTx(ctx, func(tx motcua.Store) error {
+		for _, k := range keys {
+			if err := tx.RecordLoginFailure(ctx, k, a.cfg.Now()); err != nil {
+				return err
+			}
+		}
+		return tx.AppendAudit(ctx, &e)
+	})
+	if err != nil {
+		a.cfg.Logger.Error("record login failure", "action", e.Action, "err", err)
+	}
+}
+
+// audit records a security event that changes nothing (a refused
+// attempt); events of changes go in the change's transaction.
 func (a *Auth) audit(ctx context.Context, e motcua.AuditEvent) {
 	if err := a.store.AppendAudit(ctx, &e); err != nil {
 		a.cfg.Logger.Error("audit security event", "action", e.Action, "err", err)
@@ -154,8 +174,7 @@ func (a *Auth) checkCredentials(ctx context.Context, actorKind, account, passwor
 		ok = CheckPassword(password, hash) && otherOK
 	}
 	if !ok {
-		a.recordFailure(ctx, accountKey, ipKey)
-		a.audit(ctx, event("login.failure"))
+		a.recordFailedLogin(ctx, event("login.failure"), accountKey, ipKey)
 		return badCredentials(what)
 	}
 	_ = a.store.ClearLoginFailures(ctx, accountKey)
@@ -192,19 +211,13 @@ func (a *Auth) LoginOfficer(ctx context.Context, username, password, code string
 		return "", err
 	}
 	if !fresh {
-		a.recordFailure(ctx, "officer:"+username, "ip:"+c.RemoteAddr)
-		a.audit(ctx, motcua.AuditEvent{ActorKind: "officer", ActorID: username, Action: "login.totp_reused", ObjectKind: "account",
-			ObjectID: "officer:" + username, RemoteAddr: c.RemoteAddr})
+		a.recordFailedLogin(ctx, motcua.AuditEvent{ActorKind: "officer", ActorID: username, Action: "login.totp_reused", ObjectKind: "account",
+			ObjectID: "officer:" + username, RemoteAddr: c.RemoteAddr}, "officer:"+username, "ip:"+c.RemoteAddr)
 		return "", totpReused()
 	}
-	token, err := a.openSession(ctx, &motcua.Session{Kind: motcua.PrincipalOfficer, Username: o.Username, Name: o.Name,
-		Provider: "local"}, c)
-	if err != nil {
-		return "", err
-	}
-	a.audit(ctx, motcua.AuditEvent{ActorKind: "officer", ActorID: "officer:" + o.Username, AgencyCode: o.AgencyCode,
+	return a.openSession(ctx, &motcua.Session{Kind: motcua.PrincipalOfficer, Username: o.Username, Name: o.Name,
+		Provider: "local"}, c, motcua.AuditEvent{ActorKind: "officer", ActorID: "officer:" + o.Username, AgencyCode: o.AgencyCode,
 		Action: "login.success", ObjectKind: "account", ObjectID: "officer:" + o.Username, RemoteAddr: c.RemoteAddr})
-	return token, nil
 }
 
 // LoginLocal logs a citizen in with a local account (for people without VNeID).
@@ -224,13 +237,9 @@ func (a *Auth) LoginLocal(ctx context.Context, personalID, password string, c Cl
 	if err != nil {
 		return "", err
 	}
-	token, err := a.openSession(ctx, &motcua.Session{Kind: motcua.PrincipalPerson, SubjectCode: sub.Code, Name: sub.Name,
-		Provider: "local"}, c)
-	if err == nil {
-		a.audit(ctx, motcua.AuditEvent{ActorKind: "citizen", ActorID: "person:" + sub.Code, Action: "login.success",
-			ObjectKind: "account", ObjectID: "citizen:" + sub.Code, SubjectCode: sub.Code, RemoteAddr: c.RemoteAddr})
-	}
-	return token, err
+	return a.openSession(ctx, &motcua.Session{Kind: motcua.PrincipalPerson, SubjectCode: sub.Code, Name: sub.Name,
+		Provider: "local"}, c, motcua.AuditEvent{ActorKind: "citizen", ActorID: "person:" + sub.Code, Action: "login.success",
+		ObjectKind: "account", ObjectID: "citizen:" + sub.Code, SubjectCode: sub.Code, RemoteAddr: c.RemoteAddr})
 }
 
 // CompleteExternalLogin turns a verified OpenID Connect identity into a
@@ -284,13 +293,9 @@ func (a *Auth) CompleteExternalLogin(ctx context.Context, id motcua.ExternalIden
 	if err != nil {
 		return "", err
 	}
-	token, err := a.openSession(ctx, sess, c)
-	if err == nil {
-		a.audit(ctx, motcua.AuditEvent{ActorKind: "citizen", ActorID: string(sess.Kind) + ":" + sess.SubjectCode,
-			Action: "login.success", ObjectKind: "account", ObjectID: id.Provider + ":" + id.Sub, SubjectCode: sess.SubjectCode,
-			RemoteAddr: c.RemoteAddr, Detail: "acr=" + id.ACR})
-	}
-	return token, err
+	return a.openSession(ctx, sess, c, motcua.AuditEvent{ActorKind: "citizen", ActorID: string(sess.Kind) + ":" + sess.SubjectCode,
+		Action: "login.success", ObjectKind: "account", ObjectID: id.Provider + ":" + id.Sub, SubjectCode: sess.SubjectCode,
+		RemoteAddr: c.RemoteAddr, Detail: "acr=" + id.ACR})
 }
 
 // upsertSubject creates s, or refreshes an existing subject with s's
@@ -319,7 +324,10 @@ func sessionID(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (a *Auth) openSession(ctx context.Context, s *motcua.Session, c Client) (string, error) {
+// openSession creates the session and returns its token. events (the
+// login's audit) are written in the session's transaction: no session
+// without its login event.
+func (a *Auth) openSession(ctx context.Context, s *motcua.Session, c Client, events ...motcua.AuditEvent) (string, error) {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", motcua.Internal(err)
@@ -329,7 +337,18 @@ func (a *Auth) openSession(ctx context.Context, s *motcua.Session, c Client) (st
 	s.ID = sessionID(token)
 	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = now, now, now.Add(a.cfg.SessionMax)
 	s.RemoteAddr, s.UserAgent = c.RemoteAddr, truncate(c.UserAgent, 300)
-	if err := a.store.CreateSession(ctx, s); err != nil {
+	err := a.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := tx.CreateSession(ctx, s); err != nil {
+			return err
+		}
+		for i := range events {
+			if err := tx.AppendAudit(ctx, &events[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return "", err
 	}
 	return token, nil
@@ -402,11 +421,16 @@ func (a *Auth) Logout(ctx context.Context, token string, c Client) (*motcua.Sess
 	if err != nil {
 		return nil, err
 	}
-	if err := a.store.DeleteSession(ctx, s.ID); err != nil {
+	err = a.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := tx.DeleteSession(ctx, s.ID); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: string(s.Kind), ActorID: s.Username + s.SubjectCode, Action: "logout",
+			ObjectKind: "session", ObjectID: s.ID[:16], SubjectCode: s.SubjectCode, RemoteAddr: c.RemoteAddr})
+	})
+	if err != nil {
 		return nil, err
 	}
-	a.audit(ctx, motcua.AuditEvent{ActorKind: string(s.Kind), ActorID: s.Username + s.SubjectCode, Action: "logout",
-		ObjectKind: "session", ObjectID: s.ID[:16], SubjectCode: s.SubjectCode, RemoteAddr: c.RemoteAddr})
 	return s, nil
 }
 

@@ -195,8 +195,10 @@ func documentNumber(decision string, issued motcua.Date) string {
 
 // createWithCode stores d under the first free code for prefix
 // (prefix, prefix.01, prefix.02…), retrying when a concurrent upload took
-// the same code.
-func (w *Warehouse) createWithCode(ctx context.Context, d *motcua.Document, prefix motcua.ResultCode, categoryName string, nameGiven bool) error {
+// the same code. The document row and its document.create event by p are
+// one transaction: a document is never stored unaudited.
+func (w *Warehouse) createWithCode(ctx context.Context, p *motcua.Principal, d *motcua.Document, prefix motcua.ResultCode,
+	categoryName string, nameGiven bool) error {
 	return withFreeCode(ctx, w.store, prefix.String(), suffixed(prefix),
 		motcua.Invalid("decision_number", "too_many_versions", "Đã có quá nhiều giấy tờ cùng mã; vui lòng nhập số quyết định khác."),
 		func(code string) error {
@@ -207,7 +209,16 @@ func (w *Warehouse) createWithCode(ctx context.Context, d *motcua.Document, pref
 			if err := d.Validate(); err != nil {
 				return err
 			}
-			return w.store.CreateDocument(ctx, d)
+			err := w.store.InTx(ctx, func(tx motcua.Store) error {
+				if err := tx.CreateDocument(ctx, d); err != nil {
+					return err
+				}
+				return tx.AppendAudit(ctx, ownerEvent(p, "document.create", d, ""))
+			})
+			if err != nil {
+				d.ID = ""
+			}
+			return err
 		})
 }
 
@@ -303,10 +314,9 @@ func (w *Warehouse) Add(ctx context.Context, p *motcua.Principal, n NewDocument)
 		DecisionNumber: strings.TrimSpace(n.DecisionNumber), Summary: strings.TrimSpace(n.Summary),
 		IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: file, Signature: sig,
 		Visible: n.Visible, Shared: n.Shared, Status: motcua.DocumentValid}
-	if err := w.createWithCode(ctx, d, prefix, cat.Name, d.Name != ""); err != nil {
+	if err := w.createWithCode(ctx, p, d, prefix, cat.Name, d.Name != ""); err != nil {
 		return nil, rep, err
 	}
-	w.audit(ctx, p, "document.create", d, "")
 	return d, rep, nil
 }
 
@@ -447,12 +457,19 @@ func (w *Warehouse) Replace(ctx context.Context, p *motcua.Principal, id string,
 	if err != nil {
 		return nil, rep, err
 	}
-	out, err := w.store.ReplaceDocumentFile(ctx, motcua.FileReplacement{DocumentID: d.ID, ExpectedVersion: expectedVersion,
-		File: file, Signature: sig, ReplacedBy: p.ActorID(), At: w.now()})
+	var out *motcua.Document
+	err = w.store.InTx(ctx, func(tx motcua.Store) error {
+		var err error
+		out, err = tx.ReplaceDocumentFile(ctx, motcua.FileReplacement{DocumentID: d.ID, ExpectedVersion: expectedVersion,
+			File: file, Signature: sig, ReplacedBy: p.ActorID(), At: w.now()})
+		if err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, ownerEvent(p, "document.replace_file", out, fmt.Sprintf("version %d", out.Version)))
+	})
 	if err != nil {
 		return nil, rep, err
 	}
-	w.audit(ctx, p, "document.replace_file", out, fmt.Sprintf("version %d", out.Version))
 	return out, rep, nil
 }
 
@@ -492,10 +509,9 @@ func (w *Warehouse) Update(ctx context.Context, p *motcua.Principal, id string, 
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
-	if err := w.store.UpdateDocumentMetadata(ctx, d); err != nil {
+	if err := w.updateAudited(ctx, p, "document.update", d); err != nil {
 		return nil, err
 	}
-	w.audit(ctx, p, "document.update", d, "")
 	return d, nil
 }
 
@@ -510,11 +526,7 @@ func (w *Warehouse) Withdraw(ctx context.Context, p *motcua.Principal, id string
 		return agencyReadOnly()
 	}
 	d.Status, d.Visible, d.Shared = motcua.DocumentWithdrawn, false, false
-	if err := w.store.UpdateDocumentMetadata(ctx, d); err != nil {
-		return err
-	}
-	w.audit(ctx, p, "document.withdraw", d, "")
-	return nil
+	return w.updateAudited(ctx, p, "document.withdraw", d)
 }
 
 // Versions returns the earlier files of the owner's document.
@@ -546,11 +558,22 @@ func (w *Warehouse) AccessLog(ctx context.Context, p *motcua.Principal, id strin
 	return out, nil
 }
 
-// audit records an owner's change. The change has happened; a failure to
-// log it is reported to the logs by the store's caller, not to the user.
-func (w *Warehouse) audit(ctx context.Context, p *motcua.Principal, action string, d *motcua.Document, detail string) {
-	_ = w.store.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: action,
-		ObjectKind: "document", ObjectID: d.ID, SubjectCode: d.OwnerCode, Detail: detail})
+// updateAudited saves d's metadata and p's audit event of the change in
+// one transaction: if the event cannot be written, nothing changes.
+func (w *Warehouse) updateAudited(ctx context.Context, p *motcua.Principal, action string, d *motcua.Document) error {
+	return w.store.InTx(ctx, func(tx motcua.Store) error {
+		if err := tx.UpdateDocumentMetadata(ctx, d); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, ownerEvent(p, action, d, ""))
+	})
+}
+
+// ownerEvent is the audit event of an owner's change to their document,
+// written in the change's transaction.
+func ownerEvent(p *motcua.Principal, action string, d *motcua.Document, detail string) *motcua.AuditEvent {
+	return &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: action,
+		ObjectKind: "document", ObjectID: d.ID, SubjectCode: d.OwnerCode, Detail: detail}
 }
 
 func sha256Hex(b []byte) string {
