@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 )
@@ -433,6 +434,22 @@ func (d *document) dict(v any) Dict {
 	return nil
 }
 
+// dictErr is dict that tells a missing or mistyped value (nil, nil) from
+// an object that could not be read (nil, err).
+func (d *document) dictErr(v any) (Dict, error) {
+	o, err := d.resolve(v)
+	if err != nil {
+		return nil, err
+	}
+	switch t := o.(type) {
+	case Dict:
+		return t, nil
+	case *Stream:
+		return t.Dict, nil
+	}
+	return nil, nil
+}
+
 // object returns object num of this revision (nil when free or missing).
 func (d *document) object(num int) (any, error) {
 	if o, ok := d.cache[num]; ok {
@@ -595,17 +612,23 @@ func (d *document) decode(s *Stream) ([]byte, error) {
 }
 
 func (d *document) inflate(in []byte) ([]byte, error) {
+	if err := d.b.checkTime(); err != nil {
+		return nil, err
+	}
 	zr, err := zlib.NewReader(bytes.NewReader(in))
 	if err != nil {
 		return nil, &syntaxError{off: -1, msg: "flate: " + err.Error()}
 	}
 	defer zr.Close()
-	limit := d.b.maxDecoded - d.b.decoded
-	if limit < 0 {
-		limit = 0
-	}
+	limit := d.b.streamLimit()
+	// Grow for what the data plausibly holds, not for the limit: a stream
+	// that claims more is refused once it has produced limit+1 bytes.
 	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(zr, limit+1))
+	buf.Grow(int(min(limit+1, 4*int64(len(in))+4096)))
+	n, err := buf.ReadFrom(io.LimitReader(zr, limit+1))
+	if n > limit {
+		return nil, fmt.Errorf("%w: a stream decodes to more than %d bytes", errBudget, limit)
+	}
 	if err2 := d.b.addDecoded(n); err2 != nil {
 		return nil, err2
 	}

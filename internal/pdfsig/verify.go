@@ -52,14 +52,9 @@ const (
 	RevocationOff RevocationPolicy = "off"
 )
 
-// Defaults for Options.
-const (
-	DefaultMaxSize      = 20 << 20
-	DefaultMaxObjects   = 500_000
-	DefaultMaxDepth     = 100
-	DefaultTimeBudget   = 10 * time.Second
-	DefaultFetchTimeout = 5 * time.Second
-)
+// DefaultFetchTimeout bounds each CRL or OCSP fetch unless
+// Options.FetchTimeout says otherwise.
+const DefaultFetchTimeout = 5 * time.Second
 
 // Options configures a Verifier. The zero value trusts nothing.
 type Options struct {
@@ -71,14 +66,8 @@ type Options struct {
 	Intermediates []*x509.Certificate
 	// Revocation is the revocation policy; empty means RevocationPrefer.
 	Revocation RevocationPolicy
-	// MaxSize is the largest file accepted, in bytes (default 20 MiB).
-	MaxSize int64
-	// MaxObjects bounds xref entries and parsed objects (default 500 000).
-	MaxObjects int
-	// MaxDepth bounds the nesting of arrays and dictionaries (default 100).
-	MaxDepth int
-	// TimeBudget bounds the wall-clock time spent on one file (default 10 s).
-	TimeBudget time.Duration
+	// Limits bound the work on one file (zero fields: DefaultLimits).
+	Limits
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
 	// HTTPClient fetches CRLs for certificates without embedded revocation
@@ -109,21 +98,10 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	default:
 		return nil, fmt.Errorf("pdfsig: unknown revocation policy %q", opts.Revocation)
 	}
-	if opts.MaxSize == 0 {
-		opts.MaxSize = DefaultMaxSize
-	}
 	if opts.MaxSize < 0 {
 		return nil, errors.New("pdfsig: negative MaxSize")
 	}
-	if opts.MaxObjects <= 0 {
-		opts.MaxObjects = DefaultMaxObjects
-	}
-	if opts.MaxDepth <= 0 {
-		opts.MaxDepth = DefaultMaxDepth
-	}
-	if opts.TimeBudget <= 0 {
-		opts.TimeBudget = DefaultTimeBudget
-	}
+	opts.Limits = opts.Limits.withDefaults()
 	if opts.FetchTimeout <= 0 {
 		opts.FetchTimeout = DefaultFetchTimeout
 	}
@@ -211,16 +189,7 @@ func (v *Verifier) VerifyBytes(ctx context.Context, data []byte) (rep *Report, e
 		return nil, err
 	}
 	now := v.opts.Now
-	b := &budget{
-		maxOps:     int64(v.opts.MaxObjects) * 64,
-		maxDepth:   v.opts.MaxDepth,
-		maxDecoded: 4*v.opts.MaxSize + 16<<20,
-		deadline:   time.Now().Add(v.opts.TimeBudget),
-		now:        time.Now,
-	}
-	if dl, ok := ctx.Deadline(); ok && dl.Before(b.deadline) {
-		b.deadline = dl
-	}
+	b := v.opts.Limits.budget(ctx)
 	st := &verifyState{v: v, data: data, b: b, ctx: ctx, now: now()}
 	rep = st.run()
 	if err := ctx.Err(); err != nil {

@@ -1,0 +1,149 @@
+package pdfsig
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
+)
+
+// hostileWant is the reason each hostile file must be refused with.
+var hostileWant = map[string]Reason{
+	"bomb":             ReasonTooLarge,
+	"header only":      ReasonNotPDF,
+	"broken page tree": ReasonNotPDF,
+	"nested arrays":    ReasonTooLarge,
+}
+
+var (
+	hostileOnce sync.Once
+	hostile     map[string][]byte
+)
+
+// hostileFiles builds the hostile PDFs once per test binary, with a bomb
+// inflating to 256 MiB (16 times the per-stream limit).
+func hostileFiles() map[string][]byte {
+	hostileOnce.Do(func() { hostile = pdfsigtest.HostilePDFs(256 << 20) })
+	return hostile
+}
+
+// TestHostileInputEveryEntryPoint: every entry point that parses a PDF
+// refuses each hostile file with a typed error carrying a stable reason,
+// and signing refuses exactly what CheckSignable refuses.
+func TestHostileInputEveryEntryPoint(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	for name, data := range hostileFiles() {
+		want := hostileWant[name]
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := Sign(&out, bytes.NewReader(data), int64(len(data)), SignOptions{Key: tb.h.Officer.Key, Cert: tb.h.Officer.Cert})
+			checkInputErr(t, "Sign", err, want)
+			if out.Len() != 0 {
+				t.Error("Sign wrote output for a refused file")
+			}
+			checkInputErr(t, "CheckSignable", CheckSignable(ctx, data, Limits{}), want)
+			_, err = PageCount(data)
+			checkInputErr(t, "PageCount", err, want)
+			err = AddDocumentTimestamp(ctx, &out, bytes.NewReader(data), int64(len(data)), "http://127.0.0.1:1/tsa", nil)
+			checkInputErr(t, "AddDocumentTimestamp", err, want)
+			rep := verify(t, tb.verifier(t, nil), data)
+			if rep.Status == StatusValid {
+				t.Errorf("Verify: %s is valid", name)
+			}
+		})
+	}
+}
+
+func checkInputErr(t *testing.T, what string, err error, want Reason) {
+	t.Helper()
+	if !errors.Is(err, ErrUnreadablePDF) {
+		t.Errorf("%s: error %v does not wrap ErrUnreadablePDF", what, err)
+	}
+	if got, ok := InputReason(err); !ok || got != want {
+		t.Errorf("%s: reason %q (%v), want %q (error %v)", what, got, ok, want, err)
+	}
+	if want == ReasonTooLarge && !errors.Is(err, ErrTooComplex) {
+		t.Errorf("%s: error %v does not wrap ErrTooComplex", what, err)
+	}
+}
+
+// TestLimitsApplyToSigning: the signer honours the per-stream, per-file,
+// object and depth limits it is given, and still signs an ordinary file.
+func TestLimitsApplyToSigning(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	pdf := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{ObjectStreams: true})
+	ok := SignOptions{Key: tb.h.Officer.Key, Cert: tb.h.Officer.Cert}
+	var out bytes.Buffer
+	if err := Sign(&out, bytes.NewReader(pdf), int64(len(pdf)), ok); err != nil {
+		t.Fatalf("ordinary file: %v", err)
+	}
+	for name, lim := range map[string]Limits{
+		"stream bytes":  {MaxStreamBytes: 16},
+		"decoded bytes": {MaxDecodedBytes: 16},
+		"objects":       {MaxObjects: 3},
+		"depth":         {MaxDepth: 1},
+		"size":          {MaxSize: int64(len(pdf) - 1)},
+	} {
+		opts := ok
+		opts.Limits = lim
+		err := Sign(&out, bytes.NewReader(pdf), int64(len(pdf)), opts)
+		if r, _ := InputReason(err); r != ReasonTooLarge || !errors.Is(err, ErrTooComplex) {
+			t.Errorf("%s: error %v, want too_large", name, err)
+		}
+		if err := CheckSignable(context.Background(), pdf, lim); !errors.Is(err, ErrTooComplex) {
+			t.Errorf("%s: CheckSignable error %v, want ErrTooComplex", name, err)
+		}
+	}
+}
+
+// BenchmarkSignBomb measures signing a ~1 MB PDF whose page tree sits in an
+// object stream inflating to 1 GiB: time per refusal, bytes allocated, and
+// the process's peak RSS growth (run it alone: go test -run '^$'
+// -bench SignBomb -benchmem ./internal/pdfsig/).
+func BenchmarkSignBomb(b *testing.B) {
+	tb := setup(b)
+	data := pdfsigtest.BombPDF(1 << 30)
+	runtime.GC()
+	before := peakRSS()
+	opts := SignOptions{Key: tb.h.Officer.Key, Cert: tb.h.Officer.Cert}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		var out bytes.Buffer
+		err := Sign(&out, bytes.NewReader(data), int64(len(data)), opts)
+		if err == nil {
+			b.Log("the bomb was signed")
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(len(data))/1e6, "file-MB")
+	if before > 0 {
+		b.ReportMetric(float64(peakRSS()-before)/(1<<20), "peakRSS-growth-MiB")
+	}
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in bytes, 0 when
+// unknown.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			n, _ := strconv.ParseInt(f[1], 10, 64)
+			return n << 10
+		}
+	}
+	return 0
+}
