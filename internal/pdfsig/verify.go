@@ -364,7 +364,10 @@ type sigRef struct {
 
 // findSignatures walks the AcroForm field tree of the current revision.
 func findSignatures(d *document) ([]sigRef, error) {
-	root := d.dict(d.trailer["Root"])
+	root, err := d.dictErr(d.trailer["Root"])
+	if err != nil {
+		return nil, err
+	}
 	if root == nil {
 		return nil, &syntaxError{off: -1, msg: "no catalog"}
 	}
