@@ -169,6 +169,7 @@ func TestSignPDFCommandRefusesHostileFiles(t *testing.T) {
 	}
 	for _, name := range sortedNames(hostilePDFs()) {
 		in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+		os.Remove(out)
 		if err := os.WriteFile(in, hostilePDFs()[name], 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -44,9 +44,13 @@ type RevocationPolicy string
 // Revocation policies.
 const (
 	// RevocationPrefer accepts the signature with a warning when no
-	// revocation data can be obtained. It is the default.
+	// revocation data can be obtained. It is the library's default; the
+	// server defaults to RevocationRequire outside demo mode.
 	RevocationPrefer RevocationPolicy = "prefer"
-	// RevocationRequire reports revocation_unknown in that case.
+	// RevocationRequire reports revocation_unknown when the status of a
+	// certificate that names an OCSP responder or a CRL could not be
+	// established. A certificate that names neither cannot be checked by
+	// anyone; it is accepted with a warning, as under prefer.
 	RevocationRequire RevocationPolicy = "require"
 	// RevocationOff skips revocation checking entirely.
 	RevocationOff RevocationPolicy = "off"
@@ -85,6 +89,7 @@ type Verifier struct {
 	opts          Options
 	roots         *x509.CertPool
 	intermediates []*x509.Certificate
+	ocsp          *ocspCache
 	// noRecover lets panics through, so the fuzzer sees them.
 	noRecover bool
 }
@@ -120,7 +125,7 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	for _, c := range opts.TrustAnchors {
 		roots.AddCert(c)
 	}
-	return &Verifier{opts: opts, roots: roots, intermediates: opts.Intermediates}, nil
+	return &Verifier{opts: opts, roots: roots, intermediates: opts.Intermediates, ocsp: &ocspCache{}}, nil
 }
 
 // VerifyFile verifies the file at path. The report's File is the path.
@@ -681,7 +686,7 @@ func (st *verifyState) checkCMSSignature(sr *SignatureReport, der []byte, ranges
 	case rs.status == RevocationRevoked:
 		sr.fail(ReasonCertRevoked, rs.detail)
 		return
-	case rs.status == RevocationUnknown && st.v.opts.Revocation == RevocationRequire:
+	case rs.status == RevocationUnknown && rs.locatable && st.v.opts.Revocation == RevocationRequire:
 		sr.fail(ReasonRevocationUnknown, rs.detail)
 		return
 	}
