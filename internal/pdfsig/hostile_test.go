@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
 )
@@ -99,5 +100,29 @@ func TestLimitsApplyToSigning(t *testing.T) {
 		if err := CheckSignable(context.Background(), pdf, lim); !errors.Is(err, ErrTooComplex) {
 			t.Errorf("%s: CheckSignable error %v, want ErrTooComplex", name, err)
 		}
+	}
+}
+
+// TestBudgetPause: time spent fetching revocation data does not count
+// against the time budget, but the caller's deadline still holds.
+func TestBudgetPause(t *testing.T) {
+	t.Parallel()
+	now := epoch
+	b := &budget{maxOps: 1 << 20, deadline: epoch.Add(time.Second), hardDeadline: epoch.Add(time.Minute), now: func() time.Time { return now }}
+	resume := b.pause()
+	now = now.Add(10 * time.Second) // a slow OCSP responder
+	resume()
+	if err := b.checkTime(); err != nil {
+		t.Fatalf("after a paused fetch: %v", err)
+	}
+	now = now.Add(2 * time.Second)
+	if err := b.checkTime(); !errors.Is(err, ErrTooComplex) {
+		t.Fatalf("past the budget: %v", err)
+	}
+	resume = b.pause()
+	now = now.Add(time.Hour)
+	resume()
+	if !b.deadline.Equal(b.hardDeadline) {
+		t.Errorf("deadline %v extended past the caller's %v", b.deadline, b.hardDeadline)
 	}
 }

@@ -28,8 +28,9 @@ type Limits struct {
 	MaxObjects int
 	// MaxDepth bounds the nesting of arrays and dictionaries (default 100).
 	MaxDepth int
-	// TimeBudget bounds the wall-clock time spent parsing one file
-	// (default 800 ms). Network fetches have their own timeouts.
+	// TimeBudget bounds the wall-clock time spent on one file, hashing
+	// and signature checks included (default 800 ms). Fetching revocation
+	// data is not counted: each fetch has its own timeout.
 	TimeBudget time.Duration
 }
 
@@ -82,8 +83,11 @@ func (l Limits) budget(ctx context.Context) *budget {
 		now:        time.Now,
 	}
 	if ctx != nil {
-		if dl, ok := ctx.Deadline(); ok && dl.Before(b.deadline) {
-			b.deadline = dl
+		if dl, ok := ctx.Deadline(); ok {
+			b.hardDeadline = dl
+			if dl.Before(b.deadline) {
+				b.deadline = dl
+			}
 		}
 		b.done = ctx.Done()
 	}

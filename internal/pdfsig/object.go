@@ -59,8 +59,11 @@ type budget struct {
 	decoded    int64
 	maxDecoded int64
 	deadline   time.Time
-	now        func() time.Time
-	done       <-chan struct{} // the caller's context
+	// hardDeadline is the caller's context deadline, which pause does
+	// not extend.
+	hardDeadline time.Time
+	now          func() time.Time
+	done         <-chan struct{} // the caller's context
 }
 
 func (b *budget) step(n int64) error {
@@ -73,6 +76,22 @@ func (b *budget) step(n int64) error {
 		return b.checkTime()
 	}
 	return nil
+}
+
+// pause stops the time budget's clock until the returned function is
+// called, for work bounded otherwise (network fetches with their own
+// timeouts). The caller's context deadline still applies.
+func (b *budget) pause() (resume func()) {
+	if b.deadline.IsZero() {
+		return func() {}
+	}
+	start := b.now()
+	return func() {
+		b.deadline = b.deadline.Add(b.now().Sub(start))
+		if !b.hardDeadline.IsZero() && b.deadline.After(b.hardDeadline) {
+			b.deadline = b.hardDeadline
+		}
+	}
 }
 
 func (b *budget) checkTime() error {

@@ -679,7 +679,11 @@ func (st *verifyState) checkCMSSignature(sr *SignatureReport, der []byte, ranges
 		return
 	}
 	embedded := st.embeddedRevocation(p)
+	// Fetching revocation data is bounded by FetchTimeout, not by the
+	// parsing time budget.
+	resume := st.b.pause()
 	rs := st.v.checkRevocation(st.ctx, chain, valTime, sr.SigningTimeSource == TimeSourceTimestamp, embedded)
+	resume()
 	sr.Revocation = rs.status
 	sr.RevocationSource = rs.source
 	switch {
