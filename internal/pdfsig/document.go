@@ -621,21 +621,40 @@ func (d *document) inflate(in []byte) ([]byte, error) {
 	}
 	defer zr.Close()
 	limit := d.b.streamLimit()
-	// Grow for what the data plausibly holds, not for the limit: a stream
-	// that claims more is refused once it has produced limit+1 bytes.
-	var buf bytes.Buffer
-	buf.Grow(int(min(limit+1, 4*int64(len(in))+4096)))
-	n, err := buf.ReadFrom(io.LimitReader(zr, limit+1))
-	if n > limit {
+	out, err := readCapped(zr, limit, 4*int64(len(in))+4096)
+	if int64(len(out)) > limit {
 		return nil, fmt.Errorf("%w: a stream decodes to more than %d bytes", errBudget, limit)
 	}
-	if err2 := d.b.addDecoded(n); err2 != nil {
+	if err2 := d.b.addDecoded(int64(len(out))); err2 != nil {
 		return nil, err2
 	}
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, &syntaxError{off: -1, msg: "flate: " + err.Error()}
 	}
-	return buf.Bytes(), nil
+	return out, nil
+}
+
+// readCapped reads r to its end or to limit+1 bytes, whichever comes
+// first, starting with a buffer of guess bytes and never growing it past
+// limit+1, so a bomb costs at most about twice the limit in allocations.
+func readCapped(r io.Reader, limit, guess int64) ([]byte, error) {
+	buf := make([]byte, 0, max(min(guess, limit+1), 512))
+	for int64(len(buf)) <= limit {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*int64(cap(buf)), limit+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 func unpredict(data []byte, dp Dict) ([]byte, error) {

@@ -126,3 +126,17 @@ func TestBudgetPause(t *testing.T) {
 		t.Errorf("deadline %v extended past the caller's %v", b.deadline, b.hardDeadline)
 	}
 }
+
+// TestReadCapped: a stream is read to its end when it fits, and to one
+// byte past the limit, never more, when it does not.
+func TestReadCapped(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ size, limit, guess, want int64 }{
+		{0, 10, 0, 0}, {10, 10, 1, 10}, {11, 10, 1, 11}, {5000, 1000, 64, 1001}, {5000, 1 << 20, 64, 5000},
+	} {
+		out, err := readCapped(bytes.NewReader(make([]byte, tc.size)), tc.limit, tc.guess)
+		if err != nil || int64(len(out)) != tc.want || int64(cap(out)) > max(tc.limit+1, 512) {
+			t.Errorf("%+v: len %d cap %d err %v", tc, len(out), cap(out), err)
+		}
+	}
+}
