@@ -38,7 +38,7 @@ func runVerifyPDF(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fs.Usage()
 		return 2
 	}
-	opts := pdfsig.Options{Revocation: pdfsig.RevocationPolicy(*revocation), MaxSize: *maxSize}
+	opts := pdfsig.Options{Revocation: pdfsig.RevocationPolicy(*revocation), Limits: pdfsig.Limits{MaxSize: *maxSize}}
 	if *maxSize <= 0 {
 		fmt.Fprintln(stderr, "verify-pdf: --max-size must be positive")
 		return 2
@@ -144,6 +144,12 @@ func runSignPDF(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	err = pdfsig.SignContext(ctx, &buf, f, fi.Size(), pdfsig.SignOptions{
 		Key: key, Cert: cert, Chain: chain, TSAURL: *tsa, Reason: *reason, Name: *name, Time: time.Now(),
 	})
+	if r, ok := pdfsig.InputReason(err); ok {
+		// The file itself cannot be signed: say why, in the terms the
+		// server uses, without a stack of wrapped parser errors.
+		fmt.Fprintf(stderr, "sign-pdf: %s: refused (%s): %s\n", in, r, err)
+		return 1
+	}
 	if err != nil {
 		return fail(err)
 	}

@@ -22,8 +22,9 @@ type trustConfig struct {
 func (t *trustConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.TrustDir, "trust-dir", envDefault("MOTCUA_TRUST_DIR", ""),
 		"folder of trusted root certificates (PEM or DER) for signed PDFs, e.g. RootCA chuyên dùng Chính phủ G2 [$MOTCUA_TRUST_DIR]")
-	fs.StringVar(&t.Revocation, "revocation", envDefault("MOTCUA_REVOCATION", "prefer"),
-		"revocation policy for signatures: require, prefer (accept with a warning when unknown) or off [$MOTCUA_REVOCATION]")
+	fs.StringVar(&t.Revocation, "revocation", envDefault("MOTCUA_REVOCATION", ""),
+		"revocation policy for signatures: require (refuse a certificate naming an OCSP responder or CRL whose status cannot be established; "+
+			"the default), prefer (accept with a warning when unknown; the default with the demo CA) or off [$MOTCUA_REVOCATION]")
 	fs.StringVar(&t.CRLHosts, "crl-hosts", envDefault("MOTCUA_CRL_HOSTS", ""),
 		"comma-separated hosts CRLs and OCSP answers may be fetched from [$MOTCUA_CRL_HOSTS]")
 }
@@ -31,9 +32,22 @@ func (t *trustConfig) register(fs *flag.FlagSet) {
 // demoCADir is where the demo keeps its certificate hierarchy.
 func demoCADir(dataDir string) string { return filepath.Join(dataDir, "demo-ca") }
 
+// policy is the revocation policy: --revocation when given, else require,
+// or prefer with the demo CA (whose certificates name no OCSP responder or
+// CRL, and which runs no responder).
+func (t *trustConfig) policy(demoMode bool) pdfsig.RevocationPolicy {
+	switch {
+	case t.Revocation != "":
+		return pdfsig.RevocationPolicy(t.Revocation)
+	case demoMode:
+		return pdfsig.RevocationPrefer
+	}
+	return pdfsig.RevocationRequire
+}
+
 // verifier builds the PDF verifier: the --trust-dir anchors plus extra
 // (the demo CA in demo mode).
-func (t *trustConfig) verifier(extra ...*x509.Certificate) (*pdfsig.Verifier, error) {
+func (t *trustConfig) verifier(demoMode bool, extra ...*x509.Certificate) (*pdfsig.Verifier, error) {
 	anchors := append([]*x509.Certificate{}, extra...)
 	if t.TrustDir != "" {
 		certs, err := pdfsig.LoadTrustAnchors(t.TrustDir)
@@ -42,7 +56,7 @@ func (t *trustConfig) verifier(extra ...*x509.Certificate) (*pdfsig.Verifier, er
 		}
 		anchors = append(anchors, certs...)
 	}
-	v, err := pdfsig.NewVerifier(pdfsig.Options{TrustAnchors: anchors, Revocation: pdfsig.RevocationPolicy(t.Revocation),
+	v, err := pdfsig.NewVerifier(pdfsig.Options{TrustAnchors: anchors, Revocation: t.policy(demoMode),
 		AllowedHosts: splitList(t.CRLHosts)})
 	if err != nil {
 		return nil, usageError{err.Error()}
@@ -65,7 +79,7 @@ func openWarehouse(c *commonConfig, t *trustConfig, store motcua.Store, demoMode
 		}
 		extra = append(extra, ca.Root)
 	}
-	v, err := t.verifier(extra...)
+	v, err := t.verifier(demoMode, extra...)
 	if err != nil {
 		return nil, nil, err
 	}

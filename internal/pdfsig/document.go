@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 )
@@ -433,6 +434,22 @@ func (d *document) dict(v any) Dict {
 	return nil
 }
 
+// dictErr is dict that tells a missing or mistyped value (nil, nil) from
+// an object that could not be read (nil, err).
+func (d *document) dictErr(v any) (Dict, error) {
+	o, err := d.resolve(v)
+	if err != nil {
+		return nil, err
+	}
+	switch t := o.(type) {
+	case Dict:
+		return t, nil
+	case *Stream:
+		return t.Dict, nil
+	}
+	return nil, nil
+}
+
 // object returns object num of this revision (nil when free or missing).
 func (d *document) object(num int) (any, error) {
 	if o, ok := d.cache[num]; ok {
@@ -595,24 +612,49 @@ func (d *document) decode(s *Stream) ([]byte, error) {
 }
 
 func (d *document) inflate(in []byte) ([]byte, error) {
+	if err := d.b.checkTime(); err != nil {
+		return nil, err
+	}
 	zr, err := zlib.NewReader(bytes.NewReader(in))
 	if err != nil {
 		return nil, &syntaxError{off: -1, msg: "flate: " + err.Error()}
 	}
 	defer zr.Close()
-	limit := d.b.maxDecoded - d.b.decoded
-	if limit < 0 {
-		limit = 0
+	limit := d.b.streamLimit()
+	out, err := readCapped(zr, limit, 4*int64(len(in))+4096)
+	if int64(len(out)) > limit {
+		return nil, fmt.Errorf("%w: a stream decodes to more than %d bytes", errBudget, limit)
 	}
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(zr, limit+1))
-	if err2 := d.b.addDecoded(n); err2 != nil {
+	if err2 := d.b.addDecoded(int64(len(out))); err2 != nil {
 		return nil, err2
 	}
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, &syntaxError{off: -1, msg: "flate: " + err.Error()}
 	}
-	return buf.Bytes(), nil
+	return out, nil
+}
+
+// readCapped reads r to its end or to limit+1 bytes, whichever comes
+// first, starting with a buffer of guess bytes and never growing it past
+// limit+1, so a bomb costs at most about twice the limit in allocations.
+func readCapped(r io.Reader, limit, guess int64) ([]byte, error) {
+	buf := make([]byte, 0, max(min(guess, limit+1), 512))
+	for int64(len(buf)) <= limit {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*int64(cap(buf)), limit+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 func unpredict(data []byte, dp Dict) ([]byte, error) {

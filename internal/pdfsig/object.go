@@ -2,7 +2,6 @@ package pdfsig
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -39,7 +38,7 @@ type Stream struct {
 }
 
 // errBudget is returned when a hostile or pathological file exhausts a limit.
-var errBudget = errors.New("pdf: processing limit exceeded")
+var errBudget = ErrTooComplex
 
 // syntaxError reports malformed PDF syntax at a file offset.
 type syntaxError struct {
@@ -56,28 +55,70 @@ type budget struct {
 	ops        int64
 	maxOps     int64
 	maxDepth   int
+	maxStream  int64
 	decoded    int64
 	maxDecoded int64
 	deadline   time.Time
-	now        func() time.Time
+	// hardDeadline is the caller's context deadline, which pause does
+	// not extend.
+	hardDeadline time.Time
+	now          func() time.Time
+	done         <-chan struct{} // the caller's context
 }
 
 func (b *budget) step(n int64) error {
 	b.ops += n
 	if b.ops > b.maxOps {
-		return errBudget
+		return fmt.Errorf("%w: more than %d parsing steps", errBudget, b.maxOps)
 	}
 	// Checking the clock on every call would dominate small parses.
-	if b.ops&0x3ff < n && !b.deadline.IsZero() && b.now().After(b.deadline) {
-		return errBudget
+	if b.ops&0x3ff < n {
+		return b.checkTime()
 	}
 	return nil
+}
+
+// pause stops the time budget's clock until the returned function is
+// called, for work bounded otherwise (network fetches with their own
+// timeouts). The caller's context deadline still applies.
+func (b *budget) pause() (resume func()) {
+	if b.deadline.IsZero() {
+		return func() {}
+	}
+	start := b.now()
+	return func() {
+		b.deadline = b.deadline.Add(b.now().Sub(start))
+		if !b.hardDeadline.IsZero() && b.deadline.After(b.hardDeadline) {
+			b.deadline = b.hardDeadline
+		}
+	}
+}
+
+func (b *budget) checkTime() error {
+	if !b.deadline.IsZero() && b.now().After(b.deadline) {
+		return fmt.Errorf("%w: time budget exhausted", errBudget)
+	}
+	select {
+	case <-b.done:
+		return fmt.Errorf("%w: cancelled", errBudget)
+	default:
+	}
+	return nil
+}
+
+// streamLimit is how many decoded bytes the next stream may produce.
+func (b *budget) streamLimit() int64 {
+	limit := b.maxDecoded - b.decoded
+	if b.maxStream > 0 && b.maxStream < limit {
+		limit = b.maxStream
+	}
+	return max(limit, 0)
 }
 
 func (b *budget) addDecoded(n int64) error {
 	b.decoded += n
 	if b.decoded > b.maxDecoded {
-		return errBudget
+		return fmt.Errorf("%w: streams decode to more than %d bytes", errBudget, b.maxDecoded)
 	}
 	return nil
 }
@@ -187,7 +228,7 @@ func (l *lexer) object(depth int) (any, error) {
 		return nil, err
 	}
 	if depth > l.b.maxDepth {
-		return nil, errBudget
+		return nil, fmt.Errorf("%w: nested deeper than %d", errBudget, l.b.maxDepth)
 	}
 	l.skipSpace()
 	if l.pos >= len(l.buf) {

@@ -3,11 +3,13 @@ package pdfsig
 import (
 	"bytes"
 	"crypto"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
 	"math/big"
+	"sync"
 	"time"
 )
 
@@ -118,6 +120,13 @@ func (o *ocspResponse) verifiedBy(issuer *x509.Certificate) bool {
 
 // statusFor returns cert's status from a response signed for issuer.
 func (o *ocspResponse) statusFor(cert, issuer *x509.Certificate) (status string, revokedAt time.Time, ok bool) {
+	status, revokedAt, _, ok = o.statusUntil(cert, issuer)
+	return status, revokedAt, ok
+}
+
+// statusUntil is statusFor with the answer's nextUpdate (zero when the
+// responder gave none).
+func (o *ocspResponse) statusUntil(cert, issuer *x509.Certificate) (status string, revokedAt, nextUpdate time.Time, ok bool) {
 	for _, sr := range o.data.Responses {
 		if sr.CertID.Serial == nil || sr.CertID.Serial.Cmp(cert.SerialNumber) != 0 {
 			continue
@@ -146,22 +155,91 @@ func (o *ocspResponse) statusFor(cert, issuer *x509.Certificate) (status string,
 			continue
 		}
 		if !o.verifiedBy(issuer) {
-			return "", time.Time{}, false
+			return "", time.Time{}, time.Time{}, false
 		}
 		switch {
 		case bool(sr.Good):
-			return RevocationGood, time.Time{}, true
+			return RevocationGood, time.Time{}, sr.NextUpdate, true
 		case len(sr.Revoked.FullBytes) > 0:
 			var ri struct {
 				At     time.Time       `asn1:"generalized"`
 				Reason asn1.Enumerated `asn1:"explicit,tag:0,optional"`
 			}
 			if _, err := asn1.UnmarshalWithParams(sr.Revoked.FullBytes, &ri, "tag:1"); err != nil {
-				return RevocationRevoked, time.Time{}, true
+				return RevocationRevoked, time.Time{}, sr.NextUpdate, true
 			}
-			return RevocationRevoked, ri.At, true
+			return RevocationRevoked, ri.At, sr.NextUpdate, true
 		}
-		return RevocationUnknown, time.Time{}, true
+		return RevocationUnknown, time.Time{}, sr.NextUpdate, true
 	}
-	return "", time.Time{}, false
+	return "", time.Time{}, time.Time{}, false
+}
+
+// ocspCache keeps OCSP answers fetched from responders until their
+// nextUpdate, keyed by issuer and serial number, so that verifying many
+// files signed with one certificate asks the responder once per period.
+// It holds at most maxOCSPCache answers.
+type ocspCache struct {
+	mu sync.Mutex
+	m  map[ocspKey]ocspAnswer
+}
+
+const maxOCSPCache = 4096
+
+type ocspKey struct {
+	issuer [32]byte // SHA-256 of the issuer's subject and public key
+	serial string
+}
+
+type ocspAnswer struct {
+	status     string
+	revokedAt  time.Time
+	nextUpdate time.Time
+}
+
+func ocspKeyFor(cert, issuer *x509.Certificate) ocspKey {
+	h := sha256.New()
+	h.Write(issuer.RawSubject)
+	h.Write(issuer.RawSubjectPublicKeyInfo)
+	var k ocspKey
+	h.Sum(k.issuer[:0])
+	k.serial = cert.SerialNumber.Text(16)
+	return k
+}
+
+func (c *ocspCache) get(k ocspKey, now time.Time) (ocspAnswer, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.m[k]
+	if ok && !now.Before(a.nextUpdate) {
+		delete(c.m, k)
+		return ocspAnswer{}, false
+	}
+	return a, ok
+}
+
+// put stores a definitive answer whose nextUpdate is still ahead.
+func (c *ocspCache) put(k ocspKey, a ocspAnswer, now time.Time) {
+	if a.nextUpdate.IsZero() || !now.Before(a.nextUpdate) || (a.status != RevocationGood && a.status != RevocationRevoked) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[ocspKey]ocspAnswer{}
+	}
+	if len(c.m) >= maxOCSPCache {
+		for key, old := range c.m {
+			if !now.Before(old.nextUpdate) {
+				delete(c.m, key)
+			}
+		}
+		for key := range c.m {
+			if len(c.m) < maxOCSPCache {
+				break
+			}
+			delete(c.m, key)
+		}
+	}
+	c.m[k] = a
 }

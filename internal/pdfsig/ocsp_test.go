@@ -8,6 +8,10 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +21,12 @@ import (
 // ocspFor builds a basic OCSP response about cert, signed by issuer.
 // revokedAt zero means "good".
 func ocspFor(t *testing.T, cert *x509.Certificate, issuer *pdfsigtest.CA, revokedAt time.Time) []byte {
+	t.Helper()
+	return ocspForUntil(t, cert, issuer, revokedAt, time.Time{})
+}
+
+// ocspForUntil is ocspFor with a nextUpdate (none when zero).
+func ocspForUntil(t *testing.T, cert *x509.Certificate, issuer *pdfsigtest.CA, revokedAt, nextUpdate time.Time) []byte {
 	t.Helper()
 	var spki struct {
 		Alg pkix.AlgorithmIdentifier
@@ -46,7 +56,8 @@ func ocspFor(t *testing.T, cert *x509.Certificate, issuer *pdfsigtest.CA, revoke
 		CertID     certID
 		Status     asn1.RawValue
 		ThisUpdate time.Time `asn1:"generalized"`
-	}{certID{pkix.AlgorithmIdentifier{Algorithm: oidSHA1, Parameters: asn1.NullRawValue}, nameHash[:], keyHash[:], asn1.RawValue{FullBytes: serial}}, status, epoch.Add(-time.Minute)}
+		NextUpdate time.Time `asn1:"generalized,explicit,tag:0,optional"`
+	}{certID{pkix.AlgorithmIdentifier{Algorithm: oidSHA1, Parameters: asn1.NullRawValue}, nameHash[:], keyHash[:], asn1.RawValue{FullBytes: serial}}, status, epoch.Add(-time.Minute), nextUpdate.UTC()}
 	kh, _ := asn1.Marshal(keyHash[:])
 	tbs, err := asn1.Marshal(struct {
 		ResponderID asn1.RawValue
@@ -118,4 +129,105 @@ func TestEmbeddedOCSP(t *testing.T) {
 	forged := ocspFor(t, tb.h.Officer.Cert, tb.h.LookAlikeIntermediate, time.Time{})
 	rep = verify(t, require, withDSS(forged, interGood))
 	wantReason(t, rep, ReasonRevocationUnknown)
+}
+
+// TestOCSPCache: an answer fetched from a responder is reused until its
+// nextUpdate, then asked again; an answer without nextUpdate is not kept.
+func TestOCSPCache(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	var mu sync.Mutex
+	requests := map[string]int{}
+	answers := map[string][]byte{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		requests[r.URL.Path]++
+		w.Write(answers[r.URL.Path])
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	cached := tb.h.Intermediate.Issue(t, pdfsigtest.LeafOptions{CommonName: "OCSP có hạn", CRLURL: "none", OCSPURL: srv.URL + "/next"})
+	uncached := tb.h.Intermediate.Issue(t, pdfsigtest.LeafOptions{CommonName: "OCSP không hạn", CRLURL: "none", OCSPURL: srv.URL + "/none"})
+	mu.Lock()
+	answers["/next"] = ocspForUntil(t, cached.Cert, tb.h.Intermediate, time.Time{}, epoch.Add(time.Hour))
+	answers["/none"] = ocspFor(t, uncached.Cert, tb.h.Intermediate, time.Time{})
+	mu.Unlock()
+	now := epoch
+	var clock sync.Mutex
+	v := tb.verifier(t, func(o *Options) {
+		o.TrustAnchors = []*x509.Certificate{tb.h.Intermediate.Cert}
+		o.Revocation = RevocationRequire
+		o.AllowedHosts = []string{host}
+		o.Now = func() time.Time { clock.Lock(); defer clock.Unlock(); return now }
+	})
+	base := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{})
+	a, b := signPDF(t, base, cached, nil), signPDF(t, base, uncached, nil)
+	count := func(path string) int { mu.Lock(); defer mu.Unlock(); return requests[path] }
+	for i := 0; i < 2; i++ {
+		for _, f := range [][]byte{a, b} {
+			rep := verify(t, v, f)
+			wantReason(t, rep, ReasonNone)
+			if s := rep.Signatures[0]; s.Revocation != RevocationGood || s.RevocationSource != "ocsp_fetched" {
+				t.Fatalf("revocation %q from %q", s.Revocation, s.RevocationSource)
+			}
+		}
+	}
+	if n := count("/next"); n != 1 {
+		t.Errorf("two verifications before nextUpdate asked the responder %d times, want 1", n)
+	}
+	if n := count("/none"); n != 2 {
+		t.Errorf("an answer without nextUpdate was asked for %d times in two verifications, want 2", n)
+	}
+	clock.Lock()
+	now = epoch.Add(time.Hour)
+	clock.Unlock()
+	wantReason(t, verify(t, v, a), ReasonNone)
+	if n := count("/next"); n != 2 {
+		t.Errorf("at nextUpdate the responder was asked %d times in all, want 2", n)
+	}
+}
+
+// TestRevocationRequireDefault: under require, a certificate naming an OCSP
+// responder that does not answer is refused, while prefer accepts it with
+// a warning; a certificate naming no OCSP responder and no CRL is accepted
+// with a warning under both.
+func TestRevocationRequireDefault(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	host := strings.TrimPrefix(deadURL, "http://")
+	named := tb.h.Intermediate.Issue(t, pdfsigtest.LeafOptions{CommonName: "OCSP không trả lời", CRLURL: "none", OCSPURL: deadURL + "/ocsp"})
+	unnamed := tb.h.Intermediate.Issue(t, pdfsigtest.LeafOptions{CommonName: "Không có địa chỉ thu hồi", CRLURL: "none"})
+	base := pdfsigtest.NewPDF(pdfsigtest.PDFOptions{})
+	for _, tc := range []struct {
+		name   string
+		leaf   *pdfsigtest.Leaf
+		policy RevocationPolicy
+		want   Reason
+	}{
+		{"responder down, require", named, RevocationRequire, ReasonRevocationUnknown},
+		{"responder down, prefer", named, RevocationPrefer, ReasonNone},
+		{"no location, require", unnamed, RevocationRequire, ReasonNone},
+		{"no location, prefer", unnamed, RevocationPrefer, ReasonNone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := tb.verifier(t, func(o *Options) {
+				o.TrustAnchors = []*x509.Certificate{tb.h.Intermediate.Cert}
+				o.Revocation = tc.policy
+				o.AllowedHosts = []string{host}
+				o.FetchTimeout = 2 * time.Second
+			})
+			rep := verify(t, v, signPDF(t, base, tc.leaf, nil))
+			wantReason(t, rep, tc.want)
+			if s := rep.Signatures[0]; s.Revocation != RevocationUnknown {
+				t.Errorf("revocation %q, want unknown", s.Revocation)
+			}
+			if tc.want == ReasonNone && len(rep.Warnings) == 0 {
+				t.Error("an unknown revocation status must warn")
+			}
+		})
+	}
 }

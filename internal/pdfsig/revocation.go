@@ -25,6 +25,9 @@ type revocationResult struct {
 	status string
 	source string
 	detail string
+	// locatable is set when a certificate whose status is unknown names
+	// an OCSP responder or a CRL: its status could have been known.
+	locatable bool
 }
 
 // embeddedRevocation gathers revocation data shipped with the signature: in
@@ -127,6 +130,9 @@ func (v *Verifier) checkRevocation(ctx context.Context, chain []*x509.Certificat
 			return revocationResult{status: RevocationRevoked, source: src, detail: detail}
 		case RevocationUnknown:
 			res.status = RevocationUnknown
+			if len(cert.OCSPServer) > 0 || len(cert.CRLDistributionPoints) > 0 {
+				res.locatable = true
+			}
 			if res.detail == "" {
 				res.detail = fmt.Sprintf("no revocation data for %q", cert.Subject.CommonName)
 				if detail != "" {
@@ -231,6 +237,10 @@ func (v *Verifier) fetchOCSPStatus(ctx context.Context, cert, issuer *x509.Certi
 	if len(cert.OCSPServer) == 0 {
 		return RevocationUnknown, "", ""
 	}
+	key := ocspKeyFor(cert, issuer)
+	if a, ok := v.ocsp.get(key, v.opts.Now()); ok {
+		return ocspVerdict(cert, a, limit)
+	}
 	req, err := ocspRequest(cert, issuer)
 	if err != nil {
 		return RevocationUnknown, "", err.Error()
@@ -251,15 +261,15 @@ func (v *Verifier) fetchOCSPStatus(ctx context.Context, cert, issuer *x509.Certi
 			lastErr = fmt.Errorf("OCSP %s: %w", u, err)
 			continue
 		}
-		st, at, ok := o.statusFor(cert, issuer)
+		st, at, next, ok := o.statusUntil(cert, issuer)
 		switch {
 		case !ok:
 			lastErr = fmt.Errorf("OCSP %s: no verified answer for the certificate", u)
 			continue
-		case st == RevocationRevoked && !at.After(limit):
-			return RevocationRevoked, "ocsp_fetched", fmt.Sprintf("certificate %q revoked at %s (OCSP)", cert.Subject.CommonName, at.UTC().Format(time.RFC3339))
 		case st == RevocationRevoked, st == RevocationGood:
-			return RevocationGood, "ocsp_fetched", ""
+			a := ocspAnswer{status: st, revokedAt: at, nextUpdate: next}
+			v.ocsp.put(key, a, v.opts.Now())
+			return ocspVerdict(cert, a, limit)
 		}
 		lastErr = fmt.Errorf("OCSP %s: status unknown", u)
 	}
@@ -267,6 +277,14 @@ func (v *Verifier) fetchOCSPStatus(ctx context.Context, cert, issuer *x509.Certi
 		return RevocationUnknown, "", lastErr.Error()
 	}
 	return RevocationUnknown, "", ""
+}
+
+// ocspVerdict applies a fetched (or cached) OCSP answer at limit.
+func ocspVerdict(cert *x509.Certificate, a ocspAnswer, limit time.Time) (status, source, detail string) {
+	if a.status == RevocationRevoked && !a.revokedAt.After(limit) {
+		return RevocationRevoked, "ocsp_fetched", fmt.Sprintf("certificate %q revoked at %s (OCSP)", cert.Subject.CommonName, a.revokedAt.UTC().Format(time.RFC3339))
+	}
+	return RevocationGood, "ocsp_fetched", ""
 }
 
 // ocspRequest builds an RFC 6960 request for cert (SHA-1 CertID, which every

@@ -45,6 +45,9 @@ type SignOptions struct {
 	// (default 16 KiB, more with a timestamp).
 	ContentsSize int
 
+	// Limits bound the parse of the input (zero fields: DefaultLimits).
+	Limits Limits
+
 	// Test hooks for building deliberately weak or broken signatures.
 	hash    crypto.Hash
 	noAttrs bool
@@ -59,12 +62,9 @@ func AddDocumentTimestamp(ctx context.Context, w io.Writer, in io.ReaderAt, size
 	if tsaURL == "" {
 		return errors.New("pdfsig: a TSA URL is required")
 	}
-	if size < 0 || size > 1<<31 {
-		return errors.New("pdfsig: bad input size")
-	}
-	data := make([]byte, size)
-	if n, err := in.ReadAt(data, 0); n != len(data) {
-		return fmt.Errorf("pdfsig: read input: %w", err)
+	data, err := readInput(in, size, Limits{})
+	if err != nil {
+		return err
 	}
 	out, err := signBytes(ctx, data, SignOptions{TSAURL: tsaURL, HTTPClient: client, docTimestamp: true, FieldName: "DocTimeStamp"})
 	if err != nil {
@@ -85,12 +85,9 @@ func SignContext(ctx context.Context, w io.Writer, in io.ReaderAt, size int64, o
 	if opts.Key == nil || opts.Cert == nil {
 		return errors.New("pdfsig: Key and Cert are required")
 	}
-	if size < 0 || size > 1<<31 {
-		return errors.New("pdfsig: bad input size")
-	}
-	data := make([]byte, size)
-	if n, err := in.ReadAt(data, 0); n != len(data) {
-		return fmt.Errorf("pdfsig: read input: %w", err)
+	data, err := readInput(in, size, opts.Limits)
+	if err != nil {
+		return err
 	}
 	out, err := signBytes(ctx, data, opts)
 	if err != nil {
@@ -98,6 +95,102 @@ func SignContext(ctx context.Context, w io.Writer, in io.ReaderAt, size int64, o
 	}
 	_, err = w.Write(out)
 	return err
+}
+
+// readInput reads the file to sign, refusing one over the size limit
+// before allocating for it.
+func readInput(in io.ReaderAt, size int64, lim Limits) ([]byte, error) {
+	lim = lim.withDefaults()
+	if size < 0 {
+		return nil, errors.New("pdfsig: bad input size")
+	}
+	if size > lim.MaxSize {
+		return nil, &InputError{Reason: ReasonTooLarge, Detail: fmt.Sprintf("file has %d bytes, limit is %d", size, lim.MaxSize)}
+	}
+	data := make([]byte, size)
+	if n, err := in.ReadAt(data, 0); n != len(data) {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("pdfsig: read input: %w", err)
+	}
+	return data, nil
+}
+
+// CheckSignable runs on data the parse Sign would run, within lim, and
+// returns the error Sign would return for the file itself (an
+// *InputError): a file it accepts can be signed. Use it to refuse a
+// document when it is uploaded rather than when someone signs it.
+func CheckSignable(ctx context.Context, data []byte, lim Limits) error {
+	lim = lim.withDefaults()
+	if int64(len(data)) > lim.MaxSize {
+		return &InputError{Reason: ReasonTooLarge, Detail: fmt.Sprintf("file has %d bytes, limit is %d", len(data), lim.MaxSize)}
+	}
+	_, err := prepareSign(ctx, data, lim)
+	return err
+}
+
+// signTarget is what signing needs from the input document.
+type signTarget struct {
+	doc      *document
+	rootRef  Ref
+	root     Dict // a copy, free to modify
+	pageRef  Ref
+	page     Dict
+	existing []sigRef
+}
+
+// openForSigning opens the newest revision of data and its catalog within
+// lim. Errors are *InputError.
+func openForSigning(ctx context.Context, data []byte, lim Limits) (*document, Dict, error) {
+	lim = lim.withDefaults()
+	doc, err := openDocument(data, lim.budget(ctx), lim.MaxObjects)
+	if err != nil {
+		return nil, nil, inputError(err, "parse input")
+	}
+	if _, enc := doc.trailer["Encrypt"]; enc {
+		return nil, nil, &InputError{Reason: ReasonEncrypted, Detail: "cannot process an encrypted PDF"}
+	}
+	root, err := doc.dictErr(doc.trailer["Root"])
+	if err != nil || root == nil {
+		return nil, nil, inputError(err, "no catalog")
+	}
+	return doc, root, nil
+}
+
+// prepareSign reads everything signing reads from the input. Errors are
+// *InputError.
+func prepareSign(ctx context.Context, data []byte, lim Limits) (*signTarget, error) {
+	doc, root, err := openForSigning(ctx, data, lim)
+	if err != nil {
+		return nil, err
+	}
+	t := &signTarget{doc: doc, rootRef: doc.trailer["Root"].(Ref), root: copyDict(root)}
+	if t.pageRef, t.page, err = firstPage(doc, t.root); err != nil {
+		return nil, inputError(err, "page tree")
+	}
+	if acro, ok := t.root["AcroForm"].(Ref); ok {
+		if _, err := doc.dictErr(acro); err != nil {
+			return nil, inputError(err, "AcroForm")
+		}
+	}
+	t.existing, err = findSignatures(doc)
+	if err != nil && errors.Is(err, errBudget) {
+		return nil, inputError(err, "signature fields")
+	}
+	if a, ok := t.page["Annots"].(Ref); ok {
+		if _, err := doc.resolve(a); err != nil {
+			return nil, inputError(err, "page annotations")
+		}
+	}
+	if acro := doc.dict(t.root["AcroForm"]); acro != nil {
+		if f, ok := acro["Fields"].(Ref); ok {
+			if _, err := doc.resolve(f); err != nil {
+				return nil, inputError(err, "form fields")
+			}
+		}
+	}
+	return t, nil
 }
 
 func signBytes(ctx context.Context, data []byte, opts SignOptions) ([]byte, error) {
@@ -124,24 +217,15 @@ func signBytes(ctx context.Context, data []byte, opts SignOptions) ([]byte, erro
 			opts.ContentsSize = 32 << 10
 		}
 	}
-	b := &budget{maxOps: 1 << 40, maxDepth: DefaultMaxDepth, maxDecoded: 1 << 31, now: time.Now}
-	doc, err := openDocument(data, b, 1<<23)
-	if err != nil {
-		return nil, fmt.Errorf("pdfsig: parse input: %w", err)
+	lim := opts.Limits.withDefaults()
+	if int64(len(data)) > lim.MaxSize {
+		return nil, &InputError{Reason: ReasonTooLarge, Detail: fmt.Sprintf("file has %d bytes, limit is %d", len(data), lim.MaxSize)}
 	}
-	if _, enc := doc.trailer["Encrypt"]; enc {
-		return nil, errors.New("pdfsig: cannot sign an encrypted PDF")
-	}
-	rootRef := doc.trailer["Root"].(Ref)
-	root := doc.dict(rootRef)
-	if root == nil {
-		return nil, errors.New("pdfsig: no catalog")
-	}
-	root = copyDict(root)
-	pageRef, page, err := firstPage(doc, root)
+	tgt, err := prepareSign(ctx, data, lim)
 	if err != nil {
 		return nil, err
 	}
+	doc, rootRef, root, pageRef, page := tgt.doc, tgt.rootRef, tgt.root, tgt.pageRef, tgt.page
 	next := 0
 	for num := range doc.xref {
 		if num >= next {
@@ -156,7 +240,7 @@ func signBytes(ctx context.Context, data []byte, opts SignOptions) ([]byte, erro
 
 	objs := map[int][]byte{}
 	// Existing signatures count for the default field name.
-	existing, _ := findSignatures(doc)
+	existing := tgt.existing
 	field := opts.FieldName
 	if field == "" {
 		field = "Signature" + strconv.Itoa(len(existing)+1)
@@ -469,22 +553,25 @@ func firstPage(doc *document, root Dict) (Ref, Dict, error) {
 	for depth := 0; depth < 64; depth++ {
 		r, ok := node.(Ref)
 		if !ok {
-			return Ref{}, nil, errors.New("pdfsig: page tree node is not an indirect object")
+			return Ref{}, nil, errors.New("page tree node is not an indirect object")
 		}
-		d := doc.dict(r)
+		d, err := doc.dictErr(r)
+		if err != nil {
+			return Ref{}, nil, err
+		}
 		if d == nil {
-			return Ref{}, nil, errors.New("pdfsig: broken page tree")
+			return Ref{}, nil, errors.New("broken page tree")
 		}
 		if d.name("Type") == "Page" {
 			return r, d, nil
 		}
 		kids, _ := d["Kids"].(Array)
 		if len(kids) == 0 {
-			return Ref{}, nil, errors.New("pdfsig: document has no pages")
+			return Ref{}, nil, errors.New("document has no pages")
 		}
 		node = kids[0]
 	}
-	return Ref{}, nil, errors.New("pdfsig: page tree too deep")
+	return Ref{}, nil, errors.New("page tree too deep")
 }
 
 func copyDict(d Dict) Dict {

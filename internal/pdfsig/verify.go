@@ -44,22 +44,21 @@ type RevocationPolicy string
 // Revocation policies.
 const (
 	// RevocationPrefer accepts the signature with a warning when no
-	// revocation data can be obtained. It is the default.
+	// revocation data can be obtained. It is the library's default; the
+	// server defaults to RevocationRequire outside demo mode.
 	RevocationPrefer RevocationPolicy = "prefer"
-	// RevocationRequire reports revocation_unknown in that case.
+	// RevocationRequire reports revocation_unknown when the status of a
+	// certificate that names an OCSP responder or a CRL could not be
+	// established. A certificate that names neither cannot be checked by
+	// anyone; it is accepted with a warning, as under prefer.
 	RevocationRequire RevocationPolicy = "require"
 	// RevocationOff skips revocation checking entirely.
 	RevocationOff RevocationPolicy = "off"
 )
 
-// Defaults for Options.
-const (
-	DefaultMaxSize      = 20 << 20
-	DefaultMaxObjects   = 500_000
-	DefaultMaxDepth     = 100
-	DefaultTimeBudget   = 10 * time.Second
-	DefaultFetchTimeout = 5 * time.Second
-)
+// DefaultFetchTimeout bounds each CRL or OCSP fetch unless
+// Options.FetchTimeout says otherwise.
+const DefaultFetchTimeout = 5 * time.Second
 
 // Options configures a Verifier. The zero value trusts nothing.
 type Options struct {
@@ -71,14 +70,8 @@ type Options struct {
 	Intermediates []*x509.Certificate
 	// Revocation is the revocation policy; empty means RevocationPrefer.
 	Revocation RevocationPolicy
-	// MaxSize is the largest file accepted, in bytes (default 20 MiB).
-	MaxSize int64
-	// MaxObjects bounds xref entries and parsed objects (default 500 000).
-	MaxObjects int
-	// MaxDepth bounds the nesting of arrays and dictionaries (default 100).
-	MaxDepth int
-	// TimeBudget bounds the wall-clock time spent on one file (default 10 s).
-	TimeBudget time.Duration
+	// Limits bound the work on one file (zero fields: DefaultLimits).
+	Limits
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
 	// HTTPClient fetches CRLs for certificates without embedded revocation
@@ -96,6 +89,7 @@ type Verifier struct {
 	opts          Options
 	roots         *x509.CertPool
 	intermediates []*x509.Certificate
+	ocsp          *ocspCache
 	// noRecover lets panics through, so the fuzzer sees them.
 	noRecover bool
 }
@@ -109,21 +103,10 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	default:
 		return nil, fmt.Errorf("pdfsig: unknown revocation policy %q", opts.Revocation)
 	}
-	if opts.MaxSize == 0 {
-		opts.MaxSize = DefaultMaxSize
-	}
 	if opts.MaxSize < 0 {
 		return nil, errors.New("pdfsig: negative MaxSize")
 	}
-	if opts.MaxObjects <= 0 {
-		opts.MaxObjects = DefaultMaxObjects
-	}
-	if opts.MaxDepth <= 0 {
-		opts.MaxDepth = DefaultMaxDepth
-	}
-	if opts.TimeBudget <= 0 {
-		opts.TimeBudget = DefaultTimeBudget
-	}
+	opts.Limits = opts.Limits.withDefaults()
 	if opts.FetchTimeout <= 0 {
 		opts.FetchTimeout = DefaultFetchTimeout
 	}
@@ -142,7 +125,7 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	for _, c := range opts.TrustAnchors {
 		roots.AddCert(c)
 	}
-	return &Verifier{opts: opts, roots: roots, intermediates: opts.Intermediates}, nil
+	return &Verifier{opts: opts, roots: roots, intermediates: opts.Intermediates, ocsp: &ocspCache{}}, nil
 }
 
 // VerifyFile verifies the file at path. The report's File is the path.
@@ -211,16 +194,7 @@ func (v *Verifier) VerifyBytes(ctx context.Context, data []byte) (rep *Report, e
 		return nil, err
 	}
 	now := v.opts.Now
-	b := &budget{
-		maxOps:     int64(v.opts.MaxObjects) * 64,
-		maxDepth:   v.opts.MaxDepth,
-		maxDecoded: 4*v.opts.MaxSize + 16<<20,
-		deadline:   time.Now().Add(v.opts.TimeBudget),
-		now:        time.Now,
-	}
-	if dl, ok := ctx.Deadline(); ok && dl.Before(b.deadline) {
-		b.deadline = dl
-	}
+	b := v.opts.Limits.budget(ctx)
 	st := &verifyState{v: v, data: data, b: b, ctx: ctx, now: now()}
 	rep = st.run()
 	if err := ctx.Err(); err != nil {
@@ -395,7 +369,10 @@ type sigRef struct {
 
 // findSignatures walks the AcroForm field tree of the current revision.
 func findSignatures(d *document) ([]sigRef, error) {
-	root := d.dict(d.trailer["Root"])
+	root, err := d.dictErr(d.trailer["Root"])
+	if err != nil {
+		return nil, err
+	}
 	if root == nil {
 		return nil, &syntaxError{off: -1, msg: "no catalog"}
 	}
@@ -702,14 +679,18 @@ func (st *verifyState) checkCMSSignature(sr *SignatureReport, der []byte, ranges
 		return
 	}
 	embedded := st.embeddedRevocation(p)
+	// Fetching revocation data is bounded by FetchTimeout, not by the
+	// parsing time budget.
+	resume := st.b.pause()
 	rs := st.v.checkRevocation(st.ctx, chain, valTime, sr.SigningTimeSource == TimeSourceTimestamp, embedded)
+	resume()
 	sr.Revocation = rs.status
 	sr.RevocationSource = rs.source
 	switch {
 	case rs.status == RevocationRevoked:
 		sr.fail(ReasonCertRevoked, rs.detail)
 		return
-	case rs.status == RevocationUnknown && st.v.opts.Revocation == RevocationRequire:
+	case rs.status == RevocationUnknown && rs.locatable && st.v.opts.Revocation == RevocationRequire:
 		sr.fail(ReasonRevocationUnknown, rs.detail)
 		return
 	}

@@ -181,6 +181,9 @@ func (c *Certification) Issue(ctx context.Context, p *motcua.Principal, r Certif
 		return nil, err
 	}
 	pages, err := pdfsig.PageCount(r.Scan.Data)
+	if r, _ := pdfsig.InputReason(err); r == pdfsig.ReasonTooLarge {
+		return nil, pdfRefused(err)
+	}
 	if err != nil {
 		return nil, motcua.Invalid("file", "unreadable_pdf", "Không đọc được tệp quét: tệp PDF bị hỏng, được mã hóa hoặc không có trang nào.")
 	}

@@ -27,12 +27,17 @@ type AgencySigner struct {
 	Location string              // shown in the signature, e.g. "An Lão, Bình Định"
 }
 
-// SignPDF signs pdf as name (the signing officer) for reason.
+// SignPDF signs pdf as name (the signing officer) for reason. A file the
+// signer cannot read (broken, encrypted, or beyond pdfsig's limits) is
+// refused as EINVALID with the verifier's reason code.
 func (s *AgencySigner) SignPDF(ctx context.Context, pdf []byte, name, reason string, at time.Time) ([]byte, error) {
 	var out bytes.Buffer
 	err := pdfsig.SignContext(ctx, &out, bytes.NewReader(pdf), int64(len(pdf)), pdfsig.SignOptions{
 		Key: s.Key, Cert: s.Cert, Chain: s.Chain, Name: name, Reason: reason, Location: s.Location, Time: at})
 	if err != nil {
+		if refused := pdfRefused(err); refused != nil {
+			return nil, refused
+		}
 		return nil, motcua.Internal(fmt.Errorf("sign pdf: %w", err))
 	}
 	return out.Bytes(), nil

@@ -184,7 +184,8 @@ func (r *Reception) DraftResult(ctx context.Context, p *motcua.Principal, code, 
 	return r.store.GetDossier(ctx, d.ID)
 }
 
-// checkDraft refuses a draft result that is not a readable PDF or that
+// checkDraft refuses a draft result that is not a readable PDF, that the
+// signer could not sign (not_pdf, too_large, encrypted), or that
 // already carries a signature: the leader's must be the only one, so
 // that the warehouse and /verify name who signed.
 func (r *Reception) checkDraft(ctx context.Context, up Upload) error {
@@ -202,7 +203,9 @@ func (r *Reception) checkDraft(ctx context.Context, up Upload) error {
 	case rep.Reason != pdfsig.ReasonUnsigned:
 		return fileRefused(rep)
 	}
-	return nil
+	// The leader's signature must not be the first to read the whole
+	// structure: what the signer would refuse is refused now.
+	return r.wh.checkSignable(ctx, up)
 }
 
 // SignResult is the leader's digital signature on the drafted result

@@ -76,6 +76,31 @@ func fileRefused(rep *pdfsig.Report) error {
 	return &motcua.Error{Kind: motcua.EINVALID, Code: string(rep.Reason), Field: "file", Message: rep.Message}
 }
 
+// pdfRefused is the refusal for err when it says the PDF itself cannot be
+// read (pdfsig.InputError: not_pdf, encrypted, too_large), nil for any
+// other error.
+func pdfRefused(err error) error {
+	r, ok := pdfsig.InputReason(err)
+	if !ok {
+		return nil
+	}
+	return fileRefused(&pdfsig.Report{Reason: r, Message: r.Message()})
+}
+
+// checkSignable refuses a file the agency signer could not sign, with the
+// limits the signer uses, so that it is refused when it is uploaded and
+// not when someone signs it.
+func (w *Warehouse) checkSignable(ctx context.Context, up Upload) error {
+	err := pdfsig.CheckSignable(ctx, up.Data, pdfsig.Limits{MaxSize: w.maxSize})
+	if err == nil {
+		return nil
+	}
+	if refused := pdfRefused(err); refused != nil {
+		return refused
+	}
+	return motcua.Internal(fmt.Errorf("check signable: %w", err))
+}
+
 // checkFile verifies an upload and stores its content. Nothing is stored
 // unless every signature check passed.
 func (w *Warehouse) checkFile(ctx context.Context, up Upload) (motcua.File, motcua.SignatureSummary, *pdfsig.Report, error) {
