@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"flag"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 
 	"github.com/motcua/motcua"
@@ -60,6 +61,12 @@ func (t *trustConfig) verifier(demoMode bool, extra ...*x509.Certificate) (*pdfs
 		AllowedHosts: splitList(t.CRLHosts)})
 	if err != nil {
 		return nil, usageError{err.Error()}
+	}
+	if t.policy(demoMode) == pdfsig.RevocationRequire && t.CRLHosts == "" {
+		// Not an error: signatures that embed their OCSP answers or CRLs
+		// (PAdES B-LT) still pass. Others naming a responder cannot.
+		slog.Warn("revocation policy is require but --crl-hosts is empty: certificates that name an OCSP responder or CRL " +
+			"are refused unless the PDF embeds their revocation data; list the CA's hosts in --crl-hosts (MOTCUA_CRL_HOSTS)")
 	}
 	return v, nil
 }
