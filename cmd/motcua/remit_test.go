@@ -14,7 +14,9 @@ import (
 
 // TestAgencyPushRemit: issue 13 item 3. The town's civil-status software
 // (hotich.thitran) may push only the categories it issues, only to
-// persons motcua knows under their registered names, with sane dates; and
+// persons motcua knows under their registered names (or whom the
+// population database confirms, see
+// TestAgencyPushUnknownOwnerChecksPopulationDB), with sane dates; and
 // a citizen's upload takes no impossible issue date either.
 func TestAgencyPushRemit(t *testing.T) {
 	t.Parallel()
