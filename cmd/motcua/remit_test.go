@@ -14,7 +14,9 @@ import (
 
 // TestAgencyPushRemit: issue 13 item 3. The town's civil-status software
 // (hotich.thitran) may push only the categories it issues, only to
-// persons motcua knows under their registered names, with sane dates; and
+// persons motcua knows under their registered names (or whom the
+// population database confirms, see
+// TestAgencyPushUnknownOwnerChecksPopulationDB), with sane dates; and
 // a citizen's upload takes no impossible issue date either.
 func TestAgencyPushRemit(t *testing.T) {
 	t.Parallel()
@@ -209,5 +211,104 @@ func TestWarehouseReadThroughDossier(t *testing.T) {
 		move(desk, 10)
 		later := upload(citizen, demo.CategoryCertifiedCopy)
 		check("returned dossier", append(finished, readCase{"counter, usable upload after the return", desk, later, 404}))
+	})
+}
+
+// TestAgencyPushUnknownOwnerChecksPopulationDB: issue 13 item 3, second
+// half. A commune's civil-status system pushes a birth certificate for a
+// citizen who has never used motcua: the push lands in her warehouse once
+// the population database confirms her personal id, name and birth date,
+// under the name the database registers; a wrong birth date or none
+// creates nobody.
+func TestAgencyPushUnknownOwnerChecksPopulationDB(t *testing.T) {
+	t.Parallel()
+	backends(t, func(t *testing.T, ts *testServer) {
+		ca, err := demo.LoadOrCreateCA(filepath.Join(ts.dataDir, "demo-ca"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Known to the population-database simulator, not a demo subject.
+		const id, registered = "052187005519", "Trương Thị Ngọc Lan"
+		anon := &apiClient{t: t, base: ts.url}
+		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {demo.IntegratorID}, "client_secret": {demo.IntegratorSecret}}
+		status, tok, raw := anon.do("POST", "/api/v1/oauth/token", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+		if status != 200 {
+			t.Fatalf("token: %d %s", status, raw)
+		}
+		agency := &apiClient{t: t, base: ts.url, token: tok["access_token"].(string)}
+		n := 0
+		push := func(name, birth string) (string, int, map[string]any, []byte) {
+			t.Helper()
+			n++
+			pdf, err := ca.SignPDF(pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: fmt.Sprintf("Giay khai sinh %d", n)}), time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			code := fmt.Sprintf("%s.%s.KS-POP-%d-%d", id, demo.CategoryBirthCertificate, time.Now().UnixNano()%1000000, n)
+			fields := map[string]string{"code": code, "owner_name": name, "issue_date": "2024-05-05"}
+			if birth != "" {
+				fields["owner_birth_date"] = birth
+			}
+			body, ct := multipartBody(t, fields, pdf)
+			status, m, raw := agency.do("POST", "/api/v1/agency/results", body, ct)
+			return code, status, m, raw
+		}
+		refused := func(what string, status int, want string, prob map[string]any, raw []byte, code string) {
+			t.Helper()
+			if prob["code"] != want || status != 422 {
+				t.Errorf("%s: %d %s, want 422 %s", what, status, raw, want)
+			}
+			if status, _, _ := anon.do("GET", "/api/v1/verify/"+url.PathEscape(code), nil, ""); status != 404 {
+				t.Errorf("%s: the refused result is verifiable: %d", what, status)
+			}
+		}
+
+		code, status, prob, raw := push(registered, "")
+		refused("no birth date", status, "owner_unknown", prob, raw, code)
+		if !strings.Contains(string(raw), "ngày sinh") || !strings.Contains(string(raw), "Cơ sở dữ liệu quốc gia về dân cư") {
+			t.Errorf("owner_unknown does not say the birth date is needed for the population database: %s", raw)
+		}
+		code, status, prob, raw = push(registered, "15/06/1987") // born 14/06/1987
+		refused("birth date off by a day", status, "owner_identity_mismatch", prob, raw, code)
+		code, status, prob, raw = push("Trương Thị Ngọc Lành", "1987-06-14")
+		refused("another name", status, "owner_identity_mismatch", prob, raw, code)
+		code, status, prob, raw = push(registered, "31/02/1987")
+		refused("impossible birth date", status, "invalid_field", prob, raw, code)
+		// Nothing was created by the refusals: still unknown.
+		code, status, prob, raw = push(registered, "")
+		refused("no birth date after the refusals", status, "owner_unknown", prob, raw, code)
+
+		// The right data, in capitals without diacritics and dd/mm/yyyy:
+		// stored under the registered spelling.
+		code, status, doc, raw := push("TRUONG THI  NGOC LAN", "14/06/1987")
+		if status != 201 || doc["owner_name"] != registered || doc["owner_id"] != id {
+			t.Fatalf("push for a citizen new to motcua: %d %s", status, raw)
+		}
+		first := code
+		// Now known: the birth date, when given, must be hers; the name
+		// check stays.
+		code, status, prob, raw = push(registered, "1987-06-15")
+		refused("known owner, another birth date", status, "owner_birth_date_mismatch", prob, raw, code)
+		if _, status, _, raw := push(registered, "1987-06-14"); status != 201 {
+			t.Errorf("known owner, her birth date: %d %s", status, raw)
+		}
+		if _, status, _, raw := push(registered, ""); status != 201 {
+			t.Errorf("known owner, no birth date: %d %s", status, raw)
+		}
+		code, status, prob, raw = push("Trương Thị Lan", "1987-06-14")
+		refused("known owner, another name", status, "owner_name_mismatch", prob, raw, code)
+
+		// She registers later and finds the certificates in her warehouse.
+		b := newBrowser(t)
+		reg := url.Values{"full_name": {registered}, "personal_id": {id}, "birth_date": {"14/06/1987"},
+			"password": {"mat-khau-cua-lan"}, "password_confirm": {"mat-khau-cua-lan"}}
+		if resp, body := b.post(ts.url+"/dang-ky", reg); resp.StatusCode != 200 || resp.Request.URL.Path != "/tai-khoan" {
+			t.Fatalf("registration after the push: %d\n%s", resp.StatusCode, body)
+		}
+		lan := &apiClient{t: t, base: ts.url, token: sessionCookie(t, ts, b)}
+		status, list, raw := lan.do("GET", "/api/v1/warehouse/documents", nil, "")
+		if status != 200 || list["total"] != float64(3) || !strings.Contains(string(raw), first) {
+			t.Fatalf("her warehouse: %d %s", status, raw)
+		}
 	})
 }

@@ -164,6 +164,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		return err
 	}
 	identity := service.NewIdentity(store, pop, auth)
+	wh.WithPopulation(pop)
 	senders, err := notifications(cfg.notifyConfig, cfg.Demo, publicURL, logger, idp.mounts, auth)
 	if err != nil {
 		return err

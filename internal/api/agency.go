@@ -73,8 +73,13 @@ func (a *api) pushResult(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
+	birth, err := dateField(r, "owner_birth_date")
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
 	d, created, rep, err := a.cfg.Warehouse.PushResult(r.Context(), client, service.AgencyResult{
-		Code: strings.TrimSpace(r.FormValue("code")), OwnerName: r.FormValue("owner_name"),
+		Code: strings.TrimSpace(r.FormValue("code")), OwnerName: r.FormValue("owner_name"), OwnerBirthDate: birth,
 		DecisionNumber: r.FormValue("decision_number"), Summary: r.FormValue("summary"), IssuedOn: issued, File: up})
 	if err != nil {
 		httpx.WriteError(w, r, err)

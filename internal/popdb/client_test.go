@@ -332,6 +332,8 @@ func TestInvalidInput(t *testing.T) {
 		{"no purpose", func(q *popdb.Query) { q.Purpose = "" }, "purpose"},
 		{"unknown purpose", func(q *popdb.Query) { q.Purpose = "curiosity" }, "purpose"},
 		{"officer without id", func(q *popdb.Query) { q.ActorID = "" }, "actor_id"},
+		{"unknown actor kind", func(q *popdb.Query) { q.ActorKind = "neighbour" }, "actor_kind"},
+		{"integrator without id", func(q *popdb.Query) { q.Purpose, q.ActorKind, q.ActorID = popdb.PurposeResultPush, "", "" }, "actor_id"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -587,7 +589,19 @@ func TestAudit(t *testing.T) {
 		t.Fatalf("audit event %+v", e)
 	}
 
-	q.RequestID = "audit-map"
+	// An agency system's result push for a person motcua has not met.
+	q = guide()
+	q.RequestID, q.Purpose, q.ActorKind, q.ActorID, q.DossierID = "audit-push", popdb.PurposeResultPush, "", "client:hotich.thitran", ""
+	if c, err := c.Lookup(t.Context(), q); err != nil || c.PersonalID != demo.GuideCitizenID {
+		t.Fatalf("Lookup for a result push = %+v, %v", c, err)
+	}
+	if e := findEvent(t, b.audit, "audit-push"); e.ActorKind != popdb.ActorIntegrator || e.ActorID != "client:hotich.thitran" ||
+		e.Action != "popdb.lookup" || e.SubjectCode != demo.GuideCitizenID || !strings.HasPrefix(e.Detail, "purpose=result_push result=found") {
+		t.Fatalf("audit event %+v", e)
+	}
+
+	q = popdb.Query{Purpose: popdb.PurposeOnlineSubmission, ActorID: "citizen-42", RequestID: "audit-map",
+		LegacyID: "215432109", FullName: "Đỗ Văn Thịnh", BirthDate: date(1998, time.August, 22)}
 	if _, err := c.MapLegacyID(t.Context(), q); err != nil {
 		t.Fatal(err)
 	}

@@ -88,16 +88,38 @@ func SplitFullName(full string) (family, middle, given string) {
 // the audit log.
 type Purpose string
 
-// The three places of SPEC §4.5 (seed 004) where identity is checked.
+// The three places of SPEC §4.5 (seed 004) where identity is checked, and
+// the agency push of a result for an owner motcua has not met yet.
 const (
 	PurposeCounter          Purpose = "counter"           // the officer's "Kiểm tra danh tính số" at the counter
 	PurposeRegistration     Purpose = "registration"      // account registration on the portal
 	PurposeOnlineSubmission Purpose = "online_submission" // "Đồng ý và tiếp tục" when submitting online
+	// PurposeResultPush: an agency system pushes a result (e.g. a birth
+	// certificate) through motcua's API for a person who has no warehouse
+	// yet; the owner is created only after a match.
+	PurposeResultPush Purpose = "result_push"
 )
+
+// Kinds of actor (Query.ActorKind), sent to the database and kept in the
+// audit log.
+const (
+	ActorOfficer    = "officer"    // an officer at the counter (ActorID required)
+	ActorCitizen    = "citizen"    // the citizen, self-service
+	ActorSystem     = "system"     // motcua itself, unattended
+	ActorIntegrator = "integrator" // an agency system through motcua's API (ActorID "client:<id>" required)
+)
+
+func validActorKind(k string) bool {
+	switch k {
+	case ActorOfficer, ActorCitizen, ActorSystem, ActorIntegrator:
+		return true
+	}
+	return false
+}
 
 func (p Purpose) valid() bool {
 	switch p {
-	case PurposeCounter, PurposeRegistration, PurposeOnlineSubmission:
+	case PurposeCounter, PurposeRegistration, PurposeOnlineSubmission, PurposeResultPush:
 		return true
 	}
 	return false
@@ -115,14 +137,16 @@ type Query struct {
 	// RequestID identifies the request end to end (motcua's audit log, the
 	// database's log). Generated when empty.
 	RequestID string
-	// ActorKind is who asks: "officer", "citizen" or "system". When empty
-	// it follows Purpose: "officer" at the counter, "citizen" otherwise.
+	// ActorKind is who asks: ActorOfficer, ActorCitizen, ActorSystem or
+	// ActorIntegrator. When empty it follows Purpose: "officer" at the
+	// counter, "integrator" for a result push, "citizen" otherwise.
 	ActorKind string
 	// ActorID is the officer's id (mã cán bộ) at the counter, the citizen's
-	// account id when self-service, empty before an account exists.
-	// Required when ActorKind is "officer".
+	// account id when self-service, empty before an account exists, the
+	// API client ("client:<id>") for an integrator. Required when
+	// ActorKind is "officer" or "integrator".
 	ActorID    string
-	AgencyCode string // the officer's agency, when an officer
+	AgencyCode string // the officer's or the integrator's agency
 	Purpose    Purpose
 	// ServiceCode is the code of the procedure (mã thủ tục) the data is
 	// read for, when known.
@@ -145,6 +169,7 @@ const (
 	CodeAuditFailed      = "popdb_audit_failed"    // EINTERNAL: the read could not be logged, so its answer is withheld
 	codeInvalidLegacyID  = "invalid_legacy_id"     // EINVALID on legacy_id
 	codeInvalidPurpose   = "invalid_purpose"       // EINVALID on purpose
+	codeInvalidActorKind = "invalid_actor_kind"    // EINVALID on actor_kind
 	codeInvalidBirthDate = "invalid_birth_date"    // EINVALID on birth_date
 	codeRequired         = "required"              // EINVALID on a missing field
 	codeIDConflict       = "conflicting_legacy_id" // EINVALID: two different CMND numbers given
@@ -178,16 +203,27 @@ func (q Query) normalized(needLegacy bool, now time.Time) (Query, error) {
 
 	if !q.Purpose.valid() {
 		return q, motcua.Invalid("purpose", codeInvalidPurpose,
-			"Mục đích tra cứu Cơ sở dữ liệu quốc gia về dân cư phải là tiếp nhận tại Bộ phận Một cửa, đăng ký tài khoản hoặc nộp hồ sơ trực tuyến.")
+			"Mục đích tra cứu Cơ sở dữ liệu quốc gia về dân cư phải là tiếp nhận tại Bộ phận Một cửa, đăng ký tài khoản, nộp hồ sơ trực tuyến hoặc trả kết quả vào kho dữ liệu.")
 	}
 	if q.ActorKind == "" {
-		q.ActorKind = "citizen"
-		if q.Purpose == PurposeCounter {
-			q.ActorKind = "officer"
+		switch q.Purpose {
+		case PurposeCounter:
+			q.ActorKind = ActorOfficer
+		case PurposeResultPush:
+			q.ActorKind = ActorIntegrator
+		default:
+			q.ActorKind = ActorCitizen
 		}
 	}
-	if q.ActorKind == "officer" && q.ActorID == "" {
+	if !validActorKind(q.ActorKind) {
+		return q, motcua.Invalid("actor_kind", codeInvalidActorKind,
+			"Người tra cứu Cơ sở dữ liệu quốc gia về dân cư phải là cán bộ, công dân, hệ thống hoặc ứng dụng tích hợp.")
+	}
+	if q.ActorKind == ActorOfficer && q.ActorID == "" {
 		return q, motcua.Invalid("actor_id", codeRequired, "Thiếu mã cán bộ thực hiện kiểm tra danh tính số.")
+	}
+	if q.ActorKind == ActorIntegrator && q.ActorID == "" {
+		return q, motcua.Invalid("actor_id", codeRequired, "Thiếu mã ứng dụng tích hợp thực hiện tra cứu.")
 	}
 
 	if q.FullName == "" {

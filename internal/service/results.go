@@ -9,13 +9,18 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/pdfsig"
+	"github.com/motcua/motcua/internal/popdb"
 )
 
 // AgencyResult is a signed result an agency system pushes into its
 // owner's warehouse.
 type AgencyResult struct {
-	Code           string // the result code; the push is idempotent on it
-	OwnerName      string
+	Code      string // the result code; the push is idempotent on it
+	OwnerName string
+	// OwnerBirthDate is the owner's date of birth, when the agency knows
+	// it (a person only). It lets a push reach a person motcua has not met
+	// yet: the population database confirms the owner first.
+	OwnerBirthDate motcua.Date
 	DecisionNumber string
 	Summary        string
 	IssuedOn       motcua.Date
@@ -30,14 +35,24 @@ type AgencyResult struct {
 // The push stays within the client's remit: EFORBIDDEN
 // (category_not_allowed) for a category the client is not bound to,
 // (owner_kind_not_allowed) for an organisation when the client pushes only
-// to persons. The owner must be one motcua knows (EINVALID owner_unknown;
-// the push carries no date of birth, without which the population
-// database cannot confirm a person, so a result is never the way an owner
-// enters the system), its code valid for its kind (a 12-digit code is a
-// personal id, checked in full), and owner_name the owner's registered
+// to persons. The owner's code must be valid for its kind (a 12-digit code
+// is a personal id, checked in full) and owner_name the owner's registered
 // name up to case, diacritics and spacing (EINVALID owner_name_mismatch);
-// the stored name is the registered one, never the pushed one. The issue
-// date follows motcua.ValidateIssueDate.
+// the stored name is the registered one, never the pushed one. An owner
+// birth date, when given for a known person with a stored one, must equal
+// it (EINVALID owner_birth_date_mismatch).
+//
+// A person motcua has not met yet (a newborn whose birth certificate the
+// commune pushes) is created only once the population database confirms
+// the personal id, name and birth date (purpose result_push, asked as the
+// client, logged like every query): without a birth date EINVALID
+// owner_unknown, on no match EINVALID owner_identity_mismatch, when the
+// database cannot be reached EUNAVAILABLE popdb_unavailable (nothing
+// stored; the push may be repeated). The owner gets the database's name
+// and birth date. The database is asked only after every other check,
+// the file's signature included, passed. An organisation motcua does not
+// know is refused (owner_unknown). The issue date follows
+// motcua.ValidateIssueDate.
 func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r AgencyResult) (*motcua.Document, bool, *pdfsig.Report, error) {
 	if client == nil || client.Disabled {
 		return nil, false, nil, &motcua.Error{Kind: motcua.EUNAUTH, Code: "invalid_client", Message: "Ứng dụng tích hợp không hợp lệ."}
@@ -84,7 +99,18 @@ func (w *Warehouse) push(ctx context.Context, client *motcua.APIClient, r Agency
 	if err := motcua.ValidateIssueDate(r.IssuedOn, today); err != nil {
 		return nil, false, nil, err
 	}
+	birth := r.OwnerBirthDate
+	if !birth.IsZero() {
+		if kind != motcua.SubjectPerson {
+			return nil, false, nil, motcua.Invalid("owner_birth_date", "owner_birth_date_not_allowed",
+				"Ngày sinh của chủ hồ sơ chỉ dùng cho công dân, không cho tổ chức.")
+		}
+		if today.Before(birth) {
+			return nil, false, nil, motcua.Invalid("owner_birth_date", "invalid_birth_date", "Ngày sinh của chủ hồ sơ không được sau ngày hôm nay.")
+		}
+	}
 	owner, err := w.store.GetSubject(ctx, code.Owner)
+	verify := false // the owner is a person to confirm with the population database
 	switch {
 	case err == nil:
 		if owner.Kind != kind {
@@ -95,12 +121,22 @@ func (w *Warehouse) push(ctx context.Context, client *motcua.APIClient, r Agency
 			return nil, false, nil, motcua.Invalid("owner_name", "owner_name_mismatch",
 				fmt.Sprintf("Tên chủ hồ sơ %q không khớp với tên đã đăng ký của chủ thể có mã %s.", ownerName, code.Owner))
 		}
+		if !birth.IsZero() && !owner.BirthDate.IsZero() && owner.BirthDate != birth {
+			return nil, false, nil, motcua.Invalid("owner_birth_date", "owner_birth_date_mismatch",
+				fmt.Sprintf("Ngày sinh %s không khớp với ngày sinh đã đăng ký của chủ thể có mã %s.", birth.Display(), code.Owner))
+		}
 		ownerName = owner.Name
 	case !motcua.IsKind(err, motcua.ENOTFOUND):
 		return nil, false, nil, err
-	case !imported:
+	case imported:
+	case kind != motcua.SubjectPerson:
 		return nil, false, nil, motcua.Invalid("owner_name", "owner_unknown",
 			fmt.Sprintf("Chủ thể có mã %s chưa có kho dữ liệu trên hệ thống; kết quả chỉ được trả vào kho của chủ thể đã được xác thực.", code.Owner))
+	case birth.IsZero():
+		return nil, false, nil, motcua.Invalid("owner_birth_date", "owner_unknown",
+			fmt.Sprintf("Công dân có số định danh %s chưa có kho dữ liệu trên hệ thống. Cần gửi kèm ngày sinh của chủ hồ sơ (owner_birth_date) để đối chiếu với Cơ sở dữ liệu quốc gia về dân cư trước khi trả kết quả.", code.Owner))
+	default:
+		verify = true
 	}
 	if existing, err := w.store.GetDocumentByCode(ctx, code.String()); err == nil {
 		if sha := sha256Hex(r.File.Data); existing.File.SHA256 == sha && existing.IssuerCode == client.AgencyCode {
@@ -127,8 +163,20 @@ func (w *Warehouse) push(ctx context.Context, client *motcua.APIClient, r Agency
 	if err := d.Validate(); err != nil {
 		return nil, false, rep, err
 	}
+	var confirmed *motcua.Subject
+	if verify {
+		if confirmed, err = w.confirmOwner(ctx, client, code.Owner, ownerName, birth); err != nil {
+			return nil, false, rep, err
+		}
+		d.OwnerName = confirmed.Name
+	}
 	err = w.store.InTx(ctx, func(tx motcua.Store) error {
-		if owner == nil {
+		switch {
+		case confirmed != nil:
+			if err := upsertSubject(ctx, tx, confirmed); err != nil {
+				return err
+			}
+		case owner == nil:
 			if err := ensureOwner(ctx, tx, d.OwnerCode, d.OwnerName); err != nil {
 				return err
 			}
@@ -149,6 +197,27 @@ func (w *Warehouse) push(ctx context.Context, client *motcua.APIClient, r Agency
 		return nil, false, rep, err
 	}
 	return d, true, rep, nil
+}
+
+// confirmOwner asks the population database, as the client, whether the
+// personal id, name and birth date of a pushed result's owner belong to
+// one citizen, and returns the subject to create from its record.
+func (w *Warehouse) confirmOwner(ctx context.Context, client *motcua.APIClient, id, name string, birth motcua.Date) (*motcua.Subject, error) {
+	pop := w.pop
+	if pop == nil {
+		pop = NoPopulation{}
+	}
+	citizen, err := pop.Lookup(ctx, popdb.Query{ActorKind: popdb.ActorIntegrator, ActorID: "client:" + client.ID,
+		AgencyCode: client.AgencyCode, Purpose: popdb.PurposeResultPush, PersonalID: id, FullName: name, BirthDate: birth})
+	if motcua.IsKind(err, motcua.ENOTFOUND) || (err == nil && citizen.PersonalID != id) {
+		return nil, &motcua.Error{Kind: motcua.EINVALID, Code: "owner_identity_mismatch", Field: "owner_name",
+			Message: "Xác thực thất bại: Tên chủ hồ sơ, số định danh cá nhân trong mã kết quả hoặc Ngày sinh không khớp với Cơ sở dữ liệu quốc gia về dân cư. Kết quả chưa được trả vào kho."}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &motcua.Subject{Code: citizen.PersonalID, Kind: motcua.SubjectPerson, Name: citizen.FullName,
+		BirthDate: citizen.BirthDate, LegacyID: citizen.LegacyID, VerifiedAt: w.now().UTC()}, nil
 }
 
 // ensureOwner gives an owner the system has not met yet a warehouse (a

@@ -30,6 +30,7 @@ type Warehouse struct {
 	verifier PDFVerifier
 	maxSize  int64
 	now      func() time.Time
+	pop      Population // confirms the owner of a pushed result motcua has not met; unavailable when nil
 }
 
 // WarehouseConfig tunes the warehouse.
@@ -48,6 +49,14 @@ func NewWarehouse(store motcua.Store, blobs motcua.BlobStore, verifier PDFVerifi
 		cfg.Now = time.Now
 	}
 	return &Warehouse{store: store, blobs: blobs, verifier: verifier, maxSize: cfg.MaxFileSize, now: cfg.Now}
+}
+
+// WithPopulation sets the population database that confirms the owner of
+// an agency's pushed result when motcua has not met them yet. Call it
+// before serving; without it such a push is EUNAVAILABLE.
+func (w *Warehouse) WithPopulation(pop Population) *Warehouse {
+	w.pop = pop
+	return w
 }
 
 // MaxFileSize is the largest file the warehouse accepts.

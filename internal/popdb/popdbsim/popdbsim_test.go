@@ -265,6 +265,12 @@ func TestSimulatorContract(t *testing.T) {
 	if resp.StatusCode != 200 || m["found"] != false {
 		t.Fatalf("map without CMND: %d %v", resp.StatusCode, m)
 	}
+	// An agency system's result push for an owner motcua has not met.
+	push := strings.NewReplacer(`"counter"`, `"result_push"`, `"officer"`, `"integrator"`, `"cb01"`, `"client:hotich.thitran"`).Replace(guideBody)
+	resp, m = do(t, sim, http.MethodPost, popdb.PathLookup, push, true)
+	if resp.StatusCode != 200 || m["found"] != true {
+		t.Fatalf("lookup for a result push: %d %v", resp.StatusCode, m)
+	}
 
 	for _, tc := range []struct {
 		name, method, path, body string
@@ -281,6 +287,11 @@ func TestSimulatorContract(t *testing.T) {
 			`{"request_id":"r","purpose":"counter","actor_kind":"officer","full_name":"A","birth_date":"1990-01-01"}`,
 			true, 400, popdb.WireInvalidRequest},
 		{"bad purpose", "POST", popdb.PathVerify, strings.Replace(guideBody, `"counter"`, `"curiosity"`, 1),
+			true, 400, popdb.WireInvalidRequest},
+		{"bad actor kind", "POST", popdb.PathVerify, strings.Replace(guideBody, `"officer"`, `"neighbour"`, 1),
+			true, 400, popdb.WireInvalidRequest},
+		{"integrator without actor id", "POST", popdb.PathVerify,
+			strings.NewReplacer(`"officer"`, `"integrator"`, `"actor_id":"cb01",`, "").Replace(guideBody),
 			true, 400, popdb.WireInvalidRequest},
 		{"admin without credentials", "POST", "/admin/outage", `{"enabled":true}`, false, 401, popdb.WireUnauthorized},
 		{"bad admin body", "POST", "/admin/latency", `{"ms":-5}`, true, 400, popdb.WireInvalidRequest},

@@ -238,10 +238,15 @@ func decodeRequest(contentType string, body []byte, readErr error) (*popdb.Reque
 	case req.RequestID == "":
 		return &req, errors.New("request_id is required")
 	case req.Purpose != popdb.PurposeCounter && req.Purpose != popdb.PurposeRegistration &&
-		req.Purpose != popdb.PurposeOnlineSubmission:
-		return &req, fmt.Errorf("purpose %q is not one of counter, registration, online_submission", req.Purpose)
+		req.Purpose != popdb.PurposeOnlineSubmission && req.Purpose != popdb.PurposeResultPush:
+		return &req, fmt.Errorf("purpose %q is not one of counter, registration, online_submission, result_push", req.Purpose)
 	case req.ActorKind == "":
 		return &req, errors.New("actor_kind is required")
+	case req.ActorKind != popdb.ActorOfficer && req.ActorKind != popdb.ActorCitizen &&
+		req.ActorKind != popdb.ActorSystem && req.ActorKind != popdb.ActorIntegrator:
+		return &req, fmt.Errorf("actor_kind %q is not one of officer, citizen, system, integrator", req.ActorKind)
+	case (req.ActorKind == popdb.ActorOfficer || req.ActorKind == popdb.ActorIntegrator) && req.ActorID == "":
+		return &req, fmt.Errorf("actor_id is required for actor_kind %s", req.ActorKind)
 	case req.PersonalID == "" && req.LegacyID == "":
 		return &req, errors.New("personal_id or legacy_id is required")
 	case req.PersonalID != "" && (len(req.PersonalID) != 12 || !digits(req.PersonalID)):
