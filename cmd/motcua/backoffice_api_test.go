@@ -29,26 +29,8 @@ func TestBackOfficeAPI(t *testing.T) {
 		citizen := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, demo.Citizens()[0].Code)}
 		// The citizen applies online: the form scanned, the identity paper
 		// from the warehouse.
-		status, draft, raw := citizen.do("POST", "/api/v1/dossiers/drafts",
-			jsonBody(map[string]string{"procedure": demo.ProcedureMarriage, "case": "TH01", "agency": demo.TownCode}), "application/json")
-		if status != 201 {
-			t.Fatalf("draft: %d %s", status, raw)
-		}
-		base := "/api/v1/dossiers/drafts/" + draft["id"].(string)
-		_, matches, _ := citizen.do("GET", base+"/matches", nil, "")
-		suggestion := matches["components"].([]any)[2].(map[string]any)["suggestions"].([]any)[0].(map[string]any)["id"].(string)
-		if status, _, raw := citizen.do("PUT", base+"/components/TP03", jsonBody(map[string]string{"document_id": suggestion}), "application/json"); status != 200 {
-			t.Fatalf("take from warehouse: %d %s", status, raw)
-		}
-		body, ct := multipartBody(t, nil, demo.SampleUnsigned())
-		if status, _, raw := citizen.do("PUT", base+"/components/TP01", body, ct); status != 200 {
-			t.Fatalf("scan: %d %s", status, raw)
-		}
-		status, dossier, raw := citizen.do("POST", base+"/submit", nil, "")
-		if status != 201 {
-			t.Fatalf("submit: %d %s", status, raw)
-		}
-		path := "/api/v1/agency/dossiers/" + dossier["code"].(string)
+		code, _ := applyMarriageOnline(t, citizen)
+		path := "/api/v1/agency/dossiers/" + code
 
 		desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
 		handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
@@ -62,7 +44,7 @@ func TestBackOfficeAPI(t *testing.T) {
 		other := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, justice)}
 
 		status, queue, raw := desk.do("GET", "/api/v1/agency/dossiers?status=1", nil, "")
-		if status != 200 || !strings.Contains(string(raw), dossier["code"].(string)) || queue["total"].(float64) < 1 {
+		if status != 200 || !strings.Contains(string(raw), code) || queue["total"].(float64) < 1 {
 			t.Fatalf("queue: %d %s", status, raw)
 		}
 		move := func(c *apiClient, to int, note string) (int, map[string]any, []byte) {
@@ -147,8 +129,8 @@ func TestBackOfficeAPI(t *testing.T) {
 			t.Errorf("return twice: %d %v", status, again)
 		}
 		// The owner's warehouse has the signed result.
-		code := demo.Citizens()[0].Code + "." + demo.CategoryMarriageCertificate + ".KH-1"
-		if status, _, raw := citizen.do("GET", "/api/v1/warehouse/documents?q=KH-1", nil, ""); status != 200 || !strings.Contains(string(raw), code) {
+		resultCode := demo.Citizens()[0].Code + "." + demo.CategoryMarriageCertificate + ".KH-1"
+		if status, _, raw := citizen.do("GET", "/api/v1/warehouse/documents?q=KH-1", nil, ""); status != 200 || !strings.Contains(string(raw), resultCode) {
 			t.Fatalf("warehouse: %d %s", status, raw)
 		}
 	})
@@ -206,4 +188,31 @@ func TestCertificationAPI(t *testing.T) {
 	if status, _, raw := owner.do("GET", "/api/v1/warehouse/documents?q=STP-SCT", nil, ""); status != 200 || !strings.Contains(string(raw), code) {
 		t.Fatalf("warehouse: %d %s", status, raw)
 	}
+}
+
+// applyMarriageOnline has the citizen apply online for marriage at the
+// town: the identity paper taken from the warehouse, the form scanned. It
+// returns the dossier's code and the warehouse document attached.
+func applyMarriageOnline(t *testing.T, citizen *apiClient) (code, attached string) {
+	t.Helper()
+	status, draft, raw := citizen.do("POST", "/api/v1/dossiers/drafts",
+		jsonBody(map[string]string{"procedure": demo.ProcedureMarriage, "case": "TH01", "agency": demo.TownCode}), "application/json")
+	if status != 201 {
+		t.Fatalf("draft: %d %s", status, raw)
+	}
+	base := "/api/v1/dossiers/drafts/" + draft["id"].(string)
+	_, matches, _ := citizen.do("GET", base+"/matches", nil, "")
+	attached = matches["components"].([]any)[2].(map[string]any)["suggestions"].([]any)[0].(map[string]any)["id"].(string)
+	if status, _, raw := citizen.do("PUT", base+"/components/TP03", jsonBody(map[string]string{"document_id": attached}), "application/json"); status != 200 {
+		t.Fatalf("take from warehouse: %d %s", status, raw)
+	}
+	body, ct := multipartBody(t, nil, demo.SampleUnsigned())
+	if status, _, raw := citizen.do("PUT", base+"/components/TP01", body, ct); status != 200 {
+		t.Fatalf("scan: %d %s", status, raw)
+	}
+	status, dossier, raw := citizen.do("POST", base+"/submit", nil, "")
+	if status != 201 {
+		t.Fatalf("submit: %d %s", status, raw)
+	}
+	return dossier["code"].(string), attached
 }

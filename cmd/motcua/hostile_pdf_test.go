@@ -57,26 +57,8 @@ func TestHostilePDFsOnSigningPaths(t *testing.T) {
 	backends(t, func(t *testing.T, ts *testServer) {
 		// A dossier in processing at the town.
 		citizen := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, demo.Citizens()[0].Code)}
-		status, draft, raw := citizen.do("POST", "/api/v1/dossiers/drafts",
-			jsonBody(map[string]string{"procedure": demo.ProcedureMarriage, "case": "TH01", "agency": demo.TownCode}), "application/json")
-		if status != 201 {
-			t.Fatalf("draft: %d %s", status, raw)
-		}
-		base := "/api/v1/dossiers/drafts/" + draft["id"].(string)
-		_, matches, _ := citizen.do("GET", base+"/matches", nil, "")
-		suggestion := matches["components"].([]any)[2].(map[string]any)["suggestions"].([]any)[0].(map[string]any)["id"].(string)
-		if status, _, raw := citizen.do("PUT", base+"/components/TP03", jsonBody(map[string]string{"document_id": suggestion}), "application/json"); status != 200 {
-			t.Fatalf("take from warehouse: %d %s", status, raw)
-		}
-		body, ct := multipartBody(t, nil, demo.SampleUnsigned())
-		if status, _, raw := citizen.do("PUT", base+"/components/TP01", body, ct); status != 200 {
-			t.Fatalf("scan: %d %s", status, raw)
-		}
-		status, dossier, raw := citizen.do("POST", base+"/submit", nil, "")
-		if status != 201 {
-			t.Fatalf("submit: %d %s", status, raw)
-		}
-		path := "/api/v1/agency/dossiers/" + dossier["code"].(string)
+		code, _ := applyMarriageOnline(t, citizen)
+		path := "/api/v1/agency/dossiers/" + code
 		desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
 		handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
 		leader := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "leader"))}
@@ -127,7 +109,7 @@ func TestHostilePDFsOnSigningPaths(t *testing.T) {
 		}
 
 		// An ordinary draft still goes through and the leader signs it.
-		body, ct = multipartBody(t, map[string]string{"number": "KH-9", "summary": "Giấy chứng nhận kết hôn"},
+		body, ct := multipartBody(t, map[string]string{"number": "KH-9", "summary": "Giấy chứng nhận kết hôn"},
 			pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon", ObjectStreams: true}))
 		if status, _, raw := handler.do("PUT", path+"/result", body, ct); status != 200 {
 			t.Fatalf("ordinary draft: %d %s", status, raw)

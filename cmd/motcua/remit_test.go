@@ -137,26 +137,8 @@ func TestWarehouseReadThroughDossier(t *testing.T) {
 		// from the warehouse.
 		owner := demo.Citizens()[0]
 		citizen := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, owner.Code)}
-		status, draft, raw := citizen.do("POST", "/api/v1/dossiers/drafts",
-			jsonBody(map[string]string{"procedure": demo.ProcedureMarriage, "case": "TH01", "agency": demo.TownCode}), "application/json")
-		if status != 201 {
-			t.Fatalf("draft: %d %s", status, raw)
-		}
-		base := "/api/v1/dossiers/drafts/" + draft["id"].(string)
-		_, matches, _ := citizen.do("GET", base+"/matches", nil, "")
-		attached := matches["components"].([]any)[2].(map[string]any)["suggestions"].([]any)[0].(map[string]any)["id"].(string)
-		if status, _, raw := citizen.do("PUT", base+"/components/TP03", jsonBody(map[string]string{"document_id": attached}), "application/json"); status != 200 {
-			t.Fatalf("take from warehouse: %d %s", status, raw)
-		}
-		body, ct := multipartBody(t, nil, demo.SampleUnsigned())
-		if status, _, raw := citizen.do("PUT", base+"/components/TP01", body, ct); status != 200 {
-			t.Fatalf("scan: %d %s", status, raw)
-		}
-		status, dossier, raw := citizen.do("POST", base+"/submit", nil, "")
-		if status != 201 {
-			t.Fatalf("submit: %d %s", status, raw)
-		}
-		path := "/api/v1/agency/dossiers/" + dossier["code"].(string)
+		code, attached := applyMarriageOnline(t, citizen)
+		path := "/api/v1/agency/dossiers/" + code
 		_, dos, _ := desk.do("GET", path, nil, "")
 		id := dos["id"].(string)
 		usable := upload(citizen, demo.CategoryCertifiedCopy) // the identity component accepts it
@@ -193,7 +175,7 @@ func TestWarehouseReadThroughDossier(t *testing.T) {
 		}
 		move(desk, 2)
 		move(desk, 4)
-		body, ct = multipartBody(t, map[string]string{"number": "KH-R13", "summary": "Giấy chứng nhận kết hôn"},
+		body, ct := multipartBody(t, map[string]string{"number": "KH-R13", "summary": "Giấy chứng nhận kết hôn"},
 			pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon"}))
 		if status, _, raw := handler.do("PUT", path+"/result", body, ct); status != 200 {
 			t.Fatalf("draft result: %d %s", status, raw)
