@@ -40,24 +40,6 @@ func (s DossierStatus) Label() string {
 	return dossierStatusLabels[s]
 }
 
-// Final reports whether no further transition is possible.
-func (s DossierStatus) Final() bool {
-	return s == StatusRejected || s == StatusWithdrawn || s == StatusResultsReturned
-}
-
-// Finished reports whether the dossier's handling is over: done, result
-// returned, not received or withdrawn (the statuses for which the store
-// sets finished_at). A stopped dossier is not finished, but nobody handles
-// it any more either: see Open.
-func (s DossierStatus) Finished() bool {
-	return s == StatusDone || s == StatusResultsReturned || s == StatusRejected || s == StatusWithdrawn
-}
-
-// Open reports whether the dossier is still being handled: not finished
-// and not stopped. Officers read the owner's warehouse for a dossier only
-// while it is open.
-func (s DossierStatus) Open() bool { return s.Valid() && !s.Finished() && s != StatusStopped }
-
 // Channel (hình thức nộp) is how a dossier was submitted.
 type Channel int
 
@@ -227,7 +209,7 @@ func (d *Dossier) Digitized() bool {
 
 // Overdue reports whether the dossier is still open past its due date.
 func (d *Dossier) Overdue(now time.Time) bool {
-	return !d.DueAt.IsZero() && d.FinishedAt.IsZero() && !d.Status.Final() && now.After(d.DueAt)
+	return !d.DueAt.IsZero() && d.FinishedAt.IsZero() && !d.Status.Finished() && now.After(d.DueAt)
 }
 
 // HasEResult reports whether an electronic result was issued (KPI 4.1).
@@ -336,6 +318,12 @@ type StatusUpdate struct {
 	// DueAt, when set, becomes the dossier's due date (computed at receipt,
 	// moved on by the time spent waiting for a supplement).
 	DueAt time.Time
+	// ReceivedAt, ReceivedBy and FinishedAt, when set, become the
+	// dossier's receipt date, receiving officer and finish date. The store
+	// decides none of them: Dossier.Transition does.
+	ReceivedAt time.Time
+	ReceivedBy string
+	FinishedAt time.Time
 }
 
 // Indicator names a Decision 766 indicator's numerator, for drill-down.

@@ -254,10 +254,17 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 	if err != nil {
 		return nil, err
 	}
+	// The dossier is created new and received at once: the receipt is
+	// the lifecycle's, on a copy of the new dossier.
+	received := *d
+	receive, err := received.Transition(motcua.StatusReceived, motcua.TransitionInput{At: now, Actor: p.Username,
+		Note: "Tiếp nhận trực tiếp tại Bộ phận Một cửa", Calendar: s.cal, Procedure: v.Procedure})
+	if err != nil {
+		return nil, err
+	}
 	applicant := &motcua.Subject{Code: d.Submitter.Code, Name: d.Submitter.Name, Phone: d.Submitter.Phone, Email: d.Submitter.Email}
 	job := &submission{d: d, draftID: draftID, reused: reused, applicant: applicant, proc: v.Procedure, agency: agency, docs: docs,
-		receive: &motcua.StatusUpdate{From: motcua.StatusRegistered, To: motcua.StatusReceived, At: now, Actor: p.Username,
-			Note: "Tiếp nhận trực tiếp tại Bộ phận Một cửa", DueAt: due},
+		receive: &receive,
 		audit: &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), AgencyCode: p.AgencyCode, Action: "dossier.receive_counter",
 			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
 			Detail: fmt.Sprintf("reused=%d digitized_documents=%d missed_reuse=%t", len(reused), len(docs), d.MissedReuse)}}

@@ -244,8 +244,12 @@ func (r *Reception) SignResult(ctx context.Context, p *motcua.Principal, code st
 	}
 	res := *d.Result
 	res.Signed, res.Signature, res.SignedBy, res.SignedAt = &file, sig, p.Username, now
-	u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusDone, At: now, Actor: p.Username,
-		Note: "Lãnh đạo đã ký số kết quả " + res.Number}
+	d.Result = &res
+	u, err := d.Transition(motcua.StatusDone, motcua.TransitionInput{At: now, Actor: p.Username,
+		Note: "Lãnh đạo đã ký số kết quả " + res.Number, Calendar: r.cal})
+	if err != nil {
+		return nil, err
+	}
 	err = r.store.InTx(ctx, func(tx motcua.Store) error {
 		if err := tx.SetDossierResult(ctx, d.ID, d.Version, &res); err != nil {
 			return err
@@ -283,7 +287,7 @@ func (r *Reception) readBlob(ctx context.Context, f motcua.File) ([]byte, error)
 // chức") under its result code <owner>.<KQ.Gnn.nnnnnn>.<number>[.NN],
 // counts as the dossier's e-result, the dossier becomes 10, and the owner
 // is told, all in one transaction.
-func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *motcua.Dossier, note string) (*motcua.Dossier, error) {
+func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *motcua.Dossier, u motcua.StatusUpdate) (*motcua.Dossier, error) {
 	if err := r.resultsEnabled(); err != nil {
 		return nil, err
 	}
@@ -309,7 +313,7 @@ func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *mo
 		PaperType: motcua.PaperResult, CategoryCode: cat.Code, DecisionNumber: res.Number, Summary: res.Summary,
 		IssuerCode: d.HandlingAgency, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: *res.Signed,
 		Signature: res.Signature, Visible: true, Shared: true, Status: motcua.DocumentValid}
-	now := r.now().UTC().Truncate(time.Microsecond)
+	note := u.Note
 	err = withFreeCode(ctx, r.store, prefix.String(), suffixed(prefix),
 		motcua.Invalid("number", "too_many_versions", "Đã có quá nhiều kết quả cùng mã; vui lòng dùng số văn bản khác."),
 		func(code string) error {
@@ -317,8 +321,7 @@ func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *mo
 			if err := doc.Validate(); err != nil {
 				return err
 			}
-			u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: motcua.StatusResultsReturned, At: now, Actor: p.Username,
-				Note: strings.TrimSpace(note + " Kết quả điện tử " + doc.Code + " đã có trong Kho dữ liệu của chủ hồ sơ.")}
+			u.Note = strings.TrimSpace(note + " Kết quả điện tử " + doc.Code + " đã có trong Kho dữ liệu của chủ hồ sơ.")
 			return r.store.InTx(ctx, func(tx motcua.Store) error {
 				if err := ensureOwner(ctx, tx, doc.OwnerCode, doc.OwnerName); err != nil {
 					return err

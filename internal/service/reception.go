@@ -48,7 +48,7 @@ func (r *Reception) WithChannels(chs ...motcua.NotifyChannel) *Reception {
 }
 
 // maxNote bounds the officers' reasons, comments and result summaries.
-const maxNote = 2000
+const maxNote = motcua.MaxNote
 
 // WithResults enables drafting, signing and returning results: wh keeps
 // and checks the files, keys signs them for each agency.
@@ -186,37 +186,21 @@ func (r *Reception) Dossier(ctx context.Context, p *motcua.Principal, code strin
 	return d, err
 }
 
-// missingComponents names the required components not digitized yet.
-func missingComponents(d *motcua.Dossier) []string {
-	var names []string
-	for _, c := range d.Components {
-		if c.Required && c.Digitization == motcua.NotDigitized {
-			names = append(names, c.Name)
-		}
-	}
-	return names
-}
-
 // Transition moves the dossier with code to status to, with note as the
-// reason (required for a refusal, a supplement request or a stop).
-// Receiving sets the receipt date and the due date in working days of the
-// case's processing time; leaving a supplement request moves the due date
-// on by the working days spent waiting (the clock stops meanwhile). A
-// dossier is not forwarded for processing while a required component is
-// not digitized (seed 001 §5), nor finished without its electronic result
-// when its procedure issues one.
+// reason (required for a refusal, a supplement request or a stop): the
+// rules, due dates and finish dates are motcua.Dossier.Transition's.
+// Returning the signed result of a finished dossier files it in the
+// owner's warehouse in the same step.
 func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code string, to motcua.DossierStatus, note string) (*motcua.Dossier, error) {
 	d, acc, err := r.work(ctx, p, code)
 	if err != nil {
 		return nil, err
 	}
-	note = strings.TrimSpace(note)
 	if d.Status == to && to == motcua.StatusResultsReturned && d.HasEResult() {
 		return d, nil // "Trả kết quả" pressed twice: the result was returned
 	}
-	if len([]rune(note)) > maxNote {
-		return nil, motcua.Invalid("note", "too_long", fmt.Sprintf("Lý do, ý kiến không được dài quá %d ký tự.", maxNote))
-	}
+	// Who may move the dossier depends on the move, so a move the graph
+	// refuses is EINVALID whoever asks.
 	if err := motcua.CheckTransition(d.Status, to, note); err != nil {
 		return nil, err
 	}
@@ -224,45 +208,18 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 	if err := Authorize(p, op, acc.resource(op)); err != nil {
 		return nil, err
 	}
-	if to == motcua.StatusProcessing && d.ReceivedAt.IsZero() {
-		return nil, motcua.Invalid("status", "not_received",
-			"Hồ sơ chưa được tiếp nhận: hãy tiếp nhận hồ sơ trước khi chuyển xử lý.")
+	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+	if err != nil && !motcua.IsKind(err, motcua.ENOTFOUND) {
+		return nil, err
 	}
-	if to == motcua.StatusProcessing {
-		if missing := missingComponents(d); len(missing) > 0 {
-			return nil, motcua.Invalid("components", "components_not_digitized",
-				"Chưa thể chuyển xử lý: các thành phần hồ sơ bắt buộc sau chưa được số hóa: "+strings.Join(missing, "; ")+".")
-		}
+	issue := d.IssuesResult(to)
+	u, err := d.Transition(to, motcua.TransitionInput{At: r.now().UTC().Truncate(time.Microsecond), Actor: p.Username,
+		Note: note, Calendar: r.cal, Procedure: proc})
+	if err != nil {
+		return nil, err
 	}
-	if d.ResultExpected && !d.HasEResult() && (to == motcua.StatusDone || to == motcua.StatusResultsReturned && d.Status == motcua.StatusDone) {
-		if d.Result == nil || d.Result.Signed == nil {
-			return nil, motcua.Invalid("result", "e_result_required",
-				"Thủ tục này có kết quả giải quyết: hồ sơ chỉ kết thúc khi đã có kết quả điện tử được ký số.")
-		}
-		if to == motcua.StatusResultsReturned {
-			return r.returnResult(ctx, p, d, note)
-		}
-	}
-	now := r.now().UTC().Truncate(time.Microsecond)
-	u := motcua.StatusUpdate{DossierID: d.ID, From: d.Status, To: to, At: now, Actor: p.Username, Note: note}
-	switch {
-	case to == motcua.StatusReceived && d.ReceivedAt.IsZero():
-		days := 0
-		if proc, err := r.store.GetProcedure(ctx, d.ProcedureCode); err == nil {
-			if c, ok := proc.Case(d.CaseCode); ok {
-				days = c.ProcessingDays
-			}
-		}
-		u.DueAt = r.cal.AddWorkingDays(now, days).UTC()
-	case d.Status == motcua.StatusSupplement && !d.DueAt.IsZero():
-		// The clock stopped while the citizen completed the dossier.
-		since := now
-		for _, h := range d.StatusHistory {
-			if h.To == motcua.StatusSupplement {
-				since = h.At
-			}
-		}
-		u.DueAt = r.cal.AddWorkingDays(d.DueAt, r.cal.WorkingDaysBetween(since, now)).UTC()
+	if issue {
+		return r.returnResult(ctx, p, d, u)
 	}
 	err = r.store.InTx(ctx, func(tx motcua.Store) error {
 		if err := tx.UpdateDossierStatus(ctx, u); err != nil {
@@ -273,7 +230,7 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 		}
 		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
 			Action: "dossier.status", ObjectKind: "dossier", ObjectID: d.ID, SubjectCode: d.Owner.Code, DossierID: d.ID,
-			Detail: fmt.Sprintf("from=%d to=%d note=%q", int(u.From), int(u.To), note)})
+			Detail: fmt.Sprintf("from=%d to=%d note=%q", int(u.From), int(u.To), u.Note)})
 	})
 	if err != nil {
 		return nil, err

@@ -425,13 +425,18 @@ func (s *Store) UpdateDossierStatus(ctx context.Context, u motcua.StatusUpdate) 
 			set += ", due_at = ?"
 			args = append(args, micros(u.DueAt.UTC().Truncate(time.Microsecond)))
 		}
-		switch u.To {
-		case motcua.StatusReceived:
-			set += ", received_at = COALESCE(received_at, ?), received_by = CASE WHEN received_by = '' THEN ? ELSE received_by END"
-			args = append(args, micros(at), u.Actor)
-		case motcua.StatusDone, motcua.StatusResultsReturned, motcua.StatusRejected, motcua.StatusWithdrawn:
-			set += ", finished_at = COALESCE(finished_at, ?)"
-			args = append(args, micros(at))
+		// The dates are what the caller decided (motcua.Dossier.Transition).
+		if !u.ReceivedAt.IsZero() {
+			set += ", received_at = ?"
+			args = append(args, micros(u.ReceivedAt))
+		}
+		if u.ReceivedBy != "" {
+			set += ", received_by = ?"
+			args = append(args, u.ReceivedBy)
+		}
+		if !u.FinishedAt.IsZero() {
+			set += ", finished_at = ?"
+			args = append(args, micros(u.FinishedAt))
 		}
 		res, err := tx.exec(ctx, "UPDATE dossiers SET "+set+" WHERE id = ? AND status = ?", append(args, u.DossierID, cur)...)
 		if err != nil {

@@ -164,7 +164,7 @@ func testDossierStatus(t *testing.T, newStore NewStore) {
 	must(t, s.CreateDossier(ctx, d))
 	received := time.Date(2024, 3, 1, 3, 0, 0, 0, time.UTC)
 	must(t, s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: motcua.StatusRegistered,
-		To: motcua.StatusReceived, At: received, Actor: "officer:1", Note: "Tiếp nhận"}))
+		To: motcua.StatusReceived, At: received, Actor: "officer:1", Note: "Tiếp nhận", ReceivedAt: received, ReceivedBy: "officer:1"}))
 	// A second officer acting on the same stale screen is refused.
 	wantErr(t, s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: motcua.StatusRegistered,
 		To: motcua.StatusRejected}), motcua.ECONFLICT, "stale_status")
@@ -174,12 +174,12 @@ func testDossierStatus(t *testing.T, newStore NewStore) {
 		To: motcua.StatusProcessing, At: received.Add(time.Hour)}))
 	done := received.Add(48 * time.Hour)
 	must(t, s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: motcua.StatusProcessing,
-		To: motcua.StatusDone, At: done}))
+		To: motcua.StatusDone, At: done, FinishedAt: done}))
 
 	got, err := s.GetDossier(ctx, d.ID)
 	must(t, err)
-	if got.Status != motcua.StatusDone || !got.ReceivedAt.Equal(received) || !got.FinishedAt.Equal(done) {
-		t.Fatalf("dossier = status %d received %v finished %v", got.Status, got.ReceivedAt, got.FinishedAt)
+	if got.Status != motcua.StatusDone || !got.ReceivedAt.Equal(received) || got.ReceivedBy != "officer:1" || !got.FinishedAt.Equal(done) {
+		t.Fatalf("dossier = status %d received %v by %q finished %v", got.Status, got.ReceivedAt, got.ReceivedBy, got.FinishedAt)
 	}
 	if len(got.StatusHistory) != 3 || got.StatusHistory[0].Note != "Tiếp nhận" || got.StatusHistory[0].Actor != "officer:1" ||
 		got.StatusHistory[2].From != motcua.StatusProcessing || got.StatusHistory[2].To != motcua.StatusDone ||

@@ -215,6 +215,7 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 						if r.IntN(2) == 0 {
 							u.At, u.DueAt = d.SubmittedAt, aroundNow(r)
 						}
+						u.ReceivedAt, u.ReceivedBy = u.At, u.Actor
 						err = s.UpdateDossierStatus(ctx, u)
 					}
 				case 1:
@@ -226,8 +227,9 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 					}
 				case 3:
 					if open {
+						at := d.ReceivedAt.Add(time.Duration(r.IntN(30*24)) * time.Hour)
 						err = s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: d.Status,
-							To: motcua.StatusResultsReturned, At: d.ReceivedAt.Add(time.Duration(r.IntN(30*24)) * time.Hour)})
+							To: motcua.StatusResultsReturned, At: at, FinishedAt: at})
 					}
 				case 4:
 					if open {

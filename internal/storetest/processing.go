@@ -23,7 +23,7 @@ func testDossierProcessing(t *testing.T, newStore NewStore) {
 	if got.HandlingAgency != d.AgencyCode || got.Assignee != "" || got.Result != nil || got.Version != 1 {
 		t.Fatalf("new dossier: handling %q assignee %q result %+v", got.HandlingAgency, got.Assignee, got.Result)
 	}
-	must(t, s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: motcua.StatusRegistered, To: motcua.StatusReceived, At: at}))
+	must(t, s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: motcua.StatusRegistered, To: motcua.StatusReceived, At: at, ReceivedAt: at}))
 	must(t, s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: d.ID, From: motcua.StatusReceived, To: motcua.StatusProcessing, At: at}))
 
 	wantErr(t, s.AssignDossier(ctx, motcua.Assignment{DossierID: d.ID, Status: motcua.StatusReceived, AgencyCode: b.district.Code}),

@@ -73,9 +73,8 @@ func (s *Server) receptionQueue(w http.ResponseWriter, r *http.Request) {
 }
 
 type transitionChoice struct {
-	To     motcua.DossierStatus
-	Label  string
-	Reason bool // a reason is required
+	motcua.Choice
+	Label string
 }
 
 type officerDossierPage struct {
@@ -125,14 +124,8 @@ func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) officerD
 		page.ResultCategory, _ = s.cfg.Store.GetCategory(r.Context(), page.Procedure.ResultCategory)
 	}
 	page.Handling, _ = s.cfg.Store.GetAgency(r.Context(), d.HandlingAgency)
-	for to := motcua.StatusRegistered; to <= motcua.StatusResultsReturned; to++ {
-		// A result is finished by the leader's signature, not a button.
-		if to == motcua.StatusDone && d.ResultExpected {
-			continue
-		}
-		if motcua.CanTransition(d.Status, to) {
-			page.Choices = append(page.Choices, transitionChoice{To: to, Label: actionLabels[to], Reason: motcua.NeedsReason(to)})
-		}
+	for _, c := range d.Choices() {
+		page.Choices = append(page.Choices, transitionChoice{Choice: c, Label: actionLabels[c.To]})
 	}
 	return page
 }
