@@ -279,8 +279,13 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, id string, statu
 		s.renderError(w, r, err)
 		return
 	}
+	fb, err := s.documentFeedback(r, d)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	page := detailPage{Title: d.Name, Doc: d, Versions: vs, AccessLog: log, Notice: notice,
-		VerifyURL: s.cfg.PublicURL + "/verify/" + url.PathEscape(d.Code), Feedback: s.documentFeedback(r, d)}
+		VerifyURL: s.cfg.PublicURL + "/verify/" + url.PathEscape(d.Code), Feedback: fb}
 	if c, err := s.cfg.Store.GetCategory(ctx, d.CategoryCode); err == nil {
 		page.Category = c.Name
 	}
