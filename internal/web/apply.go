@@ -269,8 +269,14 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1", Demo: s.cfg.DemoCA != nil}
-	page.Procedure, _ = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode)
-	page.Agency, _ = s.cfg.Store.GetAgency(ctx, d.AgencyCode)
+	if page.Procedure, err = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if page.Agency, err = s.cfg.Store.GetAgency(ctx, d.AgencyCode); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "receipt", page)
 }
 
