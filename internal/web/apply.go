@@ -8,7 +8,6 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 )
@@ -224,7 +223,14 @@ func (s *Server) applyComponentFile(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/auth/login") {
 		return
 	}
-	api.ServeDraftFile(w, r, s.cfg.Submissions, r.PathValue("id"), r.PathValue("component"), s.renderError)
+	id, component := r.PathValue("id"), r.PathValue("component")
+	rc, file, err := s.cfg.Submissions.DraftFile(r.Context(), principal(r), id, component)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	defer rc.Close()
+	httpx.StreamPDF(w, r, rc, file, "inline", "stream draft file", "draft", id, "component", component)
 }
 
 // applySubmit is "Nộp hồ sơ".
@@ -268,7 +274,7 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1", Demo: s.cfg.DemoCA != nil}
+	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1", Demo: s.cfg.Demo}
 	if page.Procedure, err = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode); err != nil {
 		s.renderError(w, r, err)
 		return

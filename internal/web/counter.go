@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 )
@@ -193,5 +192,5 @@ func (s *Server) counterDocumentFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
-	api.StreamPDF(w, r, rc, file, "inline", "stream counter document", "draft", r.PathValue("id"), "document", r.PathValue("doc"))
+	httpx.StreamPDF(w, r, rc, file, "inline", "stream counter document", "draft", r.PathValue("id"), "document", r.PathValue("doc"))
 }
