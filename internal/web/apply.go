@@ -138,11 +138,9 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, status int, e
 		s.renderError(w, r, err)
 		return
 	}
-	if v.Draft.DossierID != "" {
-		if d, err := s.cfg.Store.GetDossier(ctx, v.Draft.DossierID); err == nil {
-			http.Redirect(w, r, "/ho-so/"+url.PathEscape(d.Code), http.StatusSeeOther)
-			return
-		}
+	if v.DossierCode != "" {
+		http.Redirect(w, r, "/ho-so/"+url.PathEscape(v.DossierCode), http.StatusSeeOther)
+		return
 	}
 	page := draftPage{Title: "Thông tin hồ sơ", View: v, Key: service.NewSecret(16), Pick: r.URL.Query().Get("lay-tu-kho"), ErrorFor: errFor}
 	if a, err := s.cfg.Store.GetAgency(ctx, v.Draft.AgencyCode); err == nil {

@@ -121,11 +121,9 @@ func (s *Server) counterDraftPage(w http.ResponseWriter, r *http.Request, status
 		s.renderError(w, r, err)
 		return
 	}
-	if v.Draft.DossierID != "" {
-		if d, err := s.cfg.Store.GetDossier(ctx, v.Draft.DossierID); err == nil {
-			http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code), http.StatusSeeOther)
-			return
-		}
+	if v.DossierCode != "" {
+		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(v.DossierCode), http.StatusSeeOther)
+		return
 	}
 	page := draftPage{Title: counterStartTitle, View: v, Pick: r.URL.Query().Get("lay-tu-kho"), ErrorFor: errFor}
 	page.fill(v, formErr)
