@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -231,12 +230,9 @@ func (s *Server) feedbackFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", "inline; filename="+url.PathEscape(file.Name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = io.Copy(w, rc)
+	// Like every stored PDF: sandboxed inline, and a failed copy is logged
+	// and aborts the response rather than ending a truncated file cleanly.
+	httpx.StreamPDF(w, r, rc, file, "inline", "stream feedback file", "feedback", r.PathValue("id"))
 }
 
 // feedbackFail shows a refused answer on the feedback's page.
