@@ -139,6 +139,17 @@ func TestFeedbackOnResult(t *testing.T) {
 		!strings.Contains(body, newCode) {
 		t.Fatalf("old document's page: %d\n%s", resp.StatusCode, body)
 	}
+	// The officer's feedback page showed the corrected result after the
+	// answer: that read is in the owner's access log of the new result.
+	nm := regexp.MustCompile(`kết quả đính chính: <a href="/kho-du-lieu/([0-9a-f]+)">`).FindStringSubmatch(body)
+	if nm == nil {
+		t.Fatalf("no link to the corrected result:\n%s", body)
+	}
+	resp, body = b.get(ts.url + "/kho-du-lieu/" + nm[1])
+	if resp.StatusCode != 200 || !strings.Contains(body, "<td>officer:"+officer.Username+"</td>") ||
+		!strings.Contains(body, "<td>feedback="+fm[0][1]+"</td>") {
+		t.Fatalf("access log of the corrected result lacks the handling officer's read: %d\n%s", resp.StatusCode, body)
+	}
 	// The public check of the old code names the replacement.
 	resp, body = newBrowser(t).get(ts.url + "/verify/" + recordCode)
 	if resp.StatusCode != 200 || !strings.Contains(body, "Kết quả Đã được thay thế") ||

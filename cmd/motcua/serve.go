@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/notify"
 	"github.com/motcua/motcua/internal/popdb/popdbsim"
@@ -185,16 +186,25 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerBlobMetrics(reg, blobs)
-	handler, err := web.New(web.Config{
+	wcfg := web.Config{
 		Store: store, Blobs: blobs, Logger: logger, Registry: reg, Version: version(),
 		Auth: auth, Identity: identity, Providers: idp.providers, Mounts: idp.mounts,
 		PublicURL: publicURL, SecureCookies: cfg.SecureCookies, Certification: certification,
-		Warehouse: wh, DemoCA: ca, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
+		Warehouse: wh, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
 		Submissions: subs, Counter: service.NewCounter(subs),
 		Reception: service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...).WithResults(wh, keyring).
 			WithResultTemplate(report.WriteResultPDF),
 		Feedback: service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
-	})
+	}
+	if ca != nil {
+		wcfg.Demo = true
+		wcfg.Samples = func(name string) ([]byte, error) { return ca.Sample(name, time.Now()) }
+	}
+	wcfg.Routes = func(mux *http.ServeMux) {
+		api.Register(mux, api.Config{Store: store, Warehouse: wh, Clients: wcfg.Clients, Submissions: subs, KPI: wcfg.KPI,
+			PublicURL: publicURL, Feedback: wcfg.Feedback, Reception: wcfg.Reception, Certification: certification})
+	}
+	handler, err := web.New(wcfg)
 	if err != nil {
 		return err
 	}

@@ -242,44 +242,27 @@ func (a *api) downloadFile(w http.ResponseWriter, r *http.Request) {
 		}
 		version = n
 	}
-	ServeFile(w, r, a.cfg.Warehouse, r.PathValue("id"), version, access(r))
+	serveFile(w, r, a.cfg.Warehouse, r.PathValue("id"), version, access(r))
 }
 
 // ServeFile streams a document's file as a PDF download. Shared with the
 // web pages.
-func ServeFile(w http.ResponseWriter, r *http.Request, wh *service.Warehouse, id string, version int, a service.Access) {
+func serveFile(w http.ResponseWriter, r *http.Request, wh *service.Warehouse, id string, version int, a service.Access) {
 	rc, file, err := wh.OpenFile(r.Context(), httpx.Principal(r.Context()), id, version, a)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
 	defer rc.Close()
-	StreamPDF(w, r, rc, file, "attachment", "stream document file", "document", id)
+	httpx.StreamPDF(w, r, rc, file, "attachment", "stream document file", "document", id)
 }
 
-// StreamPDF sends a stored PDF: as a download ("attachment") or, for
-// "inline", shown by the browser's PDF viewer in a sandbox (no scripts,
-// no same-origin access, no framing). logArgs name the file in the log
-// line of a failed copy.
+// StreamPDF is httpx.StreamPDF, kept for the callers not yet moved to it
+// (internal/web/processing.go).
+//
+// Deprecated: use httpx.StreamPDF.
 func StreamPDF(w http.ResponseWriter, r *http.Request, rc io.Reader, file motcua.File, disposition, what string, logArgs ...any) {
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Length", strconv.FormatInt(file.Size, 10))
-	// FormatMediaType quotes the name, or encodes it as RFC 2231
-	// filename*=utf-8''… when it is not plain ASCII.
-	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": file.Name}))
-	if disposition == "inline" {
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
-	}
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("ETag", `"`+file.SHA256+`"`)
-	if _, err := io.Copy(w, rc); err != nil {
-		// Headers are gone; a corrupt blob aborts the response instead of
-		// ending it cleanly, so the client sees a broken file.
-		httpx.Logger(r.Context()).Error(what, append(logArgs, "err", err)...)
-		panic(http.ErrAbortHandler)
-	}
+	httpx.StreamPDF(w, r, rc, file, disposition, what, logArgs...)
 }
 
 func (a *api) replaceFile(w http.ResponseWriter, r *http.Request) {

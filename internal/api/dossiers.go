@@ -216,14 +216,14 @@ func (a *api) putComponent(w http.ResponseWriter, r *http.Request) {
 // draftFile serves the file of a draft component (what "Nộp hồ sơ" will
 // send) to the draft's creator.
 func (a *api) draftFile(w http.ResponseWriter, r *http.Request) {
-	ServeDraftFile(w, r, a.cfg.Submissions, r.PathValue("id"), r.PathValue("component"), httpx.WriteError)
+	serveDraftFile(w, r, a.cfg.Submissions, r.PathValue("id"), r.PathValue("component"), httpx.WriteError)
 }
 
-// ServeDraftFile streams the file of a draft component as a PDF shown in
+// serveDraftFile streams the file of a draft component as a PDF shown in
 // the browser, for the draft's creator only. Errors before the first byte
 // go to writeErr (a problem+json answer for the API, an HTML page for the
 // web). Shared with the web pages.
-func ServeDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submissions, draftID, component string,
+func serveDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submissions, draftID, component string,
 	writeErr func(http.ResponseWriter, *http.Request, error)) {
 	rc, file, err := subs.DraftFile(r.Context(), httpx.Principal(r.Context()), draftID, component)
 	if err != nil {
@@ -231,7 +231,7 @@ func ServeDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submis
 		return
 	}
 	defer rc.Close()
-	StreamPDF(w, r, rc, file, "inline", "stream draft file", "draft", draftID, "component", component)
+	httpx.StreamPDF(w, r, rc, file, "inline", "stream draft file", "draft", draftID, "component", component)
 }
 
 type dossierJSON struct {

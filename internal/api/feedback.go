@@ -106,12 +106,12 @@ func (a *api) feedbackQueue(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) getFeedback(w http.ResponseWriter, r *http.Request) {
-	f, _, err := a.cfg.Feedback.Get(r.Context(), principal(r), r.PathValue("id"))
+	c, err := a.cfg.Feedback.Get(r.Context(), principal(r), r.PathValue("id"))
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, feedbackToJSON(f, a.cfg.Feedback.Now()))
+	httpx.WriteJSON(w, http.StatusOK, feedbackToJSON(c.Feedback, a.cfg.Feedback.Now()))
 }
 
 func (a *api) rejectFeedback(w http.ResponseWriter, r *http.Request) {

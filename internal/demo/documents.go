@@ -33,6 +33,19 @@ func SampleUnsigned() []byte {
 	return resultPDF("Ban chua ky so", "Mau thu", "KHONG-CO-CHU-KY")
 }
 
+// Sample makes the sample file of a name offered to try refusals:
+// chua-ky.pdf (unsigned) or da-sua-sau-khi-ky.pdf (changed after
+// signing); another name is ENOTFOUND.
+func (ca *CA) Sample(name string, now time.Time) ([]byte, error) {
+	switch name {
+	case "chua-ky.pdf":
+		return SampleUnsigned(), nil
+	case "da-sua-sau-khi-ky.pdf":
+		return ca.SampleTampered(now)
+	}
+	return nil, motcua.NotFound("sample", name)
+}
+
 // SampleTampered is a signed PDF changed after signing, for trying the
 // refusal.
 func (ca *CA) SampleTampered(now time.Time) ([]byte, error) {

@@ -155,7 +155,11 @@ func (c *Counter) view(ctx context.Context, p *motcua.Principal, id string) (*Dr
 	if err != nil {
 		return nil, err
 	}
-	return &DraftView{Draft: d, Procedure: proc, Case: cs, Matches: officerView(matches)}, nil
+	code, err := c.s.submittedCode(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return &DraftView{Draft: d, Procedure: proc, Case: cs, Matches: officerView(matches), DossierCode: code}, nil
 }
 
 // officerView drops from the matches what the owner hid: an officer sees

@@ -141,21 +141,37 @@ func officerEvent(p *motcua.Principal, action string, d *motcua.Document, detail
 		ObjectKind: "document", ObjectID: d.ID, SubjectCode: d.OwnerCode, Detail: detail}
 }
 
-// Get returns a feedback with the reported document, for the officer who
-// handles it; the read of the document is audited.
-func (s *Feedbacks) Get(ctx context.Context, p *motcua.Principal, id string) (*motcua.Feedback, *motcua.Document, error) {
+// FeedbackCase is what the officer handling a feedback sees of it.
+type FeedbackCase struct {
+	Feedback *motcua.Feedback
+	Document *motcua.Document // the reported result
+	// Corrected is the result the correction issued, nil before one.
+	Corrected *motcua.Document
+}
+
+// Get returns a feedback with the reported document and, once corrected,
+// the corrected one, for the officer who handles it; every read of a
+// document is audited, so that the owner's access log shows it.
+func (s *Feedbacks) Get(ctx context.Context, p *motcua.Principal, id string) (*FeedbackCase, error) {
 	f, err := s.handled(ctx, p, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	d, err := s.store.GetDocument(ctx, f.DocumentID)
-	if err != nil {
-		return nil, nil, err
+	c := &FeedbackCase{Feedback: f}
+	if c.Document, err = s.store.GetDocument(ctx, f.DocumentID); err != nil {
+		return nil, err
 	}
-	if err := s.store.AppendAudit(ctx, officerEvent(p, "document.read", d, "feedback="+f.ID)); err != nil {
-		return nil, nil, err
+	events := []*motcua.AuditEvent{officerEvent(p, "document.read", c.Document, "feedback="+f.ID)}
+	if f.CorrectedDocumentID != "" {
+		if c.Corrected, err = s.store.GetDocument(ctx, f.CorrectedDocumentID); err != nil {
+			return nil, err
+		}
+		events = append(events, officerEvent(p, "document.read", c.Corrected, "feedback="+f.ID))
 	}
-	return f, d, nil
+	if err := s.store.AppendAudit(ctx, events...); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // OpenFile returns the reported document's current file, for the officer

@@ -131,7 +131,7 @@ func TestFeedbackQueueAndReject(t *testing.T) {
 	wantCode(t, err, "forbidden")
 
 	// Wrong agency or wrong role: as if it did not exist.
-	_, _, err = f.fb.Get(ctx, f.stranger, fb.ID)
+	_, err = f.fb.Get(ctx, f.stranger, fb.ID)
 	wantCode(t, err, "feedback_not_found")
 	_, err = f.fb.Reject(ctx, f.stranger, fb.ID, "Không thuộc thẩm quyền")
 	wantCode(t, err, "feedback_not_found")
@@ -140,9 +140,9 @@ func TestFeedbackQueueAndReject(t *testing.T) {
 	_, err = f.fb.Reject(ctx, f.owner, fb.ID, "Không")
 	wantCode(t, err, "forbidden")
 
-	got, d, err := f.fb.Get(ctx, f.processing, fb.ID)
-	if err != nil || got.ID != fb.ID || d.ID != f.result.ID {
-		t.Fatalf("Get = %v %v, %v", got, d, err)
+	got, err := f.fb.Get(ctx, f.processing, fb.ID)
+	if err != nil || got.Feedback.ID != fb.ID || got.Document.ID != f.result.ID || got.Corrected != nil {
+		t.Fatalf("Get = %+v, %v", got, err)
 	}
 	rc, file, err := f.fb.OpenFile(ctx, f.processing, fb.ID)
 	must(t, err)
@@ -243,6 +243,17 @@ func TestFeedbackCorrect(t *testing.T) {
 	}
 	if actions["document.issue_correction"] != 2 || actions["feedback.correct"] != 2 {
 		t.Fatalf("audit actions = %v", actions)
+	}
+	// The handling officer's page shows the corrected result: that read
+	// is audited like the reported one, in the owner's access log.
+	got, err := f.fb.Get(ctx, f.processing, fb.ID)
+	if err != nil || got.Corrected == nil || got.Corrected.ID != nd.ID {
+		t.Fatalf("Get after the correction = %+v, %v", got, err)
+	}
+	log, err := f.w.AccessLog(ctx, f.owner, nd.ID)
+	must(t, err)
+	if len(log) != 1 || log[0].ActorID != "officer:xuly.anhoa" || log[0].Detail != "feedback="+fb.ID {
+		t.Fatalf("access log of the corrected result = %+v", log)
 	}
 	// Monitors of the agency see the open feedback counts: none open now.
 	monitor := &motcua.Principal{Kind: motcua.PrincipalOfficer, Username: "theodoi", AgencyCode: agencyCode, Roles: []motcua.Role{motcua.RoleMonitor}}

@@ -44,6 +44,18 @@ func (s *Officers) Manageable(ctx context.Context, p *motcua.Principal) ([]*motc
 	return AgencySubtree(ctx, s.store, p.AgencyCode)
 }
 
+// Get returns an officer account p may manage.
+func (s *Officers) Get(ctx context.Context, p *motcua.Principal, username string) (*motcua.Officer, error) {
+	o, err := s.store.GetOfficer(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorizeAt(ctx, p, o.AgencyCode); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
 // List returns the officers p may manage, by agency.
 func (s *Officers) List(ctx context.Context, p *motcua.Principal) ([]*motcua.Officer, error) {
 	agencies, err := s.Manageable(ctx, p)
@@ -115,11 +127,8 @@ type OfficerUpdate struct {
 // cannot disable themselves or drop their own admin role, so an agency is
 // never left without an administrator by mistake.
 func (s *Officers) Update(ctx context.Context, p *motcua.Principal, username string, u OfficerUpdate) (*motcua.Officer, string, error) {
-	o, err := s.store.GetOfficer(ctx, username)
+	o, err := s.Get(ctx, p, username)
 	if err != nil {
-		return nil, "", err
-	}
-	if err := s.authorizeAt(ctx, p, o.AgencyCode); err != nil {
 		return nil, "", err
 	}
 	roles := dedupRoles(u.Roles)

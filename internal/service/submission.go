@@ -232,6 +232,21 @@ type DraftView struct {
 	Procedure *motcua.Procedure
 	Case      motcua.ProcedureCase
 	Matches   []motcua.ComponentMatch
+	// DossierCode is the code of the dossier the draft became once
+	// submitted, empty before.
+	DossierCode string
+}
+
+// submittedCode is the code of the dossier a submitted draft became.
+func (s *Submissions) submittedCode(ctx context.Context, d *motcua.Draft) (string, error) {
+	if d.DossierID == "" {
+		return "", nil
+	}
+	dossier, err := s.store.GetDossier(ctx, d.DossierID)
+	if err != nil {
+		return "", err
+	}
+	return dossier.Code, nil
 }
 
 // View returns a draft with what the owner's warehouse offers for each
@@ -250,7 +265,11 @@ func (s *Submissions) View(ctx context.Context, p *motcua.Principal, id string) 
 	if err != nil {
 		return nil, err
 	}
-	return &DraftView{Draft: d, Procedure: proc, Case: c, Matches: matches}, nil
+	code, err := s.submittedCode(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return &DraftView{Draft: d, Procedure: proc, Case: c, Matches: matches, DossierCode: code}, nil
 }
 
 func unknownComponent() error {

@@ -8,7 +8,6 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 )
@@ -139,11 +138,9 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, status int, e
 		s.renderError(w, r, err)
 		return
 	}
-	if v.Draft.DossierID != "" {
-		if d, err := s.cfg.Store.GetDossier(ctx, v.Draft.DossierID); err == nil {
-			http.Redirect(w, r, "/ho-so/"+url.PathEscape(d.Code), http.StatusSeeOther)
-			return
-		}
+	if v.DossierCode != "" {
+		http.Redirect(w, r, "/ho-so/"+url.PathEscape(v.DossierCode), http.StatusSeeOther)
+		return
 	}
 	page := draftPage{Title: "Thông tin hồ sơ", View: v, Key: service.NewSecret(16), Pick: r.URL.Query().Get("lay-tu-kho"), ErrorFor: errFor}
 	if a, err := s.cfg.Store.GetAgency(ctx, v.Draft.AgencyCode); err == nil {
@@ -224,7 +221,14 @@ func (s *Server) applyComponentFile(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/auth/login") {
 		return
 	}
-	api.ServeDraftFile(w, r, s.cfg.Submissions, r.PathValue("id"), r.PathValue("component"), s.renderError)
+	id, component := r.PathValue("id"), r.PathValue("component")
+	rc, file, err := s.cfg.Submissions.DraftFile(r.Context(), principal(r), id, component)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	defer rc.Close()
+	httpx.StreamPDF(w, r, rc, file, "inline", "stream draft file", "draft", id, "component", component)
 }
 
 // applySubmit is "Nộp hồ sơ".
@@ -268,9 +272,15 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1", Demo: s.cfg.DemoCA != nil}
-	page.Procedure, _ = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode)
-	page.Agency, _ = s.cfg.Store.GetAgency(ctx, d.AgencyCode)
+	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1", Demo: s.cfg.Demo}
+	if page.Procedure, err = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if page.Agency, err = s.cfg.Store.GetAgency(ctx, d.AgencyCode); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "receipt", page)
 }
 

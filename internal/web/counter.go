@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 )
@@ -122,11 +121,9 @@ func (s *Server) counterDraftPage(w http.ResponseWriter, r *http.Request, status
 		s.renderError(w, r, err)
 		return
 	}
-	if v.Draft.DossierID != "" {
-		if d, err := s.cfg.Store.GetDossier(ctx, v.Draft.DossierID); err == nil {
-			http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code), http.StatusSeeOther)
-			return
-		}
+	if v.DossierCode != "" {
+		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(v.DossierCode), http.StatusSeeOther)
+		return
 	}
 	page := draftPage{Title: counterStartTitle, View: v, Pick: r.URL.Query().Get("lay-tu-kho"), ErrorFor: errFor}
 	page.fill(v, formErr)
@@ -193,5 +190,5 @@ func (s *Server) counterDocumentFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
-	api.StreamPDF(w, r, rc, file, "inline", "stream counter document", "draft", r.PathValue("id"), "document", r.PathValue("doc"))
+	httpx.StreamPDF(w, r, rc, file, "inline", "stream counter document", "draft", r.PathValue("id"), "document", r.PathValue("doc"))
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,22 +36,38 @@ type documentFeedback struct {
 }
 
 // documentFeedback loads the feedback shown on the owner's document page.
-func (s *Server) documentFeedback(r *http.Request, d *motcua.Document) *documentFeedback {
+// The corrected and superseding results are read through the warehouse,
+// with the owner's authorization; one that is gone is left out.
+func (s *Server) documentFeedback(r *http.Request, d *motcua.Document) (*documentFeedback, error) {
 	if s.cfg.Feedback == nil {
-		return nil
+		return nil, nil
 	}
 	ctx, p := r.Context(), principal(r)
 	out := &documentFeedback{CanReport: motcua.CheckReportable(d) == nil}
-	if fs, err := s.cfg.Feedback.ForDocument(ctx, p, d.ID); err == nil && len(fs) > 0 {
+	read := func(id string) (*motcua.Document, error) {
+		if id == "" {
+			return nil, nil
+		}
+		doc, err := s.cfg.Warehouse.Get(ctx, p, id, service.Access{})
+		if motcua.IsKind(err, motcua.ENOTFOUND) {
+			return nil, nil
+		}
+		return doc, err
+	}
+	fs, err := s.cfg.Feedback.ForDocument(ctx, p, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(fs) > 0 {
 		out.Latest = fs[0]
-		if id := fs[0].CorrectedDocumentID; id != "" {
-			out.Corrected, _ = s.cfg.Store.GetDocument(ctx, id)
+		if out.Corrected, err = read(fs[0].CorrectedDocumentID); err != nil {
+			return nil, err
 		}
 	}
-	if d.SupersededBy != "" {
-		out.Superseder, _ = s.cfg.Store.GetDocument(ctx, d.SupersededBy)
+	if out.Superseder, err = read(d.SupersededBy); err != nil {
+		return nil, err
 	}
-	return out
+	return out, nil
 }
 
 type feedbackReportPage struct {
@@ -181,15 +196,13 @@ type feedbackDetailPage struct {
 func (p feedbackDetailPage) title() string { return p.Title }
 
 func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request, status int, page feedbackDetailPage) {
-	f, d, err := s.cfg.Feedback.Get(r.Context(), principal(r), r.PathValue("id"))
+	c, err := s.cfg.Feedback.Get(r.Context(), principal(r), r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	page.Title, page.F, page.Doc, page.Overdue = "Phản ánh về kết quả "+d.Code, f, d, f.Overdue(s.cfg.Feedback.Now())
-	if f.CorrectedDocumentID != "" {
-		page.Corrected, _ = s.cfg.Store.GetDocument(r.Context(), f.CorrectedDocumentID)
-	}
+	page.Title, page.F, page.Doc, page.Corrected = "Phản ánh về kết quả "+c.Document.Code, c.Feedback, c.Document, c.Corrected
+	page.Overdue = c.Feedback.Overdue(s.cfg.Feedback.Now())
 	s.render(w, r, status, "feedback_detail", page)
 }
 
@@ -217,12 +230,9 @@ func (s *Server) feedbackFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", "inline; filename="+url.PathEscape(file.Name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = io.Copy(w, rc)
+	// Like every stored PDF: sandboxed inline, and a failed copy is logged
+	// and aborts the response rather than ending a truncated file cleanly.
+	httpx.StreamPDF(w, r, rc, file, "inline", "stream feedback file", "feedback", r.PathValue("id"))
 }
 
 // feedbackFail shows a refused answer on the feedback's page.

@@ -87,7 +87,10 @@ func (s *Server) createOfficer(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/can-bo/dang-nhap") {
 		return
 	}
-	_ = r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
+		return
+	}
 	n := service.NewOfficer{Username: r.PostForm.Get("username"), Name: r.PostForm.Get("name"),
 		AgencyCode: r.PostForm.Get("agency_code"), Roles: formRoles(r), Password: r.PostForm.Get("password")}
 	o, secret, err := s.officers.Create(r.Context(), principal(r), n)
@@ -113,7 +116,7 @@ func (s *Server) editOfficerPage(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/can-bo/dang-nhap") {
 		return
 	}
-	o, err := s.manageableOfficer(r)
+	o, err := s.officers.Get(r.Context(), principal(r), r.PathValue("username"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -121,29 +124,14 @@ func (s *Server) editOfficerPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "officer_edit", officerPage{Title: "Cán bộ " + o.Name, Officer: o, Roles: motcua.Roles()})
 }
 
-// manageableOfficer loads the officer named in the path if the viewer may
-// manage them.
-func (s *Server) manageableOfficer(r *http.Request) (*motcua.Officer, error) {
-	ctx, p := r.Context(), principal(r)
-	o, err := s.cfg.Store.GetOfficer(ctx, r.PathValue("username"))
-	if err != nil {
-		return nil, err
-	}
-	path, err := service.AgencyPath(ctx, s.cfg.Store, o.AgencyCode)
-	if err != nil {
-		return nil, err
-	}
-	if err := service.Authorize(p, service.OpManageOfficers, service.Resource{AgencyPath: path}); err != nil {
-		return nil, err
-	}
-	return o, nil
-}
-
 func (s *Server) updateOfficer(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/can-bo/dang-nhap") {
 		return
 	}
-	_ = r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
+		return
+	}
 	u := service.OfficerUpdate{Name: r.PostForm.Get("name"), Roles: formRoles(r), Disabled: r.PostForm.Get("disabled") == "on",
 		NewPassword: r.PostForm.Get("new_password"), ResetTOTP: r.PostForm.Get("reset_totp") == "on"}
 	o, secret, err := s.officers.Update(r.Context(), principal(r), r.PathValue("username"), u)
@@ -152,7 +140,7 @@ func (s *Server) updateOfficer(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		cur, gerr := s.manageableOfficer(r)
+		cur, gerr := s.officers.Get(r.Context(), principal(r), r.PathValue("username"))
 		if gerr != nil {
 			s.renderError(w, r, gerr)
 			return

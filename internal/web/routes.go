@@ -17,8 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/api"
-	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/sso"
@@ -56,8 +54,15 @@ type Config struct {
 	Feedback *service.Feedbacks
 	// Certification is the certifying officer's desk and book.
 	Certification *service.Certification
-	// DemoCA, in demo mode, serves the sample files to try refusals.
-	DemoCA *demo.CA
+	// Demo marks demo mode: pages link the development simulators.
+	Demo bool
+	// Samples, in demo mode, makes the sample file of a name (an unsigned
+	// PDF, a PDF changed after signing) to try refusals; ENOTFOUND for
+	// an unknown name.
+	Samples func(name string) ([]byte, error)
+	// Routes registers more routes on the site's mux, behind the same
+	// middleware (principal, cross-origin protection): the JSON API.
+	Routes func(*http.ServeMux)
 	// Keyring holds the agencies' signing keys (results, certified copies).
 	Keyring   service.Keyring
 	Identity  *service.Identity
@@ -228,12 +233,12 @@ func (s *Server) routes(mux *routeMux) {
 	if cfg.Certification != nil {
 		s.certificationRoutes(mux)
 	}
-	if cfg.DemoCA != nil {
+	if cfg.Samples != nil {
 		mux.HandleFunc("GET /mau/{name}", s.sample)
 	}
-	api.Register(mux.ServeMux, api.Config{Store: cfg.Store, Warehouse: cfg.Warehouse, Clients: cfg.Clients,
-		Submissions: cfg.Submissions, KPI: cfg.KPI, PublicURL: cfg.PublicURL, Feedback: cfg.Feedback, Reception: cfg.Reception,
-		Certification: cfg.Certification})
+	if cfg.Routes != nil {
+		cfg.Routes(mux.ServeMux)
+	}
 	mux.HandleFunc("/", s.notFound)
 }
 

@@ -6,13 +6,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/api"
-	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 )
@@ -170,7 +167,7 @@ func (s *Server) addPage(w http.ResponseWriter, r *http.Request, form addForm, s
 	}
 	p := addPage{Title: "Cập nhật dữ liệu kho cá nhân, tổ chức", Form: form, Categories: cats,
 		PaperTypes: []motcua.PaperType{motcua.PaperResult, motcua.PaperComponent, motcua.PaperOther},
-		MaxMB:      s.cfg.Warehouse.MaxFileSize() >> 20, Samples: s.cfg.DemoCA != nil}
+		MaxMB:      s.cfg.Warehouse.MaxFileSize() >> 20, Samples: s.cfg.Samples != nil}
 	if err != nil {
 		p.Error, p.Field = motcua.ErrorMessage(err), fieldOf(err)
 		if p.Field == "file" {
@@ -279,8 +276,13 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, id string, statu
 		s.renderError(w, r, err)
 		return
 	}
+	fb, err := s.documentFeedback(r, d)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	page := detailPage{Title: d.Name, Doc: d, Versions: vs, AccessLog: log, Notice: notice,
-		VerifyURL: s.cfg.PublicURL + "/verify/" + url.PathEscape(d.Code), Feedback: s.documentFeedback(r, d)}
+		VerifyURL: s.cfg.PublicURL + "/verify/" + url.PathEscape(d.Code), Feedback: fb}
 	if c, err := s.cfg.Store.GetCategory(ctx, d.CategoryCode); err == nil {
 		page.Category = c.Name
 	}
@@ -382,7 +384,14 @@ func (s *Server) warehouseFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, _ := strconv.Atoi(r.URL.Query().Get("v"))
-	api.ServeFile(w, r, s.cfg.Warehouse, r.PathValue("id"), v, service.Access{})
+	id := r.PathValue("id")
+	rc, file, err := s.cfg.Warehouse.OpenFile(r.Context(), principal(r), id, v, service.Access{})
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	defer rc.Close()
+	httpx.StreamPDF(w, r, rc, file, "attachment", "stream document file", "document", id)
 }
 
 type verifyPage struct {
@@ -436,14 +445,8 @@ func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request) {
 
 // sample serves the demo's unsigned and tampered PDFs, to try refusals.
 func (s *Server) sample(w http.ResponseWriter, r *http.Request) {
-	var data []byte
-	var err error
-	switch r.PathValue("name") {
-	case "chua-ky.pdf":
-		data = demo.SampleUnsigned()
-	case "da-sua-sau-khi-ky.pdf":
-		data, err = s.cfg.DemoCA.SampleTampered(time.Now())
-	default:
+	data, err := s.cfg.Samples(r.PathValue("name"))
+	if motcua.IsKind(err, motcua.ENOTFOUND) {
 		s.notFound(w, r)
 		return
 	}
