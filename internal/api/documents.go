@@ -257,14 +257,6 @@ func serveFile(w http.ResponseWriter, r *http.Request, wh *service.Warehouse, id
 	httpx.StreamPDF(w, r, rc, file, "attachment", "stream document file", "document", id)
 }
 
-// StreamPDF is httpx.StreamPDF, kept for the callers not yet moved to it
-// (internal/web/processing.go).
-//
-// Deprecated: use httpx.StreamPDF.
-func StreamPDF(w http.ResponseWriter, r *http.Request, rc io.Reader, file motcua.File, disposition, what string, logArgs ...any) {
-	httpx.StreamPDF(w, r, rc, file, disposition, what, logArgs...)
-}
-
 func (a *api) replaceFile(w http.ResponseWriter, r *http.Request) {
 	var up service.Upload
 	var err error

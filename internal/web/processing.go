@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/service"
 )
@@ -24,7 +23,11 @@ func (s *Server) officerAction(w http.ResponseWriter, r *http.Request, done stri
 			s.renderError(w, r, err)
 			return
 		}
-		page := s.officerDossierData(r, cur)
+		page, perr := s.officerDossierData(r, cur)
+		if perr != nil {
+			s.renderError(w, r, perr)
+			return
+		}
 		page.Error = motcua.ErrorMessage(err)
 		s.formError(w, r, err, "officer_dossier", page)
 		return
@@ -85,7 +88,7 @@ func (s *Server) officerResultFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
-	api.StreamPDF(w, r, rc, file, "inline", "stream result", "dossier", r.PathValue("code"))
+	httpx.StreamPDF(w, r, rc, file, "inline", "stream result", "dossier", r.PathValue("code"))
 }
 
 // officerDigitize scans a component of a received paper dossier.

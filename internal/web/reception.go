@@ -112,22 +112,43 @@ var actionLabels = map[motcua.DossierStatus]string{
 	motcua.StatusWithdrawn:       "Công dân rút hồ sơ",
 }
 
-func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) officerDossierPage {
+// officerDossierData gathers what the dossier page shows besides the
+// dossier. A reference row that has gone (ENOTFOUND) is left out; any
+// other failure is the page's error.
+func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) (officerDossierPage, error) {
+	ctx := r.Context()
 	page := officerDossierPage{Title: "Hồ sơ " + d.Code, Dossier: d}
-	can := s.cfg.Reception.Abilities(r.Context(), principal(r), d)
+	can := s.cfg.Reception.Abilities(ctx, principal(r), d)
 	page.Processing, page.CanSign, page.CanDigitize = can.Process, can.Sign, can.Digitize
+	var err error
 	if page.Processing {
-		page.Agencies, _ = s.cfg.Reception.ForwardTargets(r.Context(), d)
+		if page.Agencies, err = s.cfg.Reception.ForwardTargets(ctx, d); err != nil {
+			return page, err
+		}
 	}
-	page.Procedure, _ = s.cfg.Store.GetProcedure(r.Context(), d.ProcedureCode)
+	if page.Procedure, err = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode); ignoreNotFound(err) != nil {
+		return page, err
+	}
 	if page.Procedure != nil && page.Procedure.ResultCategory != "" {
-		page.ResultCategory, _ = s.cfg.Store.GetCategory(r.Context(), page.Procedure.ResultCategory)
+		if page.ResultCategory, err = s.cfg.Store.GetCategory(ctx, page.Procedure.ResultCategory); ignoreNotFound(err) != nil {
+			return page, err
+		}
 	}
-	page.Handling, _ = s.cfg.Store.GetAgency(r.Context(), d.HandlingAgency)
+	if page.Handling, err = s.cfg.Store.GetAgency(ctx, d.HandlingAgency); ignoreNotFound(err) != nil {
+		return page, err
+	}
 	for _, c := range d.Choices() {
 		page.Choices = append(page.Choices, transitionChoice{Choice: c, Label: actionLabels[c.To]})
 	}
-	return page
+	return page, nil
+}
+
+// ignoreNotFound is err unless it says the row does not exist.
+func ignoreNotFound(err error) error {
+	if motcua.IsKind(err, motcua.ENOTFOUND) {
+		return nil
+	}
+	return err
 }
 
 // officerDossier shows a dossier of the officer's agency with its
@@ -141,7 +162,11 @@ func (s *Server) officerDossier(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	page := s.officerDossierData(r, d)
+	page, err := s.officerDossierData(r, d)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if to, err := strconv.Atoi(r.URL.Query().Get("da-chuyen")); err == nil {
 		page.Done = "Đã chuyển hồ sơ sang trạng thái “" + motcua.DossierStatus(to).Label() + "”."
 	}
@@ -166,7 +191,11 @@ func (s *Server) officerTransition(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, gerr)
 			return
 		}
-		page := s.officerDossierData(r, cur)
+		page, perr := s.officerDossierData(r, cur)
+		if perr != nil {
+			s.renderError(w, r, perr)
+			return
+		}
 		page.Error, page.Note = motcua.ErrorMessage(err), note
 		s.formError(w, r, err, "officer_dossier", page)
 		return
