@@ -32,19 +32,26 @@ type returnCoding struct {
 func (r *Reception) returnCodingFor(ctx context.Context, d *motcua.Dossier, cat *motcua.DocumentCategory, issued motcua.Date,
 	now time.Time) (*returnCoding, error) {
 	res := d.Result
-	if cat.Code != motcua.CertifiedCopyCategory {
+	resultCoded := func(expires motcua.Date) (*returnCoding, error) {
 		prefix, err := motcua.NewResultCode(d.Owner.Code, cat.Code, res.Number)
 		if err != nil {
 			return nil, motcua.Invalid("result", motcua.ErrorCode(err), motcua.ErrorMessage(err))
 		}
 		return &returnCoding{prefix: prefix.String(), code: suffixed(prefix),
 			tooMany: motcua.Invalid("number", "too_many_versions", "Đã có quá nhiều kết quả cùng mã; vui lòng dùng số văn bản khác."),
-			expires: cat.ExpiryFor(issued),
+			expires: expires,
 			record:  func(context.Context, motcua.Store, *motcua.Document) error { return nil }}, nil
+	}
+	if cat.Code != motcua.CertifiedCopyCategory {
+		return resultCoded(cat.ExpiryFor(issued))
 	}
 	original, err := motcua.CopiedOriginal(d.Owner.Code, res.Number)
 	if err != nil {
-		return nil, motcua.Invalid("result", motcua.ErrorCode(err), motcua.ErrorMessage(err))
+		// Drafted and signed before a copy's number had to name its
+		// original: the copy cannot be coded or booked, and the signed
+		// result cannot be drafted again, so it is returned under its
+		// result code, still with the copy's validity.
+		return resultCoded(motcua.CertifiedCopyExpiry(issued))
 	}
 	origCat, err := r.wh.category(ctx, original.Category)
 	if err != nil {
