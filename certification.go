@@ -29,6 +29,59 @@ const CertifiedCopyCategory = "KQ.G15.000021"
 // CertificationReason is the reason written into the copy's signature.
 const CertificationReason = "Chứng thực bản sao điện tử từ bản chính"
 
+// The rule of an electronic certified copy holds whichever way it is
+// issued: at the certifying officer's desk, or as the returned result of
+// an online dossier of the certification procedure. Either way the copy
+// expires CertifiedCopyValidityMonths after its issue, is coded
+// <original's result code>.STP-SCT.NN (NextCertifiedCopy) and is numbered
+// in the issuing agency's electronic book (CertificationEntry). The
+// catalogue's validity of CertifiedCopyCategory does not apply: it is 0
+// (no expiry) for the copies other systems push or import.
+
+// CertifiedCopyValidityMonths is how long an electronic certified copy
+// stays usable after its issue.
+const CertifiedCopyValidityMonths = 6
+
+// CertifiedCopyExpiry returns the last date a copy issued on issued may be
+// used: six calendar months later (182 days from 7 December). Zero for a
+// zero issue date.
+func CertifiedCopyExpiry(issued Date) Date {
+	if issued.IsZero() {
+		return Date{}
+	}
+	return DateOf(issued.Time().AddDate(0, CertifiedCopyValidityMonths, 0))
+}
+
+// NextCertifiedCopy returns the code of the next copy of original when
+// taken copies of it exist (the count of codes starting with
+// CertifiedCopy{Original: original}.Prefix()): NN = taken+1. EINVALID
+// (field "original_number", code "too_many_copies") once 99 are taken.
+func NextCertifiedCopy(original ResultCode, taken int) (CertifiedCopy, error) {
+	if taken >= 99 {
+		return CertifiedCopy{}, Invalid("original_number", "too_many_copies",
+			"Giấy tờ bản chính này đã được chứng thực 99 bản sao điện tử; không thể cấp thêm mã bản sao.")
+	}
+	original.Suffix = 0
+	return CertifiedCopy{Original: original, N: max(taken, 0) + 1}, nil
+}
+
+// CopiedOriginal reads the original of a copy certified through an online
+// dossier: the result number the processing officer enters is the
+// original's document code <category KQ.Gnn.nnnnnn>.<number> (as the
+// desk's OriginalCode), whose owner is the dossier's owner. Error:
+// EINVALID, field "number", code "invalid_original_code".
+func CopiedOriginal(owner, documentCode string) (ResultCode, error) {
+	c, err := ParseResultCode(owner + "." + strings.TrimSpace(documentCode))
+	if err != nil || c.Owner != owner || c.Suffix != 0 {
+		msg := "Mã giấy tờ bản chính phải có dạng <mã danh mục KQ.Gnn.nnnnnn>.<số giấy tờ>, ví dụ KQ.G15.000031.123-2019."
+		if err != nil {
+			msg += " " + ErrorMessage(err)
+		}
+		return ResultCode{}, Invalid("number", "invalid_original_code", msg)
+	}
+	return c, nil
+}
+
 // CertificationEntry is one line of an agency's electronic certification
 // book (sổ chứng thực bản sao điện tử). A book is one agency's one year;
 // numbers run 1, 2, 3… in each book without gaps and never repeat. An

@@ -135,3 +135,81 @@ func TestCertificationEntryValidate(t *testing.T) {
 		t.Errorf("BookReference = %q", got)
 	}
 }
+
+func TestCertifiedCopyExpiry(t *testing.T) {
+	t.Parallel()
+	d := func(y int, m time.Month, day int) motcua.Date { return motcua.Date{Year: y, Month: m, Day: day} }
+	for _, c := range []struct {
+		issued, want motcua.Date
+		days         int // the copy's usable span, for the record
+	}{
+		{d(2026, time.December, 7), d(2027, time.June, 7), 182},
+		{d(2026, time.January, 15), d(2026, time.July, 15), 181},
+		{d(2028, time.January, 15), d(2028, time.July, 15), 182}, // leap year
+		{d(2026, time.August, 31), d(2027, time.March, 3), 184},  // no 31 February: Go's AddDate normalizes
+		{motcua.Date{}, motcua.Date{}, 0},
+	} {
+		got := motcua.CertifiedCopyExpiry(c.issued)
+		if got != c.want {
+			t.Errorf("CertifiedCopyExpiry(%v) = %v, want %v", c.issued, got, c.want)
+		}
+		if !c.issued.IsZero() {
+			if days := int(got.Time().Sub(c.issued.Time()).Hours()+12) / 24; days != c.days {
+				t.Errorf("%v: %d days, want %d", c.issued, days, c.days)
+			}
+		}
+	}
+}
+
+func TestNextCertifiedCopy(t *testing.T) {
+	t.Parallel()
+	original := motcua.ResultCode{Owner: "052090000495", Category: "KQ.G15.000031", Number: "88-2003"}
+	for _, c := range []struct {
+		original motcua.ResultCode
+		taken    int
+		want     string
+		err      string
+	}{
+		{original, 0, "052090000495.KQ.G15.000031.88-2003.STP-SCT.01", ""},
+		{original, 41, "052090000495.KQ.G15.000031.88-2003.STP-SCT.42", ""},
+		{original, 98, "052090000495.KQ.G15.000031.88-2003.STP-SCT.99", ""},
+		{original.WithSuffix(3), 0, "052090000495.KQ.G15.000031.88-2003.STP-SCT.01", ""}, // the original's counter is not its code
+		{original, 99, "", "too_many_copies"},
+	} {
+		got, err := motcua.NextCertifiedCopy(c.original, c.taken)
+		if motcua.ErrorCode(err) != c.err || (err == nil && got.String() != c.want) {
+			t.Errorf("NextCertifiedCopy(%v, %d) = %v, %v; want %s %s", c.original, c.taken, got, err, c.want, c.err)
+			continue
+		}
+		if err == nil {
+			if back, err := motcua.ParseCertifiedCopyCode(got.String()); err != nil || back != got {
+				t.Errorf("%s does not parse back: %v %v", got, back, err)
+			}
+		}
+	}
+}
+
+func TestCopiedOriginal(t *testing.T) {
+	t.Parallel()
+	const owner = "052090000495"
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"KQ.G15.000031.88-2003", owner + ".KQ.G15.000031.88-2003", true},
+		{" KQ.G15.000031.88-2003 ", owner + ".KQ.G15.000031.88-2003", true},
+		{"88-2003", "", false},                  // a number without the original's category
+		{"KQ.G15.000031", "", false},            // a category without a number
+		{"KQ.G15.000031.88-2003.02", "", false}, // a counter: not a document code
+		{"052090000495.KQ.G15.000031.88-2003", "", false},
+		{"", "", false},
+	} {
+		got, err := motcua.CopiedOriginal(owner, c.in)
+		if c.ok != (err == nil) || (c.ok && got.String() != c.want) {
+			t.Errorf("CopiedOriginal(%q) = %v, %v; want %s ok=%v", c.in, got, err, c.want, c.ok)
+		}
+		if err != nil && motcua.ErrorCode(err) != "invalid_original_code" {
+			t.Errorf("CopiedOriginal(%q): code %s", c.in, motcua.ErrorCode(err))
+		}
+	}
+}

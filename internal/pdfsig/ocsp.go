@@ -14,7 +14,20 @@ import (
 )
 
 // A minimal RFC 6960 response reader: enough to use OCSP responses embedded
-// in a signature or the DSS.
+// in a signature or the DSS. Requests are built with golang.org/x/crypto/ocsp
+// (ocspRequest); responses are read here on purpose, because its
+// ParseResponseForCert (v0.58.0) is not strict enough to decide a signature's
+// validity, as TestOCSPResponderBinding measures (go test -v -run
+// TestOCSPResponderBinding ./internal/pdfsig):
+//   - it accepts an answer signed by any certificate the issuer issued,
+//     without id-kp-OCSPSigning (RFC 6960 §4.2.2.2): a signer whose
+//     certificate was revoked could vouch for it with its own key in the DSS;
+//   - it picks the single response by serial number alone, ignoring the
+//     CertID's issuer name and key hashes, which it does not expose either;
+//   - it takes the first enclosed certificate for the signer, so it refuses
+//     an answer the issuer signed itself with its certificate enclosed.
+// Revisit when x/crypto/ocsp checks the responder's extended key usage and
+// the CertID.
 
 var oidOCSPBasic = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 1}
 

@@ -2,11 +2,7 @@ package pdfsig
 
 import (
 	"crypto"
-	"crypto/rand"
-	"crypto/sha1"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +12,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
+	"golang.org/x/crypto/ocsp"
 )
 
 // ocspFor builds a basic OCSP response about cert, signed by issuer.
@@ -25,70 +22,16 @@ func ocspFor(t *testing.T, cert *x509.Certificate, issuer *pdfsigtest.CA, revoke
 	return ocspForUntil(t, cert, issuer, revokedAt, time.Time{})
 }
 
-// ocspForUntil is ocspFor with a nextUpdate (none when zero).
+// ocspForUntil is ocspFor with a nextUpdate (none when zero). The answer
+// is encoded by golang.org/x/crypto/ocsp, independently of the reader.
 func ocspForUntil(t *testing.T, cert *x509.Certificate, issuer *pdfsigtest.CA, revokedAt, nextUpdate time.Time) []byte {
 	t.Helper()
-	var spki struct {
-		Alg pkix.AlgorithmIdentifier
-		Key asn1.BitString
-	}
-	if _, err := asn1.Unmarshal(issuer.Cert.RawSubjectPublicKeyInfo, &spki); err != nil {
-		t.Fatal(err)
-	}
-	nameHash := sha1.Sum(issuer.Cert.RawSubject)
-	keyHash := sha1.Sum(spki.Key.RightAlign())
-	status := asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0}
+	tmpl := ocsp.Response{Status: ocsp.Good, SerialNumber: cert.SerialNumber, ThisUpdate: epoch.Add(-time.Minute),
+		NextUpdate: nextUpdate, IssuerHash: crypto.SHA1}
 	if !revokedAt.IsZero() {
-		at, err := asn1.MarshalWithParams(revokedAt.UTC(), "generalized")
-		if err != nil {
-			t.Fatal(err)
-		}
-		status = asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, IsCompound: true, Bytes: at}
+		tmpl.Status, tmpl.RevokedAt = ocsp.Revoked, revokedAt
 	}
-	type certID struct {
-		HashAlgorithm pkix.AlgorithmIdentifier
-		NameHash      []byte
-		KeyHash       []byte
-		Serial        asn1.RawValue
-	}
-	serial, _ := asn1.Marshal(cert.SerialNumber)
-	single := struct {
-		CertID     certID
-		Status     asn1.RawValue
-		ThisUpdate time.Time `asn1:"generalized"`
-		NextUpdate time.Time `asn1:"generalized,explicit,tag:0,optional"`
-	}{certID{pkix.AlgorithmIdentifier{Algorithm: oidSHA1, Parameters: asn1.NullRawValue}, nameHash[:], keyHash[:], asn1.RawValue{FullBytes: serial}}, status, epoch.Add(-time.Minute), nextUpdate.UTC()}
-	kh, _ := asn1.Marshal(keyHash[:])
-	tbs, err := asn1.Marshal(struct {
-		ResponderID asn1.RawValue
-		ProducedAt  time.Time `asn1:"generalized"`
-		Responses   []any
-	}{asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 2, IsCompound: true, Bytes: kh}, epoch.Add(-time.Minute), []any{single}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := crypto.SHA256.New()
-	h.Write(tbs)
-	sig, err := issuer.Key.Sign(rand.Reader, h.Sum(nil), crypto.SHA256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	basic, err := asn1.Marshal(struct {
-		TBS    asn1.RawValue
-		SigAlg pkix.AlgorithmIdentifier
-		Sig    asn1.BitString
-	}{asn1.RawValue{FullBytes: tbs}, pkix.AlgorithmIdentifier{Algorithm: oidECDSASHA256}, asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rb, _ := asn1.Marshal(struct {
-		Type     asn1.ObjectIdentifier
-		Response []byte
-	}{oidOCSPBasic, basic})
-	resp, err := asn1.Marshal(struct {
-		Status asn1.Enumerated
-		Bytes  asn1.RawValue
-	}{0, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: rb}})
+	resp, err := ocsp.CreateResponse(issuer.Cert, issuer.Cert, tmpl, issuer.Key)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
 	"io"
@@ -13,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"golang.org/x/crypto/ocsp"
 )
 
 // revocationData is the CRLs and OCSP responses available for a signature.
@@ -290,29 +291,7 @@ func ocspVerdict(cert *x509.Certificate, a ocspAnswer, limit time.Time) (status,
 // ocspRequest builds an RFC 6960 request for cert (SHA-1 CertID, which every
 // responder supports; it identifies, it does not protect).
 func ocspRequest(cert, issuer *x509.Certificate) ([]byte, error) {
-	var spki struct {
-		Alg pkix.AlgorithmIdentifier
-		Key asn1.BitString
-	}
-	if _, err := asn1.Unmarshal(issuer.RawSubjectPublicKeyInfo, &spki); err != nil {
-		return nil, err
-	}
-	nh := crypto.SHA1.New()
-	nh.Write(issuer.RawSubject)
-	kh := crypto.SHA1.New()
-	kh.Write(spki.Key.RightAlign())
-	type request struct {
-		CertID certIDASN
-	}
-	type tbsRequest struct {
-		RequestList []request
-	}
-	return asn1.Marshal(struct{ TBS tbsRequest }{tbsRequest{[]request{{certIDASN{
-		HashAlgorithm: pkix.AlgorithmIdentifier{Algorithm: oidSHA1, Parameters: asn1.NullRawValue},
-		NameHash:      nh.Sum(nil),
-		KeyHash:       kh.Sum(nil),
-		Serial:        cert.SerialNumber,
-	}}}}})
+	return ocsp.CreateRequest(cert, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
 }
 
 func (v *Verifier) hostAllowed(raw string) bool {

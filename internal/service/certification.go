@@ -16,37 +16,32 @@ import (
 // and placed, as a document of category KQ.G15.000021, in the requester's
 // warehouse.
 type Certification struct {
-	store    motcua.Store
-	wh       *Warehouse
-	keys     Keyring
-	fees     motcua.CertificationFees
-	validity int // months
-	now      func() time.Time
+	store motcua.Store
+	wh    *Warehouse
+	keys  Keyring
+	fees  motcua.CertificationFees
+	now   func() time.Time
 }
 
 // CertificationConfig tunes the desk.
 type CertificationConfig struct {
 	// Fees is the fee rule (default motcua.DefaultCertificationFees).
 	Fees *motcua.CertificationFees
-	// ValidityMonths is how long a copy stays usable (default 6); a
-	// negative value issues copies without expiry.
-	ValidityMonths int
-	Now            func() time.Time
+	// How long a copy stays usable is not configured here: it is the
+	// domain's rule (motcua.CertifiedCopyExpiry), the same for the copies
+	// online dossiers return.
+	Now func() time.Time
 }
 
 // NewCertification builds the desk; wh checks and stores the files, keys
 // signs them.
 func NewCertification(store motcua.Store, wh *Warehouse, keys Keyring, cfg CertificationConfig) (*Certification, error) {
-	c := &Certification{store: store, wh: wh, keys: keys, fees: motcua.DefaultCertificationFees(),
-		validity: cfg.ValidityMonths, now: cfg.Now}
+	c := &Certification{store: store, wh: wh, keys: keys, fees: motcua.DefaultCertificationFees(), now: cfg.Now}
 	if cfg.Fees != nil {
 		if err := cfg.Fees.Validate(); err != nil {
 			return nil, err
 		}
 		c.fees = *cfg.Fees
-	}
-	if c.validity == 0 {
-		c.validity = 6
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -202,10 +197,7 @@ func (c *Certification) Issue(ctx context.Context, p *motcua.Principal, r Certif
 		return nil, err
 	}
 	issued := motcua.DateOf(now)
-	var expires motcua.Date
-	if c.validity > 0 {
-		expires = motcua.DateOf(issued.Time().AddDate(0, c.validity, 0))
-	}
+	expires := motcua.CertifiedCopyExpiry(issued)
 	fee := c.fees.Fee(r.Pages)
 	for attempt := 0; attempt < 5; attempt++ {
 		out, err := c.record(ctx, p, requester, original, copyCat, name, r.Pages, fee, file, sig, issued, expires, now)
@@ -236,11 +228,11 @@ func (c *Certification) record(ctx context.Context, p *motcua.Principal, request
 		if err != nil {
 			return err
 		}
-		if n >= 99 {
-			return motcua.Invalid("original_number", "too_many_copies",
-				"Giấy tờ bản chính này đã được chứng thực 99 bản sao điện tử; không thể cấp thêm mã bản sao.")
+		next, err := motcua.NextCertifiedCopy(original, n)
+		if err != nil {
+			return err
 		}
-		d.Code = motcua.CertifiedCopy{Original: original, N: n + 1}.String()
+		d.Code = next.String()
 		d.Name = motcua.DefaultDocumentName(d.Code, copyCat.Name)
 		d.Summary = fmt.Sprintf("Bản sao điện tử được chứng thực từ bản chính: %s (%d trang).", originalName, pages)
 		if err := d.Validate(); err != nil {

@@ -152,14 +152,14 @@ func (r *Reception) DraftResult(ctx context.Context, p *motcua.Principal, code, 
 		return nil, motcua.Invalid("result", "result_signed", "Kết quả đã được ký số, không thể thay dự thảo.")
 	}
 	number, summary = strings.TrimSpace(number), strings.TrimSpace(summary)
-	if err := motcua.ValidateResultNumber(number); err != nil {
-		return nil, err
-	}
 	if len([]rune(summary)) > maxNote {
 		return nil, motcua.Invalid("summary", "too_long", fmt.Sprintf("Trích yếu không được dài quá %d ký tự.", maxNote))
 	}
 	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.checkResultNumber(ctx, d, proc.ResultCategory, number); err != nil {
 		return nil, err
 	}
 	if err := r.checkDraft(ctx, up); err != nil {
@@ -284,7 +284,8 @@ func (r *Reception) readBlob(ctx context.Context, f motcua.File) ([]byte, error)
 
 // returnResult is "Trả kết quả" of a dossier whose result is signed: the
 // signed file lands in the owner's warehouse ("Kho cơ quan nhà nước, tổ
-// chức") under its result code <owner>.<KQ.Gnn.nnnnnn>.<number>[.NN],
+// chức") under its result code <owner>.<KQ.Gnn.nnnnnn>.<number>[.NN]
+// (a certified copy: its copy code and book entry, see returnCoding),
 // counts as the dossier's e-result, the dossier becomes 10, and the owner
 // is told, all in one transaction.
 func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *motcua.Dossier, u motcua.StatusUpdate) (*motcua.Dossier, error) {
@@ -304,20 +305,23 @@ func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *mo
 	if err != nil {
 		return nil, err
 	}
-	prefix, err := motcua.NewResultCode(d.Owner.Code, cat.Code, res.Number)
-	if err != nil {
-		return nil, motcua.Invalid("result", motcua.ErrorCode(err), motcua.ErrorMessage(err))
-	}
 	issued := motcua.DateOf(res.SignedAt)
+	now := r.now().UTC().Truncate(time.Microsecond)
+	coding, err := r.returnCodingFor(ctx, d, cat, issued, now)
+	if err != nil {
+		return nil, err
+	}
 	doc := &motcua.Document{OwnerCode: d.Owner.Code, OwnerName: d.Owner.Name, Warehouse: motcua.WarehouseAgency,
 		PaperType: motcua.PaperResult, CategoryCode: cat.Code, DecisionNumber: res.Number, Summary: res.Summary,
-		IssuerCode: d.HandlingAgency, IssuedOn: issued, ExpiresOn: cat.ExpiryFor(issued), File: *res.Signed,
+		IssuerCode: d.HandlingAgency, IssuedOn: issued, ExpiresOn: coding.expires, File: *res.Signed,
 		Signature: res.Signature, Visible: true, Shared: true, Status: motcua.DocumentValid}
 	note := u.Note
-	err = withFreeCode(ctx, r.store, prefix.String(), suffixed(prefix),
-		motcua.Invalid("number", "too_many_versions", "Đã có quá nhiều kết quả cùng mã; vui lòng dùng số văn bản khác."),
+	err = withFreeCode(ctx, r.store, coding.prefix, coding.code, coding.tooMany,
 		func(code string) error {
-			doc.ID, doc.Code, doc.Name = "", code, motcua.DefaultDocumentName(code, cat.Name)
+			if code == "" {
+				return coding.tooMany
+			}
+			doc.ID, doc.Code, doc.Name, doc.DecisionNumber = "", code, motcua.DefaultDocumentName(code, cat.Name), res.Number
 			if err := doc.Validate(); err != nil {
 				return err
 			}
@@ -327,6 +331,9 @@ func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *mo
 					return err
 				}
 				if err := tx.CreateDocument(ctx, doc); err != nil {
+					return err
+				}
+				if err := coding.record(ctx, tx, doc); err != nil {
 					return err
 				}
 				if err := tx.AddDossierResultDocument(ctx, d.ID, doc.ID); err != nil {

@@ -176,3 +176,69 @@ func testCertificationConcurrency(t *testing.T, newStore NewStore) {
 		t.Fatalf("book numbers %v, want %v (gap-free and unique)", numbers, want)
 	}
 }
+
+// testCertifiedCopyReturn: a copy certified through an online dossier is
+// booked in the transaction that returns it (document, book entry,
+// e-result, status 10): when the return is refused (another officer
+// returned it first) nothing of it stays and the book's number is given
+// back.
+func testCertifiedCopyReturn(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 4, 2, 0, 0, 0, time.UTC)
+	dos := newDossier(b, at)
+	dos.ResultExpected = true
+	must(t, s.CreateDossier(ctx, dos))
+	for _, step := range [][2]motcua.DossierStatus{
+		{motcua.StatusRegistered, motcua.StatusReceived}, {motcua.StatusReceived, motcua.StatusProcessing},
+		{motcua.StatusProcessing, motcua.StatusDone}} {
+		must(t, s.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: dos.ID, From: step[0], To: step[1], At: at}))
+	}
+	ret := func(number string, from motcua.DossierStatus) (*motcua.CertificationEntry, error) {
+		original := b.birthCert.Code + "." + number
+		d := newDocument(b, b.citizen, b.certCopy, number)
+		d.Code = motcua.CertifiedCopyCode(b.citizen.Code, original, 1)
+		d.Name = motcua.DefaultDocumentName(d.Code, b.certCopy.Name)
+		d.IssuerCode = b.commune.Code
+		e := &motcua.CertificationEntry{AgencyCode: b.commune.Code, Year: 2026, CertifiedAt: at,
+			OfficerUsername: "lanhdao.xa", OfficerName: "Nguyễn Văn Lãnh", RequesterCode: b.citizen.Code, RequesterName: b.citizen.Name,
+			OriginalName: "Giấy khai sinh", OriginalCode: original, Pages: 1, FeeVND: 2000, DocumentCode: d.Code}
+		return e, s.InTx(ctx, func(tx motcua.Store) error {
+			if err := tx.CreateDocument(ctx, d); err != nil {
+				return err
+			}
+			e.DocumentID = d.ID
+			if err := tx.CreateCertificationEntry(ctx, e); err != nil {
+				return err
+			}
+			d.DecisionNumber = "Số chứng thực " + e.BookReference()
+			if err := tx.UpdateDocumentMetadata(ctx, d); err != nil {
+				return err
+			}
+			if err := tx.AddDossierResultDocument(ctx, dos.ID, d.ID); err != nil {
+				return err
+			}
+			return tx.UpdateDossierStatus(ctx, motcua.StatusUpdate{DossierID: dos.ID, From: from, To: motcua.StatusResultsReturned, At: at})
+		})
+	}
+	refused, err := ret("KS-1", motcua.StatusProcessing)
+	wantErr(t, err, motcua.ECONFLICT, "stale_status")
+	if _, err := s.GetDocument(ctx, refused.DocumentID); !motcua.IsKind(err, motcua.ENOTFOUND) {
+		t.Fatalf("the refused return left its copy: %v", err)
+	}
+	e, err := ret("KS-2", motcua.StatusDone)
+	must(t, err)
+	if e.Number != 1 {
+		t.Fatalf("returned copy booked as %d, want 1 (the refused return gives its number back)", e.Number)
+	}
+	got, err := s.GetDossier(ctx, dos.ID)
+	must(t, err)
+	booked, err := s.GetCertificationEntryByDocument(ctx, e.DocumentID)
+	must(t, err)
+	doc, err := s.GetDocument(ctx, e.DocumentID)
+	must(t, err)
+	if got.Status != motcua.StatusResultsReturned || len(got.ResultDocIDs) != 1 || got.ResultDocIDs[0] != e.DocumentID ||
+		booked.Number != 1 || booked.OfficerName != "Nguyễn Văn Lãnh" || doc.DecisionNumber != "Số chứng thực 1/2026" {
+		t.Fatalf("after the return: status %d results %v entry %+v decision %q", got.Status, got.ResultDocIDs, booked, doc.DecisionNumber)
+	}
+}

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("ReuseCounts", func(t *testing.T) { t.Parallel(); testReuseCounts(t, newStore) })
 	t.Run("CertificationBook", func(t *testing.T) { t.Parallel(); testCertificationBook(t, newStore) })
 	t.Run("CertificationConcurrency", func(t *testing.T) { t.Parallel(); testCertificationConcurrency(t, newStore) })
+	t.Run("CertifiedCopyReturn", func(t *testing.T) { t.Parallel(); testCertifiedCopyReturn(t, newStore) })
 	t.Run("Transactions", func(t *testing.T) { t.Parallel(); testTransactions(t, newStore) })
 	t.Run("Feedback", func(t *testing.T) { t.Parallel(); testFeedback(t, newStore) })
 	t.Run("Ping", func(t *testing.T) {
