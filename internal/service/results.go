@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/pdfsig"
 	"github.com/motcua/motcua/internal/popdb"
 )
 
@@ -53,7 +52,7 @@ type AgencyResult struct {
 // the file's signature included, passed. An organisation motcua does not
 // know is refused (owner_unknown). The issue date follows
 // motcua.ValidateIssueDate.
-func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r AgencyResult) (*motcua.Document, bool, *pdfsig.Report, error) {
+func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r AgencyResult) (*motcua.Document, bool, *motcua.SignatureCheck, error) {
 	if client == nil || client.Disabled {
 		return nil, false, nil, &motcua.Error{Kind: motcua.EUNAUTH, Code: "invalid_client", Message: "Ứng dụng tích hợp không hợp lệ."}
 	}
@@ -66,11 +65,11 @@ func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r 
 // from the manifest (its code still checked for its kind, a known owner's
 // name still checked), because importing the results of earlier systems
 // is how their owners' warehouses are filled.
-func (w *Warehouse) ImportResult(ctx context.Context, agencyCode string, r AgencyResult) (*motcua.Document, bool, *pdfsig.Report, error) {
+func (w *Warehouse) ImportResult(ctx context.Context, agencyCode string, r AgencyResult) (*motcua.Document, bool, *motcua.SignatureCheck, error) {
 	return w.push(ctx, &motcua.APIClient{ID: "import", AgencyCode: agencyCode}, r, true)
 }
 
-func (w *Warehouse) push(ctx context.Context, client *motcua.APIClient, r AgencyResult, imported bool) (*motcua.Document, bool, *pdfsig.Report, error) {
+func (w *Warehouse) push(ctx context.Context, client *motcua.APIClient, r AgencyResult, imported bool) (*motcua.Document, bool, *motcua.SignatureCheck, error) {
 	code, err := motcua.ParseResultCode(strings.TrimSpace(r.Code))
 	if err != nil {
 		return nil, false, nil, err
