@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/popdb"
 )
 
 // AgencyResult is a signed result an agency system pushes into its
@@ -206,8 +205,8 @@ func (w *Warehouse) confirmOwner(ctx context.Context, client *motcua.APIClient, 
 	if pop == nil {
 		pop = NoPopulation{}
 	}
-	citizen, err := pop.Lookup(ctx, popdb.Query{ActorKind: popdb.ActorIntegrator, ActorID: "client:" + client.ID,
-		AgencyCode: client.AgencyCode, Purpose: popdb.PurposeResultPush, PersonalID: id, FullName: name, BirthDate: birth})
+	citizen, err := pop.LookupCitizen(ctx, motcua.IdentityQuery{ActorKind: motcua.ActorIntegrator, ActorID: "client:" + client.ID,
+		AgencyCode: client.AgencyCode, Purpose: motcua.PurposeResultPush, PersonalID: id, FullName: name, BirthDate: birth})
 	if motcua.IsKind(err, motcua.ENOTFOUND) || (err == nil && citizen.PersonalID != id) {
 		return nil, &motcua.Error{Kind: motcua.EINVALID, Code: "owner_identity_mismatch", Field: "owner_name",
 			Message: "Xác thực thất bại: Tên chủ hồ sơ, số định danh cá nhân trong mã kết quả hoặc Ngày sinh không khớp với Cơ sở dữ liệu quốc gia về dân cư. Kết quả chưa được trả vào kho."}
