@@ -55,3 +55,14 @@ type RegisteredCitizen struct {
 	PermanentAddress string // nơi thường trú, as one line
 	CurrentAddress   string // nơi ở hiện tại, as one line
 }
+
+// The population database's answers that motcua's services give users
+// themselves (internal/popdb gives the same): its code when it cannot be
+// reached, stable for API clients, and the Vietnamese messages. The
+// unavailable message is the one SPEC §9 asks for: it says what happened
+// and what to do instead.
+const (
+	CodePopulationUnavailable    = "popdb_unavailable"
+	PopulationUnavailableMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư. Vui lòng thử lại sau hoặc đến Bộ phận Tiếp nhận và Trả kết quả để được hỗ trợ."
+	IdentityMismatchMessage      = "Xác thực thất bại: Họ và tên, Số CCCD/CMND hoặc Ngày sinh không khớp với Cơ sở dữ liệu quốc gia về dân cư. Vui lòng kiểm tra lại thông tin đã nhập."
+)

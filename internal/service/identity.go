@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/popdb"
 )
 
 // Population is the national population database as motcua uses it
@@ -37,7 +36,7 @@ func NewIdentity(store motcua.Store, pop Population, auth *Auth) *Identity {
 
 // identityMismatch is the "xác thực thất bại" answer.
 func identityMismatch() error {
-	return &motcua.Error{Kind: motcua.EINVALID, Code: "identity_mismatch", Message: popdb.NoMatchMessage}
+	return &motcua.Error{Kind: motcua.EINVALID, Code: "identity_mismatch", Message: motcua.IdentityMismatchMessage}
 }
 
 // Registration is the sign-up form of a person without VNeID.
@@ -230,7 +229,7 @@ func (s *Identity) checkApplicant(ctx context.Context, p *motcua.Principal, proc
 type NoPopulation struct{}
 
 func (NoPopulation) err() error {
-	return &motcua.Error{Kind: motcua.EUNAVAILABLE, Code: popdb.CodeUnavailable, Message: popdb.UnavailableMessage}
+	return &motcua.Error{Kind: motcua.EUNAVAILABLE, Code: motcua.CodePopulationUnavailable, Message: motcua.PopulationUnavailableMessage}
 }
 
 // CheckIdentity implements Population.
