@@ -43,21 +43,75 @@ type documentJSON struct {
 	CreatedAt      time.Time               `json:"created_at"`
 	UpdatedAt      time.Time               `json:"updated_at"`
 	// Report is the verifier's full report, on the answer to an upload.
-	Report *pdfsig.Report `json:"verification,omitempty"`
+	Report *verificationJSON `json:"verification,omitempty"`
 }
 
-func toJSON(d *motcua.Document, rep *pdfsig.Report) documentJSON {
-	if rep != nil {
-		rep.Detail = "" // technical detail is for logs only
-		for i := range rep.Signatures {
-			rep.Signatures[i].Detail = ""
-		}
+// verificationJSON is the wire form of a signature check. Its fields,
+// their order and tags are those internal/pdfsig's Report had when the
+// API served it directly: clients depend on them. The technical detail is
+// for logs only and is never sent.
+type verificationJSON struct {
+	File       string          `json:"file"`
+	Status     string          `json:"status"`
+	Reason     string          `json:"reason"`
+	Message    string          `json:"message"`
+	Signatures []signatureJSON `json:"signatures"`
+	Warnings   []string        `json:"warnings,omitempty"`
+}
+
+type signatureJSON struct {
+	Field     string `json:"field,omitempty"`
+	Kind      string `json:"kind"`
+	SubFilter string `json:"sub_filter"`
+	Status    string `json:"status"`
+	Reason    string `json:"reason"`
+	Message   string `json:"message"`
+
+	SignerName         string `json:"signer_name,omitempty"`
+	SignerOrganization string `json:"signer_organization,omitempty"`
+	Issuer             string `json:"issuer,omitempty"`
+	Serial             string `json:"serial,omitempty"`
+
+	SigningTime       *time.Time `json:"signing_time,omitempty"`
+	SigningTimeSource string     `json:"signing_time_source"`
+	SelfAsserted      bool       `json:"signing_time_self_asserted"`
+
+	DigestAlgorithm    string `json:"digest_algorithm,omitempty"`
+	SignatureAlgorithm string `json:"signature_algorithm,omitempty"`
+
+	ByteRange    []int64 `json:"byte_range,omitempty"`
+	CoveredBytes int64   `json:"covered_bytes"`
+	WholeFile    bool    `json:"whole_file"`
+
+	Revocation       string `json:"revocation"`
+	RevocationSource string `json:"revocation_source,omitempty"`
+}
+
+func verificationToJSON(c *motcua.SignatureCheck) *verificationJSON {
+	if c == nil {
+		return nil
 	}
+	v := &verificationJSON{File: c.File, Status: c.Status, Reason: c.Reason, Message: c.Message, Warnings: c.Warnings}
+	if c.Signatures != nil {
+		v.Signatures = make([]signatureJSON, len(c.Signatures))
+	}
+	for i, s := range c.Signatures {
+		v.Signatures[i] = signatureJSON{Field: s.Field, Kind: s.Kind, SubFilter: s.SubFilter, Status: s.Status,
+			Reason: s.Reason, Message: s.Message, SignerName: s.SignerName, SignerOrganization: s.SignerOrganization,
+			Issuer: s.Issuer, Serial: s.Serial, SigningTime: s.SigningTime, SigningTimeSource: s.SigningTimeSource,
+			SelfAsserted: s.SelfAsserted, DigestAlgorithm: s.DigestAlgorithm, SignatureAlgorithm: s.SignatureAlgorithm,
+			ByteRange: s.ByteRange, CoveredBytes: s.CoveredBytes, WholeFile: s.WholeFile, Revocation: s.Revocation,
+			RevocationSource: s.RevocationSource}
+	}
+	return v
+}
+
+func toJSON(d *motcua.Document, rep *motcua.SignatureCheck) documentJSON {
 	return documentJSON{ID: d.ID, Code: d.Code, Name: d.Name, Category: d.CategoryCode, PaperType: string(d.PaperType),
 		WarehouseKind: string(d.Warehouse), OwnerID: d.OwnerCode, OwnerName: d.OwnerName, DecisionNumber: d.DecisionNumber,
 		Summary: d.Summary, Issuer: d.IssuerCode, IssuedOn: d.IssuedOn, ExpiresOn: d.ExpiresOn, File: d.File,
 		Signature: d.Signature, Visible: d.Visible, Shared: d.Shared, UsageCount: d.UsageCount, Status: string(d.Status),
-		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Report: rep}
+		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Report: verificationToJSON(rep)}
 }
 
 func principal(r *http.Request) *motcua.Principal { return httpx.Principal(r.Context()) }

@@ -161,27 +161,27 @@ type Query struct {
 
 // Error codes of the package, stable for API clients.
 const (
-	CodeUnavailable      = "popdb_unavailable"     // EUNAVAILABLE: unreachable, 5xx or timeout
-	CodeCitizenNotFound  = "citizen_not_found"     // ENOTFOUND: Lookup found no citizen with this identity
-	CodeLegacyIDNotFound = "legacy_id_not_found"   // ENOTFOUND: MapLegacyID found no citizen
-	CodeUnauthorized     = "popdb_unauthorized"    // EINTERNAL: the database refused motcua's credentials
-	CodeProtocol         = "popdb_protocol_error"  // EINTERNAL: an answer outside the contract
-	CodeAuditFailed      = "popdb_audit_failed"    // EINTERNAL: the read could not be logged, so its answer is withheld
-	codeInvalidLegacyID  = "invalid_legacy_id"     // EINVALID on legacy_id
-	codeInvalidPurpose   = "invalid_purpose"       // EINVALID on purpose
-	codeInvalidActorKind = "invalid_actor_kind"    // EINVALID on actor_kind
-	codeInvalidBirthDate = "invalid_birth_date"    // EINVALID on birth_date
-	codeRequired         = "required"              // EINVALID on a missing field
-	codeIDConflict       = "conflicting_legacy_id" // EINVALID: two different CMND numbers given
+	CodeUnavailable      = motcua.CodePopulationUnavailable // EUNAVAILABLE: unreachable, 5xx or timeout
+	CodeCitizenNotFound  = "citizen_not_found"              // ENOTFOUND: Lookup found no citizen with this identity
+	CodeLegacyIDNotFound = "legacy_id_not_found"            // ENOTFOUND: MapLegacyID found no citizen
+	CodeUnauthorized     = "popdb_unauthorized"             // EINTERNAL: the database refused motcua's credentials
+	CodeProtocol         = "popdb_protocol_error"           // EINTERNAL: an answer outside the contract
+	CodeAuditFailed      = "popdb_audit_failed"             // EINTERNAL: the read could not be logged, so its answer is withheld
+	codeInvalidLegacyID  = "invalid_legacy_id"              // EINVALID on legacy_id
+	codeInvalidPurpose   = "invalid_purpose"                // EINVALID on purpose
+	codeInvalidActorKind = "invalid_actor_kind"             // EINVALID on actor_kind
+	codeInvalidBirthDate = "invalid_birth_date"             // EINVALID on birth_date
+	codeRequired         = "required"                       // EINVALID on a missing field
+	codeIDConflict       = "conflicting_legacy_id"          // EINVALID: two different CMND numbers given
 )
 
 // User messages (Vietnamese). UnavailableMessage is the one SPEC §9 asks
 // for: it says what happened and what to do instead.
 const (
-	UnavailableMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư. Vui lòng thử lại sau hoặc đến Bộ phận Tiếp nhận và Trả kết quả để được hỗ trợ."
+	UnavailableMessage = motcua.PopulationUnavailableMessage
 	// NoMatchMessage is what the UI shows when Verify returns false (the
 	// seed's "xác thực thất bại").
-	NoMatchMessage      = "Xác thực thất bại: Họ và tên, Số CCCD/CMND hoặc Ngày sinh không khớp với Cơ sở dữ liệu quốc gia về dân cư. Vui lòng kiểm tra lại thông tin đã nhập."
+	NoMatchMessage      = motcua.IdentityMismatchMessage
 	msgCitizenNotFound  = "Không tìm thấy công dân có Họ và tên, Số CCCD/CMND và Ngày sinh đã nhập trong Cơ sở dữ liệu quốc gia về dân cư. Vui lòng kiểm tra lại thông tin đã nhập."
 	msgLegacyIDNotFound = "Không tìm thấy số định danh cá nhân ứng với số chứng minh nhân dân, Họ và tên và Ngày sinh đã nhập trong Cơ sở dữ liệu quốc gia về dân cư."
 	msgSystemError      = "Hệ thống gặp lỗi khi kết nối Cơ sở dữ liệu quốc gia về dân cư. Vui lòng thử lại sau hoặc đến Bộ phận Tiếp nhận và Trả kết quả để được hỗ trợ."

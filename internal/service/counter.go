@@ -53,7 +53,7 @@ func (c *Counter) person(ctx context.Context, p *motcua.Principal, in CounterChe
 		return motcua.Person{}, err
 	}
 	person := motcua.Person{Code: citizen.PersonalID, Name: citizen.FullName, BirthDate: citizen.BirthDate,
-		Address: citizen.PermanentAddress.Detail}
+		Address: citizen.PermanentAddress}
 	if sub, err := c.s.store.GetSubject(ctx, person.Code); err == nil {
 		person.Phone, person.Email = sub.Phone, sub.Email
 	}

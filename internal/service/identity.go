@@ -6,14 +6,17 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/popdb"
 )
 
 // Population is the national population database as motcua uses it
 // (internal/popdb.Client in production, its simulator in the demo).
 type Population interface {
-	Verify(ctx context.Context, q popdb.Query) (bool, error)
-	Lookup(ctx context.Context, q popdb.Query) (*popdb.Citizen, error)
+	// CheckIdentity answers whether the claimed name, id and birth date
+	// belong to one citizen.
+	CheckIdentity(ctx context.Context, q motcua.IdentityQuery) (bool, error)
+	// LookupCitizen returns the citizen's record; ENOTFOUND when the
+	// identity matches no one.
+	LookupCitizen(ctx context.Context, q motcua.IdentityQuery) (*motcua.RegisteredCitizen, error)
 }
 
 // Identity runs the three identity checks of seed 004: account
@@ -33,7 +36,7 @@ func NewIdentity(store motcua.Store, pop Population, auth *Auth) *Identity {
 
 // identityMismatch is the "xác thực thất bại" answer.
 func identityMismatch() error {
-	return &motcua.Error{Kind: motcua.EINVALID, Code: "identity_mismatch", Message: popdb.NoMatchMessage}
+	return &motcua.Error{Kind: motcua.EINVALID, Code: "identity_mismatch", Message: motcua.IdentityMismatchMessage}
 }
 
 // Registration is the sign-up form of a person without VNeID.
@@ -84,7 +87,7 @@ func (s *Identity) Register(ctx context.Context, r Registration, c Client) (stri
 	if err := s.auth.throttle(ctx, ipKey); err != nil {
 		return "", err
 	}
-	citizen, err := s.pop.Lookup(ctx, popdb.Query{ActorKind: "citizen", Purpose: popdb.PurposeRegistration,
+	citizen, err := s.pop.LookupCitizen(ctx, motcua.IdentityQuery{ActorKind: motcua.ActorCitizen, Purpose: motcua.PurposeRegistration,
 		PersonalID: r.PersonalID, FullName: r.FullName, BirthDate: r.BirthDate})
 	if motcua.IsKind(err, motcua.ENOTFOUND) {
 		// Guessing identities through the sign-up form counts like guessing passwords.
@@ -115,7 +118,7 @@ func (s *Identity) Register(ctx context.Context, r Registration, c Client) (stri
 			}
 			return err
 		}
-		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "citizen", ActorID: "person:" + sub.Code,
+		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: motcua.ActorCitizen, ActorID: "person:" + sub.Code,
 			Action: "account.register", ObjectKind: "account", ObjectID: "citizen:" + sub.Code, SubjectCode: sub.Code,
 			RemoteAddr: c.RemoteAddr})
 	})
@@ -138,7 +141,7 @@ type CounterCheck struct {
 // citizen's record, to fill the submitter form; on a mismatch
 // EINVALID (identity_mismatch). Only reception and certification officers
 // may use it, at their own agency.
-func (s *Identity) CheckAtCounter(ctx context.Context, p *motcua.Principal, in CounterCheck) (*popdb.Citizen, error) {
+func (s *Identity) CheckAtCounter(ctx context.Context, p *motcua.Principal, in CounterCheck) (*motcua.RegisteredCitizen, error) {
 	if err := AuthorizeAt(ctx, s.store, p, OpCounterIdentityCheck, ""); err != nil {
 		return nil, err
 	}
@@ -154,8 +157,8 @@ func (s *Identity) CheckAtCounter(ctx context.Context, p *motcua.Principal, in C
 	if in.BirthDate.IsZero() {
 		return nil, motcua.Invalid("birth_date", "required", "Vui lòng nhập Ngày sinh (ngày/tháng/năm).")
 	}
-	citizen, err := s.pop.Lookup(ctx, popdb.Query{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
-		Purpose: popdb.PurposeCounter, DossierID: in.DossierID, PersonalID: id, FullName: in.FullName, BirthDate: in.BirthDate})
+	citizen, err := s.pop.LookupCitizen(ctx, motcua.IdentityQuery{ActorKind: motcua.ActorOfficer, ActorID: p.Username, AgencyCode: p.AgencyCode,
+		Purpose: motcua.PurposeCounter, DossierID: in.DossierID, PersonalID: id, FullName: in.FullName, BirthDate: in.BirthDate})
 	if motcua.IsKind(err, motcua.ENOTFOUND) {
 		return nil, identityMismatch()
 	}
@@ -202,7 +205,7 @@ func (s *Identity) checkApplicant(ctx context.Context, p *motcua.Principal, proc
 	if sub.BirthDate.IsZero() {
 		return nil, submissionMismatch()
 	}
-	ok, err := s.pop.Verify(ctx, popdb.Query{ActorKind: "citizen", ActorID: p.ActorID(), Purpose: popdb.PurposeOnlineSubmission,
+	ok, err := s.pop.CheckIdentity(ctx, motcua.IdentityQuery{ActorKind: motcua.ActorCitizen, ActorID: p.ActorID(), Purpose: motcua.PurposeOnlineSubmission,
 		ServiceCode: procedureCode, PersonalID: sub.Code, FullName: sub.Name, BirthDate: sub.BirthDate})
 	if err != nil {
 		return nil, err
@@ -226,14 +229,16 @@ func (s *Identity) checkApplicant(ctx context.Context, p *motcua.Principal, proc
 type NoPopulation struct{}
 
 func (NoPopulation) err() error {
-	return &motcua.Error{Kind: motcua.EUNAVAILABLE, Code: popdb.CodeUnavailable, Message: popdb.UnavailableMessage}
+	return &motcua.Error{Kind: motcua.EUNAVAILABLE, Code: motcua.CodePopulationUnavailable, Message: motcua.PopulationUnavailableMessage}
 }
 
-// Verify implements Population.
-func (n NoPopulation) Verify(context.Context, popdb.Query) (bool, error) { return false, n.err() }
+// CheckIdentity implements Population.
+func (n NoPopulation) CheckIdentity(context.Context, motcua.IdentityQuery) (bool, error) {
+	return false, n.err()
+}
 
-// Lookup implements Population.
-func (n NoPopulation) Lookup(context.Context, popdb.Query) (*popdb.Citizen, error) {
+// LookupCitizen implements Population.
+func (n NoPopulation) LookupCitizen(context.Context, motcua.IdentityQuery) (*motcua.RegisteredCitizen, error) {
 	return nil, n.err()
 }
 
@@ -251,7 +256,7 @@ func (s *Identity) CheckOwner(ctx context.Context, p *motcua.Principal, owner mo
 	if owner.BirthDate.IsZero() {
 		return motcua.Invalid("owner.birth_date", "required", "Vui lòng nhập Ngày sinh của chủ hồ sơ.")
 	}
-	ok, err := s.pop.Verify(ctx, popdb.Query{ActorKind: "citizen", ActorID: p.ActorID(), Purpose: popdb.PurposeOnlineSubmission,
+	ok, err := s.pop.CheckIdentity(ctx, motcua.IdentityQuery{ActorKind: motcua.ActorCitizen, ActorID: p.ActorID(), Purpose: motcua.PurposeOnlineSubmission,
 		ServiceCode: procedureCode, PersonalID: owner.Code, FullName: owner.Name, BirthDate: owner.BirthDate})
 	if err != nil {
 		return err

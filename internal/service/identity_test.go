@@ -112,7 +112,7 @@ func TestCounterCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.FullName != c.FullName || rec.PermanentAddress != c.PermanentAddress {
+	if rec.FullName != c.FullName || rec.PermanentAddress != c.PermanentAddress.Detail {
 		t.Fatalf("record = %+v", rec)
 	}
 	events, _ := f.store.ListAudit(ctx, motcua.AuditFilter{SubjectCode: c.PersonalID})

@@ -49,7 +49,7 @@ func (s *AgencySigner) SignPDF(ctx context.Context, pdf []byte, name, reason str
 // is refused here, before anything is recorded. The report comes with a
 // refusal.
 func (w *Warehouse) signAndCheck(ctx context.Context, keys Keyring, agency string, up Upload, signer, reason string,
-	at time.Time) (motcua.File, motcua.SignatureSummary, *pdfsig.Report, error) {
+	at time.Time) (motcua.File, motcua.SignatureSummary, *motcua.SignatureCheck, error) {
 	s, err := keys.AgencySigner(ctx, agency)
 	if err != nil {
 		return motcua.File{}, motcua.SignatureSummary{}, nil, err

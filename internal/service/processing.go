@@ -190,9 +190,9 @@ func (r *Reception) DraftResult(ctx context.Context, p *motcua.Principal, code, 
 // that the warehouse and /verify name who signed.
 func (r *Reception) checkDraft(ctx context.Context, up Upload) error {
 	if int64(len(up.Data)) > r.wh.maxSize {
-		return fileRefused(&pdfsig.Report{Reason: pdfsig.ReasonTooLarge, Message: pdfsig.ReasonTooLarge.Message()})
+		return fileRefused(refusal(pdfsig.ReasonTooLarge))
 	}
-	rep, err := r.wh.verifier.VerifyBytes(ctx, up.Data)
+	rep, err := r.wh.verifier.Check(ctx, up.Data)
 	if err != nil {
 		return motcua.Internal(fmt.Errorf("check draft result: %w", err))
 	}
@@ -200,8 +200,8 @@ func (r *Reception) checkDraft(ctx context.Context, up Upload) error {
 	case len(rep.Signatures) > 0:
 		return motcua.Invalid("file", "draft_signed",
 			"Tệp dự thảo kết quả đã có chữ ký số; vui lòng tải lên bản chưa ký để lãnh đạo ký số.")
-	case rep.Reason != pdfsig.ReasonUnsigned:
-		return fileRefused(rep)
+	case rep.Reason != string(pdfsig.ReasonUnsigned):
+		return fileRefused(&rep)
 	}
 	// The leader's signature must not be the first to read the whole
 	// structure: what the signer would refuse is refused now.

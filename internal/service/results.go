@@ -8,8 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/internal/pdfsig"
-	"github.com/motcua/motcua/internal/popdb"
 )
 
 // AgencyResult is a signed result an agency system pushes into its
@@ -53,7 +51,7 @@ type AgencyResult struct {
 // the file's signature included, passed. An organisation motcua does not
 // know is refused (owner_unknown). The issue date follows
 // motcua.ValidateIssueDate.
-func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r AgencyResult) (*motcua.Document, bool, *pdfsig.Report, error) {
+func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r AgencyResult) (*motcua.Document, bool, *motcua.SignatureCheck, error) {
 	if client == nil || client.Disabled {
 		return nil, false, nil, &motcua.Error{Kind: motcua.EUNAUTH, Code: "invalid_client", Message: "Ứng dụng tích hợp không hợp lệ."}
 	}
@@ -66,11 +64,11 @@ func (w *Warehouse) PushResult(ctx context.Context, client *motcua.APIClient, r 
 // from the manifest (its code still checked for its kind, a known owner's
 // name still checked), because importing the results of earlier systems
 // is how their owners' warehouses are filled.
-func (w *Warehouse) ImportResult(ctx context.Context, agencyCode string, r AgencyResult) (*motcua.Document, bool, *pdfsig.Report, error) {
+func (w *Warehouse) ImportResult(ctx context.Context, agencyCode string, r AgencyResult) (*motcua.Document, bool, *motcua.SignatureCheck, error) {
 	return w.push(ctx, &motcua.APIClient{ID: "import", AgencyCode: agencyCode}, r, true)
 }
 
-func (w *Warehouse) push(ctx context.Context, client *motcua.APIClient, r AgencyResult, imported bool) (*motcua.Document, bool, *pdfsig.Report, error) {
+func (w *Warehouse) push(ctx context.Context, client *motcua.APIClient, r AgencyResult, imported bool) (*motcua.Document, bool, *motcua.SignatureCheck, error) {
 	code, err := motcua.ParseResultCode(strings.TrimSpace(r.Code))
 	if err != nil {
 		return nil, false, nil, err
@@ -207,8 +205,8 @@ func (w *Warehouse) confirmOwner(ctx context.Context, client *motcua.APIClient, 
 	if pop == nil {
 		pop = NoPopulation{}
 	}
-	citizen, err := pop.Lookup(ctx, popdb.Query{ActorKind: popdb.ActorIntegrator, ActorID: "client:" + client.ID,
-		AgencyCode: client.AgencyCode, Purpose: popdb.PurposeResultPush, PersonalID: id, FullName: name, BirthDate: birth})
+	citizen, err := pop.LookupCitizen(ctx, motcua.IdentityQuery{ActorKind: motcua.ActorIntegrator, ActorID: "client:" + client.ID,
+		AgencyCode: client.AgencyCode, Purpose: motcua.PurposeResultPush, PersonalID: id, FullName: name, BirthDate: birth})
 	if motcua.IsKind(err, motcua.ENOTFOUND) || (err == nil && citizen.PersonalID != id) {
 		return nil, &motcua.Error{Kind: motcua.EINVALID, Code: "owner_identity_mismatch", Field: "owner_name",
 			Message: "Xác thực thất bại: Tên chủ hồ sơ, số định danh cá nhân trong mã kết quả hoặc Ngày sinh không khớp với Cơ sở dữ liệu quốc gia về dân cư. Kết quả chưa được trả vào kho."}

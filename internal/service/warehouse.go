@@ -17,9 +17,10 @@ import (
 )
 
 // PDFVerifier checks the signatures of an uploaded PDF
-// (internal/pdfsig.Verifier).
+// (internal/pdfsig.Verifier). An error means the check could not be made;
+// a file that fails it is a SignatureCheck that is not Valid.
 type PDFVerifier interface {
-	VerifyBytes(ctx context.Context, data []byte) (*pdfsig.Report, error)
+	Check(ctx context.Context, data []byte) (motcua.SignatureCheck, error)
 }
 
 // Warehouse is the personal / organisation data warehouse (Kho dữ liệu cá
@@ -81,8 +82,14 @@ func (w *Warehouse) ReadUpload(name string, r io.Reader) (Upload, error) {
 
 // fileRefused is the error for a file the verifier did not accept: its
 // stable reason code and its Vietnamese message.
-func fileRefused(rep *pdfsig.Report) error {
-	return &motcua.Error{Kind: motcua.EINVALID, Code: string(rep.Reason), Field: "file", Message: rep.Message}
+func fileRefused(c *motcua.SignatureCheck) error {
+	return &motcua.Error{Kind: motcua.EINVALID, Code: c.Reason, Field: "file", Message: c.Message}
+}
+
+// refusal is the failed check for a file refused before its signatures
+// are read.
+func refusal(r pdfsig.Reason) *motcua.SignatureCheck {
+	return &motcua.SignatureCheck{Status: motcua.SignatureInvalid, Reason: string(r), Message: r.Message()}
 }
 
 // pdfRefused is the refusal for err when it says the PDF itself cannot be
@@ -93,7 +100,7 @@ func pdfRefused(err error) error {
 	if !ok {
 		return nil
 	}
-	return fileRefused(&pdfsig.Report{Reason: r, Message: r.Message()})
+	return fileRefused(refusal(r))
 }
 
 // checkSignable refuses a file the agency signer could not sign, with the
@@ -112,28 +119,29 @@ func (w *Warehouse) checkSignable(ctx context.Context, up Upload) error {
 
 // checkFile verifies an upload and stores its content. Nothing is stored
 // unless every signature check passed.
-func (w *Warehouse) checkFile(ctx context.Context, up Upload) (motcua.File, motcua.SignatureSummary, *pdfsig.Report, error) {
+func (w *Warehouse) checkFile(ctx context.Context, up Upload) (motcua.File, motcua.SignatureSummary, *motcua.SignatureCheck, error) {
 	var sum motcua.SignatureSummary
 	name := cleanFileName(up.Name)
 	if len(up.Data) == 0 {
 		return motcua.File{}, sum, nil, motcua.Invalid("file", "file_required", "Vui lòng chọn tệp tin PDF đã ký số.")
 	}
 	if int64(len(up.Data)) > w.maxSize {
-		rep := &pdfsig.Report{Status: pdfsig.StatusInvalid, Reason: pdfsig.ReasonTooLarge, Message: pdfsig.ReasonTooLarge.Message()}
+		rep := refusal(pdfsig.ReasonTooLarge)
 		return motcua.File{}, sum, rep, fileRefused(rep)
 	}
-	rep, err := w.verifier.VerifyBytes(ctx, up.Data)
+	check, err := w.verifier.Check(ctx, up.Data)
 	if err != nil {
 		return motcua.File{}, sum, nil, motcua.Internal(fmt.Errorf("verify %s: %w", name, err))
 	}
-	if rep.Status != pdfsig.StatusValid {
+	rep := &check
+	if !rep.Valid() {
 		return motcua.File{}, sum, rep, fileRefused(rep)
 	}
 	ref, err := w.blobs.Put(ctx, bytes.NewReader(up.Data), w.maxSize)
 	if err != nil {
 		return motcua.File{}, sum, rep, err
 	}
-	return motcua.File{Name: name, Size: ref.Size, SHA256: ref.SHA256}, summarize(rep), rep, nil
+	return motcua.File{Name: name, Size: ref.Size, SHA256: ref.SHA256}, rep.Summary(), rep, nil
 }
 
 // checkScan stores a scanned PDF without a signature: it must still be a
@@ -156,29 +164,12 @@ func (w *Warehouse) refuseScan(up Upload) error {
 		return motcua.Invalid("file", "file_required", "Vui lòng chọn tệp tin.")
 	}
 	if int64(len(up.Data)) > w.maxSize {
-		return fileRefused(&pdfsig.Report{Reason: pdfsig.ReasonTooLarge, Message: pdfsig.ReasonTooLarge.Message()})
+		return fileRefused(refusal(pdfsig.ReasonTooLarge))
 	}
 	if !bytes.HasPrefix(bytes.TrimLeft(up.Data[:min(len(up.Data), 1024)], "\x00\t\n\r\f "), []byte("%PDF-")) {
-		return fileRefused(&pdfsig.Report{Reason: pdfsig.ReasonNotPDF, Message: pdfsig.ReasonNotPDF.Message()})
+		return fileRefused(refusal(pdfsig.ReasonNotPDF))
 	}
 	return nil
-}
-
-// summarize keeps what the warehouse shows of a verification report: the
-// first valid signature's signer and time.
-func summarize(rep *pdfsig.Report) motcua.SignatureSummary {
-	s := motcua.SignatureSummary{Status: string(rep.Status), Reason: string(rep.Reason), Warnings: rep.Warnings}
-	for _, sig := range rep.Signatures {
-		if sig.Status != pdfsig.StatusValid || sig.Kind == "document_timestamp" {
-			continue
-		}
-		s.Signer, s.SignerOrg, s.Issuer, s.TimeSource = sig.SignerName, sig.SignerOrganization, sig.Issuer, sig.SigningTimeSource
-		if sig.SigningTime != nil {
-			s.SigningTime = sig.SigningTime.UTC()
-		}
-		break
-	}
-	return s
 }
 
 // cleanFileName keeps a display name safe: no path, no control
@@ -310,7 +301,7 @@ func (w *Warehouse) category(ctx context.Context, code string) (*motcua.Document
 // Add stores a signed PDF the owner uploads into their own warehouse.
 // The file must pass the verifier; otherwise the error carries the
 // verifier's reason code and message and nothing is stored.
-func (w *Warehouse) Add(ctx context.Context, p *motcua.Principal, n NewDocument) (*motcua.Document, *pdfsig.Report, error) {
+func (w *Warehouse) Add(ctx context.Context, p *motcua.Principal, n NewDocument) (*motcua.Document, *motcua.SignatureCheck, error) {
 	if p == nil || p.Kind == motcua.PrincipalOfficer {
 		return nil, nil, Authorize(p, OpWriteWarehouse, Resource{})
 	}
@@ -476,7 +467,7 @@ func agencyReadOnly() error {
 
 // Replace puts a new, verified file in place of a wrong one; the old file
 // stays in the document's history.
-func (w *Warehouse) Replace(ctx context.Context, p *motcua.Principal, id string, expectedVersion int, up Upload) (*motcua.Document, *pdfsig.Report, error) {
+func (w *Warehouse) Replace(ctx context.Context, p *motcua.Principal, id string, expectedVersion int, up Upload) (*motcua.Document, *motcua.SignatureCheck, error) {
 	d, err := w.owned(ctx, p, id)
 	if err != nil {
 		return nil, nil, err

@@ -118,7 +118,7 @@ func TestWarehouseAdd(t *testing.T) {
 	if d.Code != "052090000495.KQ.G15.000021.02022024" ||
 		d.Name != "052090000495.KQ.G15.000021.02022024.Bản sao được chứng thực từ bản chính" ||
 		d.Warehouse != motcua.WarehousePersonal || d.File.Name != "20CVCC01022024signed.pdf" || d.File.Size != int64(len(pdf)) ||
-		d.Signature.Status != "valid" || d.Signature.Signer == "" || rep.Status != pdfsig.StatusValid ||
+		d.Signature.Status != "valid" || d.Signature.Signer == "" || !rep.Valid() ||
 		d.ExpiresOn != (motcua.Date{Year: 2024, Month: 7, Day: 31}) {
 		t.Fatalf("document = %+v", d)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
-	"github.com/motcua/motcua/internal/popdb"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -87,7 +86,7 @@ type counterCheckPage struct {
 	Title   string
 	Form    counterForm
 	Error   string
-	Citizen *popdb.Citizen
+	Citizen *motcua.RegisteredCitizen
 }
 
 func (p counterCheckPage) title() string { return p.Title }

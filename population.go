@@ -1,0 +1,68 @@
+package motcua
+
+// IdentityPurpose says why motcua reads the national population database;
+// it travels with the query and is kept in the audit log, because every
+// read of personal data must be traceable by its owner (SPEC §9).
+type IdentityPurpose string
+
+// The three places of SPEC §4.5 (seed 004) where identity is checked, and
+// the agency push of a result for an owner motcua has not met yet.
+const (
+	PurposeCounter          IdentityPurpose = "counter"           // the officer's "Kiểm tra danh tính số" at the counter
+	PurposeRegistration     IdentityPurpose = "registration"      // account registration on the portal
+	PurposeOnlineSubmission IdentityPurpose = "online_submission" // "Đồng ý và tiếp tục" when submitting online
+	PurposeResultPush       IdentityPurpose = "result_push"       // an agency pushes a result for a person without a warehouse
+)
+
+// Kinds of actor behind an identity query, as in AuditEvent.ActorKind.
+const (
+	ActorOfficer    = "officer"    // an officer at the counter (ActorID required)
+	ActorCitizen    = "citizen"    // the citizen, self-service
+	ActorSystem     = "system"     // motcua itself, unattended
+	ActorIntegrator = "integrator" // an agency system through motcua's API (ActorID "client:<id>" required)
+)
+
+// IdentityQuery is one question to the national population database: who
+// asks and why, and the identity claimed. FullName and BirthDate are always
+// required: the database never answers on an id alone.
+type IdentityQuery struct {
+	ActorKind  string // ActorOfficer, ActorCitizen, ActorSystem or ActorIntegrator
+	ActorID    string // officer id, citizen account id, or "client:<id>" for an integrator
+	AgencyCode string // the officer's or the integrator's agency
+	Purpose    IdentityPurpose
+	// ServiceCode is the code of the procedure (mã thủ tục) the data is
+	// read for, when known.
+	ServiceCode string
+	DossierID   string
+
+	PersonalID string // 12-digit số định danh cá nhân (a 9-digit CMND is accepted too)
+	FullName   string
+	BirthDate  Date
+}
+
+// RegisteredCitizen is what the national population database holds of one
+// person, as far as motcua uses it: the identity it records for an
+// account or a warehouse owner and what the counter shows the officer.
+type RegisteredCitizen struct {
+	PersonalID string // 12-digit số định danh cá nhân
+	LegacyID   string // old 9-digit CMND, when the person had one
+	FullName   string
+	Sex        Sex
+	BirthDate  Date
+
+	Ethnicity        string // dân tộc
+	Nationality      string // quốc tịch
+	PermanentAddress string // nơi thường trú, as one line
+	CurrentAddress   string // nơi ở hiện tại, as one line
+}
+
+// The population database's answers that motcua's services give users
+// themselves (internal/popdb gives the same): its code when it cannot be
+// reached, stable for API clients, and the Vietnamese messages. The
+// unavailable message is the one SPEC §9 asks for: it says what happened
+// and what to do instead.
+const (
+	CodePopulationUnavailable    = "popdb_unavailable"
+	PopulationUnavailableMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư. Vui lòng thử lại sau hoặc đến Bộ phận Tiếp nhận và Trả kết quả để được hỗ trợ."
+	IdentityMismatchMessage      = "Xác thực thất bại: Họ và tên, Số CCCD/CMND hoặc Ngày sinh không khớp với Cơ sở dữ liệu quốc gia về dân cư. Vui lòng kiểm tra lại thông tin đã nhập."
+)
