@@ -1,5 +1,7 @@
 package motcua
 
+import "time"
+
 // IdentityPurpose says why motcua reads the national population database;
 // it travels with the query and is kept in the audit log, because every
 // read of personal data must be traceable by its owner (SPEC §9).
@@ -54,6 +56,12 @@ type RegisteredCitizen struct {
 	Nationality      string // quốc tịch
 	PermanentAddress string // nơi thường trú, as one line
 	CurrentAddress   string // nơi ở hiện tại, as one line
+}
+
+// Subject is the verified warehouse owner the record stands for, as of at.
+func (c *RegisteredCitizen) Subject(at time.Time) *Subject {
+	return &Subject{Code: c.PersonalID, Kind: SubjectPerson, Name: c.FullName, BirthDate: c.BirthDate,
+		LegacyID: c.LegacyID, VerifiedAt: at}
 }
 
 // The population database's answers that motcua's services give users

@@ -241,16 +241,7 @@ func (c *Certification) record(ctx context.Context, p *motcua.Principal, request
 		if err := tx.CreateDocument(ctx, d); err != nil {
 			return err
 		}
-		e.DocumentID, e.DocumentCode = d.ID, d.Code
-		if err := e.Validate(); err != nil {
-			return err
-		}
-		if err := tx.CreateCertificationEntry(ctx, e); err != nil {
-			return err
-		}
-		// The book reference becomes the copy's number (số chứng thực).
-		d.DecisionNumber = "Số chứng thực " + e.BookReference()
-		if err := tx.UpdateDocumentMetadata(ctx, d); err != nil {
+		if err := bookCopy(ctx, tx, e, d); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
@@ -262,6 +253,22 @@ func (c *Certification) record(ctx context.Context, p *motcua.Principal, request
 		return nil, err
 	}
 	return &Certified{Entry: e, Document: d}, nil
+}
+
+// bookCopy numbers the stored copy d in the electronic certification book
+// with entry e, inside tx; the book reference becomes the copy's number
+// (số chứng thực). The desk and the online certification procedure both
+// book their copies here.
+func bookCopy(ctx context.Context, tx motcua.Store, e *motcua.CertificationEntry, d *motcua.Document) error {
+	e.DocumentID, e.DocumentCode = d.ID, d.Code
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if err := tx.CreateCertificationEntry(ctx, e); err != nil {
+		return err
+	}
+	d.DecisionNumber = "Số chứng thực " + e.BookReference()
+	return tx.UpdateDocumentMetadata(ctx, d)
 }
 
 // Book returns the officer's agency's electronic certification book of

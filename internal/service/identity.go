@@ -105,8 +105,8 @@ func (s *Identity) Register(ctx context.Context, r Registration, c Client) (stri
 	if err != nil {
 		return "", motcua.Internal(err)
 	}
-	sub := &motcua.Subject{Code: citizen.PersonalID, Kind: motcua.SubjectPerson, Name: citizen.FullName,
-		BirthDate: citizen.BirthDate, LegacyID: citizen.LegacyID, Phone: r.Phone, Email: r.Email, VerifiedAt: s.now().UTC()}
+	sub := citizen.Subject(s.now().UTC())
+	sub.Phone, sub.Email = r.Phone, r.Email
 	err = s.store.InTx(ctx, func(tx motcua.Store) error {
 		if err := upsertSubject(ctx, tx, sub); err != nil {
 			return err

@@ -318,9 +318,6 @@ func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *mo
 	note := u.Note
 	err = withFreeCode(ctx, r.store, coding.prefix, coding.code, coding.tooMany,
 		func(code string) error {
-			if code == "" {
-				return coding.tooMany
-			}
 			doc.ID, doc.Code, doc.Name, doc.DecisionNumber = "", code, motcua.DefaultDocumentName(code, cat.Name), res.Number
 			if err := doc.Validate(); err != nil {
 				return err

@@ -214,8 +214,7 @@ func (w *Warehouse) confirmOwner(ctx context.Context, client *motcua.APIClient, 
 	if err != nil {
 		return nil, err
 	}
-	return &motcua.Subject{Code: citizen.PersonalID, Kind: motcua.SubjectPerson, Name: citizen.FullName,
-		BirthDate: citizen.BirthDate, LegacyID: citizen.LegacyID, VerifiedAt: w.now().UTC()}, nil
+	return citizen.Subject(w.now().UTC()), nil
 }
 
 // ensureOwner gives an owner the system has not met yet a warehouse (a

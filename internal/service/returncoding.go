@@ -84,18 +84,10 @@ func (r *Reception) returnCodingFor(ctx context.Context, d *motcua.Dossier, cat 
 		expires: motcua.CertifiedCopyExpiry(issued),
 		record: func(ctx context.Context, tx motcua.Store, doc *motcua.Document) error {
 			// The signing leader certified the copy: the book names them.
-			e := &motcua.CertificationEntry{AgencyCode: d.HandlingAgency, Year: motcua.LocalDay(now).Year(), CertifiedAt: now,
-				OfficerUsername: res.SignedBy, OfficerName: officerName, RequesterCode: doc.OwnerCode, RequesterName: doc.OwnerName,
-				OriginalName: origCat.Name, OriginalCode: original.Category + "." + original.Number, Pages: pages, FeeVND: fee,
-				DocumentID: doc.ID, DocumentCode: doc.Code}
-			if err := e.Validate(); err != nil {
-				return err
-			}
-			if err := tx.CreateCertificationEntry(ctx, e); err != nil {
-				return err
-			}
-			doc.DecisionNumber = "Số chứng thực " + e.BookReference()
-			return tx.UpdateDocumentMetadata(ctx, doc)
+			return bookCopy(ctx, tx, &motcua.CertificationEntry{AgencyCode: d.HandlingAgency, Year: motcua.LocalDay(now).Year(),
+				CertifiedAt: now, OfficerUsername: res.SignedBy, OfficerName: officerName, RequesterCode: doc.OwnerCode,
+				RequesterName: doc.OwnerName, OriginalName: origCat.Name, OriginalCode: original.Category + "." + original.Number,
+				Pages: pages, FeeVND: fee}, doc)
 		}}, nil
 }
 

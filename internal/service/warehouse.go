@@ -256,7 +256,8 @@ func suffixed(prefix motcua.ResultCode) func(n int) string {
 // withFreeCode calls create with the next free document code, code(n)
 // where n codes starting with prefix are taken, and counts again when a
 // concurrent writer took that code first (ECONFLICT document_exists).
-// More than 99 taken is tooMany.
+// More than 99 taken, or code(n) == "" (no code may be issued for n), is
+// tooMany.
 func withFreeCode(ctx context.Context, store motcua.DocumentStore, prefix string, code func(n int) string, tooMany error,
 	create func(code string) error) error {
 	for attempt := 0; attempt < 5; attempt++ {
@@ -264,10 +265,14 @@ func withFreeCode(ctx context.Context, store motcua.DocumentStore, prefix string
 		if err != nil {
 			return err
 		}
-		if n > 99 {
+		c := ""
+		if n <= 99 {
+			c = code(n)
+		}
+		if c == "" {
 			return tooMany
 		}
-		if err := create(code(n)); motcua.ErrorCode(err) != "document_exists" {
+		if err := create(c); motcua.ErrorCode(err) != "document_exists" {
 			return err
 		}
 	}
