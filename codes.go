@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -12,27 +11,6 @@ import (
 // that a format can be corrected where the published shape turns out to be
 // wrong. Where the legal text was not available the shapes follow what
 // deployed systems use (SPEC §8 "Codes").
-
-// VietnamLocation returns Asia/Ho_Chi_Minh. When the host has no tzdata it
-// falls back to a fixed UTC+7 zone, which is exact: Vietnam has not used
-// daylight saving time since 1975. time/tzdata is deliberately not embedded
-// to keep the binary small.
-func VietnamLocation() *time.Location { return vietnamLocation() }
-
-var vietnamLocation = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-})
-
-// LocalDay returns midnight of t's calendar day in Asia/Ho_Chi_Minh.
-func LocalDay(t time.Time) time.Time {
-	loc := VietnamLocation()
-	y, m, d := t.In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, loc)
-}
 
 // ---------------------------------------------------------------------------
 // Personal identification number (số định danh cá nhân), TT 07/2016/TT-BCA art. 7.

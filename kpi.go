@@ -3,8 +3,7 @@ package motcua
 import (
 	"context"
 	"fmt"
-	"math/big"
-	"strings"
+		"strings"
 	"time"
 )
 
@@ -56,25 +55,9 @@ type Rate struct {
 // with sep as the decimal separator. A zero denominator shows as 0.
 func (r Rate) Percent(decimals int, sep string) string {
 	if r.Den <= 0 {
-		if decimals == 0 {
-			return "0"
-		}
-		return "0" + sep + strings.Repeat("0", decimals)
+		return zeroFraction(decimals, sep)
 	}
-	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil)
-	// round(num * 100 * 10^d / den) half up = floor((2*num*100*10^d + den) / (2*den))
-	n := new(big.Int).Mul(big.NewInt(r.Num), big.NewInt(200))
-	n.Mul(n, scale)
-	n.Add(n, big.NewInt(r.Den))
-	q := n.Div(n, big.NewInt(2*r.Den))
-	s := q.String()
-	if decimals == 0 {
-		return s
-	}
-	for len(s) <= decimals {
-		s = "0" + s
-	}
-	return s[:len(s)-decimals] + sep + s[len(s)-decimals:]
+	return roundFraction(r.Num*100, r.Den, decimals, sep)
 }
 
 // Float is the rate in percent, for charts.
@@ -83,15 +66,6 @@ func (r Rate) Float() float64 {
 		return 0
 	}
 	return float64(r.Num) * 100 / float64(r.Den)
-}
-
-// Score766 is the indicator's score out of max: full at or above
-// ReuseFullScore percent, else rate × max ÷ 80%.
-func (r Rate) Score766(max float64) float64 {
-	if p := r.Float(); p < ReuseFullScore {
-		return p * max / ReuseFullScore
-	}
-	return max
 }
 
 // ReuseRow is one line of the reuse table.

@@ -31,12 +31,6 @@ func TestRatePercent(t *testing.T) {
 			t.Errorf("%d/%d to %d decimals = %s, want %s", c.r.Num, c.r.Den, c.d, got, c.want)
 		}
 	}
-	if s := (motcua.Rate{40, 100}).Score766(10); s != 5 {
-		t.Errorf("score at 40%% = %v, want 5", s)
-	}
-	if s := (motcua.Rate{90, 100}).Score766(10); s != 10 {
-		t.Errorf("score at 90%% = %v, want 10", s)
-	}
 }
 
 func TestFormatCount(t *testing.T) {

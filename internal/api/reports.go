@@ -1,7 +1,6 @@
 package api
 
 import (
-	"math"
 	"net/http"
 
 	"github.com/motcua/motcua"
@@ -32,9 +31,12 @@ type reuseRowJSON struct {
 	VerifiedRate  string `json:"verified_rate"`
 }
 
+// reuseIndicator is Decision 766 indicator 4.3.
+var reuseIndicator, _ = motcua.IndicatorByCode("4.3")
+
 func reuseRow(r motcua.ReuseRow, decimals int) reuseRowJSON {
 	out := reuseRowJSON{Received: r.Received, Reused: r.Reused, Rate: r.Rate().Percent(decimals, "."), RateValue: r.Rate().Float(),
-		Score766: math.Round(r.Rate().Score766(1)*10000) / 10000, Missed: r.Missed,
+		Score766: reuseIndicator.Score(r.AgencyCount).Rounded(), Missed: r.Missed,
 		OnTimeRate: r.OnTimeRate().Percent(decimals, "."), OnlineRate: r.OnlineRate().Percent(decimals, "."),
 		EResultRate: r.EResultRate().Percent(decimals, "."), DigitizedRate: r.DigitizedRate().Percent(decimals, "."),
 		SharedRate: r.SharedRate().Percent(decimals, "."), VerifiedRate: r.VerifiedRate().Percent(decimals, ".")}

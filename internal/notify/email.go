@@ -82,8 +82,6 @@ func NewEmail(cfg EmailConfig) (*Email, error) {
 	return &Email{cfg: cfg, host: host, from: from}, nil
 }
 
-// vietnam is the zone of the Date header (UTC+7, no daylight saving).
-var vietnam = time.FixedZone("ICT", 7*60*60)
 
 // Compose returns the RFC 5322 message the adapter sends for n, with CRLF
 // line ends: a UTF-8 plain-text body in quoted-printable, and encoded
@@ -102,7 +100,7 @@ func (e *Email) Compose(n *motcua.Notification) ([]byte, error) {
 	header("From", e.from.String())
 	header("To", to.String())
 	header("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
-	header("Date", e.cfg.Now().In(vietnam).Format(time.RFC1123Z))
+	header("Date", e.cfg.Now().In(motcua.VietnamLocation()).Format(time.RFC1123Z))
 	header("Message-ID", messageID(n.DedupeKey, e.from.Address))
 	header("MIME-Version", "1.0")
 	header("Content-Type", `text/plain; charset="utf-8"`)

@@ -42,7 +42,8 @@ type monitorRow struct {
 // score766 formats a rate's Decision 766 score out of 1: full at 80%,
 // proportional below.
 func score766(r motcua.Rate) string {
-	return strings.Replace(fmt.Sprintf("%.2f", r.Score766(1)), ".", ",", 1)
+	d, _ := motcua.IndicatorByCode("4.3")
+	return d.Score(motcua.AgencyCount{Received: r.Den, Reused: r.Num}).String(",")
 }
 
 type monitorSection struct {

@@ -4,13 +4,13 @@ import (
 	"html/template"
 	"net/http"
 	"time"
+
+	"github.com/motcua/motcua"
 )
 
-// vietnam is the zone the page shows times in (UTC+7, no daylight saving).
-var vietnam = time.FixedZone("ICT", 7*60*60)
 
 var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-	"when": func(t time.Time) string { return t.In(vietnam).Format("02/01/2006 15:04:05") },
+	"when": func(t time.Time) string { return t.In(motcua.VietnamLocation()).Format("02/01/2006 15:04:05") },
 	"channel": func(c string) string {
 		switch c {
 		case "zalo":
