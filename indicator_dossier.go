@@ -37,16 +37,16 @@ type Contribution struct {
 	// Day and Month are the receipt day and month (DayNumber,
 	// MonthNumber); DueDay is the due day (NoDueDay without a due date).
 	Day, Month, DueDay int64
-	Reused         int64 // 4.3
-	Online         int64 // 3.3
-	Verified       int64 // 4.5
-	Digitized      int64 // 4.2: all components digitized and, once finished, the e-result when one is issued
-	ResultExpected int64 // 4.1's denominator
-	EResult        int64 // 4.1
-	Shared         int64 // 4.4: reused, or an e-result shared to the warehouse
-	LateFinished   int64 // 2.1: finished after the due date
-	Missed         int64 // received without reuse although the warehouse held a match
-	Open           int64 // received, not finished: late once the due day passes (LateAt)
+	Reused             int64 // 4.3
+	Online             int64 // 3.3
+	Verified           int64 // 4.5
+	Digitized          int64 // 4.2: all components digitized and, once finished, the e-result when one is issued
+	ResultExpected     int64 // 4.1's denominator
+	EResult            int64 // 4.1
+	Shared             int64 // 4.4: reused, or an e-result shared to the warehouse
+	LateFinished       int64 // 2.1: finished after the due date
+	Missed             int64 // received without reuse although the warehouse held a match
+	Open               int64 // received, not finished: late once the due day passes (LateAt)
 }
 
 // IndicatorsOf returns what a dossier with facts f adds to the summaries.

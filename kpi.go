@@ -3,7 +3,7 @@ package motcua
 import (
 	"context"
 	"fmt"
-		"strings"
+	"strings"
 	"time"
 )
 

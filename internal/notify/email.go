@@ -82,7 +82,6 @@ func NewEmail(cfg EmailConfig) (*Email, error) {
 	return &Email{cfg: cfg, host: host, from: from}, nil
 }
 
-
 // Compose returns the RFC 5322 message the adapter sends for n, with CRLF
 // line ends: a UTF-8 plain-text body in quoted-printable, and encoded
 // words for the Vietnamese subject and sender name.

@@ -8,7 +8,6 @@ import (
 	"github.com/motcua/motcua"
 )
 
-
 var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 	"when": func(t time.Time) string { return t.In(motcua.VietnamLocation()).Format("02/01/2006 15:04:05") },
 	"channel": func(c string) string {
