@@ -87,7 +87,7 @@ func (c Contribution) Count(f IndicatorFacts, now time.Time) AgencyCount {
 	}
 	return AgencyCount{AgencyCode: f.AgencyCode, Received: 1, Reused: c.Reused, Online: c.Online, Verified: c.Verified,
 		Digitized: c.Digitized, ResultExpected: c.ResultExpected, EResult: c.EResult, Shared: c.Shared,
-		Late: b2i(f.LateAt(now)), Missed: c.Missed}
+		Late: b2i(f.LateAt(now)), Missed: c.Missed, Finished: 1 - c.Open, FinishedLate: c.LateFinished}
 }
 
 // Matches reports whether the contribution counts in the numerator of the

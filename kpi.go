@@ -43,6 +43,11 @@ type AgencyCount struct {
 	// Missed counts the dossiers received without reuse although a
 	// matching document was in the owner's warehouse.
 	Missed int64
+	// Finished counts the dossiers finished (processed: returned,
+	// rejected, withdrawn…), FinishedLate those of them finished after
+	// their due date: the portal's "Kết quả giải quyết TTHC" widget.
+	Finished     int64
+	FinishedLate int64
 }
 
 // Rate is a ratio kept as exact integers; it is rounded only when shown.
@@ -115,6 +120,8 @@ func (c *AgencyCount) Add(o AgencyCount) {
 	c.Shared += o.Shared
 	c.Late += o.Late
 	c.Missed += o.Missed
+	c.Finished += o.Finished
+	c.FinishedLate += o.FinishedLate
 }
 
 func (r *ReuseRow) add(c AgencyCount) { r.AgencyCount.Add(c) }

@@ -63,7 +63,8 @@ func (s *Store) ReuseCounts(ctx context.Context, from, to time.Time) ([]motcua.A
 		headEnd, tailStart = monthStart(m1), monthStart(m2)
 	}
 	counts, err := s.kpiQuery(ctx, `SELECT agency_code, SUM(received), SUM(reused), SUM(online), SUM(verified), SUM(digitized),
-		SUM(result_expected), SUM(e_result), SUM(shared), SUM(late) + SUM(unfinished), SUM(missed) FROM (
+		SUM(result_expected), SUM(e_result), SUM(shared), SUM(late) + SUM(unfinished), SUM(missed),
+		SUM(received) - SUM(unfinished), SUM(late) FROM (
 		SELECT `+kpiColumns+`, unfinished FROM kpi_daily WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?)
 		UNION ALL SELECT `+kpiColumns+`, unfinished FROM kpi_monthly WHERE month >= ? AND month < ?) k
 		GROUP BY agency_code HAVING SUM(received) > 0 ORDER BY agency_code`,
@@ -139,7 +140,8 @@ func (s *Store) ReuseCountsRaw(ctx context.Context, from, to time.Time) ([]motcu
 		SUM(CASE WHEN digitized AND (NOT result_expected OR finished_at IS NULL OR e_result) THEN 1 ELSE 0 END),
 		SUM(CASE WHEN result_expected THEN 1 ELSE 0 END), SUM(CASE WHEN e_result THEN 1 ELSE 0 END),
 		SUM(CASE WHEN reused OR e_result THEN 1 ELSE 0 END), SUM(CASE WHEN finished_at > due_at THEN 1 ELSE 0 END),
-		SUM(CASE WHEN missed_reuse AND NOT reused THEN 1 ELSE 0 END)
+		SUM(CASE WHEN missed_reuse AND NOT reused THEN 1 ELSE 0 END),
+		SUM(CASE WHEN finished_at IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN finished_at > due_at THEN 1 ELSE 0 END)
 		FROM dossiers WHERE received_at >= ? AND received_at < ? GROUP BY agency_code ORDER BY agency_code`,
 		from.UnixMicro(), to.UnixMicro())
 	if err != nil {
@@ -156,7 +158,7 @@ func (s *Store) kpiQuery(ctx context.Context, q string, args ...any) ([]motcua.A
 	return collect(rows, func(sc interface{ Scan(...any) error }) (motcua.AgencyCount, error) {
 		var c motcua.AgencyCount
 		err := sc.Scan(&c.AgencyCode, &c.Received, &c.Reused, &c.Online, &c.Verified, &c.Digitized, &c.ResultExpected,
-			&c.EResult, &c.Shared, &c.Late, &c.Missed)
+			&c.EResult, &c.Shared, &c.Late, &c.Missed, &c.Finished, &c.FinishedLate)
 		return c, err
 	}, "reuse counts")
 }

@@ -11,29 +11,18 @@ import (
 )
 
 // expectCounts is the brute-force recount of the indicators over the
-// dossiers themselves, from the domain's own definitions.
+// dossiers themselves, from the domain's own definition of what each
+// dossier counts (motcua.IndicatorsOf).
 func expectCounts(ds []*motcua.Dossier, from, to, now time.Time) map[string]motcua.AgencyCount {
 	want := map[string]motcua.AgencyCount{}
-	b2i := func(b bool) int64 {
-		if b {
-			return 1
-		}
-		return 0
-	}
 	for _, d := range ds {
 		if d.ReceivedAt.IsZero() || d.ReceivedAt.Before(from) || !d.ReceivedAt.Before(to) {
 			continue
 		}
-		reused, finished := d.Reused(), !d.FinishedAt.IsZero()
-		late := (finished && !d.DueAt.IsZero() && d.FinishedAt.After(d.DueAt)) ||
-			(!finished && !d.DueAt.IsZero() && d.DueAt.Before(now))
+		f := d.IndicatorFacts()
 		c := want[d.AgencyCode]
 		c.AgencyCode = d.AgencyCode
-		c.Add(motcua.AgencyCount{Received: 1, Reused: b2i(reused), Online: b2i(d.Channel == motcua.ChannelOnline),
-			Verified:       b2i(d.OwnerVerified),
-			Digitized:      b2i(d.Digitized() && (!d.ResultExpected || !finished || d.HasEResult())),
-			ResultExpected: b2i(d.ResultExpected), EResult: b2i(d.HasEResult()), Shared: b2i(reused || d.HasEResult()),
-			Late: b2i(late), Missed: b2i(d.MissedReuse && !reused)})
+		c.Add(motcua.IndicatorsOf(f).Count(f, now))
 		want[d.AgencyCode] = c
 	}
 	return want
