@@ -215,4 +215,16 @@ type KPIStore interface {
 	// receiving officer, the dossiers received in [from, to) without any
 	// reuse although a matching document was in the owner's warehouse.
 	MissedReuseGroups(ctx context.Context, from, to time.Time) ([]MissedGroup, error)
+	// RebuildIndicators recomputes every dossier's contribution
+	// (IndicatorsOf) and every summary from the dossiers, in one
+	// transaction.
+	RebuildIndicators(ctx context.Context) (IndicatorRebuild, error)
+}
+
+// IndicatorRebuild reports what RebuildIndicators did.
+type IndicatorRebuild struct {
+	Dossiers  int // dossiers read
+	Corrected int // dossiers whose stored contribution was wrong
+	// The summary rows written.
+	DailyRows, MonthlyRows, OpenDueRows int
 }

@@ -32,6 +32,7 @@ Usage:
   motcua gen         generate report data sets (--preset an-lao-2024q1)
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
   motcua audit       verify (and seal) the audit log's hash chain: audit verify | audit seal
+  motcua kpi         maintain the Decision 766 indicator summaries: kpi rebuild
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
   motcua notify-sim  run the Zalo/SMS gateway simulator
   motcua popdb-sim   run the population-database simulator (stands in for CSDLQG về dân cư)
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runImport(ctx, rest, stdout, stderr)
 	case "audit":
 		err = runAudit(ctx, rest, stdout, stderr)
+	case "kpi":
+		err = runKPI(ctx, rest, stdout, stderr)
 	case "dev-idp":
 		err = runDevIdP(ctx, rest, stdout, stderr)
 	case "notify-sim":

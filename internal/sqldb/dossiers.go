@@ -165,19 +165,19 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 		if err := tx.allocateDossierCodes(ctx, groups, codes); err != nil {
 			return err
 		}
-		args := make([]any, 0, 30*len(ds))
+		args := make([]any, 0, (33+indicatorCount)*len(ds))
 		for i, d := range ds {
 			cols, err := dossierArgs(d)
 			if err != nil {
 				return err
 			}
-			args = append(append(args, d.ID, codes[i]), cols...)
+			args = append(append(append(args, d.ID, codes[i]), cols...), dossierIndicatorAt(d)...)
 		}
-		values := valueRows("("+placeholders(33)+")", len(ds))
+		values := valueRows("("+placeholders(33+indicatorCount)+")", len(ds))
 		_, err := tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
 			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key,
-			submitter_code, result_expected, digitized, e_result, received_by, handling_agency, assignee, result) VALUES `+values, args...)
+			submitter_code, result_expected, digitized, e_result, received_by, handling_agency, assignee, result, `+indicatorColumns+`) VALUES `+values, args...)
 		if err != nil {
 			return tx.insertErr(err, "dossier", codes[0])
 		}
@@ -368,20 +368,22 @@ func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*mo
 	if f.MissedReuse {
 		add("missed_reuse = ?", true)
 	}
-	// The same conditions as the kpi_daily triggers (migration 0006).
+	// The contribution columns motcua.IndicatorsOf computed (migration
+	// 0014); late is also an open dossier past its due time now
+	// (motcua.IndicatorFacts.LateAt).
 	switch f.Indicator {
 	case motcua.IndicatorLate:
-		add("(finished_at > due_at OR (finished_at IS NULL AND due_at < ?))", s.now().UnixMicro())
+		add("(kpi_late = 1 OR (kpi_open = 1 AND due_at < ?))", s.now().UnixMicro())
 	case motcua.IndicatorOnline:
-		add("channel = ?", int(motcua.ChannelOnline))
+		where = append(where, "kpi_online = 1")
 	case motcua.IndicatorEResult:
-		where = append(where, "e_result")
+		where = append(where, "kpi_e_result = 1")
 	case motcua.IndicatorDigitized:
-		where = append(where, "digitized AND (NOT result_expected OR finished_at IS NULL OR e_result)")
+		where = append(where, "kpi_digitized = 1")
 	case motcua.IndicatorShared:
-		where = append(where, "(reused OR e_result)")
+		where = append(where, "kpi_shared = 1")
 	case motcua.IndicatorVerified:
-		where = append(where, "owner_verified")
+		where = append(where, "kpi_verified = 1")
 	}
 	cond := whereClause(where)
 	var total int
@@ -445,6 +447,9 @@ func (s *Store) UpdateDossierStatus(ctx context.Context, u motcua.StatusUpdate) 
 		if err := affectedOne(res, "dossier", u.DossierID); err != nil {
 			return err
 		}
+		if err := tx.syncIndicators(ctx, u.DossierID); err != nil {
+			return err
+		}
 		return tx.appendHistory(ctx, u.DossierID, u.From, u.To, at, u.Actor, u.Note)
 	})
 }
@@ -473,11 +478,16 @@ func (s *Store) UpdateDossierComponents(ctx context.Context, id string, version 
 		q += " AND version = ?"
 		args = append(args, version)
 	}
-	res, err := s.exec(ctx, q, args...)
-	if err != nil {
-		return motcua.Internal(fmt.Errorf("update dossier %s components: %w", id, err))
-	}
-	return s.changedOne(ctx, res, id)
+	return s.inTx(ctx, func(tx *Store) error {
+		res, err := tx.exec(ctx, q, args...)
+		if err != nil {
+			return motcua.Internal(fmt.Errorf("update dossier %s components: %w", id, err))
+		}
+		if err := tx.changedOne(ctx, res, id); err != nil {
+			return err
+		}
+		return tx.syncIndicators(ctx, id)
+	})
 }
 
 // CorrectDossierReceipt implements motcua.DossierStore.
@@ -499,6 +509,6 @@ func (s *Store) CorrectDossierReceipt(ctx context.Context, id string, at time.Ti
 		if err != nil {
 			return motcua.Internal(fmt.Errorf("correct dossier %s receipt: %w", id, err))
 		}
-		return nil
+		return tx.syncIndicators(ctx, id)
 	})
 }

@@ -8,37 +8,17 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// secondsPerDay and vietnamOffset turn a receipt instant into the
-// kpi_daily day: days since 1970-01-01 in Vietnam (UTC+7, no daylight
-// saving), as the migrations' triggers compute it.
-const (
-	secondsPerDay = 86400
-	vietnamOffset = 7 * 3600
-)
-
 // kpiDay returns t's summary day and whether t is a Vietnam midnight,
 // i.e. a boundary the summary can answer exactly.
 func kpiDay(t time.Time) (int64, bool) {
-	s := t.Unix() + vietnamOffset
-	return s / secondsPerDay, s%secondsPerDay == 0 && t.Nanosecond() == 0 && s >= 0
-}
-
-// kpiMonth is the kpi_monthly key (year × 12 + month − 1) of a summary day.
-func kpiMonth(day int64) int64 {
-	t := time.Unix(day*secondsPerDay, 0).UTC()
-	return int64(t.Year())*12 + int64(t.Month()) - 1
-}
-
-// monthStart is the summary day of a month's first day.
-func monthStart(month int64) int64 {
-	return time.Date(int(month/12), time.Month(month%12+1), 1, 0, 0, 0, 0, time.UTC).Unix() / secondsPerDay
+	return motcua.DayNumber(t), motcua.IsDayStart(t) && t.Unix() >= 0
 }
 
 const kpiColumns = `agency_code, received, reused, online, verified, digitized, result_expected, e_result, shared, late, missed`
 
 // ReuseCounts implements motcua.KPIStore. Periods that start and end at
 // Vietnam midnights (every period the service asks for) are summed from
-// the summaries kept by the triggers of migrations 0006 and 0011; others
+// the summaries kept by the triggers of migration 0015; others
 // are counted over the dossiers (ReuseCountsRaw). Dossiers without a
 // receipt date are excluded by the range condition itself.
 func (s *Store) ReuseCounts(ctx context.Context, from, to time.Time) ([]motcua.AgencyCount, error) {
@@ -51,8 +31,8 @@ func (s *Store) ReuseCounts(ctx context.Context, from, to time.Time) ([]motcua.A
 	// kpi_daily: a year is 12 rows per agency, a month 1. Late holds every
 	// open dossier for now (late + unfinished); openNotDue takes away those
 	// not due yet.
-	m1, m2 := kpiMonth(fromDay), kpiMonth(toDay)
-	if monthStart(m1) != fromDay {
+	m1, m2 := motcua.MonthNumber(fromDay), motcua.MonthNumber(toDay)
+	if motcua.MonthFirstDay(m1) != fromDay {
 		m1++
 	}
 	if m1 >= m2 {
@@ -60,7 +40,7 @@ func (s *Store) ReuseCounts(ctx context.Context, from, to time.Time) ([]motcua.A
 	}
 	headEnd, tailStart := toDay, toDay
 	if m1 < m2 {
-		headEnd, tailStart = monthStart(m1), monthStart(m2)
+		headEnd, tailStart = motcua.MonthFirstDay(m1), motcua.MonthFirstDay(m2)
 	}
 	counts, err := s.kpiQuery(ctx, `SELECT agency_code, SUM(received), SUM(reused), SUM(online), SUM(verified), SUM(digitized),
 		SUM(result_expected), SUM(e_result), SUM(shared), SUM(late) + SUM(unfinished), SUM(missed),
@@ -94,8 +74,7 @@ func (s *Store) ReuseCounts(ctx context.Context, from, to time.Time) ([]motcua.A
 func (s *Store) openNotDue(ctx context.Context, fromDay, toDay int64) (map[string]int64, error) {
 	now := s.now()
 	today, _ := kpiDay(now)
-	tomorrow := (today+1)*secondsPerDay - vietnamOffset
-	dayStart := func(day int64) int64 { return (day*secondsPerDay - vietnamOffset) * 1_000_000 }
+	dayStart := func(day int64) int64 { return motcua.DayStart(day).UnixMicro() }
 	dueLater, args := `SELECT agency_code, dossiers AS n FROM kpi_open_due WHERE due_day > ? AND received_day >= ? AND received_day < ?`,
 		[]any{today, fromDay, toDay}
 	if toDay > today {
@@ -104,10 +83,10 @@ func (s *Store) openNotDue(ctx context.Context, fromDay, toDay int64) (map[strin
 			[]any{today, today, fromDay, toDay}
 	}
 	rows, err := s.query(ctx, `SELECT agency_code, SUM(n) FROM (`+dueLater+`
-		UNION ALL SELECT agency_code, 1 FROM dossiers WHERE finished_at IS NULL AND received_at IS NOT NULL
+		UNION ALL SELECT agency_code, 1 FROM dossiers WHERE kpi_open = 1
 			AND due_at >= ? AND due_at < ? AND received_at >= ? AND received_at < ?) o
 		GROUP BY agency_code`,
-		append(args, now.UnixMicro(), tomorrow*1_000_000, dayStart(fromDay), dayStart(toDay))...)
+		append(args, now.UnixMicro(), dayStart(today+1), dayStart(fromDay), dayStart(toDay))...)
 	if err != nil {
 		return nil, motcua.Internal(fmt.Errorf("open dossiers not due: %w", err))
 	}
@@ -130,18 +109,13 @@ func (s *Store) openNotDue(ctx context.Context, fromDay, toDay int64) (map[strin
 	return m, nil
 }
 
-// ReuseCountsRaw counts over the dossiers themselves (a plain GROUP BY,
-// then the open overdue dossiers): the reference the summaries are tested
-// and benchmarked against.
+// ReuseCountsRaw sums the contribution columns of the dossiers themselves
+// (a plain GROUP BY, then the open overdue dossiers): the reference the
+// summaries are benchmarked against.
 func (s *Store) ReuseCountsRaw(ctx context.Context, from, to time.Time) ([]motcua.AgencyCount, error) {
-	counts, err := s.kpiQuery(ctx, `SELECT agency_code, COUNT(*),
-		SUM(CASE WHEN reused THEN 1 ELSE 0 END), SUM(CASE WHEN channel = 2 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN owner_verified THEN 1 ELSE 0 END),
-		SUM(CASE WHEN digitized AND (NOT result_expected OR finished_at IS NULL OR e_result) THEN 1 ELSE 0 END),
-		SUM(CASE WHEN result_expected THEN 1 ELSE 0 END), SUM(CASE WHEN e_result THEN 1 ELSE 0 END),
-		SUM(CASE WHEN reused OR e_result THEN 1 ELSE 0 END), SUM(CASE WHEN finished_at > due_at THEN 1 ELSE 0 END),
-		SUM(CASE WHEN missed_reuse AND NOT reused THEN 1 ELSE 0 END),
-		SUM(CASE WHEN finished_at IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN finished_at > due_at THEN 1 ELSE 0 END)
+	counts, err := s.kpiQuery(ctx, `SELECT agency_code, COUNT(*), SUM(kpi_reused), SUM(kpi_online), SUM(kpi_verified),
+		SUM(kpi_digitized), SUM(kpi_result_expected), SUM(kpi_e_result), SUM(kpi_shared), SUM(kpi_late), SUM(kpi_missed),
+		COUNT(*) - SUM(kpi_open), SUM(kpi_late)
 		FROM dossiers WHERE received_at >= ? AND received_at < ? GROUP BY agency_code ORDER BY agency_code`,
 		from.UnixMicro(), to.UnixMicro())
 	if err != nil {
@@ -167,7 +141,7 @@ func (s *Store) kpiQuery(ctx context.Context, q string, args ...any) ([]motcua.A
 // still open and past their due date now, one by one (index dossiers_open).
 func (s *Store) addOpenOverdue(ctx context.Context, counts []motcua.AgencyCount, from, to time.Time) error {
 	rows, err := s.query(ctx, `SELECT agency_code, COUNT(*) FROM dossiers
-		WHERE finished_at IS NULL AND received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND due_at < ?
+		WHERE kpi_open = 1 AND received_at >= ? AND received_at < ? AND due_at < ?
 		GROUP BY agency_code`, from.UnixMicro(), to.UnixMicro(), s.now().UnixMicro())
 	if err != nil {
 		return motcua.Internal(fmt.Errorf("open overdue dossiers: %w", err))
@@ -195,10 +169,10 @@ func (s *Store) addOpenOverdue(ctx context.Context, counts []motcua.AgencyCount,
 }
 
 // MissedReuseGroups implements motcua.KPIStore. The partial index
-// dossiers_missed holds only the missed, not reused dossiers.
+// dossiers_missed holds only the dossiers that count as missed reuses.
 func (s *Store) MissedReuseGroups(ctx context.Context, from, to time.Time) ([]motcua.MissedGroup, error) {
 	rows, err := s.query(ctx, `SELECT agency_code, procedure_code, received_by, COUNT(*) FROM dossiers
-		WHERE missed_reuse AND NOT reused AND received_at >= ? AND received_at < ?
+		WHERE kpi_missed = 1 AND received_at >= ? AND received_at < ?
 		GROUP BY agency_code, procedure_code, received_by ORDER BY agency_code, procedure_code, received_by`,
 		from.UnixMicro(), to.UnixMicro())
 	if err != nil {

@@ -91,6 +91,17 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	return nil
 }
 
+// afterMigration runs Go in a migration's transaction, after its SQL.
+var afterMigration = map[int]func(ctx context.Context, tx *Store) error{
+	// 0014 adds the indicator contribution columns: compute them for every
+	// dossier and rebuild the summaries from them, before 0015 creates the
+	// triggers that keep them.
+	14: func(ctx context.Context, tx *Store) error {
+		_, err := tx.rebuildIndicators(ctx)
+		return err
+	},
+}
+
 // Migrate applies every pending migration, each in its own transaction,
 // and returns how many it applied. A schema newer than the binary is an
 // ESCHEMA error and nothing is changed.
@@ -111,6 +122,11 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		err := s.inTx(ctx, func(tx *Store) error {
 			if _, err := tx.tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("apply migration %s: %w", m.name, err)
+			}
+			if after := afterMigration[m.version]; after != nil {
+				if err := after(ctx, tx); err != nil {
+					return fmt.Errorf("after migration %s: %w", m.name, err)
+				}
 			}
 			_, err := tx.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.version, m.name, s.now().UnixMicro())

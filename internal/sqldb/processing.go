@@ -113,6 +113,6 @@ func (s *Store) AddDossierResultDocument(ctx context.Context, id, documentID str
 		if err != nil {
 			return motcua.Internal(fmt.Errorf("dossier %s results: %w", id, err))
 		}
-		return nil
+		return tx.syncIndicators(ctx, id)
 	})
 }

@@ -2,12 +2,14 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/sqldb"
 )
 
 // expectCounts is the brute-force recount of the indicators over the
@@ -242,10 +244,67 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 	for _, p := range periods {
 		checkCounts(t, s, ids, p[0], p[1], "corrected")
 	}
+	checkRebuild(t, s, ids, periods)
 	wantErr(t, s.CorrectDossierReceipt(ctx, "missing", from), motcua.ENOTFOUND, "dossier_not_found")
 	unreceived := newDossier(b, from)
 	must(t, s.CreateDossier(ctx, unreceived))
 	wantErr(t, s.CorrectDossierReceipt(ctx, unreceived.ID, from), motcua.EINVALID, "not_received")
+}
+
+// checkRebuild checks RebuildIndicators: on summaries the triggers kept
+// it corrects nothing and changes no count; after the stored
+// contributions and the summaries are damaged behind the store's back (as
+// a bug or a hand edit would), it corrects exactly the damaged rows and
+// every period counts right again.
+func checkRebuild(t *testing.T, s motcua.Store, ids []string, periods [][2]time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := s.RebuildIndicators(ctx)
+	must(t, err)
+	if r.Corrected != 0 || r.Dossiers < len(ids) || r.DailyRows == 0 || r.MonthlyRows == 0 || r.OpenDueRows == 0 {
+		t.Fatalf("rebuild of consistent summaries = %+v, want nothing corrected", r)
+	}
+	for _, p := range periods {
+		checkCounts(t, s, ids, p[0], p[1], "rebuilt")
+	}
+	db, ok := s.(*sqldb.Store)
+	if !ok {
+		t.Fatalf("store %T: cannot damage its rows", s)
+	}
+	q := func(query string, args ...any) sql.Result {
+		res, err := db.DB().ExecContext(ctx, db.Dialect().Rebind(query), args...)
+		must(t, err)
+		return res
+	}
+	// Flip the reuse counter and the open flag of a third of the received
+	// dossiers, move another third to another day, and garble the
+	// summaries themselves.
+	var damaged int64
+	for i, id := range ids {
+		var res sql.Result
+		switch i % 3 {
+		case 0:
+			res = q("UPDATE dossiers SET kpi_reused = 1 - kpi_reused, kpi_open = 1 - kpi_open WHERE id = ? AND kpi_day IS NOT NULL", id)
+		case 1:
+			res = q("UPDATE dossiers SET kpi_day = kpi_day + 3 WHERE id = ? AND kpi_day IS NOT NULL", id)
+		default:
+			continue
+		}
+		n, err := res.RowsAffected()
+		must(t, err)
+		damaged += n
+	}
+	q("DELETE FROM kpi_monthly WHERE month % 2 = 0")
+	q("UPDATE kpi_daily SET received = received + 7, late = late + 1")
+	q("DELETE FROM kpi_open_due_total")
+	r, err = s.RebuildIndicators(ctx)
+	must(t, err)
+	if int64(r.Corrected) != damaged || damaged == 0 {
+		t.Fatalf("rebuild corrected %d dossiers, want the %d damaged", r.Corrected, damaged)
+	}
+	for _, p := range periods {
+		checkCounts(t, s, ids, p[0], p[1], "repaired")
+	}
 }
 
 // drillDown checks that each indicator's drill-down for agency and
