@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -15,40 +14,6 @@ import (
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/sqldb"
 )
-
-// The part of migration 0011 that rebuilds every KPI summary from the
-// dossiers lies between these two comment lines.
-const (
-	rebuildBegin = "-- kpi summaries: rebuild\n"
-	rebuildEnd   = "-- kpi summaries: end\n"
-)
-
-// rebuildSQL returns the summary rebuild of the newest migration that has
-// one, exactly as the migration runs it.
-func rebuildSQL(st *sqldb.Store) (string, error) {
-	fsys := st.Dialect().Migrations()
-	names, err := fs.Glob(fsys, "*.sql")
-	if err != nil {
-		return "", err
-	}
-	slices.Reverse(names)
-	for _, name := range names {
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return "", err
-		}
-		_, rest, ok := strings.Cut(string(b), rebuildBegin)
-		if !ok {
-			continue
-		}
-		body, _, ok := strings.Cut(rest, rebuildEnd)
-		if !ok {
-			return "", fmt.Errorf("migration %s: %q without %q", name, rebuildBegin, rebuildEnd)
-		}
-		return body, nil
-	}
-	return "", fmt.Errorf("no migration rebuilds the KPI summaries")
-}
 
 // A trigger on dossiers that keeps a KPI summary (every such trigger's
 // name starts with dossiers_kpi), with the statement that creates it.
@@ -83,26 +48,25 @@ func summaryTriggers(ctx context.Context, c *sql.Conn, dialect string) ([]trigge
 }
 
 // bulkRow is one generated dossier's columns, in bulkColumns order.
+// The contribution columns are what motcua.IndicatorsOf makes of the
+// row's facts, as the store writes them.
 const bulkColumns = `id, code, procedure_code, case_code, agency_code, district, ward, submitter, owner_code, owner, channel,
 	result_method, status, components, result_doc_ids, reused, submitted_at, received_at, due_at, finished_at, owner_verified,
-	created_at, updated_at, missed_reuse, idempotency_key, submitter_code, result_expected, digitized, e_result, received_by`
+	created_at, updated_at, missed_reuse, idempotency_key, submitter_code, result_expected, digitized, e_result, received_by, ` +
+	sqldb.IndicatorColumns
 
-const bulkParams = 30
+const bulkParams = 30 + sqldb.IndicatorCount
 
 // bulkGenerate writes n dossiers straight into the table, in receipt
 // order, with the same distribution as generate: the summary triggers are
-// dropped during the load, the summaries rebuilt afterwards by migration
-// 0011's own SQL, and the triggers created again from their stored
-// definitions.
+// dropped during the load and created again from their stored definitions
+// afterwards, and the summaries rebuilt by Store.RebuildIndicators (what
+// `motcua kpi rebuild` runs).
 func bulkGenerate(ctx context.Context, st *sqldb.Store, n int) error {
 	if _, err := demo.Seed(ctx, st); err != nil {
 		return err
 	}
 	agencies, err := province(ctx, st)
-	if err != nil {
-		return err
-	}
-	rebuild, err := rebuildSQL(st)
 	if err != nil {
 		return err
 	}
@@ -173,7 +137,7 @@ func bulkGenerate(ctx context.Context, st *sqldb.Store, n int) error {
 
 	rowsPer := 500
 	if dialect == "postgres" {
-		rowsPer = 2000
+		rowsPer = 1400 // 43 parameters a row, at most 65535 a statement
 	}
 	insert := func(k int) string {
 		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", bulkParams), ", ") + ")"
@@ -211,11 +175,19 @@ func bulkGenerate(ctx context.Context, st *sqldb.Store, n int) error {
 				if rng.IntN(200) == 0 {
 					status, finished = motcua.StatusProcessing, sql.NullInt64{}
 				}
+				agency, due := agencies[rng.IntN(len(agencies))], at+5*24*int64(time.Hour/time.Microsecond)
+				facts := motcua.IndicatorFacts{AgencyCode: agency, ReceivedAt: time.UnixMicro(at), DueAt: time.UnixMicro(due),
+					Online: motcua.Channel(channel) == motcua.ChannelOnline, Reused: reused, Verified: verified,
+					Digitized: digitized[ri], ResultExpected: true, EResult: results != "[]", MissedReuse: missed}
+				if finished.Valid {
+					facts.FinishedAt = time.UnixMicro(finished.Int64)
+				}
 				args = append(args, fmt.Sprintf("bulk%010d", i), fmt.Sprintf("BULK-%010d", i), proc.Code, proc.Cases[0].Code,
-					agencies[rng.IntN(len(agencies))], "", "", string(personJSON), person.Code, string(personJSON), channel,
+					agency, "", "", string(personJSON), person.Code, string(personJSON), channel,
 					string(motcua.ResultAtCounter), int(status), comps[ri], results, reused, at, at,
-					at+5*24*int64(time.Hour/time.Microsecond), finished, verified, at, at, missed, nil, person.Code,
+					due, finished, verified, at, at, missed, nil, person.Code,
 					true, digitized[ri], results != "[]", "")
+				args = append(args, sqldb.IndicatorArgs(motcua.IndicatorsOf(facts))...)
 			}
 			q := full
 			if k != rowsPer {
@@ -235,19 +207,28 @@ func bulkGenerate(ctx context.Context, st *sqldb.Store, n int) error {
 	fmt.Printf("\nloaded %d dossiers in %s\n", n, time.Since(start).Round(time.Second))
 
 	t := time.Now()
-	if _, err := c.ExecContext(ctx, rebuild); err != nil {
-		return fmt.Errorf("rebuild summaries: %w", err)
-	}
 	for _, tr := range triggers {
 		if _, err := c.ExecContext(ctx, tr.create); err != nil {
 			return fmt.Errorf("recreate trigger %s: %w", tr.name, err)
 		}
 	}
-	fmt.Printf("summaries rebuilt, triggers recreated in %s\n", time.Since(t).Round(time.Second))
+	// The store's own connection (SQLite has one writer) does the rebuild.
+	if err := c.Close(); err != nil {
+		return err
+	}
+	r, err := st.RebuildIndicators(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild summaries: %w", err)
+	}
+	if r.Corrected != 0 {
+		return fmt.Errorf("rebuild corrected %d bulk rows: the load wrote wrong contributions", r.Corrected)
+	}
+	fmt.Printf("triggers recreated, summaries rebuilt in Go (%d dossiers read, %d daily, %d monthly, %d open rows) in %s\n",
+		r.Dossiers, r.DailyRows, r.MonthlyRows, r.OpenDueRows, time.Since(t).Round(time.Second))
 	if dialect == "postgres" {
 		t := time.Now()
 		for _, tbl := range []string{"dossiers", "kpi_daily", "kpi_monthly", "kpi_open_due", "kpi_open_due_total"} {
-			if _, err := c.ExecContext(ctx, "VACUUM ANALYZE "+tbl); err != nil {
+			if _, err := st.DB().ExecContext(ctx, "VACUUM ANALYZE "+tbl); err != nil {
 				return err
 			}
 		}

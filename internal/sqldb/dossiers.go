@@ -165,7 +165,7 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 		if err := tx.allocateDossierCodes(ctx, groups, codes); err != nil {
 			return err
 		}
-		args := make([]any, 0, (33+indicatorCount)*len(ds))
+		args := make([]any, 0, (33+IndicatorCount)*len(ds))
 		for i, d := range ds {
 			cols, err := dossierArgs(d)
 			if err != nil {
@@ -173,11 +173,11 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 			}
 			args = append(append(append(args, d.ID, codes[i]), cols...), dossierIndicatorAt(d)...)
 		}
-		values := valueRows("("+placeholders(33+indicatorCount)+")", len(ds))
+		values := valueRows("("+placeholders(33+IndicatorCount)+")", len(ds))
 		_, err := tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
 			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key,
-			submitter_code, result_expected, digitized, e_result, received_by, handling_agency, assignee, result, `+indicatorColumns+`) VALUES `+values, args...)
+			submitter_code, result_expected, digitized, e_result, received_by, handling_agency, assignee, result, `+IndicatorColumns+`) VALUES `+values, args...)
 		if err != nil {
 			return tx.insertErr(err, "dossier", codes[0])
 		}

@@ -16,16 +16,16 @@ import (
 // triggers of migration 0015 add these columns up; nothing in SQL decides
 // what a dossier counts in.
 
-// indicatorColumns are the contribution columns, in indicatorArgs' order.
-const indicatorColumns = `kpi_day, kpi_month, kpi_due_day, kpi_reused, kpi_online, kpi_verified, kpi_digitized,
+// IndicatorColumns are the contribution columns, in indicatorArgs' order.
+const IndicatorColumns = `kpi_day, kpi_month, kpi_due_day, kpi_reused, kpi_online, kpi_verified, kpi_digitized,
 	kpi_result_expected, kpi_e_result, kpi_shared, kpi_late, kpi_missed, kpi_open`
 
-// indicatorCount is the number of indicatorColumns.
-const indicatorCount = 13
+// IndicatorCount is the number of IndicatorColumns.
+const IndicatorCount = 13
 
 // indicatorArgs returns the column values of a contribution; a dossier
 // not received has NULL days and zeros.
-func indicatorArgs(c motcua.Contribution) []any {
+func IndicatorArgs(c motcua.Contribution) []any {
 	if !c.Counted {
 		return []any{nil, nil, nil, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 	}
@@ -36,7 +36,7 @@ func indicatorArgs(c motcua.Contribution) []any {
 // factColumns are the facts a contribution is computed from, followed by
 // the stored contribution, as scanFacts reads them.
 const factColumns = `id, agency_code, received_at, due_at, finished_at, channel, reused, owner_verified, digitized,
-	result_expected, e_result, missed_reuse, ` + indicatorColumns
+	result_expected, e_result, missed_reuse, ` + IndicatorColumns
 
 // storedFacts is a dossier's facts and its stored contribution.
 type storedFacts struct {
@@ -78,8 +78,8 @@ func (s *Store) syncIndicators(ctx context.Context, id string) error {
 	if c == r.stored {
 		return nil
 	}
-	set := strings.ReplaceAll(strings.ReplaceAll(indicatorColumns, "\n\t", " "), ",", " = ?,") + " = ?"
-	if _, err := s.exec(ctx, "UPDATE dossiers SET "+set+" WHERE id = ?", append(indicatorArgs(c), id)...); err != nil {
+	set := strings.ReplaceAll(strings.ReplaceAll(IndicatorColumns, "\n\t", " "), ",", " = ?,") + " = ?"
+	if _, err := s.exec(ctx, "UPDATE dossiers SET "+set+" WHERE id = ?", append(IndicatorArgs(c), id)...); err != nil {
 		return motcua.Internal(fmt.Errorf("dossier %s indicators: %w", id, err))
 	}
 	return nil
@@ -198,7 +198,7 @@ func (s *Store) rebuildIndicators(ctx context.Context) (motcua.IndicatorRebuild,
 // statement.
 func (s *Store) storeContributions(ctx context.Context, rs []storedFacts) error {
 	const batch = 500
-	cols := strings.Fields(strings.ReplaceAll(indicatorColumns, ",", " "))
+	cols := strings.Fields(strings.ReplaceAll(IndicatorColumns, ",", " "))
 	var set strings.Builder
 	for i, c := range cols {
 		if i > 0 {
@@ -214,9 +214,9 @@ func (s *Store) storeContributions(ctx context.Context, rs []storedFacts) error 
 	row += ")"
 	for len(rs) > 0 {
 		n := min(batch, len(rs))
-		args := make([]any, 0, n*(indicatorCount+1))
+		args := make([]any, 0, n*(IndicatorCount+1))
 		for _, r := range rs[:n] {
-			args = append(append(args, r.id), indicatorArgs(r.stored)...)
+			args = append(append(args, r.id), IndicatorArgs(r.stored)...)
 		}
 		// A VALUES list as a table, renamed through a common table
 		// expression (SQLite would name its columns column1…), its
@@ -284,5 +284,5 @@ func (s *Store) insertMany(ctx context.Context, insert string, width int, args [
 
 // dossierIndicatorAt is the contribution stored with a new dossier row.
 func dossierIndicatorAt(d *motcua.Dossier) []any {
-	return indicatorArgs(motcua.IndicatorsOf(d.IndicatorFacts()))
+	return IndicatorArgs(motcua.IndicatorsOf(d.IndicatorFacts()))
 }
