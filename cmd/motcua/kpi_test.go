@@ -5,8 +5,6 @@ import (
 	"context"
 	"regexp"
 	"testing"
-
-	"github.com/motcua/motcua/internal/pgtest"
 )
 
 // TestKPIRebuild rebuilds the summaries of generated dossiers on both
@@ -14,12 +12,7 @@ import (
 // report is the same before and after.
 func TestKPIRebuild(t *testing.T) {
 	t.Parallel()
-	for name, db := range map[string]func(t *testing.T) []string{
-		"sqlite": func(t *testing.T) []string { return []string{"--data-dir", t.TempDir()} },
-		"postgres": func(t *testing.T) []string {
-			return []string{"--data-dir", t.TempDir(), "--database-url", pgtest.SchemaURL(t)}
-		},
-	} {
+	for name, db := range backendFlags {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			where := db(t)

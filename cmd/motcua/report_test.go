@@ -16,18 +16,22 @@ import (
 	"github.com/motcua/motcua/internal/pgtest"
 )
 
+// backendFlags give a command its database: SQLite in a fresh data
+// folder, or a fresh PostgreSQL schema.
+var backendFlags = map[string]func(t *testing.T) []string{
+	"sqlite": func(t *testing.T) []string { return []string{"--data-dir", t.TempDir()} },
+	"postgres": func(t *testing.T) []string {
+		return []string{"--data-dir", t.TempDir(), "--database-url", pgtest.SchemaURL(t)}
+	},
+}
+
 // TestReportAnLao reproduces seed 002's Appendix I from generated
 // dossiers, on both backends. The seed's hand-made table truncates or
 // rounds to one decimal in places (0.32 for 1/306, 12,5, 1.7, 6, 4.5); the
 // report rounds half up to two decimals from the exact counts.
 func TestReportAnLao(t *testing.T) {
 	t.Parallel()
-	for name, db := range map[string]func(t *testing.T) []string{
-		"sqlite": func(t *testing.T) []string { return []string{"--data-dir", t.TempDir()} },
-		"postgres": func(t *testing.T) []string {
-			return []string{"--data-dir", t.TempDir(), "--database-url", pgtest.SchemaURL(t)}
-		},
-	} {
+	for name, db := range backendFlags {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			where := db(t)
