@@ -193,7 +193,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		Warehouse: wh, Keyring: keyring, Clients: service.NewClients(store, nil), KPI: service.NewKPI(store),
 		Submissions: subs, Counter: service.NewCounter(subs),
 		Reception: service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...).WithResults(wh, keyring).
-			WithResultTemplate(report.WriteResultPDF),
+			WithResultTemplate(report.WriteResultPDF).WithCertificationFees(certification.Fees()),
 		Feedback: service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
 	}
 	if ca != nil {

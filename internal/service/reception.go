@@ -25,6 +25,9 @@ type Reception struct {
 	keys      Keyring    // results: the agencies' signing keys
 	// render makes the PDF of a result filled in from the template.
 	render func(io.Writer, motcua.ResultTemplate) error
+	// fees is charged for the certified copies online dossiers return:
+	// the desk's rule (Certification.Fees).
+	fees motcua.CertificationFees
 }
 
 // NewReception builds the service; cal is the working-day calendar of due
@@ -37,7 +40,16 @@ func NewReception(store motcua.Store, cal *motcua.Calendar, publicURL string, no
 		now = time.Now
 	}
 	return &Reception{store: store, cal: cal, now: now, publicURL: strings.TrimSuffix(publicURL, "/"),
-		channels: []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS, motcua.ChannelEmail}}
+		channels: []motcua.NotifyChannel{motcua.ChannelZalo, motcua.ChannelSMS, motcua.ChannelEmail},
+		fees:     motcua.DefaultCertificationFees()}
+}
+
+// WithCertificationFees sets the fee rule of the certified copies that
+// online dossiers return: the one the desk charges
+// (Certification.Fees), so that both paths book the same fee.
+func (r *Reception) WithCertificationFees(f motcua.CertificationFees) *Reception {
+	r.fees = f
+	return r
 }
 
 // WithChannels limits the notifications to the channels a sender exists

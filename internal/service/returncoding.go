@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -69,7 +70,7 @@ func (r *Reception) returnCodingFor(ctx context.Context, d *motcua.Dossier, cat 
 	if o, err := r.store.GetOfficer(ctx, res.SignedBy); err == nil && o.Name != "" {
 		officerName = o.Name
 	}
-	fee := motcua.DefaultCertificationFees().Fee(pages)
+	fee := r.fees.Fee(pages)
 	copyPrefix := motcua.CertifiedCopy{Original: original}.Prefix()
 	return &returnCoding{prefix: copyPrefix,
 		code: func(n int) string {
@@ -79,8 +80,7 @@ func (r *Reception) returnCodingFor(ctx context.Context, d *motcua.Dossier, cat 
 			}
 			return next.String()
 		},
-		tooMany: motcua.Invalid("number", "too_many_copies",
-			"Giấy tờ bản chính này đã được chứng thực 99 bản sao điện tử; không thể cấp thêm mã bản sao."),
+		tooMany: onField(tooManyCopies(original), "number"),
 		expires: motcua.CertifiedCopyExpiry(issued),
 		record: func(ctx context.Context, tx motcua.Store, doc *motcua.Document) error {
 			// The signing leader certified the copy: the book names them.
@@ -106,4 +106,22 @@ func (r *Reception) checkResultNumber(ctx context.Context, d *motcua.Dossier, ca
 	}
 	_, err = r.wh.category(ctx, original.Category)
 	return err
+}
+
+// tooManyCopies is the domain's refusal of a hundredth copy of original.
+func tooManyCopies(original motcua.ResultCode) error {
+	_, err := motcua.NextCertifiedCopy(original, 99)
+	return err
+}
+
+// onField returns err naming field instead: the same refusal on the field
+// this path's user filled in.
+func onField(err error, field string) error {
+	var e *motcua.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	c.Field = field
+	return &c
 }

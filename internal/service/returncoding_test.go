@@ -87,6 +87,13 @@ func TestReturnCertifiedCopy(t *testing.T) {
 		}
 	}
 
+	// The province's fee rule, the one the desk charges, is the one booked.
+	rec.WithCertificationFees(motcua.CertificationFees{FirstPages: 1, FirstPageVND: 3500, LaterPageVND: 1000})
+	third := returned(signed().Code)
+	if e, err := f.store.GetCertificationEntryByDocument(ctx, third.ID); err != nil || e.FeeVND != 3500 {
+		t.Errorf("copy under the province's fees: entry %+v, %v; want 3.500 đồng", e, err)
+	}
+
 	// Signed before the rule, with a plain number.
 	legacy := signed()
 	res := *legacy.Result
