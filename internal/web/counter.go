@@ -59,9 +59,6 @@ func (s *Server) counterChoices(r *http.Request) []counterChoice {
 // counterStartPage is the counter's first step, pre-filled from the
 // identity check ("Tiếp nhận hồ sơ cho người này").
 func (s *Server) counterStartPage(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	q := r.URL.Query()
 	f := counterStartForm{FullName: q.Get("full_name"), IDNumber: q.Get("id_number"), BirthDate: q.Get("birth_date")}
 	s.render(w, r, http.StatusOK, "counter_start", counterStartPage{Title: counterStartTitle, Form: f, Choices: s.counterChoices(r)})
@@ -69,9 +66,6 @@ func (s *Server) counterStartPage(w http.ResponseWriter, r *http.Request) {
 
 // counterStart checks the identities and opens the counter draft.
 func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	f := counterStartForm{Choice: r.PostFormValue("choice"), FullName: r.PostFormValue("full_name"),
 		IDNumber: strings.TrimSpace(r.PostFormValue("id_number")), BirthDate: r.PostFormValue("birth_date"),
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), OwnerName: r.PostFormValue("owner_name"),
@@ -134,17 +128,11 @@ func (s *Server) counterDraftPage(w http.ResponseWriter, r *http.Request, status
 }
 
 func (s *Server) counterDraft(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	s.counterDraftPage(w, r, http.StatusOK, "", nil)
 }
 
 // counterComponent takes a warehouse document or a scan for a component.
 func (s *Server) counterComponent(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	ctx, p := r.Context(), principal(r)
 	id, comp := r.PathValue("id"), r.PathValue("component")
 	err := s.componentChoice(w, r,
@@ -163,9 +151,6 @@ func (s *Server) counterComponent(w http.ResponseWriter, r *http.Request) {
 
 // counterReceive is "Tiếp nhận hồ sơ": the dossier is received at once.
 func (s *Server) counterReceive(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	d, err := s.cfg.Counter.Receive(r.Context(), principal(r), r.PathValue("id"))
 	if err != nil {
 		if httpx.Status(err) >= 500 || motcua.IsKind(err, motcua.ENOTFOUND) {
@@ -181,9 +166,6 @@ func (s *Server) counterReceive(w http.ResponseWriter, r *http.Request) {
 // counterDocumentFile shows the officer a warehouse document offered for
 // a component of the counter draft.
 func (s *Server) counterDocumentFile(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	rc, file, err := s.cfg.Counter.DocumentFile(r.Context(), principal(r), r.PathValue("id"), r.PathValue("doc"))
 	if err != nil {
 		s.renderError(w, r, err)

@@ -157,9 +157,6 @@ func (p feedbackQueuePage) title() string { return p.Title }
 // feedbackQueue is the agency's list of feedback on its results, open
 // ones first by deadline, the overdue ones highlighted.
 func (s *Server) feedbackQueue(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	status := motcua.FeedbackStatus(r.URL.Query().Get("trang-thai"))
 	if status != motcua.FeedbackCorrected && status != motcua.FeedbackRejected {
 		status = motcua.FeedbackOpen
@@ -207,9 +204,6 @@ func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) feedbackDetail(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	page := feedbackDetailPage{}
 	switch r.URL.Query().Get("tb") {
 	case "dinh-chinh":
@@ -221,9 +215,6 @@ func (s *Server) feedbackDetail(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) feedbackFile(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	rc, file, err := s.cfg.Feedback.OpenFile(r.Context(), principal(r), r.PathValue("id"))
 	if err != nil {
 		httpx.WriteError(w, r, err)
@@ -246,9 +237,6 @@ func (s *Server) feedbackFail(w http.ResponseWriter, r *http.Request, err error,
 }
 
 func (s *Server) feedbackCorrect(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	id := r.PathValue("id")
 	if err := s.parseMultipart(w, r); err != nil {
 		s.feedbackFail(w, r, err, "correct", "")
@@ -269,9 +257,6 @@ func (s *Server) feedbackCorrect(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) feedbackReject(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	id, reason := r.PathValue("id"), r.PostFormValue("resolution")
 	if _, err := s.cfg.Feedback.Reject(r.Context(), principal(r), id, reason); err != nil {
 		s.feedbackFail(w, r, err, "reject", reason)
@@ -295,9 +280,6 @@ func (p feedbackMonitorPage) title() string { return p.Title }
 // feedbackMonitor shows monitors the open and overdue feedback per agency
 // under theirs.
 func (s *Server) feedbackMonitor(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	p := principal(r)
 	agency := r.URL.Query().Get("agency")
 	if agency == "" {

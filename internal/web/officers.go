@@ -49,9 +49,6 @@ func requireLogin(w http.ResponseWriter, r *http.Request, loginPath string) bool
 }
 
 func (s *Server) officersList(w http.ResponseWriter, r *http.Request, form service.NewOfficer, formErr error) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	ctx, p := r.Context(), principal(r)
 	agencies, err := s.officers.Manageable(ctx, p)
 	if err != nil {
@@ -84,9 +81,6 @@ func formRoles(r *http.Request) []motcua.Role {
 }
 
 func (s *Server) createOfficer(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
 		return
@@ -113,9 +107,6 @@ func (s *Server) showSecret(w http.ResponseWriter, r *http.Request, o *motcua.Of
 }
 
 func (s *Server) editOfficerPage(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	o, err := s.officers.Get(r.Context(), principal(r), r.PathValue("username"))
 	if err != nil {
 		s.renderError(w, r, err)
@@ -125,9 +116,6 @@ func (s *Server) editOfficerPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateOfficer(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
 		return

@@ -13,9 +13,6 @@ import (
 // officerAction runs one processing action from the dossier's page and
 // shows the page again: with the error, or with done as the message.
 func (s *Server) officerAction(w http.ResponseWriter, r *http.Request, done string, act func(code string) error) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	code := r.PathValue("code")
 	if err := act(code); err != nil {
 		cur, gerr := s.cfg.Reception.Dossier(r.Context(), principal(r), code)
@@ -79,9 +76,6 @@ func (s *Server) officerSignResult(w http.ResponseWriter, r *http.Request) {
 
 // officerResultFile shows the draft or signed result in the browser.
 func (s *Server) officerResultFile(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	rc, file, err := s.cfg.Reception.ResultFile(r.Context(), principal(r), r.PathValue("code"))
 	if err != nil {
 		s.renderError(w, r, err)

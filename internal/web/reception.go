@@ -39,9 +39,6 @@ func (p receptionPage) title() string { return p.Title }
 
 // receptionQueue lists the officer's agency's dossiers in one status.
 func (s *Server) receptionQueue(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	status := motcua.StatusRegistered
 	if authorizeAny(principal(r), []service.Operation{service.OpReceiveDossier}) != nil {
 		// Processing officers and leaders start on the dossiers in processing.
@@ -154,9 +151,6 @@ func ignoreNotFound(err error) error {
 // officerDossier shows a dossier of the officer's agency with its
 // components, history and the status changes it allows.
 func (s *Server) officerDossier(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	d, err := s.cfg.Reception.Dossier(r.Context(), principal(r), r.PathValue("code"))
 	if err != nil {
 		s.renderError(w, r, err)
@@ -178,9 +172,6 @@ func (s *Server) officerDossier(w http.ResponseWriter, r *http.Request) {
 
 // officerTransition applies one status change from the dossier's page.
 func (s *Server) officerTransition(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	code := r.PathValue("code")
 	to, _ := strconv.Atoi(r.PostFormValue("to"))
 	note := r.PostFormValue("note")
@@ -233,9 +224,6 @@ func (s *Server) writeReceiptPDF(w http.ResponseWriter, r *http.Request, d *motc
 
 // officerReceiptPDF prints the receipt at the desk.
 func (s *Server) officerReceiptPDF(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	d, err := s.cfg.Reception.Dossier(r.Context(), principal(r), r.PathValue("code"))
 	if err != nil {
 		httpx.WriteError(w, r, err)
