@@ -2,6 +2,7 @@ package motcua
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,31 @@ type Calendar struct {
 type dayChange struct {
 	day     int64 // days since 1970-01-01
 	working bool
+}
+
+// CalendarSource gives the calendar in force; it may change while the
+// server runs (holidays edited by an administrator). A *Calendar is a
+// source of itself.
+type CalendarSource interface {
+	Calendar(ctx context.Context) *Calendar
+}
+
+// Calendar returns c: a fixed calendar is its own source.
+func (c *Calendar) Calendar(context.Context) *Calendar { return c }
+
+// Changes returns the dates from..to (inclusive) whose status differs from
+// the weekend rule: days off on weekdays and working days on weekends.
+func (c *Calendar) Changes(from, to Date) (off, work []Date) {
+	a, b := dayNumber(from), dayNumber(to)
+	i, _ := slices.BinarySearchFunc(c.changes, a, func(ch dayChange, day int64) int { return compareInt64(ch.day, day) })
+	for ; i < len(c.changes) && c.changes[i].day <= b; i++ {
+		if c.changes[i].working {
+			work = append(work, dateOfDayNumber(c.changes[i].day))
+		} else {
+			off = append(off, dateOfDayNumber(c.changes[i].day))
+		}
+	}
+	return off, work
 }
 
 // NewCalendar returns a calendar with weekends off plus the given dates:

@@ -148,6 +148,8 @@ var entityNamesVI = map[string]string{
 	"notification": "thông báo",
 	"draft":        "hồ sơ đang soạn",
 	"feedback":     "phản ánh",
+	"trust_anchor": "chứng thư số tin cậy",
+	"holiday":      "ngày nghỉ, ngày làm bù",
 }
 
 func entityNameVI(entity string) string {

@@ -28,6 +28,7 @@ type Store interface {
 	KPIStore
 	FeedbackStore
 	CertificationStore
+	SettingsStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back
