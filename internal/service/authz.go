@@ -24,6 +24,13 @@ const (
 	OpManageOfficers       Operation = "officers.manage"
 	OpManageCatalogue      Operation = "catalogue.manage"
 	OpHandleFeedback       Operation = "feedback.handle" // answer feedback on the agency's results
+	// OpManageTrustAnchors is adding, disabling and enabling the CA
+	// certificates signed PDFs may chain to. Any administrator may see
+	// them; changing them is the province administrator's (ProvinceWide).
+	OpManageTrustAnchors Operation = "trust_anchors.manage"
+	// OpManageHolidays is editing the holiday calendar of due dates; as
+	// for trust anchors, changes are the province administrator's.
+	OpManageHolidays Operation = "holidays.manage"
 	// OpViewDemoMessages is reading every citizen's messages in the demo
 	// notification gateway simulator (/dev-notify, --demo only).
 	OpViewDemoMessages Operation = "demo.messages.view"
@@ -58,6 +65,8 @@ var officerRoles = map[Operation]struct {
 	OpManageOfficers:       {[]motcua.Role{motcua.RoleAdmin}, true},
 	OpManageCatalogue:      {[]motcua.Role{motcua.RoleAdmin}, true},
 	OpHandleFeedback:       {[]motcua.Role{motcua.RoleProcessing, motcua.RoleLeader}, true},
+	OpManageTrustAnchors:   {[]motcua.Role{motcua.RoleAdmin}, true},
+	OpManageHolidays:       {[]motcua.Role{motcua.RoleAdmin}, true},
 	OpViewDemoMessages:     {[]motcua.Role{motcua.RoleAdmin, motcua.RoleMonitor}, true},
 }
 
@@ -115,6 +124,34 @@ func AuthorizeAt(ctx context.Context, store motcua.AgencyStore, p *motcua.Princi
 		return err
 	}
 	return Authorize(p, op, Resource{AgencyPath: path})
+}
+
+// AuthorizeProvince decides whether p may perform op for the whole
+// province: the work belongs to the root of the agency tree p's agency is
+// in, so only an officer of the root agency (the province) with a role op
+// allows passes; a district administrator administers its subtree only.
+func AuthorizeProvince(ctx context.Context, store motcua.AgencyStore, p *motcua.Principal, op Operation) error {
+	if p == nil || p.Kind != motcua.PrincipalOfficer {
+		return Authorize(p, op, Resource{})
+	}
+	// Without the role at all, the plain refusal; with it below the
+	// province, the refusal that says who may.
+	if err := Authorize(p, op, Resource{AgencyPath: []string{p.AgencyCode}}); err != nil {
+		return err
+	}
+	path, err := AgencyPath(ctx, store, p.AgencyCode)
+	if err != nil {
+		return err
+	}
+	if len(path) == 0 || Authorize(p, op, Resource{AgencyPath: path[len(path)-1:]}) != nil {
+		return provinceOnly()
+	}
+	return nil
+}
+
+func provinceOnly() error {
+	return &motcua.Error{Kind: motcua.EFORBIDDEN, Code: "province_admin_only",
+		Message: "Chỉ quản trị viên cấp tỉnh mới được thay đổi thiết lập dùng chung cho toàn tỉnh."}
 }
 
 func forbidden() error {

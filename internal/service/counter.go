@@ -238,7 +238,8 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 	}
 	s := c.s
 	now := s.now().UTC().Truncate(time.Microsecond)
-	due := s.cal.AddWorkingDays(now, v.Case.ProcessingDays).UTC()
+	cal := s.cal.Calendar(ctx)
+	due := cal.AddWorkingDays(now, v.Case.ProcessingDays).UTC()
 	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelCounter, ResultMethod: motcua.ResultAtCounter, Status: motcua.StatusRegistered,
@@ -262,7 +263,7 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 	// the lifecycle's, on a copy of the new dossier.
 	received := *d
 	receive, err := received.Transition(motcua.StatusReceived, motcua.TransitionInput{At: now, Actor: p.Username,
-		Note: "Tiếp nhận trực tiếp tại Bộ phận Một cửa", Calendar: s.cal, Procedure: v.Procedure})
+		Note: "Tiếp nhận trực tiếp tại Bộ phận Một cửa", Calendar: cal, Procedure: v.Procedure})
 	if err != nil {
 		return nil, err
 	}

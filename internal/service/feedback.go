@@ -19,7 +19,7 @@ type Feedbacks struct {
 	store     motcua.Store
 	wh        *Warehouse
 	keys      Keyring
-	cal       *motcua.Calendar
+	cal       motcua.CalendarSource
 	now       func() time.Time
 	publicURL string
 	channels  []motcua.NotifyChannel
@@ -28,7 +28,7 @@ type Feedbacks struct {
 // NewFeedbacks builds the service. keys signs corrected results with the
 // issuing agency's key; cal counts the deadline (motcua.DefaultCalendar
 // when nil).
-func NewFeedbacks(store motcua.Store, wh *Warehouse, keys Keyring, cal *motcua.Calendar, publicURL string, now func() time.Time) *Feedbacks {
+func NewFeedbacks(store motcua.Store, wh *Warehouse, keys Keyring, cal motcua.CalendarSource, publicURL string, now func() time.Time) *Feedbacks {
 	if cal == nil {
 		cal = motcua.DefaultCalendar()
 	}
@@ -68,7 +68,7 @@ func (s *Feedbacks) Report(ctx context.Context, p *motcua.Principal, r FeedbackR
 	now := s.now().UTC().Truncate(time.Microsecond)
 	f := &motcua.Feedback{DocumentID: d.ID, DocumentCode: d.Code, OwnerCode: d.OwnerCode, AgencyCode: d.IssuerCode,
 		Reason: r.Reason, Comment: strings.TrimSpace(r.Comment), Status: motcua.FeedbackOpen,
-		CreatedAt: now, DueAt: motcua.FeedbackDueAt(s.cal, now)}
+		CreatedAt: now, DueAt: motcua.FeedbackDueAt(s.cal.Calendar(ctx), now)}
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}

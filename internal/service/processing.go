@@ -246,7 +246,7 @@ func (r *Reception) SignResult(ctx context.Context, p *motcua.Principal, code st
 	res.Signed, res.Signature, res.SignedBy, res.SignedAt = &file, sig, p.Username, now
 	d.Result = &res
 	u, err := d.Transition(motcua.StatusDone, motcua.TransitionInput{At: now, Actor: p.Username,
-		Note: "Lãnh đạo đã ký số kết quả " + res.Number, Calendar: r.cal})
+		Note: "Lãnh đạo đã ký số kết quả " + res.Number, Calendar: r.cal.Calendar(ctx)})
 	if err != nil {
 		return nil, err
 	}

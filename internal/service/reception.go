@@ -17,7 +17,7 @@ import (
 // notified to the citizen and audited, in one transaction.
 type Reception struct {
 	store     motcua.Store
-	cal       *motcua.Calendar
+	cal       motcua.CalendarSource
 	now       func() time.Time
 	publicURL string
 	channels  []motcua.NotifyChannel
@@ -32,7 +32,7 @@ type Reception struct {
 
 // NewReception builds the service; cal is the working-day calendar of due
 // dates (motcua.DefaultCalendar when nil).
-func NewReception(store motcua.Store, cal *motcua.Calendar, publicURL string, now func() time.Time) *Reception {
+func NewReception(store motcua.Store, cal motcua.CalendarSource, publicURL string, now func() time.Time) *Reception {
 	if cal == nil {
 		cal = motcua.DefaultCalendar()
 	}
@@ -226,7 +226,7 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 	}
 	issue := d.IssuesResult(to)
 	u, err := d.Transition(to, motcua.TransitionInput{At: r.now().UTC().Truncate(time.Microsecond), Actor: p.Username,
-		Note: note, Calendar: r.cal, Procedure: proc})
+		Note: note, Calendar: r.cal.Calendar(ctx), Procedure: proc})
 	if err != nil {
 		return nil, err
 	}

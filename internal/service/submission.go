@@ -23,7 +23,7 @@ type Submissions struct {
 	now       func() time.Time
 	publicURL string
 	commits   *groupcommit.Batcher[*submission]
-	cal       *motcua.Calendar
+	cal       motcua.CalendarSource
 }
 
 // NewSubmissions builds the online-application service.
@@ -63,7 +63,7 @@ func (s *Submissions) WithGroupCommit(writers int) *Submissions {
 
 // WithCalendar sets the working-day calendar of due dates (default:
 // motcua.DefaultCalendar, Vietnamese public holidays 2024–2027).
-func (s *Submissions) WithCalendar(cal *motcua.Calendar) *Submissions {
+func (s *Submissions) WithCalendar(cal motcua.CalendarSource) *Submissions {
 	s.cal = cal
 	return s
 }
@@ -398,7 +398,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelOnline, ResultMethod: o.ResultMethod, Status: motcua.StatusRegistered,
-		SubmittedAt: now, DueAt: s.cal.AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
+		SubmittedAt: now, DueAt: s.cal.Calendar(ctx).AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
 		IdempotencyKey: o.IdempotencyKey, ResultExpected: v.Procedure.ResultCategory != ""}
 	if o.ResultMethod == motcua.ResultByPost {
 		d.Owner.Address = strings.TrimSpace(o.PostAddress)
