@@ -100,7 +100,7 @@ func importResults(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if err := store.CheckSchema(ctx); err != nil {
 		return fmt.Errorf("import does not migrate the database; run `motcua migrate` first: %w", err)
 	}
-	wh, _, err := openWarehouse(&cfg.commonConfig, &cfg.trustConfig, store, cfg.DemoCA)
+	wh, _, _, err := openWarehouse(&cfg.commonConfig, &cfg.trustConfig, store, cfg.DemoCA)
 	if err != nil {
 		return err
 	}

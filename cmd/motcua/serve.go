@@ -125,7 +125,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 			}
 		}
 	}
-	wh, ca, err := openWarehouse(&cfg.commonConfig, &cfg.trustConfig, store, cfg.Demo)
+	wh, anchors, ca, err := openWarehouse(&cfg.commonConfig, &cfg.trustConfig, store, cfg.Demo)
 	if err != nil {
 		return err
 	}
@@ -170,10 +170,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	if err != nil {
 		return err
 	}
-	cal, err := holidayCalendar(cfg.Holidays)
+	base, err := holidayCalendar(cfg.Holidays)
 	if err != nil {
 		return err
 	}
+	// Due dates count with the holidays administrators keep in the
+	// database on top of the built-in ones and the --holidays file.
+	cal := service.NewHolidays(store, base, service.HolidaysConfig{})
 	subs := service.NewSubmissions(store, wh, identity, publicURL, nil).WithChannels(channels(senders)...).WithCalendar(cal)
 	keyring, err := signingKeys(&cfg, ca, store)
 	if err != nil {
@@ -194,7 +197,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		Submissions: subs, Counter: service.NewCounter(subs),
 		Reception: service.NewReception(store, cal, publicURL, nil).WithChannels(channels(senders)...).WithResults(wh, keyring).
 			WithResultTemplate(report.WriteResultPDF).WithCertificationFees(certification.Fees()),
-		Feedback: service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
+		Feedback:     service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
+		TrustAnchors: anchors, Holidays: cal,
 	}
 	if ca != nil {
 		wcfg.Demo = true
@@ -202,7 +206,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	}
 	wcfg.Routes = func(mux *http.ServeMux) {
 		api.Register(mux, api.Config{Store: store, Warehouse: wh, Clients: wcfg.Clients, Submissions: subs, KPI: wcfg.KPI,
-			PublicURL: publicURL, Feedback: wcfg.Feedback, Reception: wcfg.Reception, Certification: certification})
+			PublicURL: publicURL, Feedback: wcfg.Feedback, Reception: wcfg.Reception, Certification: certification,
+			TrustAnchors: anchors, Holidays: cal})
 	}
 	handler, err := web.New(wcfg)
 	if err != nil {

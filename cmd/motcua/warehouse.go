@@ -46,21 +46,21 @@ func (t *trustConfig) policy(demoMode bool) pdfsig.RevocationPolicy {
 	return pdfsig.RevocationRequire
 }
 
-// verifier builds the PDF verifier: the --trust-dir anchors plus extra
-// (the demo CA in demo mode).
-func (t *trustConfig) verifier(demoMode bool, extra ...*x509.Certificate) (*pdfsig.Verifier, error) {
+// options are the PDF verifier's configured options: the --trust-dir
+// anchors plus extra (the demo CA in demo mode). The anchors
+// administrators store in the database come on top (service.TrustAnchors).
+func (t *trustConfig) options(demoMode bool, extra ...*x509.Certificate) (pdfsig.Options, error) {
 	anchors := append([]*x509.Certificate{}, extra...)
 	if t.TrustDir != "" {
 		certs, err := pdfsig.LoadTrustAnchors(t.TrustDir)
 		if err != nil {
-			return nil, err
+			return pdfsig.Options{}, err
 		}
 		anchors = append(anchors, certs...)
 	}
-	v, err := pdfsig.NewVerifier(pdfsig.Options{TrustAnchors: anchors, Revocation: t.policy(demoMode),
-		AllowedHosts: splitList(t.CRLHosts)})
-	if err != nil {
-		return nil, usageError{err.Error()}
+	opts := pdfsig.Options{TrustAnchors: anchors, Revocation: t.policy(demoMode), AllowedHosts: splitList(t.CRLHosts)}
+	if _, err := pdfsig.NewVerifier(opts); err != nil {
+		return pdfsig.Options{}, usageError{err.Error()}
 	}
 	if t.policy(demoMode) == pdfsig.RevocationRequire && t.CRLHosts == "" {
 		// Not an error: signatures that embed their OCSP answers or CRLs
@@ -68,27 +68,33 @@ func (t *trustConfig) verifier(demoMode bool, extra ...*x509.Certificate) (*pdfs
 		slog.Warn("revocation policy is require but --crl-hosts is empty: certificates that name an OCSP responder or CRL " +
 			"are refused unless the PDF embeds their revocation data; list the CA's hosts in --crl-hosts (MOTCUA_CRL_HOSTS)")
 	}
-	return v, nil
+	return opts, nil
 }
 
 // openWarehouse builds the warehouse service over store and the blob
-// folder. In demo mode the demo CA is created (once) and trusted.
-func openWarehouse(c *commonConfig, t *trustConfig, store motcua.Store, demoMode bool) (*service.Warehouse, *demo.CA, error) {
+// folder, with the PDF verifier trusting the configured anchors and those
+// stored in the database. In demo mode the demo CA is created (once) and
+// trusted.
+func openWarehouse(c *commonConfig, t *trustConfig, store motcua.Store, demoMode bool) (*service.Warehouse, *service.TrustAnchors, *demo.CA, error) {
 	blobs, err := c.openBlobs()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var ca *demo.CA
 	var extra []*x509.Certificate
 	if demoMode {
 		if ca, err = demo.LoadOrCreateCA(demoCADir(c.DataDir)); err != nil {
-			return nil, nil, fmt.Errorf("demo CA: %w", err)
+			return nil, nil, nil, fmt.Errorf("demo CA: %w", err)
 		}
 		extra = append(extra, ca.Root)
 	}
-	v, err := t.verifier(demoMode, extra...)
+	opts, err := t.options(demoMode, extra...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return service.NewWarehouse(store, blobs, v, service.WarehouseConfig{}), ca, nil
+	anchors, err := service.NewTrustAnchors(store, opts, service.TrustAnchorsConfig{})
+	if err != nil {
+		return nil, nil, nil, usageError{err.Error()}
+	}
+	return service.NewWarehouse(store, blobs, anchors, service.WarehouseConfig{}), anchors, ca, nil
 }

@@ -29,6 +29,10 @@ type Config struct {
 	Certification *service.Certification
 	// Feedback is feedback on results; nil disables those routes.
 	Feedback *service.Feedbacks
+	// TrustAnchors and Holidays are the administrators' shared settings;
+	// nil disables their /api/v1/admin routes.
+	TrustAnchors *service.TrustAnchors
+	Holidays     *service.Holidays
 	// PublicURL is the site's external base URL (links in answers).
 	PublicURL string
 }
@@ -44,6 +48,7 @@ func Register(mux *http.ServeMux, cfg Config) {
 	})
 	mux.HandleFunc("POST /api/v1/oauth/token", a.token)
 	mux.HandleFunc("GET /api/v1/verify/{code}", a.verify)
+	a.registerAdmin(mux)
 	if cfg.Warehouse == nil {
 		return
 	}

@@ -30,6 +30,7 @@ func Officers() []DemoOfficer {
 		mk("lanhdao.thitran", "Bùi Thị Hạnh", TownCode, motcua.RoleLeader, "MOTCUADEMOLANHDAOTHITRANAAAAAAAA"),
 		mk("chungthuc.thitran", "Võ Minh Tuấn", TownCode, motcua.RoleCertification, "MOTCUADEMOCHUNGTHUCAAAAAAAAAAAAA"),
 		mk("theodoi.huyen", "Huỳnh Văn Phúc", DistrictCode, motcua.RoleMonitor, "MOTCUADEMOTHEODOIAAAAAAAAAAAAAAA"),
+		mk("quantri.tinh", "Trương Thị Ngọc", ProvinceCode, motcua.RoleAdmin, "MOTCUADEMOQUANTRITINHAAAAAAAAAAA"),
 		mk("quantri.huyen", "Lê Quang Vinh", DistrictCode, motcua.RoleAdmin, "MOTCUADEMOQUANTRIAAAAAAAAAAAAAAA"),
 	}
 }

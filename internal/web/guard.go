@@ -53,6 +53,8 @@ var officerAreas = []officerArea{
 	{"/can-bo/phan-anh", []service.Operation{service.OpHandleFeedback}},
 	{"/theo-doi", []service.Operation{service.OpViewKPI}},
 	{"/quan-tri/can-bo", []service.Operation{service.OpManageOfficers}},
+	{"/quan-tri/chung-thu-so", []service.Operation{service.OpManageTrustAnchors}},
+	{"/quan-tri/ngay-nghi", []service.Operation{service.OpManageHolidays}},
 }
 
 // officerRoots are the path roots of officers' and administrators' pages;

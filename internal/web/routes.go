@@ -54,6 +54,12 @@ type Config struct {
 	Feedback *service.Feedbacks
 	// Certification is the certifying officer's desk and book.
 	Certification *service.Certification
+	// TrustAnchors are the CA certificates signed PDFs may chain to
+	// (/quan-tri/chung-thu-so); nil hides the page.
+	TrustAnchors *service.TrustAnchors
+	// Holidays is the holiday calendar of due dates (/quan-tri/ngay-nghi);
+	// nil hides the page.
+	Holidays *service.Holidays
 	// Demo marks demo mode: pages link the development simulators.
 	Demo bool
 	// Samples, in demo mode, makes the sample file of a name (an unsigned
@@ -91,7 +97,7 @@ type Server struct {
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
 	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "officer_queue", "officer_dossier",
-	"counter_start", "counter_draft"}
+	"counter_start", "counter_draft", "trust_anchors", "holidays"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -173,6 +179,17 @@ func (s *Server) routes(mux *routeMux) {
 	mux.HandleFunc("POST /quan-tri/can-bo", s.createOfficer)
 	mux.HandleFunc("GET /quan-tri/can-bo/{username}", s.editOfficerPage)
 	mux.HandleFunc("POST /quan-tri/can-bo/{username}", s.updateOfficer)
+	if cfg.TrustAnchors != nil {
+		mux.HandleFunc("GET /quan-tri/chung-thu-so", s.trustAnchorsPage)
+		mux.HandleFunc("POST /quan-tri/chung-thu-so", s.addTrustAnchor)
+		mux.HandleFunc("POST /quan-tri/chung-thu-so/{fingerprint}/vo-hieu", s.setTrustAnchor(true))
+		mux.HandleFunc("POST /quan-tri/chung-thu-so/{fingerprint}/kich-hoat", s.setTrustAnchor(false))
+	}
+	if cfg.Holidays != nil {
+		mux.HandleFunc("GET /quan-tri/ngay-nghi", s.holidaysPage)
+		mux.HandleFunc("POST /quan-tri/ngay-nghi", s.putHoliday)
+		mux.HandleFunc("POST /quan-tri/ngay-nghi/{date}/xoa", s.deleteHoliday)
+	}
 	if cfg.Warehouse != nil {
 		mux.HandleFunc("GET /kho-du-lieu", s.warehouseList)
 		mux.HandleFunc("GET /kho-du-lieu/them-moi", s.warehouseAddPage)
