@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -104,7 +103,7 @@ func (s *Officers) Create(ctx context.Context, p *motcua.Principal, n NewOfficer
 		if err := tx.CreateOfficer(ctx, o); err != nil {
 			return err
 		}
-		return audit(ctx, tx, p, "officer.create", o.Username, strings.Join(roleStrings(o.Roles), ","))
+		return auditChange(ctx, tx, p, "officer.create", "officer", o.Username, nil, officerAudit(o, false, false))
 	})
 	if err != nil {
 		return nil, "", err
@@ -131,6 +130,7 @@ func (s *Officers) Update(ctx context.Context, p *motcua.Principal, username str
 	if err != nil {
 		return nil, "", err
 	}
+	before := officerAudit(o, false, false)
 	roles := dedupRoles(u.Roles)
 	if p.Username == o.Username && (u.Disabled || !slices.Contains(roles, motcua.RoleAdmin)) {
 		return nil, "", motcua.Invalid("roles", "cannot_demote_self", "Không thể tự khóa tài khoản hoặc bỏ vai trò quản trị của chính mình.")
@@ -162,8 +162,7 @@ func (s *Officers) Update(ctx context.Context, p *motcua.Principal, username str
 				return err
 			}
 		}
-		return audit(ctx, tx, p, "officer.update", o.Username, fmt.Sprintf("roles=%s disabled=%t password_reset=%t totp_reset=%t",
-			strings.Join(roleStrings(o.Roles), ","), o.Disabled, u.NewPassword != "", u.ResetTOTP))
+		return auditChange(ctx, tx, p, "officer.update", "officer", o.Username, before, officerAudit(o, u.NewPassword != "", u.ResetTOTP))
 	})
 	if err != nil {
 		return nil, "", err
@@ -171,10 +170,17 @@ func (s *Officers) Update(ctx context.Context, p *motcua.Principal, username str
 	return o, secret, nil
 }
 
-// audit records an administrative change in the same transaction as the change.
-func audit(ctx context.Context, tx motcua.Store, p *motcua.Principal, action, username, detail string) error {
-	return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.ActorID(), AgencyCode: p.AgencyCode,
-		Action: action, ObjectKind: "officer", ObjectID: username, Detail: detail})
+// officerAudit is what the audit log keeps of an account: never its
+// password hash or second-factor secret, only whether they were reset.
+func officerAudit(o *motcua.Officer, passwordReset, totpReset bool) map[string]any {
+	m := map[string]any{"name": o.Name, "agency": o.AgencyCode, "roles": roleStrings(o.Roles), "disabled": o.Disabled}
+	if passwordReset {
+		m["password_reset"] = true
+	}
+	if totpReset {
+		m["totp_reset"] = true
+	}
+	return m
 }
 
 func dedupRoles(rs []motcua.Role) []motcua.Role {

@@ -104,6 +104,15 @@ func TestOfficerManagement(t *testing.T) {
 	if len(events) != 3 {
 		t.Fatalf("audit has %d officer events, want 3", len(events))
 	}
+	// Changes keep the account before and after, never its secrets.
+	for _, e := range events {
+		if !strings.Contains(e.Detail, `"before":`) || !strings.Contains(e.Detail, `"after":{`) || strings.Contains(e.Detail, "$argon2") {
+			t.Fatalf("audit detail of %s = %s", e.Action, e.Detail)
+		}
+	}
+	if e := events[0]; e.Action != "officer.update" || strings.Contains(e.Detail, `"before":null`) || !strings.Contains(e.Detail, `"roles":[`) {
+		t.Fatalf("update audit = %+v", e)
+	}
 }
 
 func TestKPITrend(t *testing.T) {
