@@ -27,6 +27,8 @@ type APIClient struct {
 	// agency codes); without it the client pushes only to persons, as a
 	// civil-status system must.
 	OrganisationOwners bool
+	// Scopes are what the client may do (APIScopes).
+	Scopes []APIScope
 	// SecretHash is an argon2id hash of the client secret.
 	SecretHash string
 	Disabled   bool
@@ -60,7 +62,7 @@ func (c *APIClient) Validate() error {
 		}
 		seen[cat] = true
 	}
-	return nil
+	return validateScopes(c.Scopes)
 }
 
 // Issues reports whether the client may push results of category.
@@ -94,4 +96,14 @@ type IntegrationStore interface {
 	GetAPIToken(ctx context.Context, id string) (*APIToken, error)
 	// DeleteExpiredAPITokens removes tokens expired at now.
 	DeleteExpiredAPITokens(ctx context.Context, now time.Time) (int, error)
+	// ListAPIClients returns every client with its categories and
+	// scopes, by agency then id.
+	ListAPIClients(ctx context.Context) ([]*APIClient, error)
+	// UpdateAPIClient replaces the name, categories, scopes,
+	// organisation_owners, secret hash and disabled flag of the client
+	// c.ID. ENOTFOUND (api_client_not_found); EINVALID (unknown_category).
+	UpdateAPIClient(ctx context.Context, c *APIClient) error
+	// DeleteAPITokensOf removes every token of the client, so that a
+	// rotated or revoked secret's tokens stop working at once.
+	DeleteAPITokensOf(ctx context.Context, clientID string) (int, error)
 }

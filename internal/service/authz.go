@@ -31,6 +31,9 @@ const (
 	// OpManageHolidays is editing the holiday calendar of due dates; as
 	// for trust anchors, changes are the province administrator's.
 	OpManageHolidays Operation = "holidays.manage"
+	// OpManageAPIClients is registering, rotating and revoking the API
+	// clients of agencies in the administrator's subtree.
+	OpManageAPIClients Operation = "api_clients.manage"
 	// OpViewDemoMessages is reading every citizen's messages in the demo
 	// notification gateway simulator (/dev-notify, --demo only).
 	OpViewDemoMessages Operation = "demo.messages.view"
@@ -67,6 +70,7 @@ var officerRoles = map[Operation]struct {
 	OpHandleFeedback:       {[]motcua.Role{motcua.RoleProcessing, motcua.RoleLeader}, true},
 	OpManageTrustAnchors:   {[]motcua.Role{motcua.RoleAdmin}, true},
 	OpManageHolidays:       {[]motcua.Role{motcua.RoleAdmin}, true},
+	OpManageAPIClients:     {[]motcua.Role{motcua.RoleAdmin}, true},
 	OpViewDemoMessages:     {[]motcua.Role{motcua.RoleAdmin, motcua.RoleMonitor}, true},
 }
 

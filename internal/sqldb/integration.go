@@ -36,7 +36,7 @@ func (s *Store) CreateAPIClient(ctx context.Context, c *motcua.APIClient) error 
 				return tx.insertErr(err, "api_client", c.ID)
 			}
 		}
-		return nil
+		return tx.insertClientScopes(ctx, c)
 	})
 }
 
@@ -62,6 +62,9 @@ func (s *Store) GetAPIClient(ctx context.Context, id string) (*motcua.APIClient,
 		return code, r.Scan(&code)
 	}, "get api client categories")
 	if err != nil {
+		return nil, err
+	}
+	if c.Scopes, err = s.clientScopes(ctx, id); err != nil {
 		return nil, err
 	}
 	return &c, nil

@@ -107,3 +107,59 @@ func testHolidays(t *testing.T, newStore NewStore) {
 		t.Fatalf("holiday changes moved the trust anchors' version to %d", v)
 	}
 }
+
+func testAPIClientAdmin(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+	c := &motcua.APIClient{ID: "hotich.anhoa", Name: "Phần mềm hộ tịch", AgencyCode: b.commune.Code, SecretHash: "$argon2id$a",
+		Categories: []string{b.birthCert.Code}, Scopes: []motcua.APIScope{motcua.ScopeResultsPush}}
+	must(t, s.CreateAPIClient(ctx, c))
+	must(t, s.CreateAPIClient(ctx, &motcua.APIClient{ID: "chungthuc.huyen", Name: "Phần mềm chứng thực", AgencyCode: b.district.Code,
+		SecretHash: "$argon2id$b", Categories: []string{b.certCopy.Code}}))
+	got, err := s.GetAPIClient(ctx, c.ID)
+	must(t, err)
+	if len(got.Scopes) != 1 || got.Scopes[0] != motcua.ScopeResultsPush {
+		t.Fatalf("scopes = %v", got.Scopes)
+	}
+	list, err := s.ListAPIClients(ctx)
+	must(t, err)
+	// By agency code: the district's 000.00.23 before the commune's 000.23.01.
+	if len(list) != 2 || list[0].ID != "chungthuc.huyen" || list[1].ID != c.ID || len(list[0].Scopes) != 0 || list[1].Categories[0] != b.birthCert.Code {
+		t.Fatalf("ListAPIClients = %+v", list)
+	}
+
+	now := time.Date(2024, 3, 20, 8, 0, 0, 0, time.UTC)
+	must(t, s.CreateAPIToken(ctx, &motcua.APIToken{ID: "t1", ClientID: c.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	must(t, s.CreateAPIToken(ctx, &motcua.APIToken{ID: "t2", ClientID: "chungthuc.huyen", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+
+	u := *got
+	u.Name, u.SecretHash, u.Disabled, u.OrganisationOwners = "Phần mềm hộ tịch (mới)", "$argon2id$c", true, true
+	u.Categories, u.Scopes = []string{b.certCopy.Code, b.birthCert.Code}, nil
+	must(t, s.UpdateAPIClient(ctx, &u))
+	got, err = s.GetAPIClient(ctx, c.ID)
+	must(t, err)
+	if got.Name != u.Name || got.SecretHash != "$argon2id$c" || !got.Disabled || !got.OrganisationOwners || len(got.Categories) != 2 ||
+		len(got.Scopes) != 0 || got.AgencyCode != b.commune.Code {
+		t.Fatalf("after update = %+v", got)
+	}
+	bad := u
+	bad.Categories = []string{"KQ.G99.000001"}
+	wantErr(t, s.UpdateAPIClient(ctx, &bad), motcua.EINVALID, "unknown_category")
+	if got, _ := s.GetAPIClient(ctx, c.ID); len(got.Categories) != 2 {
+		t.Fatalf("a refused update changed the categories: %v", got.Categories)
+	}
+	bad = u
+	bad.ID = "khong.co"
+	wantErr(t, s.UpdateAPIClient(ctx, &bad), motcua.ENOTFOUND, "api_client_not_found")
+
+	n, err := s.DeleteAPITokensOf(ctx, c.ID)
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("tokens removed = %d", n)
+	}
+	_, err = s.GetAPIToken(ctx, "t1")
+	wantErr(t, err, motcua.ENOTFOUND, "api_token_not_found")
+	if _, err := s.GetAPIToken(ctx, "t2"); err != nil {
+		t.Fatalf("another client's token was removed: %v", err)
+	}
+}
