@@ -94,4 +94,3 @@ func (s *Store) DeleteAPITokensOf(ctx context.Context, clientID string) (int, er
 	n, err := res.RowsAffected()
 	return int(n), err
 }
-
