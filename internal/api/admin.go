@@ -9,10 +9,12 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/service"
 )
 
-// The administrators' API for the province's shared settings: trust
-// anchors and the holiday calendar. Officers authenticate with their
+// The administrators' API: the province's shared settings (trust anchors,
+// the holiday calendar) and the agencies' API clients (within the
+// administrator's subtree). Officers authenticate with their
 // session (cookie or bearer token); every administrator may read, only
 // the province's administrator may change (province_admin_only).
 
@@ -27,6 +29,12 @@ func (a *api) registerAdmin(mux *http.ServeMux) {
 		mux.HandleFunc("GET /api/v1/admin/holidays", a.listHolidays)
 		mux.HandleFunc("POST /api/v1/admin/holidays", a.putHoliday)
 		mux.HandleFunc("DELETE /api/v1/admin/holidays/{date}", a.deleteHoliday)
+	}
+	if a.cfg.APIClients != nil {
+		mux.HandleFunc("GET /api/v1/admin/api-clients", a.listAPIClients)
+		mux.HandleFunc("POST /api/v1/admin/api-clients", a.createAPIClient)
+		mux.HandleFunc("POST /api/v1/admin/api-clients/{id}/rotate-secret", a.rotateAPIClient)
+		mux.HandleFunc("POST /api/v1/admin/api-clients/{id}/revoke", a.revokeAPIClient)
 	}
 }
 
@@ -192,4 +200,88 @@ func (a *api) deleteHoliday(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+type apiClientJSON struct {
+	ID                 string    `json:"client_id"`
+	Name               string    `json:"name"`
+	AgencyCode         string    `json:"agency_code"`
+	Categories         []string  `json:"categories"`
+	Scopes             []string  `json:"scopes"`
+	OrganisationOwners bool      `json:"organisation_owners"`
+	Revoked            bool      `json:"revoked"`
+	CreatedAt          time.Time `json:"created_at,omitzero"`
+	// ClientSecret is set only in the answer that created or rotated it.
+	ClientSecret string `json:"client_secret,omitempty"`
+}
+
+func toAPIClientJSON(c *motcua.APIClient, secret string) apiClientJSON {
+	out := apiClientJSON{ID: c.ID, Name: c.Name, AgencyCode: c.AgencyCode, Categories: append([]string{}, c.Categories...),
+		Scopes: []string{}, OrganisationOwners: c.OrganisationOwners, Revoked: c.Disabled, CreatedAt: c.CreatedAt, ClientSecret: secret}
+	for _, s := range c.Scopes {
+		out.Scopes = append(out.Scopes, string(s))
+	}
+	return out
+}
+
+func (a *api) listAPIClients(w http.ResponseWriter, r *http.Request) {
+	list, err := a.cfg.APIClients.List(r.Context(), principal(r))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	items := make([]apiClientJSON, 0, len(list))
+	for _, c := range list {
+		items = append(items, toAPIClientJSON(c, ""))
+	}
+	scopes := []map[string]string{}
+	for _, s := range motcua.APIScopes() {
+		scopes = append(scopes, map[string]string{"scope": string(s), "label": s.Label()})
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items, "scopes": scopes})
+}
+
+func (a *api) createAPIClient(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		ID                 string   `json:"client_id"`
+		Name               string   `json:"name"`
+		AgencyCode         string   `json:"agency_code"`
+		Categories         []string `json:"categories"`
+		Scopes             []string `json:"scopes"`
+		OrganisationOwners bool     `json:"organisation_owners"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	n := service.NewAPIClient{ID: in.ID, Name: in.Name, AgencyCode: in.AgencyCode, Categories: in.Categories, OrganisationOwners: in.OrganisationOwners}
+	for _, s := range in.Scopes {
+		n.Scopes = append(n.Scopes, motcua.APIScope(s))
+	}
+	c, secret, err := a.cfg.APIClients.Create(r.Context(), principal(r), n)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpx.WriteJSON(w, http.StatusCreated, toAPIClientJSON(c, secret))
+}
+
+func (a *api) rotateAPIClient(w http.ResponseWriter, r *http.Request) {
+	c, secret, err := a.cfg.APIClients.RotateSecret(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpx.WriteJSON(w, http.StatusOK, toAPIClientJSON(c, secret))
+}
+
+func (a *api) revokeAPIClient(w http.ResponseWriter, r *http.Request) {
+	c, err := a.cfg.APIClients.Revoke(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, toAPIClientJSON(c, ""))
 }

@@ -33,6 +33,9 @@ type Config struct {
 	// nil disables their /api/v1/admin routes.
 	TrustAnchors *service.TrustAnchors
 	Holidays     *service.Holidays
+	// APIClients is the administration of agencies' API clients; nil
+	// disables /api/v1/admin/api-clients.
+	APIClients *service.APIClients
 	// PublicURL is the site's external base URL (links in answers).
 	PublicURL string
 }

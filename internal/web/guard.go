@@ -55,6 +55,7 @@ var officerAreas = []officerArea{
 	{"/quan-tri/can-bo", []service.Operation{service.OpManageOfficers}},
 	{"/quan-tri/chung-thu-so", []service.Operation{service.OpManageTrustAnchors}},
 	{"/quan-tri/ngay-nghi", []service.Operation{service.OpManageHolidays}},
+	{"/quan-tri/ung-dung", []service.Operation{service.OpManageAPIClients}},
 }
 
 // officerRoots are the path roots of officers' and administrators' pages;

@@ -60,6 +60,9 @@ type Config struct {
 	// Holidays is the holiday calendar of due dates (/quan-tri/ngay-nghi);
 	// nil hides the page.
 	Holidays *service.Holidays
+	// APIClients is the administration of agencies' API clients
+	// (/quan-tri/ung-dung); nil hides the page.
+	APIClients *service.APIClients
 	// Demo marks demo mode: pages link the development simulators.
 	Demo bool
 	// Samples, in demo mode, makes the sample file of a name (an unsigned
@@ -97,7 +100,7 @@ type Server struct {
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
 	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "officer_queue", "officer_dossier",
-	"counter_start", "counter_draft", "trust_anchors", "holidays"}
+	"counter_start", "counter_draft", "trust_anchors", "holidays", "api_clients", "api_client_secret"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -189,6 +192,12 @@ func (s *Server) routes(mux *routeMux) {
 		mux.HandleFunc("GET /quan-tri/ngay-nghi", s.holidaysPage)
 		mux.HandleFunc("POST /quan-tri/ngay-nghi", s.putHoliday)
 		mux.HandleFunc("POST /quan-tri/ngay-nghi/{date}/xoa", s.deleteHoliday)
+	}
+	if cfg.APIClients != nil {
+		mux.HandleFunc("GET /quan-tri/ung-dung", s.apiClientsPage)
+		mux.HandleFunc("POST /quan-tri/ung-dung", s.createAPIClient)
+		mux.HandleFunc("POST /quan-tri/ung-dung/{id}/doi-khoa", s.rotateAPIClient)
+		mux.HandleFunc("POST /quan-tri/ung-dung/{id}/thu-hoi", s.revokeAPIClient)
 	}
 	if cfg.Warehouse != nil {
 		mux.HandleFunc("GET /kho-du-lieu", s.warehouseList)
