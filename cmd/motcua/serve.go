@@ -270,7 +270,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	return err
 }
 
-// holidayCalendar is the working-day calendar of due dates: the preloaded
 // signingKeys is the agencies' keyring: --signing-keys, else in demo mode
 // certificates the demo CA issues per agency, else an empty keyring (no
 // agency can sign).
@@ -288,7 +287,10 @@ func signingKeys(cfg *serveConfig, ca *demo.CA, store motcua.Store) (service.Key
 	return service.NewKeys(), nil
 }
 
-// Vietnamese public holidays, plus the file's days off and make-up days.
+// holidayCalendar is the built-in working-day calendar of due dates: the
+// preloaded Vietnamese public holidays, plus the file's days off and
+// make-up days. The holidays administrators store come on top
+// (service.Holidays).
 func holidayCalendar(path string) (*motcua.Calendar, error) {
 	cal := motcua.DefaultCalendar()
 	if path == "" {

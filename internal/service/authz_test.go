@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -128,5 +129,39 @@ func TestAuthorize(t *testing.T) {
 				t.Fatalf("%s %s on %+v = %s, want %s", c.who, c.op, c.res, got, c.want)
 			}
 		})
+	}
+}
+
+// TestAuthorizeProvince: the province-wide settings are the root
+// agency's administrator's; an administrator lower in the tree gets
+// province_admin_only, anyone else the plain refusal.
+func TestAuthorizeProvince(t *testing.T) {
+	t.Parallel()
+	f := setup(t) // agencyCode is a root: its administrator is the province's
+	ctx := context.Background()
+	province, district, desk := adminTree(t, f)
+	const commune = "000.31.01.H08"
+	if err := f.store.CreateAgency(ctx, &motcua.Agency{Code: commune, Name: "UBND xã Ân Hảo", Level: motcua.LevelCommune, ParentCode: "000.00.31.H08"}); err != nil {
+		t.Fatal(err)
+	}
+	communeAdmin := officerOf(commune, "quantri.xa", motcua.RoleAdmin)
+	citizen := &motcua.Principal{Kind: motcua.PrincipalPerson, SubjectCode: "052090000495"}
+	for _, op := range []service.Operation{service.OpManageTrustAnchors, service.OpManageHolidays} {
+		for _, c := range []struct {
+			name string
+			p    *motcua.Principal
+			code string
+		}{
+			{"province administrator", province, ""},
+			{"district administrator", district, "province_admin_only"},
+			{"commune administrator", communeAdmin, "province_admin_only"},
+			{"province officer without the role", desk, "forbidden"},
+			{"citizen", citizen, "forbidden"},
+			{"visitor", nil, "login_required"},
+		} {
+			if got := motcua.ErrorCode(service.AuthorizeProvince(ctx, f.store, c.p, op)); got != c.code {
+				t.Errorf("%s, %s: %q, want %q", op, c.name, got, c.code)
+			}
+		}
 	}
 }
