@@ -31,6 +31,7 @@ Usage:
   motcua report      print the reuse-rate table (Appendix I) for a period, as text or CSV
   motcua gen         generate report data sets (--preset an-lao-2024q1)
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
+  motcua kpi snapshot  store a month's compilation of the indicators (default: the previous month)
   motcua audit       verify (and seal) the audit log's hash chain: audit verify | audit seal
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
   motcua notify-sim  run the Zalo/SMS gateway simulator
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runImport(ctx, rest, stdout, stderr)
 	case "audit":
 		err = runAudit(ctx, rest, stdout, stderr)
+	case "kpi":
+		err = runKPI(ctx, rest, stdout, stderr)
 	case "dev-idp":
 		err = runDevIdP(ctx, rest, stdout, stderr)
 	case "notify-sim":
