@@ -26,8 +26,8 @@ type indicatorItem struct {
 }
 
 type indicatorsAnswer struct {
-	Agency     string          `json:"agency"`
-	AgencyName string          `json:"agency_name"`
+	Agency     string `json:"agency"`
+	AgencyName string `json:"agency_name"`
 	From, To   string
 	Indicators []indicatorItem `json:"indicators"`
 	Agencies   []struct {
