@@ -76,31 +76,13 @@ func TestIndicatorsAPI(t *testing.T) {
 	backends(t, func(t *testing.T, ts *testServer) {
 		citizen := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, demo.Citizens()[0].Code)}
 		desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
-		handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
-		leader := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "leader"))}
-		move := func(c *apiClient, code string, to int) {
-			t.Helper()
-			if status, _, raw := c.do("POST", "/api/v1/agency/dossiers/"+code+"/status", jsonBody(map[string]any{"status": to}), "application/json"); status != 200 {
-				t.Fatalf("%s to %d: %d %s", code, to, status, raw)
-			}
-		}
 		// A: received, processed, signed e-result, returned (on time).
 		// B: received, still open. C: submitted, never received (not counted).
 		a, _ := applyMarriageOnline(t, citizen)
 		b, _ := applyMarriageOnline(t, citizen)
 		applyMarriageOnline(t, citizen)
-		move(desk, a, 2)
-		move(desk, a, 4)
-		body, ct := multipartBody(t, map[string]string{"number": "KH-77", "summary": "Giấy chứng nhận kết hôn"},
-			pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon"}))
-		if status, _, raw := handler.do("PUT", "/api/v1/agency/dossiers/"+a+"/result", body, ct); status != 200 {
-			t.Fatalf("draft: %d %s", status, raw)
-		}
-		if status, _, raw := leader.do("POST", "/api/v1/agency/dossiers/"+a+"/result/sign", nil, ""); status != 200 {
-			t.Fatalf("sign: %d %s", status, raw)
-		}
-		move(desk, a, 10)
-		move(desk, b, 2)
+		returnWithEResult(t, ts, a)
+		moveDossier(t, desk, b, 2)
 
 		today := motcua.DateOf(time.Now()).String()
 		q := "?from=" + today + "&to=" + today
@@ -208,4 +190,31 @@ func officerLoginByRole(t *testing.T, ts *testServer, role string) *browser {
 	}
 	t.Fatalf("no %s officer at the district", role)
 	return nil
+}
+
+func moveDossier(t *testing.T, c *apiClient, code string, to int) {
+	t.Helper()
+	if status, _, raw := c.do("POST", "/api/v1/agency/dossiers/"+code+"/status", jsonBody(map[string]any{"status": to}), "application/json"); status != 200 {
+		t.Fatalf("%s to %d: %d %s", code, to, status, raw)
+	}
+}
+
+// returnWithEResult takes an online dossier of the town through
+// reception, processing, a signed electronic result and its return.
+func returnWithEResult(t *testing.T, ts *testServer, code string) {
+	t.Helper()
+	desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
+	handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
+	leader := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "leader"))}
+	moveDossier(t, desk, code, 2)
+	moveDossier(t, desk, code, 4)
+	body, ct := multipartBody(t, map[string]string{"number": "KH-" + code[len(code)-4:], "summary": "Giấy chứng nhận kết hôn"},
+		pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon"}))
+	if status, _, raw := handler.do("PUT", "/api/v1/agency/dossiers/"+code+"/result", body, ct); status != 200 {
+		t.Fatalf("draft: %d %s", status, raw)
+	}
+	if status, _, raw := leader.do("POST", "/api/v1/agency/dossiers/"+code+"/result/sign", nil, ""); status != 200 {
+		t.Fatalf("sign: %d %s", status, raw)
+	}
+	moveDossier(t, desk, code, 10)
 }

@@ -185,3 +185,40 @@ func (k *KPI) Monthly(ctx context.Context, p *motcua.Principal, rootCode string,
 	m.Total = MonthlyRow{Stored: stored.Total, Live: live.Total, Changed: stored.Total.AgencyCount != live.Total.AgencyCount}
 	return m, nil
 }
+
+// Disclosure is the public disclosure ("công khai") of the province's
+// results for the year to date: every agency's aggregate counts, no
+// dossier and no person.
+type Disclosure struct {
+	Table  *motcua.ReuseTable
+	Period Period
+	At     time.Time
+}
+
+// PublicDisclosure returns the province's table from 1 January of now's
+// year to now's day. Anyone may read it, logged in or not: it holds only
+// the aggregate figures each agency must publish, read from the summaries
+// (cheap whatever the number of dossiers).
+func (k *KPI) PublicDisclosure(ctx context.Context, now time.Time) (*Disclosure, error) {
+	all, err := k.store.ListAgencies(ctx, motcua.AgencyFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var root *motcua.Agency
+	for _, a := range all {
+		if a.ParentCode == "" && (root == nil || a.Level == motcua.LevelProvince && root.Level != motcua.LevelProvince) {
+			root = a
+		}
+	}
+	if root == nil {
+		return nil, motcua.NotFound("agency", "")
+	}
+	today := motcua.DateOf(now)
+	per := Period{From: motcua.Date{Year: today.Year, Month: 1, Day: 1}, To: today}
+	// A nil principal: the figures are public.
+	t, err := k.ReuseTable(ctx, nil, root.Code, per)
+	if err != nil {
+		return nil, err
+	}
+	return &Disclosure{Table: t, Period: per, At: now}, nil
+}
