@@ -82,10 +82,10 @@ type monitorPage struct {
 	Monthly                 string // the monthly compilations
 	Charts                  []indicatorChart
 	Presets                 []preset
-	Error    string
-	Trend    []trendPoint
-	TrendSVG string // polyline points
-	TrendW   float64
+	Error                   string
+	Trend                   []trendPoint
+	TrendSVG                string // polyline points
+	TrendW                  float64
 }
 
 type preset struct{ Label, URL string }
