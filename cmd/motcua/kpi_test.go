@@ -293,6 +293,16 @@ func TestPublicDisclosure(t *testing.T) {
 	if resp, _ := get(t, ts.url+"/cong-khai"); resp.Header.Get("Set-Cookie") != "" {
 		t.Errorf("/cong-khai sets a cookie")
 	}
+	// A past year: the whole year, up to December.
+	if resp, page := get(t, ts.url+"/cong-khai?nam=2024"); resp.StatusCode != 200 || !strings.Contains(page, "Đến tháng 12 đã giải quyết:") ||
+		!strings.Contains(page, "từ 01/01/2024 đến 31/12/2024") {
+		t.Errorf("/cong-khai?nam=2024: %d", resp.StatusCode)
+	}
+	for _, bad := range []string{"1999", "abc", "3000"} {
+		if resp, _ := get(t, ts.url+"/cong-khai?nam="+bad); resp.StatusCode != 422 {
+			t.Errorf("/cong-khai?nam=%s: %d", bad, resp.StatusCode)
+		}
+	}
 }
 
 func shortRate(r motcua.Rate) string {

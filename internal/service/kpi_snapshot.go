@@ -195,11 +195,19 @@ type Disclosure struct {
 	At     time.Time
 }
 
-// PublicDisclosure returns the province's table from 1 January of now's
-// year to now's day. Anyone may read it, logged in or not: it holds only
-// the aggregate figures each agency must publish, read from the summaries
-// (cheap whatever the number of dossiers).
-func (k *KPI) PublicDisclosure(ctx context.Context, now time.Time) (*Disclosure, error) {
+// PublicDisclosure returns the province's table for year: from 1 January
+// to now's day for the current year (year 0 means the current one), the
+// whole year for a past one. Anyone may read it, logged in or not: it
+// holds only the aggregate figures each agency must publish, read from
+// the summaries (cheap whatever the number of dossiers).
+func (k *KPI) PublicDisclosure(ctx context.Context, now time.Time, year int) (*Disclosure, error) {
+	today := motcua.DateOf(now)
+	if year == 0 {
+		year = today.Year
+	}
+	if year < 2000 || year > today.Year {
+		return nil, motcua.Invalid("nam", "invalid_year", fmt.Sprintf("Năm phải từ 2000 đến %d.", today.Year))
+	}
 	all, err := k.store.ListAgencies(ctx, motcua.AgencyFilter{})
 	if err != nil {
 		return nil, err
@@ -213,8 +221,10 @@ func (k *KPI) PublicDisclosure(ctx context.Context, now time.Time) (*Disclosure,
 	if root == nil {
 		return nil, motcua.NotFound("agency", "")
 	}
-	today := motcua.DateOf(now)
-	per := Period{From: motcua.Date{Year: today.Year, Month: 1, Day: 1}, To: today}
+	per := Period{From: motcua.Date{Year: year, Month: 1, Day: 1}, To: motcua.Date{Year: year, Month: 12, Day: 31}}
+	if year == today.Year {
+		per.To = today
+	}
 	// A nil principal: the figures are public.
 	t, err := k.ReuseTable(ctx, nil, root.Code, per)
 	if err != nil {

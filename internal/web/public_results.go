@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,13 @@ type publicPage struct {
 	Widget     resolutionWidget
 	Rows       []publicRow
 	Indicators []motcua.IndicatorDef
+	Years      []yearLink
+}
+
+type yearLink struct {
+	Year    int
+	URL     string
+	Current bool
 }
 
 func (p publicPage) title() string { return p.Title }
@@ -63,7 +71,16 @@ func publicRowOf(no, name string, c motcua.AgencyCount) publicRow {
 // "Kết quả giải quyết TTHC" widget; nothing about a dossier or a person.
 func (s *Server) publicResults(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
-	d, err := s.cfg.KPI.PublicDisclosure(r.Context(), now)
+	year := 0
+	if v := r.URL.Query().Get("nam"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.renderError(w, r, motcua.Invalid("nam", "invalid_year", "Năm không hợp lệ."))
+			return
+		}
+		year = n
+	}
+	d, err := s.cfg.KPI.PublicDisclosure(r.Context(), now, year)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -75,6 +92,10 @@ func (s *Server) publicResults(w http.ResponseWriter, r *http.Request) {
 		Widget: resolutionWidget{Month: fmt.Sprintf("%02d", d.Period.To.Month), Resolved: shortPercent(res.OnTimeRate()),
 			Processed: res.Processed, OnTime: res.OnTime, Late: res.Late, LateRate: shortPercent(res.LateRate()),
 			UpdatedAt: now.In(motcua.VietnamLocation()).Format("02/01/2006 15:04:05")}}
+	thisYear := motcua.DateOf(now).Year
+	for y := thisYear; y >= thisYear-3; y-- {
+		page.Years = append(page.Years, yearLink{Year: y, URL: "/cong-khai?nam=" + strconv.Itoa(y), Current: y == d.Period.From.Year})
+	}
 	for _, sec := range t.Sections {
 		page.Rows = append(page.Rows, publicRow{Name: sec.Title, Section: true})
 		for _, row := range sec.Rows {
