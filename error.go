@@ -148,6 +148,7 @@ var entityNamesVI = map[string]string{
 	"notification": "thông báo",
 	"draft":        "hồ sơ đang soạn",
 	"feedback":     "phản ánh",
+	"snapshot":     "bảng tổng hợp tháng",
 }
 
 func entityNameVI(entity string) string {

@@ -36,6 +36,11 @@ func (s *Store) CreateAPIClient(ctx context.Context, c *motcua.APIClient) error 
 				return tx.insertErr(err, "api_client", c.ID)
 			}
 		}
+		for _, sc := range c.Scopes {
+			if _, err := tx.exec(ctx, "INSERT INTO api_client_scopes (client_id, scope) VALUES (?, ?)", c.ID, sc); err != nil {
+				return tx.insertErr(err, "api_client", c.ID)
+			}
+		}
 		return nil
 	})
 }
@@ -61,6 +66,17 @@ func (s *Store) GetAPIClient(ctx context.Context, id string) (*motcua.APIClient,
 		var code string
 		return code, r.Scan(&code)
 	}, "get api client categories")
+	if err != nil {
+		return nil, err
+	}
+	rows, err = s.query(ctx, "SELECT scope FROM api_client_scopes WHERE client_id = ? ORDER BY scope", id)
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("get api client %s scopes: %w", id, err))
+	}
+	c.Scopes, err = collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var scope string
+		return scope, r.Scan(&scope)
+	}, "get api client scopes")
 	if err != nil {
 		return nil, err
 	}
