@@ -150,6 +150,7 @@ var entityNamesVI = map[string]string{
 	"feedback":     "phản ánh",
 	"trust_anchor": "chứng thư số tin cậy",
 	"holiday":      "ngày nghỉ, ngày làm bù",
+	"snapshot":     "bảng tổng hợp tháng",
 }
 
 func entityNameVI(entity string) string {

@@ -105,6 +105,9 @@ const (
 	PrincipalPerson       PrincipalKind = "person"
 	PrincipalOrganisation PrincipalKind = "organisation"
 	PrincipalOfficer      PrincipalKind = "officer"
+	// PrincipalClient is an integrator's system (an APIClient) acting
+	// with its scopes; Username is the client id.
+	PrincipalClient PrincipalKind = "client"
 )
 
 // Principal is the authenticated actor of a request.
@@ -120,6 +123,8 @@ type Principal struct {
 	Username   string
 	AgencyCode string
 	Roles      []Role
+	// Scopes are an integrator client's scopes (APIScopes).
+	Scopes []string
 }
 
 // HasRole reports whether p is an officer with role r.
@@ -132,8 +137,8 @@ func (p *Principal) ActorID() string {
 	if p == nil {
 		return ""
 	}
-	if p.Kind == PrincipalOfficer {
-		return "officer:" + p.Username
+	if p.Kind == PrincipalOfficer || p.Kind == PrincipalClient {
+		return string(p.Kind) + ":" + p.Username
 	}
 	return string(p.Kind) + ":" + p.SubjectCode
 }

@@ -27,8 +27,10 @@ type APIClient struct {
 	// agency codes); without it the client pushes only to persons, as a
 	// civil-status system must.
 	OrganisationOwners bool
-	// Scopes are what the client may do (APIScopes).
-	Scopes []APIScope
+	// Scopes lists what else the client may do besides pushing results
+	// (APIScopes): ScopeReportsRead reads the indicator reports of its
+	// agency and the agencies under it.
+	Scopes []string
 	// SecretHash is an argon2id hash of the client secret.
 	SecretHash string
 	Disabled   bool
@@ -49,8 +51,13 @@ func (c *APIClient) Validate() error {
 	if c.SecretHash == "" {
 		return Invalid("secret", "required", "Thiếu khóa bí mật của ứng dụng.")
 	}
-	if len(c.Categories) == 0 {
+	if len(c.Categories) == 0 && len(c.Scopes) == 0 {
 		return Invalid("categories", "required", "Ứng dụng tích hợp phải được gắn với ít nhất một danh mục kết quả mà cơ quan cấp.")
+	}
+	for i, sc := range c.Scopes {
+		if !slices.Contains(APIScopes, sc) || slices.Index(c.Scopes, sc) != i {
+			return Invalid(fmt.Sprintf("scopes[%d]", i), "invalid_scope", fmt.Sprintf("Phạm vi %q không hợp lệ hoặc bị trùng.", sc))
+		}
 	}
 	seen := map[string]bool{}
 	for i, cat := range c.Categories {
@@ -62,7 +69,33 @@ func (c *APIClient) Validate() error {
 		}
 		seen[cat] = true
 	}
-	return validateScopes(c.Scopes)
+	return nil
+}
+
+// ScopeReportsRead lets an integrator read the Decision 766 indicator
+// reports (GET /api/v1/reports/…) of its agency and the agencies under
+// it, as a monitor of that agency would.
+const ScopeReportsRead = "reports:read"
+
+// APIScopes are the scopes a client can be given.
+var APIScopes = []string{ScopeReportsRead}
+
+// APIScopeLabel is a scope's Vietnamese description for the admin pages.
+func APIScopeLabel(scope string) string {
+	switch scope {
+	case ScopeReportsRead:
+		return "Đọc báo cáo chỉ tiêu (Quyết định 766) của cơ quan và các cơ quan trực thuộc"
+	}
+	return scope
+}
+
+// HasScope reports whether the client was given scope.
+func (c *APIClient) HasScope(scope string) bool { return c != nil && slices.Contains(c.Scopes, scope) }
+
+// Principal is the client as the actor of a request that authorization
+// checks like an officer's: its agency and its scopes.
+func (c *APIClient) Principal() *Principal {
+	return &Principal{Kind: PrincipalClient, Username: c.ID, Name: c.Name, AgencyCode: c.AgencyCode, Scopes: slices.Clone(c.Scopes)}
 }
 
 // Issues reports whether the client may push results of category.

@@ -26,6 +26,7 @@ type Store interface {
 	NotificationStore
 	DraftStore
 	KPIStore
+	KPISnapshotStore
 	FeedbackStore
 	CertificationStore
 	SettingsStore

@@ -29,14 +29,14 @@ func TestAdminAPIClients(t *testing.T) {
 		}
 
 		status, list, raw := district.do("GET", "/api/v1/admin/api-clients", nil, "")
-		if status != 200 || !strings.Contains(string(raw), `"client_id":"`+demo.IntegratorID+`"`) || !strings.Contains(string(raw), `"results:push"`) ||
+		if status != 200 || !strings.Contains(string(raw), `"client_id":"`+demo.IntegratorID+`"`) || !strings.Contains(string(raw), `"scope":"reports:read"`) ||
 			len(list["scopes"].([]any)) == 0 {
 			t.Fatalf("list: %d %s", status, raw)
 		}
 		in := map[string]any{"client_id": "hotich.anhung", "name": "Phần mềm hộ tịch xã An Hưng", "agency_code": demo.CommuneCodes()[2],
-			"categories": []string{demo.CategoryBirthCertificate}, "scopes": []string{"results:push"}}
+			"categories": []string{demo.CategoryBirthCertificate}}
 		outside := map[string]any{"client_id": "x.tinh", "name": "X", "agency_code": demo.ProvinceCode,
-			"categories": []string{demo.CategoryBirthCertificate}, "scopes": []string{"results:push"}}
+			"categories": []string{demo.CategoryBirthCertificate}}
 		if status, prob, _ := district.do("POST", "/api/v1/admin/api-clients", jsonBody(outside), "application/json"); status != 403 || prob["code"] != "forbidden" {
 			t.Fatalf("outside the district: %d %v", status, prob)
 		}
@@ -79,7 +79,7 @@ func TestAdminAPIClients(t *testing.T) {
 
 		// The page: register through the form, the secret shown once.
 		resp, body := b.post(ts.url+"/quan-tri/ung-dung", url.Values{"client_id": {"chungthuc.anhoa"}, "name": {"Phần mềm chứng thực xã"},
-			"agency_code": {demo.CommuneCodes()[1]}, "categories": {demo.CategoryCertifiedCopy}, "scopes": {"results:push"}})
+			"agency_code": {demo.CommuneCodes()[1]}, "categories": {demo.CategoryCertifiedCopy}, "scopes": {"reports:read"}})
 		m := clientSecretField.FindStringSubmatch(body)
 		if resp.StatusCode != 200 || m == nil || !strings.Contains(body, "chỉ hiển thị một lần") {
 			t.Fatalf("page create: %d\n%s", resp.StatusCode, body)
@@ -88,7 +88,7 @@ func TestAdminAPIClients(t *testing.T) {
 			t.Fatalf("token with the page's secret: %d", status)
 		}
 		resp, body = b.post(ts.url+"/quan-tri/ung-dung", url.Values{"client_id": {"x.y"}, "name": {"X"},
-			"agency_code": {demo.CommuneCodes()[1]}, "scopes": {"results:push"}})
+			"agency_code": {demo.CommuneCodes()[1]}})
 		if resp.StatusCode != 422 || !strings.Contains(body, "ít nhất một danh mục kết quả") {
 			t.Fatalf("page without categories: %d\n%s", resp.StatusCode, body)
 		}

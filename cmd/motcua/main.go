@@ -31,8 +31,8 @@ Usage:
   motcua report      print the reuse-rate table (Appendix I) for a period, as text or CSV
   motcua gen         generate report data sets (--preset an-lao-2024q1)
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
+  motcua kpi         the Decision 766 indicators: kpi snapshot (store a month's compilation), kpi rebuild
   motcua audit       verify (and seal) the audit log's hash chain: audit verify | audit seal
-  motcua kpi         maintain the Decision 766 indicator summaries: kpi rebuild
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
   motcua notify-sim  run the Zalo/SMS gateway simulator
   motcua popdb-sim   run the population-database simulator (stands in for CSDLQG về dân cư)

@@ -263,10 +263,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 			}
 		}
 	}()
+	// The previous month's compilation is stored once the month has ended:
+	// checked at start and hourly; the month's unique key keeps one
+	// snapshot when several nodes check at once.
+	snapshotDone := make(chan struct{})
+	go func() {
+		defer close(snapshotDone)
+		runMonthlySnapshots(workerCtx, wcfg.KPI, time.Hour, logger.With("component", "kpi"))
+	}()
 	err = serveUntilDone(ctx, srv, ln, logger, cfg.ShutdownTimeout, false)
 	stopWorker()
 	<-workerDone
 	<-janitorDone
+	<-snapshotDone
 	return err
 }
 

@@ -217,10 +217,7 @@ type apiClientJSON struct {
 
 func toAPIClientJSON(c *motcua.APIClient, secret string) apiClientJSON {
 	out := apiClientJSON{ID: c.ID, Name: c.Name, AgencyCode: c.AgencyCode, Categories: append([]string{}, c.Categories...),
-		Scopes: []string{}, OrganisationOwners: c.OrganisationOwners, Revoked: c.Disabled, CreatedAt: c.CreatedAt, ClientSecret: secret}
-	for _, s := range c.Scopes {
-		out.Scopes = append(out.Scopes, string(s))
-	}
+		Scopes: append([]string{}, c.Scopes...), OrganisationOwners: c.OrganisationOwners, Revoked: c.Disabled, CreatedAt: c.CreatedAt, ClientSecret: secret}
 	return out
 }
 
@@ -235,8 +232,8 @@ func (a *api) listAPIClients(w http.ResponseWriter, r *http.Request) {
 		items = append(items, toAPIClientJSON(c, ""))
 	}
 	scopes := []map[string]string{}
-	for _, s := range motcua.APIScopes() {
-		scopes = append(scopes, map[string]string{"scope": string(s), "label": s.Label()})
+	for _, s := range motcua.APIScopes {
+		scopes = append(scopes, map[string]string{"scope": s, "label": motcua.APIScopeLabel(s)})
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items, "scopes": scopes})
 }
@@ -254,10 +251,8 @@ func (a *api) createAPIClient(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	n := service.NewAPIClient{ID: in.ID, Name: in.Name, AgencyCode: in.AgencyCode, Categories: in.Categories, OrganisationOwners: in.OrganisationOwners}
-	for _, s := range in.Scopes {
-		n.Scopes = append(n.Scopes, motcua.APIScope(s))
-	}
+	n := service.NewAPIClient{ID: in.ID, Name: in.Name, AgencyCode: in.AgencyCode, Categories: in.Categories, Scopes: in.Scopes,
+		OrganisationOwners: in.OrganisationOwners}
 	c, secret, err := a.cfg.APIClients.Create(r.Context(), principal(r), n)
 	if err != nil {
 		httpx.WriteError(w, r, err)

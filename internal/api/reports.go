@@ -65,7 +65,7 @@ func (a *api) reuseReport(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	p := principal(r)
+	p := reportPrincipal(r)
 	agency := q.Get("agency")
 	if agency == "" && p != nil {
 		agency = p.AgencyCode

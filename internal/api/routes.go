@@ -69,6 +69,8 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("GET /api/v1/procedures", a.listProcedures)
 	if cfg.KPI != nil {
 		mux.HandleFunc("GET /api/v1/reports/reuse", a.reuseReport)
+		mux.HandleFunc("GET /api/v1/reports/indicators", a.indicatorsReport)
+		mux.HandleFunc("GET /api/v1/reports/monthly", a.monthlyReport)
 	}
 	mux.HandleFunc("GET /api/v1/procedures/{code}", a.getProcedure)
 	if cfg.Feedback != nil {

@@ -98,6 +98,10 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 			AgencyCode: TownCode, Categories: IntegratorCategories()}, IntegratorSecret, accountPasswordParams()); err != nil {
 			return fmt.Errorf("demo integrator: %w", err)
 		}
+		if _, err := service.RegisterClient(ctx, tx, motcua.APIClient{ID: ReportsClientID, Name: "Hệ thống báo cáo huyện An Lão (DEMO)",
+			AgencyCode: DistrictCode, Scopes: []string{motcua.ScopeReportsRead}}, ReportsClientSecret, accountPasswordParams()); err != nil {
+			return fmt.Errorf("demo reports client: %w", err)
+		}
 		return nil
 	})
 	if err != nil {

@@ -42,6 +42,14 @@ const (
 	IntegratorSecret = "motcua-demo-secret"
 )
 
+// ReportsClient is the demo district's reporting system: an integrator
+// client with the reports:read scope and no result category, reading the
+// district's indicator reports.
+const (
+	ReportsClientID     = "baocao.anlao"
+	ReportsClientSecret = "motcua-demo-reports-secret"
+)
+
 // IntegratorCategories are the results the town's civil-status software
 // issues (Luật Hộ tịch 2014): birth, marriage, marital status and death.
 // Certified copies are the certification desk's, judicial records the

@@ -58,7 +58,7 @@ const (
 // pdfRow is one table line, wrapped to its columns.
 type pdfRow struct {
 	kind   pdfRowKind
-	lines  [5][]string // section rows use lines[0] across the whole table
+	lines  [][]string // section rows use lines[0] across the whole table
 	height float64
 }
 
@@ -69,7 +69,7 @@ type pdfRow struct {
 // half up to the given decimals from the exact counts. The header row is
 // repeated on every page and pages are numbered "Trang i/n".
 func WriteReusePDF(w io.Writer, t *motcua.ReuseTable, decimals int) error {
-	d, err := newPDFDoc()
+	d, err := newPDFDoc(pdfColumns[:])
 	if err != nil {
 		return err
 	}
@@ -107,12 +107,19 @@ func WriteReusePDF(w io.Writer, t *motcua.ReuseTable, decimals int) error {
 	if err := line(rowTotal, "", "Tổng cộng", t.Total); err != nil {
 		return err
 	}
+	return d.writeTable(w, []pdfHeading{{title, "B", titleSize}, {t.Root.Name, "B", subtitleSize}, {period, "", subtitleSize}}, header, rows)
+}
 
-	heading := []struct {
-		text  string
-		style string
-		size  float64
-	}{{title, "B", titleSize}, {t.Root.Name, "B", subtitleSize}, {period, "", subtitleSize}}
+// pdfHeading is a line of a document's title block.
+type pdfHeading struct {
+	text  string
+	style string
+	size  float64
+}
+
+// writeTable lays out the title block and the table rows on numbered A4
+// pages, the header row repeated on each, and writes the document to w.
+func (d *pdfDoc) writeTable(w io.Writer, heading []pdfHeading, header pdfRow, rows []pdfRow) error {
 	var headingLines [][]string
 	headingHeight := 0.0
 	for _, h := range heading {
@@ -168,10 +175,10 @@ func WriteReusePDF(w io.Writer, t *motcua.ReuseTable, decimals int) error {
 	// gopdf drops its writer's errors: compile to memory, then write.
 	var buf bytes.Buffer
 	if _, err := d.gp.WriteTo(&buf); err != nil {
-		return fmt.Errorf("compile reuse pdf: %w", err)
+		return fmt.Errorf("compile pdf: %w", err)
 	}
 	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("write reuse pdf: %w", err)
+		return fmt.Errorf("write pdf: %w", err)
 	}
 	return nil
 }
@@ -203,9 +210,11 @@ func lineHeight(size float64) float64 { return size * lineSpacing * 25.4 / 72 }
 
 type pdfDoc struct {
 	gp *gopdf.GoPdf
+	// cols are the table's column widths, summing to the printable width.
+	cols []float64
 }
 
-func newPDFDoc() (*pdfDoc, error) {
+func newPDFDoc(cols []float64) (*pdfDoc, error) {
 	gp := &gopdf.GoPdf{}
 	gp.Start(gopdf.Config{Unit: gopdf.UnitMM, PageSize: gopdf.Rect{W: pageWidth, H: pageHeight}})
 	if err := gp.AddTTFFontData(pdfFont, []byte(serifRegular)); err != nil {
@@ -214,7 +223,7 @@ func newPDFDoc() (*pdfDoc, error) {
 	if err := gp.AddTTFFontDataWithOption(pdfFont, []byte(serifBold), gopdf.TtfOption{Style: gopdf.Bold}); err != nil {
 		return nil, fmt.Errorf("load pdf bold font: %w", err)
 	}
-	return &pdfDoc{gp: gp}, nil
+	return &pdfDoc{gp: gp, cols: cols}, nil
 }
 
 func (d *pdfDoc) font(style string, size float64) error {
@@ -237,10 +246,10 @@ func (d *pdfDoc) row(kind pdfRowKind, cells []string) (pdfRow, error) {
 	if err := d.font(style, size); err != nil {
 		return pdfRow{}, err
 	}
-	r := pdfRow{kind: kind}
+	r := pdfRow{kind: kind, lines: make([][]string, len(d.cols))}
 	n := 1
 	for i, c := range cells {
-		width := pdfColumns[i]
+		width := d.cols[i]
 		if kind == rowSection {
 			width = pageWidth - 2*pageMargin
 		}
@@ -318,7 +327,7 @@ func (d *pdfDoc) draw(r pdfRow, y float64) error {
 		d.gp.SetFillColor(230, 230, 230)
 	}
 	x := pageMargin
-	for _, w := range pdfColumns {
+	for _, w := range d.cols {
 		if shade {
 			d.gp.RectFromUpperLeftWithStyle(x, y, w, r.height, "FD")
 		} else {
@@ -330,7 +339,7 @@ func (d *pdfDoc) draw(r pdfRow, y float64) error {
 		d.gp.SetFillColor(0, 0, 0)
 	}
 	x = pageMargin
-	for i, w := range pdfColumns {
+	for i, w := range d.cols {
 		align := gopdf.Right
 		switch {
 		case r.kind == rowHeader || i == 0:
@@ -374,3 +383,5 @@ func (d *pdfDoc) text(x, y, w, h float64, s string, align int) error {
 	d.gp.SetXY(x, y)
 	return d.gp.CellWithOption(&gopdf.Rect{W: w, H: h}, s, gopdf.CellOption{Align: align | gopdf.Middle})
 }
+
+func gopdfInfo(title string) gopdf.PdfInfo { return gopdf.PdfInfo{Title: title, Creator: "motcua"} }

@@ -41,7 +41,7 @@ var digitizationText = map[motcua.Digitization]string{
 // code, owner and submitter, the procedure, each component and whether it
 // was digitized or reused, the receipt time and the due date.
 func WriteReceiptPDF(w io.Writer, r Receipt) error {
-	d, err := newPDFDoc()
+	d, err := newPDFDoc(nil)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 // the agency and national headings, number, place and date, the title,
 // the owner, the content and the signer's title.
 func WriteResultPDF(w io.Writer, r motcua.ResultTemplate) error {
-	d, err := newPDFDoc()
+	d, err := newPDFDoc(nil)
 	if err != nil {
 		return err
 	}

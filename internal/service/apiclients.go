@@ -80,24 +80,24 @@ func (s *APIClients) get(ctx context.Context, st motcua.Store, p *motcua.Princip
 
 // NewAPIClient is the form for a new client.
 type NewAPIClient struct {
-	ID                 string
-	Name               string
-	AgencyCode         string
-	Categories         []string
-	Scopes             []motcua.APIScope
+	ID         string
+	Name       string
+	AgencyCode string
+	Categories []string
+	// Scopes are what the client may do besides pushing results of its
+	// categories (motcua.APIScopes).
+	Scopes             []string
 	OrganisationOwners bool
 }
 
 // Create registers a client for an agency in p's subtree with a generated
 // secret, returned once. Errors: EFORBIDDEN (forbidden: outside the
-// subtree), EINVALID (motcua.APIClient.Validate, scopes_required,
-// unknown_category), ECONFLICT (api_client_exists).
+// subtree), EINVALID (motcua.APIClient.Validate: a client needs categories
+// or scopes, invalid_scope; unknown_category), ECONFLICT
+// (api_client_exists).
 func (s *APIClients) Create(ctx context.Context, p *motcua.Principal, n NewAPIClient) (*motcua.APIClient, string, error) {
 	if err := AuthorizeAt(ctx, s.store, p, OpManageAPIClients, strings.TrimSpace(n.AgencyCode)); err != nil {
 		return nil, "", err
-	}
-	if len(n.Scopes) == 0 {
-		return nil, "", motcua.Invalid("scopes", "scopes_required", "Vui lòng chọn ít nhất một quyền cho ứng dụng.")
 	}
 	secret := NewSecret(clientSecretBytes)
 	hash, err := HashPassword(secret, s.password)
@@ -105,7 +105,7 @@ func (s *APIClients) Create(ctx context.Context, p *motcua.Principal, n NewAPICl
 		return nil, "", motcua.Internal(err)
 	}
 	c := &motcua.APIClient{ID: strings.TrimSpace(n.ID), Name: strings.TrimSpace(n.Name), AgencyCode: strings.TrimSpace(n.AgencyCode),
-		Categories: slices.Compact(slices.Sorted(slices.Values(n.Categories))), Scopes: n.Scopes,
+		Categories: slices.Compact(slices.Sorted(slices.Values(n.Categories))), Scopes: slices.Compact(slices.Sorted(slices.Values(n.Scopes))),
 		OrganisationOwners: n.OrganisationOwners, SecretHash: hash}
 	if err := c.Validate(); err != nil {
 		return nil, "", err
@@ -186,10 +186,6 @@ func (s *APIClients) Revoke(ctx context.Context, p *motcua.Principal, id string)
 
 // clientAudit is what the audit log keeps of a client: never its secret.
 func clientAudit(c *motcua.APIClient) map[string]any {
-	scopes := make([]string, len(c.Scopes))
-	for i, sc := range c.Scopes {
-		scopes[i] = string(sc)
-	}
-	return map[string]any{"name": c.Name, "agency": c.AgencyCode, "categories": c.Categories, "scopes": scopes,
+	return map[string]any{"name": c.Name, "agency": c.AgencyCode, "categories": c.Categories, "scopes": c.Scopes,
 		"organisation_owners": c.OrganisationOwners, "revoked": c.Disabled}
 }

@@ -28,7 +28,7 @@ func TestAPIClientAdministration(t *testing.T) {
 	svc := service.NewAPIClients(f.store, fastPasswords)
 	clients := service.NewClients(f.store, nil)
 	n := service.NewAPIClient{ID: "hotich.hoaian", Name: "Phần mềm hộ tịch huyện Hoài Ân", AgencyCode: districtCode,
-		Categories: []string{"KQ.G15.000031"}, Scopes: []motcua.APIScope{motcua.ScopeResultsPush}}
+		Categories: []string{"KQ.G15.000031"}}
 
 	other := n
 	other.ID, other.AgencyCode = "hotich.hoainhon", outside
@@ -37,12 +37,12 @@ func TestAPIClientAdministration(t *testing.T) {
 	_, _, err = svc.Create(ctx, desk, n)
 	wantCode(t, err, "forbidden")
 	bad := n
-	bad.Scopes = nil
+	bad.Categories = nil
 	_, _, err = svc.Create(ctx, district, bad)
-	wantCode(t, err, "scopes_required")
-	bad.Scopes = []motcua.APIScope{"reports:everything"}
+	wantCode(t, err, "required") // neither categories nor scopes
+	bad.Scopes = []string{"reports:everything"}
 	_, _, err = svc.Create(ctx, district, bad)
-	wantCode(t, err, "unknown_scope")
+	wantCode(t, err, "invalid_scope")
 	bad = n
 	bad.Categories = []string{"KQ.G99.000001"}
 	_, _, err = svc.Create(ctx, district, bad)
@@ -52,10 +52,12 @@ func TestAPIClientAdministration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(secret) < 30 || c.SecretHash == secret || !c.HasScope(motcua.ScopeResultsPush) {
+	if len(secret) < 30 || c.SecretHash == secret || c.HasScope(motcua.ScopeReportsRead) {
 		t.Fatalf("created %+v with secret %q", c, secret)
 	}
-	if _, _, err := svc.Create(ctx, province, other); err != nil {
+	// A reporting system: a scope and no category.
+	other.Categories, other.Scopes = nil, []string{motcua.ScopeReportsRead}
+	if got, _, err := svc.Create(ctx, province, other); err != nil || !got.HasScope(motcua.ScopeReportsRead) {
 		t.Fatalf("province administrator outside the district: %v", err)
 	}
 	mine, err := svc.List(ctx, district)

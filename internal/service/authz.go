@@ -81,7 +81,9 @@ var officerRoles = map[Operation]struct {
 //   - officers act only on the work of their agency (or, for monitoring
 //     and administration, of agencies under it), with a role the
 //     operation allows; an officer reads a warehouse only while handling a
-//     dossier of that owner at their own agency.
+//     dossier of that owner at their own agency;
+//   - an integrator client reads indicator reports of its agency's
+//     subtree when it holds the reports:read scope, and nothing else.
 func Authorize(p *motcua.Principal, op Operation, res Resource) error {
 	if p == nil {
 		return &motcua.Error{Kind: motcua.EUNAUTH, Code: "login_required", Message: "Vui lòng đăng nhập để tiếp tục."}
@@ -107,6 +109,13 @@ func Authorize(p *motcua.Principal, op Operation, res Resource) error {
 			return forbidden()
 		}
 		if res.AgencyPath[0] == p.AgencyCode || rule.subtree && slices.Contains(res.AgencyPath, p.AgencyCode) {
+			return nil
+		}
+	case motcua.PrincipalClient:
+		// An integrator reads reports with the reports:read scope, for its
+		// agency's subtree as a monitor of that agency would; nothing else
+		// goes through Authorize (pushes check categories themselves).
+		if op == OpViewKPI && slices.Contains(p.Scopes, motcua.ScopeReportsRead) && slices.Contains(res.AgencyPath, p.AgencyCode) {
 			return nil
 		}
 	}

@@ -33,6 +33,8 @@ func TestAuthorize(t *testing.T) {
 	districtMonitor := officer(district, motcua.RoleMonitor)
 	provinceAdmin := officer(province, motcua.RoleAdmin)
 	communeAdmin := officer(commune, motcua.RoleAdmin)
+	reportsClient := (&motcua.APIClient{ID: "baocao", AgencyCode: district, Scopes: []string{motcua.ScopeReportsRead}}).Principal()
+	pushClient := (&motcua.APIClient{ID: "hotich", AgencyCode: district, Categories: []string{"KQ.G15.000031"}}).Principal()
 
 	atCommune := []string{commune, district, province}
 	atCommune2 := []string{commune2, district, province}
@@ -105,6 +107,13 @@ func TestAuthorize(t *testing.T) {
 		{"district monitor", districtMonitor, service.OpViewKPI, districtWork, allow},
 		{"district monitor", districtMonitor, service.OpViewKPI, workHere, allow},
 		{"district monitor", districtMonitor, service.OpViewKPI, service.Resource{AgencyPath: []string{province}}, deny},
+		{"reports:read client", reportsClient, service.OpViewKPI, districtWork, allow},
+		{"reports:read client", reportsClient, service.OpViewKPI, workHere, allow},
+		{"reports:read client", reportsClient, service.OpViewKPI, service.Resource{AgencyPath: []string{province}}, deny},
+		{"reports:read client", reportsClient, service.OpReadWarehouse, browseHere, deny},
+		{"reports:read client", reportsClient, service.OpProcessDossier, districtWork, deny},
+		{"reports:read client", reportsClient, service.OpManageOfficers, districtWork, deny},
+		{"client without scope", pushClient, service.OpViewKPI, districtWork, deny},
 		{"district monitor", districtMonitor, service.OpReadWarehouse, dossierHere, deny},
 		{"district monitor", districtMonitor, service.OpReceiveDossier, districtWork, deny},
 		{"district monitor", districtMonitor, service.OpManageOfficers, districtWork, deny},

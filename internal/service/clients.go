@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -77,19 +76,9 @@ func (c *Clients) Authenticate(ctx context.Context, token string) (*motcua.APICl
 	return cl, nil
 }
 
-// RequireScope refuses a client that was not granted scope (EFORBIDDEN
-// insufficient_scope).
-func RequireScope(c *motcua.APIClient, scope motcua.APIScope) error {
-	if c.HasScope(scope) {
-		return nil
-	}
-	return &motcua.Error{Kind: motcua.EFORBIDDEN, Code: "insufficient_scope",
-		Message: fmt.Sprintf("Ứng dụng tích hợp chưa được cấp quyền %q (%s).", string(scope), scope.Label())}
-}
-
 // RegisterClient creates an integrator client c (ID, Name, AgencyCode,
-// Categories, OrganisationOwners, Scopes — motcua.DefaultAPIScopes when
-// empty) for an agency; the secret is hashed before it is stored.
+// Categories, OrganisationOwners) for an agency; the secret is hashed
+// before it is stored.
 func RegisterClient(ctx context.Context, st motcua.Store, c motcua.APIClient, secret string, p PasswordParams) (*motcua.APIClient, error) {
 	if err := ValidatePassword(secret); err != nil {
 		return nil, err
@@ -100,9 +89,6 @@ func RegisterClient(ctx context.Context, st motcua.Store, c motcua.APIClient, se
 	}
 	cl := &c
 	cl.SecretHash = hash
-	if len(cl.Scopes) == 0 {
-		cl.Scopes = motcua.DefaultAPIScopes()
-	}
 	if err := cl.Validate(); err != nil {
 		return nil, err
 	}

@@ -9,23 +9,11 @@ import (
 
 func (s *Store) insertClientScopes(ctx context.Context, c *motcua.APIClient) error {
 	for _, sc := range c.Scopes {
-		if _, err := s.exec(ctx, "INSERT INTO api_client_scopes (client_id, scope) VALUES (?, ?)", c.ID, string(sc)); err != nil {
+		if _, err := s.exec(ctx, "INSERT INTO api_client_scopes (client_id, scope) VALUES (?, ?)", c.ID, sc); err != nil {
 			return s.insertErr(err, "api_client", c.ID)
 		}
 	}
 	return nil
-}
-
-func (s *Store) clientScopes(ctx context.Context, id string) ([]motcua.APIScope, error) {
-	rows, err := s.query(ctx, "SELECT scope FROM api_client_scopes WHERE client_id = ? ORDER BY scope", id)
-	if err != nil {
-		return nil, motcua.Internal(fmt.Errorf("get api client %s scopes: %w", id, err))
-	}
-	return collect(rows, func(r interface{ Scan(...any) error }) (motcua.APIScope, error) {
-		var sc string
-		err := r.Scan(&sc)
-		return motcua.APIScope(sc), err
-	}, "get api client scopes")
 }
 
 // ListAPIClients implements motcua.IntegrationStore.

@@ -36,7 +36,12 @@ func (s *Store) CreateAPIClient(ctx context.Context, c *motcua.APIClient) error 
 				return tx.insertErr(err, "api_client", c.ID)
 			}
 		}
-		return tx.insertClientScopes(ctx, c)
+		for _, sc := range c.Scopes {
+			if _, err := tx.exec(ctx, "INSERT INTO api_client_scopes (client_id, scope) VALUES (?, ?)", c.ID, sc); err != nil {
+				return tx.insertErr(err, "api_client", c.ID)
+			}
+		}
+		return nil
 	})
 }
 
@@ -64,7 +69,15 @@ func (s *Store) GetAPIClient(ctx context.Context, id string) (*motcua.APIClient,
 	if err != nil {
 		return nil, err
 	}
-	if c.Scopes, err = s.clientScopes(ctx, id); err != nil {
+	rows, err = s.query(ctx, "SELECT scope FROM api_client_scopes WHERE client_id = ? ORDER BY scope", id)
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("get api client %s scopes: %w", id, err))
+	}
+	c.Scopes, err = collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var scope string
+		return scope, r.Scan(&scope)
+	}, "get api client scopes")
+	if err != nil {
 		return nil, err
 	}
 	return &c, nil

@@ -37,6 +37,16 @@ func testAPIClients(t *testing.T, newStore NewStore) {
 	if got, err := s.GetAPIClient(ctx, org.ID); err != nil || !got.OrganisationOwners || len(got.Categories) != 1 || got.Categories[0] != b.certCopy.Code {
 		t.Fatalf("GetAPIClient(%s) = %+v, %v", org.ID, got, err)
 	}
+	// A reports-only client: scopes, no categories.
+	rep := &motcua.APIClient{ID: "baocao.huyen", Name: "Hệ thống báo cáo huyện", AgencyCode: b.district.Code,
+		SecretHash: "$argon2id$z", Scopes: []string{motcua.ScopeReportsRead}}
+	must(t, s.CreateAPIClient(ctx, rep))
+	if got, err := s.GetAPIClient(ctx, rep.ID); err != nil || len(got.Categories) != 0 || len(got.Scopes) != 1 || !got.HasScope(motcua.ScopeReportsRead) {
+		t.Fatalf("GetAPIClient(%s) = %+v, %v", rep.ID, got, err)
+	}
+	if got, _ := s.GetAPIClient(ctx, c.ID); got.HasScope(motcua.ScopeReportsRead) {
+		t.Fatalf("a client without scopes reads reports: %+v", got)
+	}
 	_, err = s.GetAPIClient(ctx, "khong.co")
 	wantErr(t, err, motcua.ENOTFOUND, "api_client_not_found")
 

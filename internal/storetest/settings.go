@@ -112,13 +112,13 @@ func testAPIClientAdmin(t *testing.T, newStore NewStore) {
 	s, b := setup(t, newStore)
 	ctx := context.Background()
 	c := &motcua.APIClient{ID: "hotich.anhoa", Name: "Phần mềm hộ tịch", AgencyCode: b.commune.Code, SecretHash: "$argon2id$a",
-		Categories: []string{b.birthCert.Code}, Scopes: []motcua.APIScope{motcua.ScopeResultsPush}}
+		Categories: []string{b.birthCert.Code}, Scopes: []string{motcua.ScopeReportsRead}}
 	must(t, s.CreateAPIClient(ctx, c))
 	must(t, s.CreateAPIClient(ctx, &motcua.APIClient{ID: "chungthuc.huyen", Name: "Phần mềm chứng thực", AgencyCode: b.district.Code,
 		SecretHash: "$argon2id$b", Categories: []string{b.certCopy.Code}}))
 	got, err := s.GetAPIClient(ctx, c.ID)
 	must(t, err)
-	if len(got.Scopes) != 1 || got.Scopes[0] != motcua.ScopeResultsPush {
+	if len(got.Scopes) != 1 || got.Scopes[0] != motcua.ScopeReportsRead {
 		t.Fatalf("scopes = %v", got.Scopes)
 	}
 	list, err := s.ListAPIClients(ctx)

@@ -16,7 +16,7 @@ type apiClientsPage struct {
 	Clients    []*motcua.APIClient
 	Agencies   []*motcua.Agency
 	Categories []*motcua.DocumentCategory
-	Scopes     []motcua.APIScope
+	Scopes     []string
 	Form       service.NewAPIClient
 	Selected   map[string]bool // categories ticked in the form
 	Error      string
@@ -50,9 +50,12 @@ func (s *Server) apiClientsList(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	page := apiClientsPage{Title: "Ứng dụng tích hợp của cơ quan", Clients: list, Agencies: agencies, Categories: cats,
-		Scopes: motcua.APIScopes(), Form: form, Selected: map[string]bool{}}
+		Scopes: motcua.APIScopes, Form: form, Selected: map[string]bool{}}
 	for _, c := range form.Categories {
 		page.Selected[c] = true
+	}
+	for _, sc := range form.Scopes {
+		page.Selected[sc] = true
 	}
 	if formErr != nil {
 		page.Error = motcua.ErrorMessage(formErr)
@@ -61,7 +64,7 @@ func (s *Server) apiClientsList(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) apiClientsPage(w http.ResponseWriter, r *http.Request) {
-	s.apiClientsList(w, r, http.StatusOK, service.NewAPIClient{Scopes: motcua.DefaultAPIScopes()}, nil)
+	s.apiClientsList(w, r, http.StatusOK, service.NewAPIClient{}, nil)
 }
 
 func (s *Server) createAPIClient(w http.ResponseWriter, r *http.Request) {
@@ -70,10 +73,7 @@ func (s *Server) createAPIClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := service.NewAPIClient{ID: r.PostForm.Get("client_id"), Name: r.PostForm.Get("name"), AgencyCode: r.PostForm.Get("agency_code"),
-		Categories: r.PostForm["categories"], OrganisationOwners: r.PostForm.Get("organisation_owners") == "on"}
-	for _, sc := range r.PostForm["scopes"] {
-		n.Scopes = append(n.Scopes, motcua.APIScope(sc))
-	}
+		Categories: r.PostForm["categories"], Scopes: r.PostForm["scopes"], OrganisationOwners: r.PostForm.Get("organisation_owners") == "on"}
 	c, secret, err := s.cfg.APIClients.Create(r.Context(), principal(r), n)
 	if err != nil {
 		if httpx.Status(err) >= 500 || motcua.IsKind(err, motcua.EFORBIDDEN) {

@@ -24,26 +24,40 @@ type bar struct {
 
 type monitorRow struct {
 	motcua.ReuseRow
-	Rate      string
-	Score     string // indicator 4.3's score, out of 1
-	OnTime    string // indicator 2.1
-	Online    string // indicator 3.3
-	EResult   string // indicator 4.1
-	Digitized string // indicator 4.2
-	Shared    string // indicator 4.4
-	Verified  string // indicator 4.5
-	Link      string // drill-down to the dossiers received
-	Used      string // drill-down to the dossiers that reused data
-	Miss      string // drill-down to the dossiers that missed a reuse
-	// Drill-downs to each indicator's dossiers, by motcua.Indicator.
-	Ind map[string]string
+	Rate  string
+	Score string // indicator 4.3's score, out of 1
+	Link  string // drill-down to the dossiers received
+	Used  string // drill-down to the dossiers that reused data
+	Miss  string // drill-down to the dossiers that missed a reuse
+	// Inds are the Decision 766 indicators in motcua.Indicators' order.
+	Inds []indicatorCell
 }
 
-// score766 formats a rate's Decision 766 score out of 1: full at 80%,
-// proportional below.
-func score766(r motcua.Rate) string {
-	d, _ := motcua.IndicatorByCode("4.3")
-	return d.Score(motcua.AgencyCount{Received: r.Den, Reused: r.Num}).String(",")
+// indicatorCell is one indicator of one row: its rate and score, and the
+// drill-down to the dossiers of its numerator (2.1: the late ones).
+type indicatorCell struct {
+	Code, Rate, Score, Link string
+}
+
+// reuseDef is indicator 4.3, the dashboard's main table.
+var reuseDef, _ = motcua.IndicatorByCode("4.3")
+
+// indicatorCells computes every indicator of c; links are made when
+// agency is set (drill-downs need an agency).
+func indicatorCells(c motcua.AgencyCount, agency string, per service.Period) []indicatorCell {
+	out := make([]indicatorCell, 0, len(motcua.Indicators))
+	for _, d := range motcua.Indicators {
+		cell := indicatorCell{Code: d.Code, Rate: d.Rate(c).Percent(2, ","), Score: d.Score(c).String(",")}
+		if agency != "" {
+			extra := url.Values{"chi-so": {string(d.Drill)}}
+			if d.Drill == "" {
+				extra = url.Values{"reused": {"1"}}
+			}
+			cell.Link = "/theo-doi/ho-so?" + reportQuery(agency, per, extra)
+		}
+		out = append(out, cell)
+	}
+	return out
 }
 
 type monitorSection struct {
@@ -63,17 +77,15 @@ type monitorPage struct {
 	XLSX     string
 	PDF      string
 	Missed   string // the missed-reuse list
-	Bars     []bar
-	ChartW   float64
-	ChartH   float64
-	TargetY  float64
-	BaseY    float64
-	FullY    float64
-	Presets  []preset
-	Error    string
-	Trend    []trendPoint
-	TrendSVG string // polyline points
-	TrendW   float64
+	// AllCSV, AllXLSX and AllPDF export every indicator.
+	AllCSV, AllXLSX, AllPDF string
+	Monthly                 string // the monthly compilations
+	Charts                  []indicatorChart
+	Presets                 []preset
+	Error                   string
+	Trend                   []trendPoint
+	TrendSVG                string // polyline points
+	TrendW                  float64
 }
 
 type preset struct{ Label, URL string }
@@ -147,26 +159,23 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	row := func(rr motcua.ReuseRow) monitorRow {
-		m := monitorRow{ReuseRow: rr, Rate: rr.Rate().Percent(2, ","), Score: score766(rr.Rate()),
-			OnTime: rr.OnTimeRate().Percent(1, ","), Online: rr.OnlineRate().Percent(1, ","),
-			EResult: rr.EResultRate().Percent(1, ","), Digitized: rr.DigitizedRate().Percent(1, ","),
-			Shared: rr.SharedRate().Percent(1, ","), Verified: rr.VerifiedRate().Percent(1, ",")}
+		m := monitorRow{ReuseRow: rr, Rate: rr.Rate().Percent(2, ","), Score: reuseDef.Score(rr.AgencyCount).String(",")}
+		code := ""
 		if rr.Agency != nil && rr.Agency.Code != "" {
+			code = rr.Agency.Code
 			m.Link = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, nil)
 			m.Used = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"reused": {"1"}})
 			m.Miss = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"missed": {"1"}})
-			m.Ind = map[string]string{}
-			for _, i := range []motcua.Indicator{motcua.IndicatorLate, motcua.IndicatorOnline, motcua.IndicatorEResult,
-				motcua.IndicatorDigitized, motcua.IndicatorShared, motcua.IndicatorVerified} {
-				m.Ind[string(i)] = "/theo-doi/ho-so?" + reportQuery(rr.Agency.Code, per, url.Values{"chi-so": {string(i)}})
-			}
 		}
+		m.Inds = indicatorCells(rr.AgencyCount, code, per)
 		return m
 	}
 	page := monitorPage{Title: "Tỷ lệ khai thác, sử dụng lại thông tin số hóa", Table: t, From: per.From.Display(), To: per.To.Display(),
 		Agency: agency, CSV: "/theo-doi/ty-le.csv?" + reportQuery(agency, per, nil),
 		XLSX: "/theo-doi/ty-le.xlsx?" + reportQuery(agency, per, nil), PDF: "/theo-doi/ty-le.pdf?" + reportQuery(agency, per, nil),
-		Missed: "/theo-doi/bo-lo?" + reportQuery(agency, per, nil), Total: row(t.Total)}
+		Missed: "/theo-doi/bo-lo?" + reportQuery(agency, per, nil), Total: row(t.Total),
+		AllCSV: "/theo-doi/chi-so.csv?" + reportQuery(agency, per, nil), AllXLSX: "/theo-doi/chi-so.xlsx?" + reportQuery(agency, per, nil),
+		AllPDF: "/theo-doi/chi-so.pdf?" + reportQuery(agency, per, nil), Monthly: "/theo-doi/tong-hop-thang?agency=" + url.QueryEscape(agency)}
 	for _, sec := range t.Sections {
 		ms := monitorSection{Title: sec.Title, Total: row(sec.Total)}
 		for _, rr := range sec.Rows {
@@ -174,7 +183,7 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Sections = append(page.Sections, ms)
 	}
-	page.chart(t)
+	page.Charts = indicatorCharts(t)
 	trend, err := s.cfg.KPI.Trend(r.Context(), p, agency, per.To, 12)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -191,24 +200,45 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "monitor", page)
 }
 
-// chart lays out one bar per agency, scaled to 100%, with the target and
-// full-score lines.
-func (p *monitorPage) chart(t *motcua.ReuseTable) {
+// indicatorChart is one indicator's bar chart: a bar per agency, scaled
+// to 100%, with the full-score line (and, for 4.3, the province's target).
+type indicatorChart struct {
+	ID, Code, Name string
+	Bars           []bar
+	W, H           float64
+	BaseY          float64
+	FullY          float64
+	FullAt         int64
+	TargetY        float64 // 0: no target line
+	Target         int
+}
+
+// indicatorCharts lays out a chart for every indicator of the table.
+func indicatorCharts(t *motcua.ReuseTable) []indicatorChart {
 	const top, plotH, barW, gap, left = 20.0, 200.0, 26.0, 10.0, 40.0
 	y := func(percent float64) float64 { return top + plotH - percent/100*plotH }
-	x := left
-	for i, sec := range t.Sections {
-		for _, rr := range sec.Rows {
-			pct := rr.Rate().Float()
-			p.Bars = append(p.Bars, bar{Short: fmt.Sprintf("%c%d", "HX"[min(i, 1)], rr.No), Label: rr.Agency.Name, Rate: rr.Rate().Percent(1, ","), X: x, W: barW,
-				Y: y(pct), H: top + plotH - y(pct), LabelY: y(pct) - 4})
-			x += barW + gap
+	var out []indicatorChart
+	for _, d := range motcua.Indicators {
+		c := indicatorChart{ID: "bieu-do-" + strings.ReplaceAll(d.Code, ".", "-"), Code: d.Code, Name: d.Name, FullAt: d.FullAt,
+			BaseY: top + plotH, FullY: y(float64(d.FullAt))}
+		if d.Code == "4.3" {
+			c.Target, c.TargetY = motcua.ReuseTarget, y(motcua.ReuseTarget)
 		}
-		x += gap * 2
+		x := left
+		for i, sec := range t.Sections {
+			for _, rr := range sec.Rows {
+				r := d.Rate(rr.AgencyCount)
+				pct := r.Float()
+				c.Bars = append(c.Bars, bar{Short: fmt.Sprintf("%c%d", "HX"[min(i, 1)], rr.No), Label: rr.Agency.Name, Rate: r.Percent(1, ","),
+					X: x, W: barW, Y: y(pct), H: top + plotH - y(pct), LabelY: y(pct) - 4})
+				x += barW + gap
+			}
+			x += gap * 2
+		}
+		c.W, c.H = x+left, top+plotH+30
+		out = append(out, c)
 	}
-	p.ChartW, p.ChartH = x+left, top+plotH+30
-	p.BaseY = top + plotH
-	p.TargetY, p.FullY = y(motcua.ReuseTarget), y(motcua.ReuseFullScore)
+	return out
 }
 
 // trend lays out the monthly rates as a line over the last 12 months.
@@ -238,6 +268,10 @@ func (s *Server) monitorCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := "ty-le-khai-thac-" + per.From.String() + "-" + per.To.String()
+	if strings.HasPrefix(r.URL.Path, "/theo-doi/chi-so.") {
+		writeIndicatorsExport(w, r, t, "chi-so-766-"+per.From.String()+"-"+per.To.String())
+		return
+	}
 	if strings.HasSuffix(r.URL.Path, ".pdf") {
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
@@ -286,9 +320,6 @@ func (p drillPage) title() string { return p.Title }
 
 // monitorDossiers lists the dossiers behind a number of the table.
 func (s *Server) monitorDossiers(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/can-bo/dang-nhap") {
-		return
-	}
 	q := r.URL.Query()
 	per, err := period(r, time.Now())
 	if err != nil {
@@ -372,4 +403,28 @@ func (s *Server) monitorMissed(w http.ResponseWriter, r *http.Request) {
 			Dossiers: "/theo-doi/ho-so?" + reportQuery(m.Row.Agency.Code, per, url.Values{"missed": {"1"}})})
 	}
 	s.render(w, r, http.StatusOK, "monitor_missed", page)
+}
+
+// writeIndicatorsExport downloads every indicator of the table as CSV,
+// XLSX or PDF, by the path's extension.
+func writeIndicatorsExport(w http.ResponseWriter, r *http.Request, t *motcua.ReuseTable, name string) {
+	var err error
+	switch {
+	case strings.HasSuffix(r.URL.Path, ".pdf"):
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
+		err = report.WriteIndicatorsPDF(w, t, 2)
+	case strings.HasSuffix(r.URL.Path, ".xlsx"):
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+		err = report.WriteIndicatorsXLSX(w, t, 2)
+	default:
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		_, _ = w.Write([]byte("\uFEFF")) // Excel reads UTF-8 CSV with a BOM
+		err = report.WriteIndicatorsCSV(w, t, 2)
+	}
+	if err != nil {
+		httpx.Logger(r.Context()).Error("write indicators export", "path", r.URL.Path, "err", err)
+	}
 }

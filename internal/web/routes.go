@@ -99,7 +99,7 @@ type Server struct {
 // a typo is caught at start-up instead of on a citizen's request.
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
-	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "officer_queue", "officer_dossier",
+	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "monitor_monthly", "public_results", "officer_queue", "officer_dossier",
 	"counter_start", "counter_draft", "trust_anchors", "holidays", "api_clients", "api_client_secret"}
 
 // New parses the templates once and returns the complete handler.
@@ -253,6 +253,11 @@ func (s *Server) routes(mux *routeMux) {
 		mux.HandleFunc("GET /theo-doi/ty-le.csv", s.monitorCSV)
 		mux.HandleFunc("GET /theo-doi/ty-le.xlsx", s.monitorCSV)
 		mux.HandleFunc("GET /theo-doi/ty-le.pdf", s.monitorCSV)
+		mux.HandleFunc("GET /theo-doi/chi-so.csv", s.monitorCSV)
+		mux.HandleFunc("GET /theo-doi/chi-so.xlsx", s.monitorCSV)
+		mux.HandleFunc("GET /theo-doi/chi-so.pdf", s.monitorCSV)
+		mux.HandleFunc("GET /theo-doi/tong-hop-thang", s.monitorMonthly)
+		mux.HandleFunc("GET /cong-khai", s.publicResults)
 		mux.HandleFunc("GET /theo-doi/bo-lo", s.monitorMissed)
 		mux.HandleFunc("GET /theo-doi/ho-so", s.monitorDossiers)
 	}
@@ -269,12 +274,13 @@ func (s *Server) routes(mux *routeMux) {
 }
 
 var funcs = template.FuncMap{
-	"date":    func(d motcua.Date) string { return d.Display() },
-	"overdue": func(d *motcua.Dossier) bool { return d.Overdue(time.Now()) },
-	"inc":     func(i int) int { return i + 1 },
-	"size":    humanSize,
-	"count":   motcua.FormatCount,
-	"count64": func(n int) string { return motcua.FormatCount(int64(n)) },
+	"date":       func(d motcua.Date) string { return d.Display() },
+	"overdue":    func(d *motcua.Dossier) bool { return d.Overdue(time.Now()) },
+	"inc":        func(i int) int { return i + 1 },
+	"size":       humanSize,
+	"scopeLabel": motcua.APIScopeLabel,
+	"count":      motcua.FormatCount,
+	"count64":    func(n int) string { return motcua.FormatCount(int64(n)) },
 	"datetime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -30,11 +30,3 @@ CREATE TABLE settings_versions (
 );
 INSERT INTO settings_versions (name, version) VALUES ('trust_anchors', 0), ('holidays', 0);
 
--- What each agency API client may do (motcua.APIScopes). Clients
--- registered before scopes existed keep pushing results.
-CREATE TABLE api_client_scopes (
-	client_id TEXT NOT NULL REFERENCES api_clients (id) ON DELETE CASCADE,
-	scope     TEXT NOT NULL,
-	PRIMARY KEY (client_id, scope)
-);
-INSERT INTO api_client_scopes (client_id, scope) SELECT id, 'results:push' FROM api_clients;

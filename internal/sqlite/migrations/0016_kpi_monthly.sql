@@ -1,0 +1,37 @@
+-- Monthly compilation (seed 002, "tổng hợp hằng tháng"): each month's
+-- counts per receiving agency as they were when the month was compiled.
+-- Later corrections change the live summaries, never these rows; the
+-- month's primary key makes taking it twice (two nodes, a rerun) store it
+-- once.
+CREATE TABLE kpi_snapshots (
+	month    TEXT PRIMARY KEY, -- YYYY-MM
+	taken_at INTEGER NOT NULL,
+	taken_by TEXT NOT NULL,
+	reason   TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE kpi_snapshot_counts (
+	month           TEXT NOT NULL REFERENCES kpi_snapshots (month) ON DELETE CASCADE,
+	agency_code     TEXT NOT NULL,
+	received        INTEGER NOT NULL,
+	reused          INTEGER NOT NULL,
+	online          INTEGER NOT NULL,
+	verified        INTEGER NOT NULL,
+	digitized       INTEGER NOT NULL,
+	result_expected INTEGER NOT NULL,
+	e_result        INTEGER NOT NULL,
+	shared          INTEGER NOT NULL,
+	late            INTEGER NOT NULL,
+	missed          INTEGER NOT NULL,
+	finished        INTEGER NOT NULL,
+	finished_late   INTEGER NOT NULL,
+	PRIMARY KEY (month, agency_code)
+);
+
+-- What an integrator client may do besides pushing results
+-- (motcua.APIScopes, e.g. reports:read).
+CREATE TABLE api_client_scopes (
+	client_id TEXT NOT NULL REFERENCES api_clients (id) ON DELETE CASCADE,
+	scope     TEXT NOT NULL,
+	PRIMARY KEY (client_id, scope)
+);
