@@ -148,7 +148,8 @@ func TestAdminTrustAnchors(t *testing.T) {
 		}
 		// The district administrator's page lists them.
 		db := officerLogin(t, ts, demoAdmin(t, demo.DistrictCode).Username, demo.OfficerPassword, demoAdmin(t, demo.DistrictCode).TOTPSecret)
-		if resp, body := db.get(ts.url + "/quan-tri/chung-thu-so"); resp.StatusCode != 200 || !strings.Contains(body, interFP) {
+		if resp, body := db.get(ts.url + "/quan-tri/chung-thu-so"); resp.StatusCode != 200 || !strings.Contains(body, interFP) ||
+			strings.Contains(body, "Thêm chứng thư số CA") || strings.Contains(body, "/kich-hoat") || !strings.Contains(body, "Chỉ quản trị viên cấp tỉnh") {
 			t.Fatalf("district page: %d\n%s", resp.StatusCode, body)
 		}
 	})

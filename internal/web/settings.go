@@ -23,6 +23,7 @@ type trustAnchorsPage struct {
 	Configured []configuredAnchor
 	Error      string
 	Added      *motcua.TrustAnchor
+	CanEdit    bool // the province's administrator
 }
 
 func (p trustAnchorsPage) title() string { return p.Title }
@@ -40,7 +41,8 @@ func (s *Server) trustAnchorsList(w http.ResponseWriter, r *http.Request, status
 		s.renderError(w, r, err)
 		return
 	}
-	page := trustAnchorsPage{Title: "Chứng thư số tin cậy", Anchors: list, Added: added}
+	page := trustAnchorsPage{Title: "Chứng thư số tin cậy", Anchors: list, Added: added,
+		CanEdit: service.AuthorizeProvince(r.Context(), s.cfg.Store, principal(r), service.OpManageTrustAnchors) == nil}
 	for _, c := range s.cfg.TrustAnchors.ConfiguredAnchors() {
 		page.Configured = append(page.Configured, configuredAnchor{Subject: c.Subject.String(),
 			Fingerprint: motcua.CertificateFingerprint(c.Raw), NotAfter: c.NotAfter})
