@@ -40,13 +40,27 @@ type procedureJSON struct {
 	Field          string      `json:"field"`
 	Agencies       []agencyRef `json:"agencies"`
 	ResultCategory string      `json:"result_category,omitempty"`
-	FeeVND         int64       `json:"fee_vnd"`
+	FeeVND         int64       `json:"fee_vnd"` // the sum of fees
+	Fees           []feeJSON   `json:"fees"`
+	Version        int         `json:"version"`
+	OnlineLevel    string      `json:"online_level"`
+	LegalBasis     string      `json:"legal_basis,omitempty"`
 	Cases          []caseJSON  `json:"cases"`
 }
 
+type feeJSON struct {
+	Name      string `json:"name"`
+	AmountVND int64  `json:"amount_vnd"`
+	Note      string `json:"note,omitempty"`
+}
+
 func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON {
-	out := procedureJSON{Code: p.Code, Name: p.Name, Field: p.Field, ResultCategory: p.ResultCategory, FeeVND: p.FeeVND,
+	out := procedureJSON{Code: p.Code, Name: p.Name, Field: p.Field, ResultCategory: p.ResultCategory, FeeVND: p.TotalFeeVND(),
+		Fees: []feeJSON{}, Version: p.Version, OnlineLevel: string(p.OnlineLevel), LegalBasis: p.LegalBasis,
 		Agencies: []agencyRef{}, Cases: []caseJSON{}}
+	for _, f := range p.Fees {
+		out.Fees = append(out.Fees, feeJSON{Name: f.Name, AmountVND: f.AmountVND, Note: f.Note})
+	}
 	for _, code := range p.AgencyCodes {
 		ref := agencyRef{Code: code}
 		if ag, err := a.cfg.Store.GetAgency(r.Context(), code); err == nil {
@@ -54,12 +68,12 @@ func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON 
 		}
 		out.Agencies = append(out.Agencies, ref)
 	}
-	comps := make([]componentJSON, 0, len(p.Components))
-	for _, c := range p.Components {
-		comps = append(comps, componentJSON{ID: c.Code, Name: c.Name, Required: c.Required, Original: c.Form == motcua.FormOriginal,
-			AcceptedCategories: append([]string{}, c.Categories...)})
-	}
 	for _, c := range p.Cases {
+		comps := []componentJSON{}
+		for _, c := range p.ComponentsFor(c.Code) {
+			comps = append(comps, componentJSON{ID: c.Code, Name: c.Name, Required: c.Required, Original: c.Form == motcua.FormOriginal,
+				AcceptedCategories: append([]string{}, c.Categories...)})
+		}
 		out.Cases = append(out.Cases, caseJSON{ID: c.Code, Name: c.Name, ProcessingDays: c.ProcessingDays,
 			Agencies: append([]string{}, p.AgencyCodes...), Components: comps})
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/motcua/motcua"
 )
@@ -37,7 +39,7 @@ func procedureCategories(p *motcua.Procedure) []string {
 			out = append(out, c)
 		}
 	}
-	for _, comp := range p.Components {
+	for _, comp := range p.AllComponents() {
 		for _, c := range comp.Categories {
 			add(c)
 		}
@@ -80,48 +82,142 @@ func marshalJSON(v any) (string, error) {
 	return string(b), nil
 }
 
+// procedureRecord is a procedure version as the store writes it to
+// procedure_versions: everything but the code and the version number.
+type procedureRecord struct {
+	Name           string                      `json:"name"`
+	Field          string                      `json:"field"`
+	Levels         []motcua.AgencyLevel        `json:"levels"`
+	OnlineLevel    motcua.OnlineLevel          `json:"online_level"`
+	AgencyCodes    []string                    `json:"agency_codes"`
+	Cases          []motcua.ProcedureCase      `json:"cases"`
+	Components     []motcua.ProcedureComponent `json:"components"`
+	ResultCategory string                      `json:"result_category"`
+	Fees           []motcua.Fee                `json:"fees"`
+	LegalBasis     string                      `json:"legal_basis"`
+}
+
+func recordOf(p *motcua.Procedure) procedureRecord {
+	agencies := slices.Clone(p.AgencyCodes)
+	slices.Sort(agencies)
+	agencies = slices.Compact(agencies)
+	return procedureRecord{Name: p.Name, Field: p.Field, Levels: nonNil(p.Levels), OnlineLevel: p.OnlineLevel,
+		AgencyCodes: nonNil(agencies), Cases: nonNil(p.Cases), Components: nonNil(p.Components),
+		ResultCategory: p.ResultCategory, Fees: nonNil(p.Fees), LegalBasis: p.LegalBasis}
+}
+
+func (r procedureRecord) procedure(code string, version int) *motcua.Procedure {
+	return normalizeProcedure(&motcua.Procedure{Code: code, Version: version, Name: r.Name, Field: r.Field, Levels: r.Levels,
+		OnlineLevel: r.OnlineLevel, AgencyCodes: r.AgencyCodes, Cases: r.Cases, Components: r.Components,
+		ResultCategory: r.ResultCategory, Fees: r.Fees, LegalBasis: r.LegalBasis})
+}
+
+// normalizeProcedure reads every empty list as nil, so that a procedure
+// reads back as it was written whatever the JSON said.
+func normalizeProcedure(p *motcua.Procedure) *motcua.Procedure {
+	p.Levels = nilIfEmpty(p.Levels)
+	p.Fees = nilIfEmpty(p.Fees)
+	p.AgencyCodes = nilIfEmpty(p.AgencyCodes)
+	p.Cases = nilIfEmpty(p.Cases)
+	p.Components = normalizeComponents(p.Components)
+	for i := range p.Cases {
+		p.Cases[i].Components = normalizeComponents(p.Cases[i].Components)
+	}
+	return p
+}
+
+func normalizeComponents(cs []motcua.ProcedureComponent) []motcua.ProcedureComponent {
+	for i := range cs {
+		cs[i].Categories = nilIfEmpty(cs[i].Categories)
+	}
+	return nilIfEmpty(cs)
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// procedureArgs returns the values of the columns procedureWriteColumns
+// names, in that order.
+func procedureArgs(p *motcua.Procedure) ([]any, error) {
+	r := recordOf(p)
+	var out []any
+	for _, v := range []any{r.Cases, r.Components, r.Levels, r.Fees} {
+		j, err := marshalJSON(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return append([]any{p.Name, p.Field}, append(out, nullString(p.ResultCategory), p.TotalFeeVND(),
+		string(p.OnlineLevel), p.LegalBasis)...), nil
+}
+
+const procedureWriteColumns = "name, field, cases, components, levels, fees, result_category, fee_vnd, online_level, legal_basis"
+
 // CreateProcedure implements motcua.ProcedureStore.
 func (s *Store) CreateProcedure(ctx context.Context, p *motcua.Procedure) error {
-	cases, err := marshalJSON(p.Cases)
+	args, err := procedureArgs(p)
 	if err != nil {
 		return err
 	}
-	comps, err := marshalJSON(p.Components)
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx *Store) error {
+	err = s.inTx(ctx, func(tx *Store) error {
 		tx.refsChanged()
 		if err := tx.checkProcedureRefs(ctx, p); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `INSERT INTO procedures (code, name, field, cases, components, result_category, fee_vnd)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			p.Code, p.Name, p.Field, cases, comps, nullString(p.ResultCategory), p.FeeVND)
+		_, err := tx.exec(ctx, "INSERT INTO procedures (code, version, "+procedureWriteColumns+") VALUES (?, 1, "+
+			placeholders(len(args))+")", append([]any{p.Code}, args...)...)
 		if err != nil {
 			return tx.insertErr(err, "procedure", p.Code)
 		}
 		return tx.writeProcedureLinks(ctx, p)
 	})
+	if err == nil {
+		p.Version = 1
+	}
+	return err
 }
 
 // UpdateProcedure implements motcua.ProcedureStore.
 func (s *Store) UpdateProcedure(ctx context.Context, p *motcua.Procedure) error {
-	cases, err := marshalJSON(p.Cases)
+	args, err := procedureArgs(p)
 	if err != nil {
 		return err
 	}
-	comps, err := marshalJSON(p.Components)
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx *Store) error {
+	version := 0
+	err = s.inTx(ctx, func(tx *Store) error {
+		cur, err := tx.getProcedure(ctx, p.Code)
+		if err != nil {
+			return err
+		}
+		oldJSON, err := marshalJSON(recordOf(cur))
+		if err != nil {
+			return err
+		}
+		newJSON, err := marshalJSON(recordOf(p))
+		if err != nil {
+			return err
+		}
+		if oldJSON == newJSON {
+			version = cur.Version
+			return nil
+		}
 		tx.refsChanged()
 		if err := tx.checkProcedureRefs(ctx, p); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE procedures SET name = ?, field = ?, cases = ?, components = ?, result_category = ?, fee_vnd = ?
-			WHERE code = ?`, p.Name, p.Field, cases, comps, nullString(p.ResultCategory), p.FeeVND, p.Code)
+		// The superseded version moves to the archive; the row keeps the current one.
+		if _, err := tx.exec(ctx, "INSERT INTO procedure_versions (procedure_code, version, data, replaced_at) VALUES (?, ?, ?, ?)",
+			cur.Code, cur.Version, oldJSON, micros(tx.now())); err != nil {
+			return motcua.Internal(fmt.Errorf("archive procedure %s version %d: %w", cur.Code, cur.Version, err))
+		}
+		version = cur.Version + 1
+		res, err := tx.exec(ctx, "UPDATE procedures SET version = ?, "+strings.ReplaceAll(procedureWriteColumns, ",", " = ?,")+
+			" = ? WHERE code = ?", append(append([]any{version}, args...), p.Code)...)
 		if err != nil {
 			return motcua.Internal(fmt.Errorf("update procedure %s: %w", p.Code, err))
 		}
@@ -130,25 +226,33 @@ func (s *Store) UpdateProcedure(ctx context.Context, p *motcua.Procedure) error 
 		}
 		return tx.writeProcedureLinks(ctx, p)
 	})
+	if err == nil {
+		p.Version = version
+	}
+	return err
 }
 
-const procedureColumns = "p.code, p.name, p.field, p.cases, p.components, p.result_category, p.fee_vnd"
+const procedureColumns = "p.code, p.version, p.name, p.field, p.cases, p.components, p.levels, p.fees, p.result_category, p.online_level, p.legal_basis"
 
 func scanProcedure(sc interface{ Scan(...any) error }) (*motcua.Procedure, error) {
 	var p motcua.Procedure
-	var cases, comps []byte
+	var cases, comps, levels, fees []byte
 	var result sql.NullString
-	if err := sc.Scan(&p.Code, &p.Name, &p.Field, &cases, &comps, &result, &p.FeeVND); err != nil {
+	var online string
+	if err := sc.Scan(&p.Code, &p.Version, &p.Name, &p.Field, &cases, &comps, &levels, &fees, &result, &online, &p.LegalBasis); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(cases, &p.Cases); err != nil {
-		return nil, fmt.Errorf("procedure %s cases: %w", p.Code, err)
-	}
-	if err := json.Unmarshal(comps, &p.Components); err != nil {
-		return nil, fmt.Errorf("procedure %s components: %w", p.Code, err)
+	for _, f := range []struct {
+		raw []byte
+		dst any
+	}{{cases, &p.Cases}, {comps, &p.Components}, {levels, &p.Levels}, {fees, &p.Fees}} {
+		if err := json.Unmarshal(f.raw, f.dst); err != nil {
+			return nil, fmt.Errorf("procedure %s: %w", p.Code, err)
+		}
 	}
 	p.ResultCategory = result.String
-	return &p, nil
+	p.OnlineLevel = motcua.OnlineLevel(online)
+	return normalizeProcedure(&p), nil
 }
 
 func (s *Store) procedureAgencies(ctx context.Context, code string) ([]string, error) {
@@ -166,6 +270,37 @@ func (s *Store) procedureAgencies(ctx context.Context, code string) ([]string, e
 // GetProcedure implements motcua.ProcedureStore.
 func (s *Store) GetProcedure(ctx context.Context, code string) (*motcua.Procedure, error) {
 	return cached(s, "procedure:"+code, cloneProcedure, func() (*motcua.Procedure, error) { return s.getProcedure(ctx, code) })
+}
+
+// GetProcedureVersion implements motcua.ProcedureStore.
+func (s *Store) GetProcedureVersion(ctx context.Context, code string, version int) (*motcua.Procedure, error) {
+	if version == 0 {
+		return s.GetProcedure(ctx, code)
+	}
+	p, err := s.GetProcedure(ctx, code)
+	if err != nil || p.Version == version {
+		return p, err
+	}
+	return cached(s, fmt.Sprintf("procedure:%s@%d", code, version), cloneProcedure, func() (*motcua.Procedure, error) {
+		var data []byte
+		err := s.queryRow(ctx, "SELECT data FROM procedure_versions WHERE procedure_code = ? AND version = ?", code, version).Scan(&data)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Another node may have made the version current since this
+			// one cached the procedure.
+			if cur, err := s.getProcedure(ctx, code); err == nil && cur.Version == version {
+				return cur, nil
+			}
+			return nil, motcua.NotFound("procedure", fmt.Sprintf("%s@%d", code, version))
+		}
+		if err != nil {
+			return nil, motcua.Internal(fmt.Errorf("get procedure %s version %d: %w", code, version, err))
+		}
+		var r procedureRecord
+		if err := json.Unmarshal(data, &r); err != nil {
+			return nil, motcua.Internal(fmt.Errorf("procedure %s version %d: %w", code, version, err))
+		}
+		return r.procedure(code, version), nil
+	})
 }
 
 func (s *Store) getProcedure(ctx context.Context, code string) (*motcua.Procedure, error) {
@@ -198,9 +333,27 @@ func (s *Store) ListProcedures(ctx context.Context, agencyCode string) ([]*motcu
 	if err != nil {
 		return nil, err
 	}
+	// One query for every procedure's agencies rather than one each: a
+	// province lists a couple of thousand procedures.
+	links, err := s.query(ctx, "SELECT procedure_code, agency_code FROM procedure_agencies ORDER BY procedure_code, agency_code")
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("list procedure agencies: %w", err))
+	}
+	pairs, err := collect(links, func(sc interface{ Scan(...any) error }) ([2]string, error) {
+		var pr [2]string
+		err := sc.Scan(&pr[0], &pr[1])
+		return pr, err
+	}, "list procedure agencies")
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]*motcua.Procedure, len(ps))
 	for _, p := range ps {
-		if p.AgencyCodes, err = s.procedureAgencies(ctx, p.Code); err != nil {
-			return nil, err
+		byCode[p.Code] = p
+	}
+	for _, pr := range pairs {
+		if p := byCode[pr[0]]; p != nil {
+			p.AgencyCodes = append(p.AgencyCodes, pr[1])
 		}
 	}
 	return ps, nil
