@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
 	"mime"
@@ -56,7 +57,7 @@ type feeJSON struct {
 
 func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON {
 	out := procedureJSON{Code: p.Code, Name: p.Name, Field: p.Field, ResultCategory: p.ResultCategory, FeeVND: p.TotalFeeVND(),
-		Fees: []feeJSON{}, Version: p.Version, OnlineLevel: string(p.OnlineLevel), LegalBasis: p.LegalBasis,
+		Fees: []feeJSON{}, Version: p.Version, OnlineLevel: cmp.Or(string(p.OnlineLevel), "none"), LegalBasis: p.LegalBasis,
 		Agencies: []agencyRef{}, Cases: []caseJSON{}}
 	for _, f := range p.Fees {
 		out.Fees = append(out.Fees, feeJSON{Name: f.Name, AmountVND: f.AmountVND, Note: f.Note})
