@@ -250,19 +250,21 @@ func serveDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submis
 }
 
 type dossierJSON struct {
-	ID          string                 `json:"id"`
-	Code        string                 `json:"code"`
-	Procedure   string                 `json:"procedure"`
-	Case        string                 `json:"case"`
-	Agency      string                 `json:"agency"`
-	Status      int                    `json:"status"`
-	StatusLabel string                 `json:"status_label"`
-	Channel     int                    `json:"channel"`
-	Reused      bool                   `json:"reused"`
-	MissedReuse bool                   `json:"missed_reuse"`
-	SubmittedAt time.Time              `json:"submitted_at"`
-	DueDate     string                 `json:"due_date"`
-	Components  []dossierComponentJSON `json:"components"`
+	ID        string `json:"id"`
+	Code      string `json:"code"`
+	Procedure string `json:"procedure"`
+	// ProcedureVersion is the catalogue version the dossier was made with.
+	ProcedureVersion int                    `json:"procedure_version"`
+	Case             string                 `json:"case"`
+	Agency           string                 `json:"agency"`
+	Status           int                    `json:"status"`
+	StatusLabel      string                 `json:"status_label"`
+	Channel          int                    `json:"channel"`
+	Reused           bool                   `json:"reused"`
+	MissedReuse      bool                   `json:"missed_reuse"`
+	SubmittedAt      time.Time              `json:"submitted_at"`
+	DueDate          string                 `json:"due_date"`
+	Components       []dossierComponentJSON `json:"components"`
 }
 
 type dossierComponentJSON struct {
@@ -273,7 +275,7 @@ type dossierComponentJSON struct {
 }
 
 func toDossierJSON(d *motcua.Dossier) dossierJSON {
-	out := dossierJSON{ID: d.ID, Code: d.Code, Procedure: d.ProcedureCode, Case: d.CaseCode, Agency: d.AgencyCode,
+	out := dossierJSON{ID: d.ID, Code: d.Code, Procedure: d.ProcedureCode, ProcedureVersion: d.ProcedureVersion, Case: d.CaseCode, Agency: d.AgencyCode,
 		Status: int(d.Status), StatusLabel: d.Status.Label(), Channel: int(d.Channel), Reused: d.Reused(),
 		MissedReuse: d.MissedReuse, SubmittedAt: d.SubmittedAt, DueDate: motcua.DateOf(d.DueAt).String()}
 	for _, c := range d.Components {
