@@ -12,22 +12,58 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// checkProcedureRefs verifies that every agency and category p names exists.
+// checkProcedureRefs verifies that every agency and category p names
+// exists: one counting query per table, and a look-up per code only to
+// name a missing one (a province's commune procedures name hundreds of
+// agencies).
 func (s *Store) checkProcedureRefs(ctx context.Context, p *motcua.Procedure) error {
-	for _, code := range p.AgencyCodes {
-		if err := s.requireRef(ctx, "agencies", "code", code, "agency_codes", "unknown_agency",
-			fmt.Sprintf("Không tìm thấy cơ quan %q.", code)); err != nil {
+	agencies := slices.Compact(slices.Sorted(slices.Values(p.AgencyCodes)))
+	if ok, err := s.allExist(ctx, "agencies", agencies); err != nil || !ok {
+		if err != nil {
 			return err
 		}
+		for _, code := range agencies {
+			if err := s.requireRef(ctx, "agencies", "code", code, "agency_codes", "unknown_agency",
+				fmt.Sprintf("Không tìm thấy cơ quan %q.", code)); err != nil {
+				return err
+			}
+		}
 	}
-	for _, code := range procedureCategories(p) {
-		if err := s.requireRef(ctx, "categories", "code", code, "categories", "unknown_category",
-			fmt.Sprintf("Không tìm thấy danh mục giấy tờ %q.", code)); err != nil {
+	cats := procedureCategories(p)
+	if ok, err := s.allExist(ctx, "categories", cats); err != nil || !ok {
+		if err != nil {
 			return err
+		}
+		for _, code := range cats {
+			if err := s.requireRef(ctx, "categories", "code", code, "categories", "unknown_category",
+				fmt.Sprintf("Không tìm thấy danh mục giấy tờ %q.", code)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
+
+// allExist reports whether table has a row for each of the distinct codes.
+func (s *Store) allExist(ctx context.Context, table string, codes []string) (bool, error) {
+	for chunk := range slices.Chunk(codes, linkChunk) {
+		args := make([]any, len(chunk))
+		for i, c := range chunk {
+			args[i] = c
+		}
+		var n int
+		if err := s.queryRowWrite(ctx, "SELECT COUNT(*) FROM "+table+" WHERE code IN ("+placeholders(len(chunk))+")", args...).Scan(&n); err != nil {
+			return false, motcua.Internal(fmt.Errorf("check %s: %w", table, err))
+		}
+		if n != len(chunk) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// linkChunk bounds the rows (and so the parameters) of one statement.
+const linkChunk = 500
 
 // procedureCategories lists, once each, the categories p accepts or issues.
 func procedureCategories(p *motcua.Procedure) []string {
@@ -48,27 +84,33 @@ func procedureCategories(p *motcua.Procedure) []string {
 	return out
 }
 
-// writeProcedureLinks replaces the agency and category link rows of p.
-func (s *Store) writeProcedureLinks(ctx context.Context, p *motcua.Procedure) error {
-	if _, err := s.exec(ctx, "DELETE FROM procedure_agencies WHERE procedure_code = ?", p.Code); err != nil {
-		return motcua.Internal(fmt.Errorf("procedure %s agencies: %w", p.Code, err))
-	}
-	if _, err := s.exec(ctx, "DELETE FROM procedure_categories WHERE procedure_code = ?", p.Code); err != nil {
-		return motcua.Internal(fmt.Errorf("procedure %s categories: %w", p.Code, err))
-	}
-	seen := map[string]bool{}
-	for _, a := range p.AgencyCodes {
-		if seen[a] {
-			continue
+// writeProcedureLinks replaces the agency and category link rows of p,
+// with multi-row inserts; a new procedure (fresh) has none to delete.
+func (s *Store) writeProcedureLinks(ctx context.Context, p *motcua.Procedure, fresh bool) error {
+	if !fresh {
+		if _, err := s.exec(ctx, "DELETE FROM procedure_agencies WHERE procedure_code = ?", p.Code); err != nil {
+			return motcua.Internal(fmt.Errorf("procedure %s agencies: %w", p.Code, err))
 		}
-		seen[a] = true
-		if _, err := s.exec(ctx, "INSERT INTO procedure_agencies (procedure_code, agency_code) VALUES (?, ?)", p.Code, a); err != nil {
-			return motcua.Internal(fmt.Errorf("procedure %s agency %s: %w", p.Code, a, err))
+		if _, err := s.exec(ctx, "DELETE FROM procedure_categories WHERE procedure_code = ?", p.Code); err != nil {
+			return motcua.Internal(fmt.Errorf("procedure %s categories: %w", p.Code, err))
 		}
 	}
-	for _, c := range procedureCategories(p) {
-		if _, err := s.exec(ctx, "INSERT INTO procedure_categories (procedure_code, category_code) VALUES (?, ?)", p.Code, c); err != nil {
-			return motcua.Internal(fmt.Errorf("procedure %s category %s: %w", p.Code, c, err))
+	for _, link := range []struct {
+		table, column string
+		codes         []string
+	}{
+		{"procedure_agencies", "agency_code", slices.Compact(slices.Sorted(slices.Values(p.AgencyCodes)))},
+		{"procedure_categories", "category_code", procedureCategories(p)},
+	} {
+		for chunk := range slices.Chunk(link.codes, linkChunk) {
+			args := make([]any, 0, 2*len(chunk))
+			for _, c := range chunk {
+				args = append(args, p.Code, c)
+			}
+			if _, err := s.exec(ctx, "INSERT INTO "+link.table+" (procedure_code, "+link.column+") VALUES "+
+				valueRows("(?, ?)", len(chunk)), args...); err != nil {
+				return motcua.Internal(fmt.Errorf("procedure %s %s: %w", p.Code, link.table, err))
+			}
 		}
 	}
 	return nil
@@ -174,7 +216,7 @@ func (s *Store) CreateProcedure(ctx context.Context, p *motcua.Procedure) error 
 		if err != nil {
 			return tx.insertErr(err, "procedure", p.Code)
 		}
-		return tx.writeProcedureLinks(ctx, p)
+		return tx.writeProcedureLinks(ctx, p, true)
 	})
 	if err == nil {
 		p.Version = 1
@@ -224,7 +266,7 @@ func (s *Store) UpdateProcedure(ctx context.Context, p *motcua.Procedure) error 
 		if err := affectedOne(res, "procedure", p.Code); err != nil {
 			return err
 		}
-		return tx.writeProcedureLinks(ctx, p)
+		return tx.writeProcedureLinks(ctx, p, false)
 	})
 	if err == nil {
 		p.Version = version
