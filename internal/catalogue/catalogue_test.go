@@ -301,7 +301,7 @@ func TestSchema(t *testing.T) {
 		"negative fee": func(d *catalogue.Document) {
 			d.Procedures[0].Fees = []catalogue.Fee{{Name: "Lệ phí", AmountVND: -1}}
 		},
-		"online level": func(d *catalogue.Document) { d.Procedures[0].OnlineLevel = "" },
+		"online level": func(d *catalogue.Document) { d.Procedures[0].OnlineLevel = "level4" },
 	} {
 		bad := decode(t, mustEncode(t, d))
 		spoil(bad)
@@ -330,5 +330,30 @@ func TestDecodeStrict(t *testing.T) {
 		if _, err := catalogue.Decode(strings.NewReader(in)); err == nil {
 			t.Errorf("Decode accepted %s", in)
 		}
+	}
+}
+
+// TestMinimalProcedure: a procedure with only code, name and cases is
+// imported, exported with every field, and imported again unchanged.
+func TestMinimalProcedure(t *testing.T) {
+	t.Parallel()
+	s := backends["sqlite"](t)
+	in := `{"format":"motcua-catalogue/1","agencies":[],"categories":[],"procedures":[
+		{"code":"1.000001","name":"Thủ tục tối giản","cases":[{"code":"TH1","name":"Trong ngày","processing_days":0}]}]}`
+	res := mustImport(t, s, decode(t, []byte(in)), catalogue.Options{})
+	if res.Procedures.Created != 1 {
+		t.Fatalf("import = %+v", res)
+	}
+	out := export(t, s)
+	for _, want := range []string{`"online_level": "none"`, `"levels": []`, `"agencies": []`, `"components": []`, `"fees": []`} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("export lacks %s:\n%s", want, out)
+		}
+	}
+	if res := mustImport(t, s, decode(t, []byte(in)), catalogue.Options{}); res.Changed() {
+		t.Fatalf("re-import of the minimal file changed %+v", res)
+	}
+	if res := mustImport(t, s, decode(t, out), catalogue.Options{}); res.Changed() {
+		t.Fatalf("import of the export changed %+v", res)
 	}
 }

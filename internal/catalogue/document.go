@@ -63,7 +63,7 @@ type Procedure struct {
 	Name           string      `json:"name"`
 	Field          string      `json:"field"`
 	Levels         []string    `json:"levels"`       // province | district | commune
-	OnlineLevel    string      `json:"online_level"` // full | partial | none
+	OnlineLevel    string      `json:"online_level"` // full | partial | none (also when absent)
 	Agencies       []string    `json:"agencies"`
 	Cases          []Case      `json:"cases"`
 	Components     []Component `json:"components"` // of every case without its own
@@ -212,7 +212,7 @@ func (p Procedure) domain() motcua.Procedure {
 	out := motcua.Procedure{Code: p.Code, Name: p.Name, Field: p.Field, OnlineLevel: motcua.OnlineLevel(p.OnlineLevel),
 		AgencyCodes: sortedUnique(p.Agencies), Components: componentsDomain(p.Components),
 		ResultCategory: p.ResultCategory, LegalBasis: p.LegalBasis}
-	if p.OnlineLevel == onlineNone {
+	if p.OnlineLevel == onlineNone { // absent ("") is none too
 		out.OnlineLevel = motcua.OnlineNone
 	}
 	for _, l := range p.Levels {

@@ -164,7 +164,7 @@ func (c *checker) procedure(path string, p Procedure, k known) {
 		}
 	}
 	switch p.OnlineLevel {
-	case string(motcua.OnlineFull), string(motcua.OnlinePartial), onlineNone:
+	case string(motcua.OnlineFull), string(motcua.OnlinePartial), onlineNone, "":
 	default:
 		c.add(path+".online_level", "invalid online level %q (full, partial or none)", p.OnlineLevel)
 	}
