@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/catalogue"
@@ -124,7 +125,12 @@ func runCatalogueImport(ctx context.Context, args []string, stdout, stderr io.Wr
 		return err
 	}
 	defer store.Close()
-	res, err := catalogue.Import(ctx, store, doc, catalogue.Options{DryRun: *dryRun})
+	who := "cli"
+	if u, err := user.Current(); err == nil {
+		who = "cli:" + u.Username
+	}
+	res, err := catalogue.Import(ctx, store, doc, catalogue.Options{DryRun: *dryRun,
+		Audit: &motcua.AuditEvent{ActorKind: "system", ActorID: who}})
 	var verr *catalogue.ValidationError
 	if errors.As(err, &verr) {
 		for _, p := range verr.Problems {

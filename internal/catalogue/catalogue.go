@@ -2,9 +2,11 @@ package catalogue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 
 	"github.com/motcua/motcua"
 )
@@ -70,6 +72,10 @@ func (r *Result) Changed() bool {
 type Options struct {
 	// DryRun validates and computes the summary, writing nothing.
 	DryRun bool
+	// Audit, when not nil, is who imports (ActorKind, ActorID,
+	// AgencyCode, RemoteAddr): every created or updated entity and the
+	// import itself are then audited in the import's transaction.
+	Audit *motcua.AuditEvent
 }
 
 var errDryRun = errors.New("dry run")
@@ -88,9 +94,15 @@ func Import(ctx context.Context, s motcua.Store, d *Document, opt Options) (*Res
 	var res *Result
 	err := s.InTx(ctx, func(tx motcua.Store) error {
 		var err error
-		res, err = apply(ctx, tx, d)
+		var events []*motcua.AuditEvent
+		res, events, err = apply(ctx, tx, d)
 		if err != nil {
 			return err
+		}
+		if opt.Audit != nil {
+			if err := audit(ctx, tx, *opt.Audit, res, events); err != nil {
+				return err
+			}
 		}
 		if opt.DryRun {
 			return errDryRun
@@ -107,18 +119,20 @@ func Import(ctx context.Context, s motcua.Store, d *Document, opt Options) (*Res
 	return res, nil
 }
 
-func apply(ctx context.Context, tx motcua.Store, d *Document) (*Result, error) {
+// apply validates d against the catalogue tx sees and writes it; the
+// events describe each change, for the audit log.
+func apply(ctx context.Context, tx motcua.Store, d *Document) (*Result, []*motcua.AuditEvent, error) {
 	agencies, err := tx.ListAgencies(ctx, motcua.AgencyFilter{})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cats, err := tx.ListCategories(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	procs, err := tx.ListProcedures(ctx, "")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	storedAgencies := make(map[string]*motcua.Agency, len(agencies))
 	parents := make(map[string]string, len(agencies))
@@ -138,7 +152,7 @@ func apply(ctx context.Context, tx motcua.Store, d *Document) (*Result, error) {
 	}
 
 	if problems := validate(d, parents, catCodes); len(problems) > 0 {
-		return nil, &ValidationError{Problems: problems}
+		return nil, nil, &ValidationError{Problems: problems}
 	}
 	// The domain's own rules, as a last check: a problem here is one the
 	// checks above missed, reported at the entity's path.
@@ -162,26 +176,34 @@ func apply(ctx context.Context, tx motcua.Store, d *Document) (*Result, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &ValidationError{Problems: problems}
+		return nil, nil, &ValidationError{Problems: problems}
 	}
 
 	res := &Result{}
+	var events []*motcua.AuditEvent
+	event := func(kind, action, code string, before, after any) {
+		detail, _ := json.Marshal(map[string]any{"before": before, "after": after})
+		events = append(events, &motcua.AuditEvent{Action: "catalogue." + kind + "." + action, ObjectKind: kind, ObjectID: code,
+			Detail: string(detail)})
+	}
 	for _, i := range parentsFirst(d.Agencies) {
 		a := d.Agencies[i].domain()
 		old, ok := storedAgencies[a.Code]
 		switch {
 		case !ok:
 			if err := tx.CreateAgency(ctx, &a); err != nil {
-				return nil, fmt.Errorf("agencies[%d] %s: %w", i, a.Code, err)
+				return nil, nil, fmt.Errorf("agencies[%d] %s: %w", i, a.Code, err)
 			}
 			res.Agencies.Created++
 			res.Created = append(res.Created, a.Code)
+			event("agency", "create", a.Code, nil, d.Agencies[i])
 		case *old != a:
 			if err := tx.UpdateAgency(ctx, &a); err != nil {
-				return nil, fmt.Errorf("agencies[%d] %s: %w", i, a.Code, err)
+				return nil, nil, fmt.Errorf("agencies[%d] %s: %w", i, a.Code, err)
 			}
 			res.Agencies.Updated++
 			res.Updated = append(res.Updated, a.Code)
+			event("agency", "update", a.Code, agencyOf(old), d.Agencies[i])
 		default:
 			res.Agencies.Unchanged++
 		}
@@ -192,16 +214,18 @@ func apply(ctx context.Context, tx motcua.Store, d *Document) (*Result, error) {
 		switch {
 		case !ok:
 			if err := tx.CreateCategory(ctx, &v); err != nil {
-				return nil, fmt.Errorf("categories[%d] %s: %w", i, v.Code, err)
+				return nil, nil, fmt.Errorf("categories[%d] %s: %w", i, v.Code, err)
 			}
 			res.Categories.Created++
 			res.Created = append(res.Created, v.Code)
+			event("category", "create", v.Code, nil, c)
 		case *old != v:
 			if err := tx.UpdateCategory(ctx, &v); err != nil {
-				return nil, fmt.Errorf("categories[%d] %s: %w", i, v.Code, err)
+				return nil, nil, fmt.Errorf("categories[%d] %s: %w", i, v.Code, err)
 			}
 			res.Categories.Updated++
 			res.Updated = append(res.Updated, v.Code)
+			event("category", "update", v.Code, categoryOf(old), c)
 		default:
 			res.Categories.Unchanged++
 		}
@@ -212,21 +236,42 @@ func apply(ctx context.Context, tx motcua.Store, d *Document) (*Result, error) {
 		switch {
 		case !ok:
 			if err := tx.CreateProcedure(ctx, &v); err != nil {
-				return nil, fmt.Errorf("procedures[%d] %s: %w", i, v.Code, err)
+				return nil, nil, fmt.Errorf("procedures[%d] %s: %w", i, v.Code, err)
 			}
 			res.Procedures.Created++
 			res.Created = append(res.Created, v.Code)
+			event("procedure", "create", v.Code, nil, map[string]int{"version": v.Version})
 		case !reflect.DeepEqual(procedureOf(old), procedureOf(&v)):
 			if err := tx.UpdateProcedure(ctx, &v); err != nil {
-				return nil, fmt.Errorf("procedures[%d] %s: %w", i, v.Code, err)
+				return nil, nil, fmt.Errorf("procedures[%d] %s: %w", i, v.Code, err)
 			}
 			res.Procedures.Updated++
 			res.Updated = append(res.Updated, v.Code)
+			// Every version stays readable (GetProcedureVersion): the
+			// event names them rather than copying them.
+			event("procedure", "update", v.Code, map[string]int{"version": old.Version}, map[string]int{"version": v.Version})
 		default:
 			res.Procedures.Unchanged++
 		}
 	}
-	return res, nil
+	return res, events, nil
+}
+
+// audit appends the events of the changes, then one for the import,
+// stamped with who imports.
+func audit(ctx context.Context, tx motcua.Store, who motcua.AuditEvent, res *Result, events []*motcua.AuditEvent) error {
+	summary, _ := json.Marshal(map[string]Counts{"agencies": res.Agencies, "categories": res.Categories, "procedures": res.Procedures})
+	events = append(events, &motcua.AuditEvent{Action: "catalogue.import", ObjectKind: "catalogue", ObjectID: Format, Detail: string(summary)})
+	for _, e := range events {
+		e.ActorKind, e.ActorID, e.AgencyCode, e.RemoteAddr = who.ActorKind, who.ActorID, who.AgencyCode, who.RemoteAddr
+	}
+	// Bounded statements: a province's first import audits thousands.
+	for chunk := range slices.Chunk(events, 500) {
+		if err := tx.AppendAudit(ctx, chunk...); err != nil {
+			return fmt.Errorf("audit the catalogue import: %w", err)
+		}
+	}
+	return nil
 }
 
 func domainProblem(path string, err error) Problem {

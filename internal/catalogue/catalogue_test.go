@@ -226,8 +226,23 @@ func TestImportVersions(t *testing.T) {
 		if !dry.DryRun || !bytes.Equal(before, export(t, s)) {
 			t.Fatal("a dry run wrote something")
 		}
-		res := mustImport(t, s, d, catalogue.Options{})
+		res := mustImport(t, s, d, catalogue.Options{Audit: &motcua.AuditEvent{ActorKind: "system", ActorID: "cli:test"}})
 		wantCounts(res)
+		evs, err := s.ListAudit(ctx, motcua.AuditFilter{ActorID: "cli:test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions := map[string]int{}
+		for _, e := range evs {
+			actions[e.Action]++
+			if e.Action == "catalogue.procedure.update" && (e.ObjectID != demo.ProcedureMarriage || e.Detail != `{"after":{"version":2},"before":{"version":1}}`) {
+				t.Errorf("procedure update event = %+v", e)
+			}
+		}
+		if actions["catalogue.import"] != 1 || actions["catalogue.agency.create"] != 2 || actions["catalogue.category.create"] != 1 ||
+			actions["catalogue.procedure.create"] != 1 || actions["catalogue.procedure.update"] != 1 || len(evs) != 6 {
+			t.Fatalf("audit events = %v", actions)
+		}
 		if !slices.Equal(res.Updated, []string{demo.ProcedureMarriage}) {
 			t.Fatalf("updated = %v", res.Updated)
 		}

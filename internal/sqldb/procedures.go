@@ -377,7 +377,11 @@ func (s *Store) ListProcedures(ctx context.Context, agencyCode string) ([]*motcu
 	}
 	// One query for every procedure's agencies rather than one each: a
 	// province lists a couple of thousand procedures.
-	links, err := s.query(ctx, "SELECT procedure_code, agency_code FROM procedure_agencies ORDER BY procedure_code, agency_code")
+	lq := "SELECT procedure_code, agency_code FROM procedure_agencies"
+	if agencyCode != "" {
+		lq += " WHERE procedure_code IN (SELECT procedure_code FROM procedure_agencies WHERE agency_code = ?)"
+	}
+	links, err := s.query(ctx, lq+" ORDER BY procedure_code, agency_code", args...)
 	if err != nil {
 		return nil, motcua.Internal(fmt.Errorf("list procedure agencies: %w", err))
 	}
