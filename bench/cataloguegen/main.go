@@ -151,15 +151,22 @@ func bench(ctx context.Context, name string, s *sqldb.Store, raw []byte) {
 	// What GET /api/v1/procedures reads today: every current procedure
 	// with its handling agencies.
 	var lists []time.Duration
-	for range 20 {
+	var first time.Duration
+	for i := range 21 {
 		start := time.Now()
 		if _, err := s.ListProcedures(ctx, ""); err != nil {
 			fail(err)
 		}
+		if i == 0 {
+			first = time.Since(start)
+			continue
+		}
 		lists = append(lists, time.Since(start))
 	}
 	slices.Sort(lists)
-	fmt.Printf("%-9s %-28s %8.1f ms p50, %.1f ms max of %d\n", name, "ListProcedures (all)", ms(lists[len(lists)/2]), ms(lists[len(lists)-1]), len(lists))
+	// The first call reads the database, the others the store's cache.
+	fmt.Printf("%-9s %-28s %8.1f ms first, %.1f ms p50, %.1f ms max of %d\n", name, "ListProcedures (all)", ms(first),
+		ms(lists[len(lists)/2]), ms(lists[len(lists)-1]), len(lists))
 	step("export", func() (*catalogue.Result, error) {
 		var out bytes.Buffer
 		err := s.InTx(ctx, func(tx motcua.Store) error {
