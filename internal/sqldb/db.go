@@ -45,7 +45,7 @@ type Store struct {
 	// an import of thousands of procedures naming the same agencies
 	// checks each once.
 	txRefs map[string]bool
-	seqDB   *sql.DB   // nil: dossier numbers are taken in the caller's transaction
+	seqDB  *sql.DB // nil: dossier numbers are taken in the caller's transaction
 }
 
 var _ motcua.Store = (*Store)(nil)
