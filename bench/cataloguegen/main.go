@@ -248,7 +248,7 @@ func Generate(size Size, seed uint64) *catalogue.Document {
 			if j == 0 {
 				c.Name, c.AllowScan, c.FormTemplate = "Tờ khai theo mẫu", true, "to-khai.docx"
 			} else if len(cats) > 0 {
-				c.AcceptedCategories = dedup(pick(rng.IntN(3)))
+				c.AcceptedCategories = slices.Compact(slices.Sorted(slices.Values(pick(rng.IntN(3)))))
 			}
 			out = append(out, c)
 		}
@@ -269,7 +269,7 @@ func Generate(size Size, seed uint64) *catalogue.Document {
 		default:
 			p.Levels, p.Agencies = []string{"commune"}, append([]string(nil), communeCodes...)
 		}
-		slicesSort(p.Agencies)
+		slices.Sort(p.Agencies)
 		p.Components = components(3 + rng.IntN(6))
 		for c := range 1 + rng.IntN(3) {
 			cs := catalogue.Case{Code: fmt.Sprintf("TH%02d", c+1), Name: fmt.Sprintf("Trường hợp %d", c+1), ProcessingDays: 1 + rng.IntN(20)}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -72,8 +73,8 @@ func TestCatalogueCommands(t *testing.T) {
 			bad := filepath.Join(dir, "bad.json")
 			writeJSON(t, bad, doc)
 			_, stderr := cmd(1, "catalogue", "import", bad)
-			wantLine := "procedures[" + itoaInt(idx) + "].components[" + itoaInt(len(comps)-1) + "].accepted_categories[" +
-				itoaInt(len(comp["accepted_categories"].([]any))-1) + "]: unknown category KQ.G99.000001"
+			wantLine := "procedures[" + strconv.Itoa(idx) + "].components[" + strconv.Itoa(len(comps)-1) + "].accepted_categories[" +
+				strconv.Itoa(len(comp["accepted_categories"].([]any))-1) + "]: unknown category KQ.G99.000001"
 			if !strings.Contains(stderr, wantLine+"\n") || !strings.Contains(stderr, "nothing was written") {
 				t.Fatalf("refused import stderr:\n%s\nwant the line %s", stderr, wantLine)
 			}
@@ -124,11 +125,6 @@ func writeJSON(t *testing.T, path string, v any) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func itoaInt(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 // TestCatalogueWhileServing: the schema is served without login, and

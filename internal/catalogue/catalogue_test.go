@@ -3,10 +3,10 @@ package catalogue_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -162,14 +162,14 @@ func TestRefusedImport(t *testing.T) {
 		for _, pr := range verr.Problems {
 			got = append(got, pr.String())
 		}
-		pi := "procedures[" + itoa(i) + "]"
+		pi := "procedures[" + strconv.Itoa(i) + "]"
 		want := []string{
 			// Every member of the cycle: province → new commune → district → province.
 			"agencies[0].parent: parent 000.09.09.H08 makes a cycle in the agency tree",
 			"agencies[1].parent: parent 000.00.00.H08 makes a cycle in the agency tree",
-			"agencies[" + itoa(len(d.Agencies)-1) + "].parent: parent 000.00.23.H08 makes a cycle in the agency tree",
+			"agencies[" + strconv.Itoa(len(d.Agencies)-1) + "].parent: parent 000.00.23.H08 makes a cycle in the agency tree",
 			"categories[0]: validity_months and validity_days are exclusive",
-			pi + ".agencies[" + itoa(len(p.Agencies)-1) + "]: unknown agency 000.99.99.H08",
+			pi + ".agencies[" + strconv.Itoa(len(p.Agencies)-1) + "]: unknown agency 000.99.99.H08",
 			pi + ".cases[1].components[1].accepted_categories[1]: unknown category KQ.G99.000001",
 			pi + ".components[0].form: invalid form \"photocopy\" (original or copy)",
 			pi + ".result_category: invalid category code \"giấy khai sinh\"",
@@ -181,11 +181,6 @@ func TestRefusedImport(t *testing.T) {
 			t.Fatal("a refused import changed the catalogue")
 		}
 	})
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 // TestImportVersions: a changed procedure gets a new version, the old one
