@@ -37,9 +37,12 @@ type DocumentCategory struct {
 	Code      string // KQ.Gnn.nnnnnn, or KQ.DEMO.nnnnnn for local categories
 	Name      string
 	PaperType PaperType
-	// ValidityDays is how long a document of this category stays usable
-	// after its issue date; 0 means it does not expire by itself.
-	ValidityDays int
+	// ValidityMonths and ValidityDays are how long a document of this
+	// category stays usable after its issue date (e.g. a judicial record
+	// certificate: 6 months); at most one is set, and when both are 0 the
+	// document does not expire by itself.
+	ValidityMonths int
+	ValidityDays   int
 }
 
 // Validate checks the category's fields.
@@ -53,8 +56,11 @@ func (c *DocumentCategory) Validate() error {
 	if !c.PaperType.valid() {
 		return Invalid("paper_type", "invalid_paper_type", "Loại giấy tờ phải là Kết quả giải quyết, Thành phần hồ sơ hoặc Giấy tờ khác.")
 	}
-	if c.ValidityDays < 0 {
+	if c.ValidityDays < 0 || c.ValidityMonths < 0 {
 		return Invalid("validity_days", "invalid_validity", "Thời hạn hiệu lực không được âm.")
+	}
+	if c.ValidityDays > 0 && c.ValidityMonths > 0 {
+		return Invalid("validity_months", "invalid_validity", "Thời hạn hiệu lực tính theo tháng hoặc theo ngày, không cả hai.")
 	}
 	return nil
 }
@@ -62,10 +68,15 @@ func (c *DocumentCategory) Validate() error {
 // ExpiryFor returns the date a document of this category issued on
 // issued stops being valid, zero when it does not expire.
 func (c *DocumentCategory) ExpiryFor(issued Date) Date {
-	if c.ValidityDays == 0 || issued.IsZero() {
+	switch {
+	case issued.IsZero():
 		return Date{}
+	case c.ValidityMonths > 0:
+		return issued.AddMonths(c.ValidityMonths)
+	case c.ValidityDays > 0:
+		return issued.AddDays(c.ValidityDays)
 	}
-	return issued.AddDays(c.ValidityDays)
+	return Date{}
 }
 
 // CategoryStore keeps the document catalogue.

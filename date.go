@@ -63,6 +63,13 @@ func (d Date) AddDays(n int) Date {
 	return DateOf(d.Time().AddDate(0, 0, n))
 }
 
+// AddMonths returns d shifted by n calendar months; a day past the end of
+// the target month rolls over as time.AddDate does (31/08/2025 + 6 months
+// is 03/03/2026).
+func (d Date) AddMonths(n int) Date {
+	return DateOf(d.Time().AddDate(0, n, 0))
+}
+
 // Value stores a Date as its ISO text, NULL when zero.
 func (d Date) Value() (driver.Value, error) {
 	if d.IsZero() {

@@ -139,22 +139,25 @@ type Dossier struct {
 	ID            string
 	Code          string // <unit>-<YYMMDD>-<NNNN>; allocated by the store
 	ProcedureCode string
-	CaseCode      string
-	AgencyCode    string // receiving agency; its code prefixes the dossier code
-	District      string
-	Ward          string
-	Submitter     Person
-	Owner         Person
-	Channel       Channel
-	ResultMethod  ResultMethod
-	Status        DossierStatus
-	Components    []DossierComponent
-	ResultDocIDs  []string  // electronic results issued
-	SubmittedAt   time.Time // when the applicant submitted (online) or came (counter)
-	ReceivedAt    time.Time // receipt date (ngày tiếp nhận); zero until received
-	DueAt         time.Time
-	FinishedAt    time.Time
-	OwnerVerified bool // owner checked against the population database
+	// ProcedureVersion is the version of the procedure the dossier was
+	// made with; it keeps it when the catalogue changes (0: the current).
+	ProcedureVersion int
+	CaseCode         string
+	AgencyCode       string // receiving agency; its code prefixes the dossier code
+	District         string
+	Ward             string
+	Submitter        Person
+	Owner            Person
+	Channel          Channel
+	ResultMethod     ResultMethod
+	Status           DossierStatus
+	Components       []DossierComponent
+	ResultDocIDs     []string  // electronic results issued
+	SubmittedAt      time.Time // when the applicant submitted (online) or came (counter)
+	ReceivedAt       time.Time // receipt date (ngày tiếp nhận); zero until received
+	DueAt            time.Time
+	FinishedAt       time.Time
+	OwnerVerified    bool // owner checked against the population database
 	// MissedReuse: a component was sent without reuse although the
 	// owner's warehouse held a matching document at that moment.
 	MissedReuse bool

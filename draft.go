@@ -19,18 +19,21 @@ type DraftComponent struct {
 // Draft is an online application being prepared ("Nộp trực tuyến"),
 // before "Nộp hồ sơ" turns it into a Dossier.
 type Draft struct {
-	ID            string           `json:"id"`
-	Creator       string           `json:"creator"` // the principal's actor id
-	ProcedureCode string           `json:"procedure"`
-	CaseCode      string           `json:"case"`
-	AgencyCode    string           `json:"agency"`
-	District      string           `json:"district"`
-	Ward          string           `json:"ward"`
-	Submitter     Person           `json:"submitter"`
-	Owner         Person           `json:"owner"`
-	ResultMethod  ResultMethod     `json:"result_method,omitempty"`
-	PostAddress   string           `json:"post_address,omitempty"`
-	Components    []DraftComponent `json:"components"`
+	ID            string `json:"id"`
+	Creator       string `json:"creator"` // the principal's actor id
+	ProcedureCode string `json:"procedure"`
+	// ProcedureVersion is the version of the procedure the draft started
+	// with; 0 (drafts older than versioning) reads the current one.
+	ProcedureVersion int              `json:"procedure_version,omitempty"`
+	CaseCode         string           `json:"case"`
+	AgencyCode       string           `json:"agency"`
+	District         string           `json:"district"`
+	Ward             string           `json:"ward"`
+	Submitter        Person           `json:"submitter"`
+	Owner            Person           `json:"owner"`
+	ResultMethod     ResultMethod     `json:"result_method,omitempty"`
+	PostAddress      string           `json:"post_address,omitempty"`
+	Components       []DraftComponent `json:"components"`
 	// OwnerVerified records that the owner's identity was checked against
 	// the population database (or came from VNeID) for this draft.
 	OwnerVerified bool      `json:"owner_verified"`

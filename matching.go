@@ -116,10 +116,12 @@ func compareDates(a, b Date) int {
 	return 0
 }
 
-// MatchProcedure matches every component of a procedure.
-func MatchProcedure(p *Procedure, owner string, docs []*Document, day Date) []ComponentMatch {
-	out := make([]ComponentMatch, 0, len(p.Components))
-	for _, c := range p.Components {
+// MatchProcedure matches every component of a procedure's case (see
+// Procedure.ComponentsFor).
+func MatchProcedure(p *Procedure, caseCode, owner string, docs []*Document, day Date) []ComponentMatch {
+	comps := p.ComponentsFor(caseCode)
+	out := make([]ComponentMatch, 0, len(comps))
+	for _, c := range comps {
 		out = append(out, MatchComponent(c, owner, docs, day))
 	}
 	return out
@@ -145,7 +147,7 @@ func DossierMayUse(dos *Dossier, p *Procedure, d *Document, day Date) bool {
 	if p == nil || d.OwnerCode != dos.Owner.Code {
 		return false
 	}
-	for _, pc := range p.Components {
+	for _, pc := range p.ComponentsFor(dos.CaseCode) {
 		if MatchComponent(pc, dos.Owner.Code, []*Document{d}, day).Candidate(d.ID) != nil {
 			return true
 		}

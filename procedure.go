@@ -6,25 +6,88 @@ import (
 	"strings"
 )
 
-// Procedure (thủ tục hành chính) is an entry of the procedure catalogue.
+// OnlineLevel (mức độ dịch vụ công trực tuyến) tells how much of a
+// procedure can be done online.
+type OnlineLevel string
+
+const (
+	// OnlineNone: the procedure is only described online (dịch vụ cung cấp thông tin).
+	OnlineNone OnlineLevel = ""
+	// OnlinePartial: dịch vụ công trực tuyến một phần — applied for online,
+	// but the applicant comes to the counter for part of it (e.g. to collect the result).
+	OnlinePartial OnlineLevel = "partial"
+	// OnlineFull: dịch vụ công trực tuyến toàn trình — end to end online.
+	OnlineFull OnlineLevel = "full"
+)
+
+// Label returns the Vietnamese label.
+func (l OnlineLevel) Label() string {
+	switch l {
+	case OnlineFull:
+		return "Toàn trình"
+	case OnlinePartial:
+		return "Một phần"
+	case OnlineNone:
+		return "Cung cấp thông tin"
+	}
+	return string(l)
+}
+
+// Valid reports whether l is one of the three levels.
+func (l OnlineLevel) Valid() bool {
+	return l == OnlineNone || l == OnlinePartial || l == OnlineFull
+}
+
+// Fee is one named fee or charge (phí, lệ phí) of a procedure.
+type Fee struct {
+	Name      string `json:"name"` // e.g. "Lệ phí", "Phí thẩm định"
+	AmountVND int64  `json:"amount_vnd"`
+	Note      string `json:"note,omitempty"` // e.g. "Miễn lệ phí cho người có công"
+}
+
+// Procedure (thủ tục hành chính) is one version of an entry of the
+// procedure catalogue. Every change to a procedure makes a new version;
+// drafts and dossiers keep the version they started with
+// (Draft.ProcedureVersion, Dossier.ProcedureVersion).
 type Procedure struct {
-	Code        string // e.g. 1.003560.000.00.00.H56
-	Name        string
-	Field       string   // lĩnh vực, e.g. "Hộ tịch"
+	Code string // e.g. 1.003560.000.00.00.H56
+	// Version is assigned by the store: 1 when created, +1 with every
+	// update that changes something.
+	Version int
+	Name    string
+	Field   string // lĩnh vực, e.g. "Hộ tịch"
+	// Levels are the administrative levels that carry it out (cấp thực
+	// hiện), e.g. district and commune.
+	Levels      []AgencyLevel
+	OnlineLevel OnlineLevel
 	AgencyCodes []string // agencies that handle it
 	Cases       []ProcedureCase
-	Components  []ProcedureComponent
+	// Components are the components of every case that does not list
+	// its own; use ComponentsFor.
+	Components []ProcedureComponent
 	// ResultCategory is the category of the result it issues; empty when
 	// the procedure issues no document.
 	ResultCategory string
-	FeeVND         int64
+	Fees           []Fee
+	LegalBasis     string // căn cứ pháp lý, free text
 }
 
-// ProcedureCase (trường hợp giải quyết) has its own processing time.
+// TotalFeeVND is the sum of the procedure's fees and charges.
+func (p *Procedure) TotalFeeVND() int64 {
+	var t int64
+	for _, f := range p.Fees {
+		t += f.AmountVND
+	}
+	return t
+}
+
+// ProcedureCase (trường hợp giải quyết) has its own processing time and,
+// when Components is not empty, its own components.
 type ProcedureCase struct {
-	Code           string `json:"code"`
-	Name           string `json:"name"`
-	ProcessingDays int    `json:"processing_days"` // working days
+	Code           string               `json:"code"`
+	Name           string               `json:"name"`
+	ProcessingDays int                  `json:"processing_days"` // working days
+	Components     []ProcedureComponent `json:"components,omitempty"`
 }
 
 // PaperForm tells whether a component must be an original or may be a copy.
@@ -49,12 +112,19 @@ type ProcedureComponent struct {
 	Name     string    `json:"name"`
 	Required bool      `json:"required"`
 	Form     PaperForm `json:"form"`
+	// Originals and Copies are how many originals (bản chính) and copies
+	// (bản sao) a paper dossier brings; zero when the catalogue says nothing.
+	Originals int `json:"originals,omitempty"`
+	Copies    int `json:"copies,omitempty"`
 	// Categories lists the document categories that satisfy the component;
 	// warehouse matching uses it.
 	Categories []string `json:"categories,omitempty"`
 	// AllowScan accepts a scanned (unsigned) PDF for the component, as
 	// for a form the applicant fills in; otherwise a signed PDF is needed.
 	AllowScan bool `json:"allow_scan,omitempty"`
+	// FormTemplate is the file name of the blank form (mẫu đơn, tờ khai)
+	// applicants download, empty when there is none.
+	FormTemplate string `json:"form_template,omitempty"`
 }
 
 // Validate checks the procedure and its nested cases and components.
@@ -64,6 +134,14 @@ func (p *Procedure) Validate() error {
 	}
 	if strings.TrimSpace(p.Name) == "" {
 		return Invalid("name", "required", "Tên thủ tục không được để trống.")
+	}
+	for i, l := range p.Levels {
+		if !l.valid() {
+			return Invalid(fmt.Sprintf("levels[%d]", i), "invalid_agency_level", "Cấp thực hiện phải là cấp tỉnh, cấp huyện hoặc cấp xã.")
+		}
+	}
+	if !p.OnlineLevel.Valid() {
+		return Invalid("online_level", "invalid_online_level", "Mức độ dịch vụ công trực tuyến phải là toàn trình, một phần hoặc cung cấp thông tin.")
 	}
 	for i, code := range p.AgencyCodes {
 		if err := ValidateAgencyCode(code); err != nil {
@@ -79,39 +157,59 @@ func (p *Procedure) Validate() error {
 		if c.Code == "" || strings.TrimSpace(c.Name) == "" {
 			return Invalid(field, "required", "Trường hợp giải quyết phải có mã và tên.")
 		}
-		if seen["case:"+c.Code] {
+		if seen[c.Code] {
 			return Invalid(field, "duplicate_case", fmt.Sprintf("Mã trường hợp %q bị trùng.", c.Code))
 		}
-		seen["case:"+c.Code] = true
+		seen[c.Code] = true
 		if c.ProcessingDays < 0 {
 			return Invalid(field, "invalid_processing_days", "Thời hạn giải quyết không được âm.")
 		}
+		if err := validateComponents(field+".components", c.Components); err != nil {
+			return err
+		}
 	}
-	for i, c := range p.Components {
-		field := fmt.Sprintf("components[%d]", i)
-		if c.Code == "" || strings.TrimSpace(c.Name) == "" {
-			return Invalid(field, "required", "Thành phần hồ sơ phải có mã và tên.")
-		}
-		if seen["comp:"+c.Code] {
-			return Invalid(field, "duplicate_component", fmt.Sprintf("Mã thành phần hồ sơ %q bị trùng.", c.Code))
-		}
-		seen["comp:"+c.Code] = true
-		if c.Form != FormOriginal && c.Form != FormCopy {
-			return Invalid(field, "invalid_paper_form", "Thành phần hồ sơ phải là bản chính hoặc bản sao.")
-		}
-		for _, cat := range c.Categories {
-			if err := ValidateCategoryCode(cat); err != nil {
-				return Invalid(field, "invalid_category_code", ErrorMessage(err))
-			}
-		}
+	if err := validateComponents("components", p.Components); err != nil {
+		return err
 	}
 	if p.ResultCategory != "" {
 		if err := ValidateCategoryCode(p.ResultCategory); err != nil {
 			return Invalid("result_category", "invalid_category_code", ErrorMessage(err))
 		}
 	}
-	if p.FeeVND < 0 {
-		return Invalid("fee_vnd", "invalid_fee", "Lệ phí không được âm.")
+	for i, f := range p.Fees {
+		field := fmt.Sprintf("fees[%d]", i)
+		if strings.TrimSpace(f.Name) == "" {
+			return Invalid(field, "required", "Khoản phí, lệ phí phải có tên.")
+		}
+		if f.AmountVND < 0 {
+			return Invalid(field, "invalid_fee", "Lệ phí không được âm.")
+		}
+	}
+	return nil
+}
+
+func validateComponents(prefix string, comps []ProcedureComponent) error {
+	seen := map[string]bool{}
+	for i, c := range comps {
+		field := fmt.Sprintf("%s[%d]", prefix, i)
+		if c.Code == "" || strings.TrimSpace(c.Name) == "" {
+			return Invalid(field, "required", "Thành phần hồ sơ phải có mã và tên.")
+		}
+		if seen[c.Code] {
+			return Invalid(field, "duplicate_component", fmt.Sprintf("Mã thành phần hồ sơ %q bị trùng.", c.Code))
+		}
+		seen[c.Code] = true
+		if c.Form != FormOriginal && c.Form != FormCopy {
+			return Invalid(field, "invalid_paper_form", "Thành phần hồ sơ phải là bản chính hoặc bản sao.")
+		}
+		if c.Originals < 0 || c.Copies < 0 {
+			return Invalid(field, "invalid_count", "Số bản chính, bản sao không được âm.")
+		}
+		for _, cat := range c.Categories {
+			if err := ValidateCategoryCode(cat); err != nil {
+				return Invalid(field, "invalid_category_code", ErrorMessage(err))
+			}
+		}
 	}
 	return nil
 }
@@ -126,9 +224,20 @@ func (p *Procedure) Case(code string) (ProcedureCase, bool) {
 	return ProcedureCase{}, false
 }
 
-// Component returns the component with the given code.
-func (p *Procedure) Component(code string) (ProcedureComponent, bool) {
-	for _, c := range p.Components {
+// ComponentsFor returns the components a dossier of the given case needs:
+// the case's own list when it has one, the procedure's otherwise (also
+// for an unknown case).
+func (p *Procedure) ComponentsFor(caseCode string) []ProcedureComponent {
+	if c, ok := p.Case(caseCode); ok && len(c.Components) > 0 {
+		return c.Components
+	}
+	return p.Components
+}
+
+// Component returns the component with the given code among those of the
+// case (see ComponentsFor).
+func (p *Procedure) Component(caseCode, code string) (ProcedureComponent, bool) {
+	for _, c := range p.ComponentsFor(caseCode) {
 		if c.Code == code {
 			return c, true
 		}
@@ -136,17 +245,39 @@ func (p *Procedure) Component(code string) (ProcedureComponent, bool) {
 	return ProcedureComponent{}, false
 }
 
-// ProcedureStore keeps the procedure catalogue.
+// AllComponents returns every component of the procedure, the shared
+// list first then each case's own, for what concerns any case (e.g. the
+// categories a procedure accepts).
+func (p *Procedure) AllComponents() []ProcedureComponent {
+	out := append([]ProcedureComponent(nil), p.Components...)
+	for _, c := range p.Cases {
+		out = append(out, c.Components...)
+	}
+	return out
+}
+
+// ProcedureStore keeps the procedure catalogue and every version of it.
 type ProcedureStore interface {
-	// CreateProcedure inserts p. ECONFLICT (procedure_exists) when the code
-	// is taken; EINVALID (unknown_category / unknown_agency) when it refers
-	// to categories or agencies that do not exist.
+	// CreateProcedure inserts p as version 1 and sets p.Version.
+	// ECONFLICT (procedure_exists) when the code is taken; EINVALID
+	// (unknown_category / unknown_agency) when it refers to categories or
+	// agencies that do not exist.
 	CreateProcedure(ctx context.Context, p *Procedure) error
-	// UpdateProcedure replaces everything but the code. ENOTFOUND when unknown.
+	// UpdateProcedure replaces everything but the code with a new version
+	// and sets p.Version to it; when p equals the current version nothing
+	// is written and p.Version is the current one. Earlier versions stay
+	// readable with GetProcedureVersion. ENOTFOUND when unknown; EINVALID
+	// as CreateProcedure.
 	UpdateProcedure(ctx context.Context, p *Procedure) error
-	// GetProcedure returns ENOTFOUND (procedure_not_found) for an unknown code.
+	// GetProcedure returns the current version. ENOTFOUND
+	// (procedure_not_found) for an unknown code.
 	GetProcedure(ctx context.Context, code string) (*Procedure, error)
-	// ListProcedures returns procedures ordered by code; agencyCode, when
-	// not empty, keeps those the agency handles.
+	// GetProcedureVersion returns the given version of a procedure, the
+	// current one when version is 0: drafts and dossiers read the version
+	// they started with. ENOTFOUND (procedure_not_found) for an unknown
+	// code or version.
+	GetProcedureVersion(ctx context.Context, code string, version int) (*Procedure, error)
+	// ListProcedures returns the current versions ordered by code;
+	// agencyCode, when not empty, keeps those the agency handles.
 	ListProcedures(ctx context.Context, agencyCode string) ([]*Procedure, error)
 }

@@ -162,6 +162,20 @@ func TestCategoryAndProcedureValidate(t *testing.T) {
 	if got := c.ExpiryFor(issued); got != (motcua.Date{Year: 2024, Month: 6, Day: 29}) {
 		t.Fatalf("ExpiryFor = %v", got)
 	}
+	c.ValidityMonths = 6
+	wantInvalid(t, c.Validate(), "validity_months", "invalid_validity")
+	c.ValidityDays = 0
+	if got := c.ExpiryFor(motcua.Date{Year: 2025, Month: 8, Day: 31}); got != (motcua.Date{Year: 2026, Month: 3, Day: 3}) {
+		t.Fatalf("ExpiryFor 6 months from 31/08/2025 = %v", got)
+	}
+	if got := c.ExpiryFor(issued); got != (motcua.Date{Year: 2024, Month: 7, Day: 1}) {
+		t.Fatalf("ExpiryFor 6 months = %v", got)
+	}
+	c.ValidityMonths = 0
+	if got := c.ExpiryFor(issued); !got.IsZero() {
+		t.Fatalf("no validity: ExpiryFor = %v", got)
+	}
+	c.ValidityDays = 180
 
 	p := motcua.Procedure{Code: "1.000894.000.00.00.H08", Name: "Đăng ký kết hôn",
 		Cases: []motcua.ProcedureCase{{Code: "TH1", Name: "1 ngày làm việc", ProcessingDays: 1}},
@@ -186,9 +200,23 @@ func TestCategoryAndProcedureValidate(t *testing.T) {
 	q.Components[1].Categories = []string{"CCCD"}
 	wantInvalid(t, q.Validate(), "components[1]", "invalid_category_code")
 	q = p
-	q.FeeVND = -5
-	wantInvalid(t, q.Validate(), "fee_vnd", "invalid_fee")
-	if _, ok := p.Component("GT"); !ok {
+	q.Fees = []motcua.Fee{{Name: "Lệ phí", AmountVND: 2000}, {Name: "Phí", AmountVND: -5}}
+	wantInvalid(t, q.Validate(), "fees[1]", "invalid_fee")
+	q.Fees = []motcua.Fee{{Name: " ", AmountVND: 5}}
+	wantInvalid(t, q.Validate(), "fees[0]", "required")
+	q = p
+	q.OnlineLevel = "level4"
+	wantInvalid(t, q.Validate(), "online_level", "invalid_online_level")
+	q = p
+	q.Levels = []motcua.AgencyLevel{motcua.LevelCommune, "ward"}
+	wantInvalid(t, q.Validate(), "levels[1]", "invalid_agency_level")
+	q = p
+	q.Cases = []motcua.ProcedureCase{{Code: "TH1", Name: "Một ngày", Components: []motcua.ProcedureComponent{
+		{Code: "A", Name: "A", Form: motcua.FormCopy}, {Code: "A", Name: "B", Form: motcua.FormCopy}}}}
+	wantInvalid(t, q.Validate(), "cases[0].components[1]", "duplicate_component")
+	q.Cases[0].Components[1] = motcua.ProcedureComponent{Code: "B", Name: "B", Form: motcua.FormCopy, Copies: -1}
+	wantInvalid(t, q.Validate(), "cases[0].components[1]", "invalid_count")
+	if _, ok := p.Component("", "GT"); !ok {
 		t.Fatal("Component lookup failed")
 	}
 	if _, ok := p.Case("TH9"); ok {

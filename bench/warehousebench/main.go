@@ -370,7 +370,7 @@ func call(ctx context.Context, s motcua.Store, f motcua.DocumentFilter, proc *mo
 	if proc == nil {
 		return outcome{hit: total > 0 && len(docs) > 0}, nil
 	}
-	ms := motcua.MatchProcedure(proc, f.OwnerCode, docs, motcua.DateOf(time.Now()))
+	ms := motcua.MatchProcedure(proc, "", f.OwnerCode, docs, motcua.DateOf(time.Now()))
 	o := outcome{matches: ms}
 	for _, m := range ms {
 		o.hit = o.hit || m.Matches()

@@ -1,7 +1,7 @@
 // Command motcua runs the provincial one-stop e-government system.
 //
 //	motcua serve [--demo] [--migrate] [--addr 127.0.0.1:8080] [--data-dir DIR] [--database-url URL]
-//	motcua migrate | seed-demo | audit verify | version | verify-pdf | sign-pdf
+//	motcua migrate | seed-demo | catalogue export|import | audit verify | version | verify-pdf | sign-pdf
 package main
 
 import (
@@ -30,6 +30,7 @@ Usage:
   motcua seed-demo   load the demo data (An Lão district) into an empty database
   motcua report      print the reuse-rate table (Appendix I) for a period, as text or CSV
   motcua gen         generate report data sets (--preset an-lao-2024q1)
+  motcua catalogue   export or import the whole catalogue (agencies, categories, procedures) as JSON
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
   motcua kpi         the Decision 766 indicators: kpi snapshot (store a month's compilation), kpi rebuild
   motcua audit       verify (and seal) the audit log's hash chain: audit verify | audit seal
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runGen(ctx, rest, stdout, stderr)
 	case "import":
 		err = runImport(ctx, rest, stdout, stderr)
+	case "catalogue":
+		err = runCatalogue(ctx, rest, stdout, stderr)
 	case "audit":
 		err = runAudit(ctx, rest, stdout, stderr)
 	case "kpi":

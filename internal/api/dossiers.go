@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
 	"mime"
@@ -40,13 +41,27 @@ type procedureJSON struct {
 	Field          string      `json:"field"`
 	Agencies       []agencyRef `json:"agencies"`
 	ResultCategory string      `json:"result_category,omitempty"`
-	FeeVND         int64       `json:"fee_vnd"`
+	FeeVND         int64       `json:"fee_vnd"` // the sum of fees
+	Fees           []feeJSON   `json:"fees"`
+	Version        int         `json:"version"`
+	OnlineLevel    string      `json:"online_level"`
+	LegalBasis     string      `json:"legal_basis,omitempty"`
 	Cases          []caseJSON  `json:"cases"`
 }
 
+type feeJSON struct {
+	Name      string `json:"name"`
+	AmountVND int64  `json:"amount_vnd"`
+	Note      string `json:"note,omitempty"`
+}
+
 func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON {
-	out := procedureJSON{Code: p.Code, Name: p.Name, Field: p.Field, ResultCategory: p.ResultCategory, FeeVND: p.FeeVND,
+	out := procedureJSON{Code: p.Code, Name: p.Name, Field: p.Field, ResultCategory: p.ResultCategory, FeeVND: p.TotalFeeVND(),
+		Fees: []feeJSON{}, Version: p.Version, OnlineLevel: cmp.Or(string(p.OnlineLevel), "none"), LegalBasis: p.LegalBasis,
 		Agencies: []agencyRef{}, Cases: []caseJSON{}}
+	for _, f := range p.Fees {
+		out.Fees = append(out.Fees, feeJSON{Name: f.Name, AmountVND: f.AmountVND, Note: f.Note})
+	}
 	for _, code := range p.AgencyCodes {
 		ref := agencyRef{Code: code}
 		if ag, err := a.cfg.Store.GetAgency(r.Context(), code); err == nil {
@@ -54,12 +69,12 @@ func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON 
 		}
 		out.Agencies = append(out.Agencies, ref)
 	}
-	comps := make([]componentJSON, 0, len(p.Components))
-	for _, c := range p.Components {
-		comps = append(comps, componentJSON{ID: c.Code, Name: c.Name, Required: c.Required, Original: c.Form == motcua.FormOriginal,
-			AcceptedCategories: append([]string{}, c.Categories...)})
-	}
 	for _, c := range p.Cases {
+		comps := []componentJSON{}
+		for _, c := range p.ComponentsFor(c.Code) {
+			comps = append(comps, componentJSON{ID: c.Code, Name: c.Name, Required: c.Required, Original: c.Form == motcua.FormOriginal,
+				AcceptedCategories: append([]string{}, c.Categories...)})
+		}
 		out.Cases = append(out.Cases, caseJSON{ID: c.Code, Name: c.Name, ProcessingDays: c.ProcessingDays,
 			Agencies: append([]string{}, p.AgencyCodes...), Components: comps})
 	}
@@ -235,19 +250,21 @@ func serveDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submis
 }
 
 type dossierJSON struct {
-	ID          string                 `json:"id"`
-	Code        string                 `json:"code"`
-	Procedure   string                 `json:"procedure"`
-	Case        string                 `json:"case"`
-	Agency      string                 `json:"agency"`
-	Status      int                    `json:"status"`
-	StatusLabel string                 `json:"status_label"`
-	Channel     int                    `json:"channel"`
-	Reused      bool                   `json:"reused"`
-	MissedReuse bool                   `json:"missed_reuse"`
-	SubmittedAt time.Time              `json:"submitted_at"`
-	DueDate     string                 `json:"due_date"`
-	Components  []dossierComponentJSON `json:"components"`
+	ID        string `json:"id"`
+	Code      string `json:"code"`
+	Procedure string `json:"procedure"`
+	// ProcedureVersion is the catalogue version the dossier was made with.
+	ProcedureVersion int                    `json:"procedure_version"`
+	Case             string                 `json:"case"`
+	Agency           string                 `json:"agency"`
+	Status           int                    `json:"status"`
+	StatusLabel      string                 `json:"status_label"`
+	Channel          int                    `json:"channel"`
+	Reused           bool                   `json:"reused"`
+	MissedReuse      bool                   `json:"missed_reuse"`
+	SubmittedAt      time.Time              `json:"submitted_at"`
+	DueDate          string                 `json:"due_date"`
+	Components       []dossierComponentJSON `json:"components"`
 }
 
 type dossierComponentJSON struct {
@@ -258,7 +275,7 @@ type dossierComponentJSON struct {
 }
 
 func toDossierJSON(d *motcua.Dossier) dossierJSON {
-	out := dossierJSON{ID: d.ID, Code: d.Code, Procedure: d.ProcedureCode, Case: d.CaseCode, Agency: d.AgencyCode,
+	out := dossierJSON{ID: d.ID, Code: d.Code, Procedure: d.ProcedureCode, ProcedureVersion: d.ProcedureVersion, Case: d.CaseCode, Agency: d.AgencyCode,
 		Status: int(d.Status), StatusLabel: d.Status.Label(), Channel: int(d.Channel), Reused: d.Reused(),
 		MissedReuse: d.MissedReuse, SubmittedAt: d.SubmittedAt, DueDate: motcua.DateOf(d.DueAt).String()}
 	for _, c := range d.Components {

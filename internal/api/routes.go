@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/catalogue"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -48,6 +49,10 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		_, _ = w.Write(openAPI)
+	})
+	mux.HandleFunc("GET /api/v1/catalogue.schema.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/schema+json")
+		_, _ = w.Write(catalogue.Schema)
 	})
 	mux.HandleFunc("POST /api/v1/oauth/token", a.token)
 	mux.HandleFunc("GET /api/v1/verify/{code}", a.verify)

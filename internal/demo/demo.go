@@ -13,6 +13,7 @@ import (
 	"fmt"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/catalogue"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -41,35 +42,13 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 			return fmt.Errorf("look up province agency %s: %w", ProvinceCode, err)
 		}
 
-		// Order matters: parents before children, categories and
-		// agencies before the procedures that refer to them.
-		for _, a := range Agencies() {
-			if err := a.Validate(); err != nil {
-				return fmt.Errorf("demo agency %s: %w", a.Code, err)
-			}
-			if err := tx.CreateAgency(ctx, &a); err != nil {
-				return fmt.Errorf("store agency %s: %w", a.Code, err)
-			}
-			sum.Agencies++
+		// The catalogue goes through the same import as a province's own
+		// (motcua catalogue import).
+		res, err := catalogue.Import(ctx, tx, Catalogue(), catalogue.Options{})
+		if err != nil {
+			return fmt.Errorf("demo catalogue: %w", err)
 		}
-		for _, c := range Categories() {
-			if err := c.Validate(); err != nil {
-				return fmt.Errorf("demo category %s: %w", c.Code, err)
-			}
-			if err := tx.CreateCategory(ctx, &c); err != nil {
-				return fmt.Errorf("store category %s: %w", c.Code, err)
-			}
-			sum.Categories++
-		}
-		for _, p := range Procedures() {
-			if err := p.Validate(); err != nil {
-				return fmt.Errorf("demo procedure %s: %w", p.Code, err)
-			}
-			if err := tx.CreateProcedure(ctx, &p); err != nil {
-				return fmt.Errorf("store procedure %s: %w", p.Code, err)
-			}
-			sum.Procedures++
-		}
+		sum.Agencies, sum.Categories, sum.Procedures = res.Agencies.Created, res.Categories.Created, res.Procedures.Created
 		for _, sub := range Subjects() {
 			if err := sub.Validate(); err != nil {
 				return fmt.Errorf("demo subject %s: %w", sub.Code, err)
@@ -108,6 +87,12 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 		return Summary{}, err
 	}
 	return sum, nil
+}
+
+// Catalogue returns the demo catalogue (agencies, categories, procedures)
+// as the document `motcua catalogue import` reads.
+func Catalogue() *catalogue.Document {
+	return catalogue.FromDomain(Agencies(), Categories(), Procedures())
 }
 
 // accountPasswordParams hash the demo accounts' passwords. The passwords

@@ -265,16 +265,16 @@ func TestProcedureReferences(t *testing.T) {
 	if c, ok := marriage.Case("TH02"); !ok || c.ProcessingDays != 5 {
 		t.Errorf("marriage case TH02 = %+v, %v; want 5 days", c, ok)
 	}
-	if c, ok := marriage.Component("TP02"); !ok || c.Required || !reflect.DeepEqual(c.Categories, []string{demo.CategoryMaritalStatus}) {
+	if c, ok := marriage.Component("TH01", "TP02"); !ok || c.Required || !reflect.DeepEqual(c.Categories, []string{demo.CategoryMaritalStatus}) {
 		t.Errorf("marriage TP02 = %+v, %v; want optional, accepting the marital status certificate", c, ok)
 	}
 	copyProc, err := s.GetProcedure(ctx, demo.ProcedureCertifiedCopy)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if copyProc.FeeVND != 2000 || copyProc.ResultCategory != demo.CategoryCertifiedCopy || len(copyProc.AgencyCodes) != 11 {
+	if copyProc.TotalFeeVND() != 2000 || copyProc.ResultCategory != demo.CategoryCertifiedCopy || len(copyProc.AgencyCodes) != 11 {
 		t.Errorf("certified copy: fee %d, result %s, %d agencies; want 2000, %s, 11 (justice office + communes)",
-			copyProc.FeeVND, copyProc.ResultCategory, len(copyProc.AgencyCodes), demo.CategoryCertifiedCopy)
+			copyProc.TotalFeeVND(), copyProc.ResultCategory, len(copyProc.AgencyCodes), demo.CategoryCertifiedCopy)
 	}
 }
 

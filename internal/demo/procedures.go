@@ -63,6 +63,9 @@ func Procedures() []motcua.Procedure {
 	return []motcua.Procedure{
 		{
 			Code:        ProcedureMarriage,
+			Levels:      []motcua.AgencyLevel{motcua.LevelCommune},
+			OnlineLevel: motcua.OnlinePartial,
+			LegalBasis:  "Luật Hộ tịch số 60/2014/QH13; Nghị định số 123/2015/NĐ-CP",
 			Name:        "Đăng ký kết hôn",
 			Field:       "Hộ tịch",
 			AgencyCodes: CommuneCodes(),
@@ -80,11 +83,14 @@ func Procedures() []motcua.Procedure {
 				component("TP03", identityOfCouple, true, motcua.FormCopy, identityCategories()...),
 			},
 			ResultCategory: CategoryMarriageCertificate,
-			FeeVND:         0, // Luật Hộ tịch art. 11: no fee for residents in Vietnam
+			Fees:           nil, // Luật Hộ tịch art. 11: no fee for residents in Vietnam
 		},
 		{
-			Code: ProcedureJudicialRecord,
-			Name: "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam",
+			Code:        ProcedureJudicialRecord,
+			Levels:      []motcua.AgencyLevel{motcua.LevelProvince},
+			OnlineLevel: motcua.OnlineFull,
+			LegalBasis:  "Luật Lý lịch tư pháp số 28/2009/QH12",
+			Name:        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam",
 			// Issued by the provincial Department of Justice in reality;
 			// the demo gives it to the district justice office so that the
 			// An Lão tree can show it.
@@ -100,10 +106,13 @@ func Procedures() []motcua.Procedure {
 				component("TP03", "Văn bản ủy quyền (trường hợp ủy quyền cho người khác làm thủ tục)", false, motcua.FormOriginal),
 			},
 			ResultCategory: CategoryJudicialRecord1,
-			FeeVND:         judicialRecordFeeVND, // demo: the usual fee, not checked against the current circular
+			Fees:           []motcua.Fee{{Name: "Lệ phí", AmountVND: judicialRecordFeeVND}}, // demo: the usual fee, not checked against the current circular
 		},
 		{
 			Code:        ProcedureCertifiedCopy,
+			Levels:      []motcua.AgencyLevel{motcua.LevelDistrict, motcua.LevelCommune},
+			OnlineLevel: motcua.OnlineFull,
+			LegalBasis:  "Nghị định số 23/2015/NĐ-CP",
 			Name:        "Chứng thực bản sao điện tử từ bản chính",
 			Field:       "Chứng thực",
 			AgencyCodes: append([]string{JusticeOfficeCode}, CommuneCodes()...),
@@ -117,10 +126,13 @@ func Procedures() []motcua.Procedure {
 				component("TP02", identityOfApplicant, false, motcua.FormCopy, identityCategories()...),
 			},
 			ResultCategory: CategoryCertifiedCopy,
-			FeeVND:         certifiedCopyFeeVND,
+			Fees:           []motcua.Fee{{Name: "Lệ phí", AmountVND: certifiedCopyFeeVND}},
 		},
 		{
 			Code:        ProcedureBirth,
+			Levels:      []motcua.AgencyLevel{motcua.LevelCommune},
+			OnlineLevel: motcua.OnlineFull,
+			LegalBasis:  "Luật Hộ tịch số 60/2014/QH13; Nghị định số 123/2015/NĐ-CP",
 			Name:        "Đăng ký khai sinh",
 			Field:       "Hộ tịch",
 			AgencyCodes: CommuneCodes(),
@@ -134,10 +146,13 @@ func Procedures() []motcua.Procedure {
 				component("TP04", "Giấy chứng nhận kết hôn của cha, mẹ (nếu cha, mẹ đã đăng ký kết hôn)", false, motcua.FormCopy, CategoryMarriageCertificate),
 			},
 			ResultCategory: CategoryBirthCertificate,
-			FeeVND:         0, // Luật Hộ tịch art. 11: no fee when registered on time
+			Fees:           nil, // Luật Hộ tịch art. 11: no fee when registered on time
 		},
 		{
 			Code:        ProcedureDeath,
+			Levels:      []motcua.AgencyLevel{motcua.LevelCommune},
+			OnlineLevel: motcua.OnlineFull,
+			LegalBasis:  "Luật Hộ tịch số 60/2014/QH13; Nghị định số 123/2015/NĐ-CP",
 			Name:        "Đăng ký khai tử",
 			Field:       "Hộ tịch",
 			AgencyCodes: CommuneCodes(),
@@ -150,10 +165,13 @@ func Procedures() []motcua.Procedure {
 				component("TP03", identityOfApplicant, true, motcua.FormCopy, identityCategories()...),
 			},
 			ResultCategory: CategoryDeathExtract,
-			FeeVND:         0, // Luật Hộ tịch art. 11: no fee when registered on time
+			Fees:           nil, // Luật Hộ tịch art. 11: no fee when registered on time
 		},
 		{
 			Code:        ProcedureLandTitleRenew,
+			Levels:      []motcua.AgencyLevel{motcua.LevelDistrict},
+			OnlineLevel: motcua.OnlinePartial,
+			LegalBasis:  "Luật Đất đai số 31/2024/QH15",
 			Name:        "Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất",
 			Field:       "Đất đai",
 			AgencyCodes: []string{LandRegistryBranchCode},
@@ -169,11 +187,14 @@ func Procedures() []motcua.Procedure {
 				component("TP03", identityOfApplicant, false, motcua.FormCopy, identityCategories()...),
 			},
 			ResultCategory: CategoryLandTitle,
-			FeeVND:         landTitleRenewalFeeVND, // demo: set by the provincial council's resolution
+			Fees:           []motcua.Fee{{Name: "Lệ phí", AmountVND: landTitleRenewalFeeVND}}, // demo: set by the provincial council's resolution
 		},
 		{
-			Code: ProcedurePetrolRetailer,
-			Name: "Cấp Giấy chứng nhận cửa hàng đủ điều kiện bán lẻ xăng dầu",
+			Code:        ProcedurePetrolRetailer,
+			Levels:      []motcua.AgencyLevel{motcua.LevelProvince},
+			OnlineLevel: motcua.OnlinePartial,
+			LegalBasis:  "Nghị định số 83/2014/NĐ-CP",
+			Name:        "Cấp Giấy chứng nhận cửa hàng đủ điều kiện bán lẻ xăng dầu",
 			// A provincial Department of Industry and Trade procedure,
 			// delegated to the district economy office in the demo.
 			Field:       "Lưu thông hàng hóa trong nước",
@@ -189,7 +210,7 @@ func Procedures() []motcua.Procedure {
 				component("TP04", "Bản sao tài liệu chứng minh đáp ứng điều kiện về phòng cháy và chữa cháy", true, motcua.FormCopy),
 			},
 			ResultCategory: CategoryPetrolRetailer,
-			FeeVND:         petrolRetailerFeeVND, // demo: appraisal fee outside cities, not checked against the current circular
+			Fees:           []motcua.Fee{{Name: "Phí thẩm định", AmountVND: petrolRetailerFeeVND}}, // demo: appraisal fee outside cities, not checked against the current circular
 		},
 	}
 }

@@ -87,14 +87,14 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 			return nil, motcua.Invalid("owner", motcua.ErrorCode(err), "Chủ hồ sơ: "+motcua.ErrorMessage(err))
 		}
 	}
-	d := &motcua.Draft{Creator: p.ActorID(), ProcedureCode: proc.Code, CaseCode: in.CaseCode, AgencyCode: agency.Code,
+	d := &motcua.Draft{Creator: p.ActorID(), ProcedureCode: proc.Code, ProcedureVersion: proc.Version, CaseCode: in.CaseCode, AgencyCode: agency.Code,
 		Ward: agency.Name, Submitter: submitter, Owner: owner, OwnerVerified: true, ResultMethod: motcua.ResultAtCounter}
 	if agency.ParentCode != "" {
 		if parent, err := c.s.store.GetAgency(ctx, agency.ParentCode); err == nil {
 			d.District = parent.Name
 		}
 	}
-	matches, err := c.s.match(ctx, proc, owner.Code)
+	matches, err := c.s.match(ctx, proc, in.CaseCode, owner.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -146,12 +146,12 @@ func (c *Counter) view(ctx context.Context, p *motcua.Principal, id string) (*Dr
 	if d.Creator != p.ActorID() {
 		return nil, motcua.NotFound("draft", id)
 	}
-	proc, err := c.s.store.GetProcedure(ctx, d.ProcedureCode)
+	proc, err := c.s.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
 	if err != nil {
 		return nil, err
 	}
 	cs, _ := proc.Case(d.CaseCode)
-	matches, err := c.s.match(ctx, proc, d.Owner.Code)
+	matches, err := c.s.match(ctx, proc, d.CaseCode, d.Owner.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func (c *Counter) Scan(ctx context.Context, p *motcua.Principal, draftID, compon
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := v.Procedure.Component(component); !ok {
+	if _, ok := v.Procedure.Component(v.Draft.CaseCode, component); !ok {
 		return nil, unknownComponent()
 	}
 	file, err := c.s.wh.checkScan(ctx, up)
@@ -240,7 +240,7 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 	now := s.now().UTC().Truncate(time.Microsecond)
 	cal := s.cal.Calendar(ctx)
 	due := cal.AddWorkingDays(now, v.Case.ProcessingDays).UTC()
-	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
+	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, ProcedureVersion: v.Procedure.Version, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelCounter, ResultMethod: motcua.ResultAtCounter, Status: motcua.StatusRegistered,
 		SubmittedAt: now, DueAt: due, OwnerVerified: v.Draft.OwnerVerified, ResultExpected: v.Procedure.ResultCategory != ""}

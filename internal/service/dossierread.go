@@ -59,7 +59,7 @@ func (w *Warehouse) readableForDossier(ctx context.Context, p *motcua.Principal,
 	if Authorize(p, OpReadWarehouse, Resource{OwnerCode: d.OwnerCode, AgencyPath: path, InDossier: dos.Owner.Code == d.OwnerCode}) != nil {
 		return hidden
 	}
-	proc, err := w.store.GetProcedure(ctx, dos.ProcedureCode)
+	proc, err := w.store.GetProcedureVersion(ctx, dos.ProcedureCode, dos.ProcedureVersion)
 	if err != nil && !motcua.IsKind(err, motcua.ENOTFOUND) {
 		return err
 	}

@@ -115,7 +115,7 @@ func (r *Reception) forwarding(ctx context.Context, d *motcua.Dossier) (allowed 
 	if err != nil {
 		return nil, err
 	}
-	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+	proc, err := r.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (r *Reception) DraftResult(ctx context.Context, p *motcua.Principal, code, 
 	if len([]rune(summary)) > maxNote {
 		return nil, motcua.Invalid("summary", "too_long", fmt.Sprintf("Trích yếu không được dài quá %d ký tự.", maxNote))
 	}
-	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+	proc, err := r.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,7 @@ func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *mo
 	res := d.Result
 	category := res.Category
 	if category == "" {
-		proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+		proc, err := r.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
 		if err != nil {
 			return nil, err
 		}
@@ -397,11 +397,11 @@ func (r *Reception) DigitizeComponent(ctx context.Context, p *motcua.Principal, 
 		return nil, motcua.Invalid("status", "not_at_reception",
 			fmt.Sprintf("Hồ sơ đang ở trạng thái “%s”: chỉ số hóa thành phần khi hồ sơ còn ở Bộ phận Tiếp nhận và Trả kết quả.", d.Status.Label()))
 	}
-	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+	proc, err := r.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
 	if err != nil {
 		return nil, err
 	}
-	pc, ok := proc.Component(component)
+	pc, ok := proc.Component(d.CaseCode, component)
 	i := slices.IndexFunc(d.Components, func(c motcua.DossierComponent) bool { return c.Code == component })
 	if !ok || i < 0 {
 		return nil, unknownComponent()

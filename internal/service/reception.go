@@ -220,7 +220,7 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 	if err := Authorize(p, op, acc.resource(op)); err != nil {
 		return nil, err
 	}
-	proc, err := r.store.GetProcedure(ctx, d.ProcedureCode)
+	proc, err := r.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
 	if err != nil && !motcua.IsKind(err, motcua.ENOTFOUND) {
 		return nil, err
 	}

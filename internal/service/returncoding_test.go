@@ -20,7 +20,7 @@ func TestReturnCertifiedCopy(t *testing.T) {
 	t.Parallel()
 	f, rec, d := resultFixture(t)
 	ctx := context.Background()
-	proc, err := f.store.GetProcedure(ctx, d.ProcedureCode)
+	proc, err := f.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
 	if err != nil {
 		t.Fatal(err)
 	}

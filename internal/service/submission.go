@@ -139,7 +139,7 @@ func (s *Submissions) CreateDraft(ctx context.Context, p *motcua.Principal, in D
 	}
 	person := motcua.Person{Code: owner.Code, Name: owner.Name, BirthDate: owner.BirthDate, Phone: owner.Phone,
 		Email: owner.Email, Address: owner.Address}
-	d := &motcua.Draft{Creator: p.ActorID(), ProcedureCode: proc.Code, CaseCode: in.CaseCode, AgencyCode: agency.Code,
+	d := &motcua.Draft{Creator: p.ActorID(), ProcedureCode: proc.Code, ProcedureVersion: proc.Version, CaseCode: in.CaseCode, AgencyCode: agency.Code,
 		District: strings.TrimSpace(in.District), Ward: strings.TrimSpace(in.Ward), Submitter: person, Owner: person,
 		OwnerVerified: true, ResultMethod: motcua.ResultOnline}
 	if in.Owner != nil && strings.TrimSpace(in.Owner.Code) != owner.Code {
@@ -190,10 +190,10 @@ func (s *Submissions) ownDraft(ctx context.Context, p *motcua.Principal, id stri
 }
 
 // ownerDocuments returns the owner's documents of any category the
-// procedure accepts.
-func (s *Submissions) ownerDocuments(ctx context.Context, proc *motcua.Procedure, owner string) ([]*motcua.Document, error) {
+// procedure's case accepts.
+func (s *Submissions) ownerDocuments(ctx context.Context, proc *motcua.Procedure, caseCode, owner string) ([]*motcua.Document, error) {
 	var cats []string
-	for _, c := range proc.Components {
+	for _, c := range proc.ComponentsFor(caseCode) {
 		for _, cat := range c.Categories {
 			if !slices.Contains(cats, cat) {
 				cats = append(cats, cat)
@@ -213,17 +213,17 @@ func (s *Submissions) ownerDocuments(ctx context.Context, proc *motcua.Procedure
 // otherwise (nobody browses another person's warehouse).
 func (s *Submissions) offers(ctx context.Context, p *motcua.Principal, proc *motcua.Procedure, d *motcua.Draft) ([]motcua.ComponentMatch, error) {
 	if d.Owner.Code != p.SubjectCode {
-		return motcua.MatchProcedure(proc, d.Owner.Code, nil, motcua.DateOf(s.now())), nil
+		return motcua.MatchProcedure(proc, d.CaseCode, d.Owner.Code, nil, motcua.DateOf(s.now())), nil
 	}
-	return s.match(ctx, proc, d.Owner.Code)
+	return s.match(ctx, proc, d.CaseCode, d.Owner.Code)
 }
 
-func (s *Submissions) match(ctx context.Context, proc *motcua.Procedure, owner string) ([]motcua.ComponentMatch, error) {
-	docs, err := s.ownerDocuments(ctx, proc, owner)
+func (s *Submissions) match(ctx context.Context, proc *motcua.Procedure, caseCode, owner string) ([]motcua.ComponentMatch, error) {
+	docs, err := s.ownerDocuments(ctx, proc, caseCode, owner)
 	if err != nil {
 		return nil, err
 	}
-	return motcua.MatchProcedure(proc, owner, docs, motcua.DateOf(s.now())), nil
+	return motcua.MatchProcedure(proc, caseCode, owner, docs, motcua.DateOf(s.now())), nil
 }
 
 // DraftView is a draft with its procedure and the warehouse's offers.
@@ -256,7 +256,7 @@ func (s *Submissions) View(ctx context.Context, p *motcua.Principal, id string) 
 	if err != nil {
 		return nil, err
 	}
-	proc, err := s.store.GetProcedure(ctx, d.ProcedureCode)
+	proc, err := s.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ func (s *Submissions) Upload(ctx context.Context, p *motcua.Principal, draftID, 
 	if err != nil {
 		return nil, err
 	}
-	comp, ok := v.Procedure.Component(component)
+	comp, ok := v.Procedure.Component(v.Draft.CaseCode, component)
 	if !ok {
 		return nil, unknownComponent()
 	}
@@ -395,7 +395,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		}
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
-	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
+	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, ProcedureVersion: v.Procedure.Version, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelOnline, ResultMethod: o.ResultMethod, Status: motcua.StatusRegistered,
 		SubmittedAt: now, DueAt: s.cal.Calendar(ctx).AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
@@ -406,7 +406,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	// Missed reuse is judged against the owner's warehouse, whoever applies.
 	ownerMatches := v.Matches
 	if v.Draft.Owner.Code != p.SubjectCode {
-		if ownerMatches, err = s.match(ctx, v.Procedure, v.Draft.Owner.Code); err != nil {
+		if ownerMatches, err = s.match(ctx, v.Procedure, v.Draft.CaseCode, v.Draft.Owner.Code); err != nil {
 			return nil, false, err
 		}
 	}
@@ -461,7 +461,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 func fillComponents(d *motcua.Dossier, proc *motcua.Procedure, draft *motcua.Draft, matches, ownerMatches []motcua.ComponentMatch, paperOnly bool) ([]string, error) {
 	var comps []motcua.DossierComponent
 	var reused []string
-	for i, comp := range proc.Components {
+	for i, comp := range proc.ComponentsFor(d.CaseCode) {
 		m := matches[i]
 		choice, ok := draft.Component(comp.Code)
 		dc := motcua.DossierComponent{Code: comp.Code, Name: comp.Name, Required: comp.Required}
@@ -660,11 +660,11 @@ func (s *Submissions) DraftFile(ctx context.Context, p *motcua.Principal, draftI
 	if err != nil {
 		return nil, motcua.File{}, err
 	}
-	proc, err := s.store.GetProcedure(ctx, d.ProcedureCode)
+	proc, err := s.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
 	if err != nil {
 		return nil, motcua.File{}, err
 	}
-	if _, ok := proc.Component(component); !ok {
+	if _, ok := proc.Component(d.CaseCode, component); !ok {
 		return nil, motcua.File{}, unknownComponent()
 	}
 	c, ok := d.Component(component)

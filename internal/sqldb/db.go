@@ -40,7 +40,12 @@ type Store struct {
 	stmts   *stmtCache // nil: statements are prepared by the driver per call
 	refs    *refCache
 	txDone  *[]func() // run after the transaction ends, committed or not
-	seqDB   *sql.DB   // nil: dossier numbers are taken in the caller's transaction
+	// txRefs remembers, inside a transaction, the agency and category
+	// codes already found to exist: no store method deletes either, so
+	// an import of thousands of procedures naming the same agencies
+	// checks each once.
+	txRefs map[string]bool
+	seqDB  *sql.DB // nil: dossier numbers are taken in the caller's transaction
 }
 
 var _ motcua.Store = (*Store)(nil)
@@ -113,6 +118,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 	}
 	txs := *s
 	txs.tx = sqlTx
+	txs.txRefs = map[string]bool{}
 	var done []func()
 	txs.txDone = &done
 	defer func() {

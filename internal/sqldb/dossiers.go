@@ -165,7 +165,7 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 		if err := tx.allocateDossierCodes(ctx, groups, codes); err != nil {
 			return err
 		}
-		args := make([]any, 0, (33+IndicatorCount)*len(ds))
+		args := make([]any, 0, (34+IndicatorCount)*len(ds))
 		for i, d := range ds {
 			cols, err := dossierArgs(d)
 			if err != nil {
@@ -173,11 +173,11 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 			}
 			args = append(append(append(args, d.ID, codes[i]), cols...), dossierIndicatorAt(d)...)
 		}
-		values := valueRows("("+placeholders(33+IndicatorCount)+")", len(ds))
+		values := valueRows("("+placeholders(34+IndicatorCount)+")", len(ds))
 		_, err := tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
 			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key,
-			submitter_code, result_expected, digitized, e_result, received_by, handling_agency, assignee, result, `+IndicatorColumns+`) VALUES `+values, args...)
+			submitter_code, result_expected, digitized, e_result, received_by, handling_agency, assignee, result, procedure_version, `+IndicatorColumns+`) VALUES `+values, args...)
 		if err != nil {
 			return tx.insertErr(err, "dossier", codes[0])
 		}
@@ -221,7 +221,7 @@ func dossierArgs(d *motcua.Dossier) ([]any, error) {
 		submitter, d.Owner.Code, owner, int(d.Channel), string(d.ResultMethod), int(d.Status), comps, results, d.Reused(),
 		micros(d.SubmittedAt), micros(d.ReceivedAt), micros(d.DueAt), micros(d.FinishedAt), d.OwnerVerified,
 		micros(d.CreatedAt), micros(d.UpdatedAt), d.MissedReuse, nullString(d.IdempotencyKey), d.Submitter.Code,
-		d.ResultExpected, d.Digitized(), d.HasEResult(), d.ReceivedBy, handling, d.Assignee, result}, nil
+		d.ResultExpected, d.Digitized(), d.HasEResult(), d.ReceivedBy, handling, d.Assignee, result, max(d.ProcedureVersion, 1)}, nil
 }
 
 // resultJSON encodes a dossier's result; nil is the empty string.
@@ -241,7 +241,7 @@ func nonNil[T any](s []T) []T {
 
 const dossierColumns = `id, code, procedure_code, case_code, agency_code, district, ward, submitter, owner, channel,
 	result_method, status, components, result_doc_ids, submitted_at, received_at, due_at, finished_at, owner_verified,
-	created_at, updated_at, missed_reuse, idempotency_key, result_expected, received_by, handling_agency, assignee, result, version`
+	created_at, updated_at, missed_reuse, idempotency_key, result_expected, received_by, handling_agency, assignee, result, version, procedure_version`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
@@ -252,7 +252,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var idem sql.NullString
 	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.CaseCode, &d.AgencyCode, &d.District, &d.Ward, &submitter,
 		&owner, &channel, &method, &status, &comps, &results, &submitted, &received, &due, &finished, &d.OwnerVerified,
-		&created, &updated, &d.MissedReuse, &idem, &d.ResultExpected, &d.ReceivedBy, &d.HandlingAgency, &d.Assignee, &result, &d.Version)
+		&created, &updated, &d.MissedReuse, &idem, &d.ResultExpected, &d.ReceivedBy, &d.HandlingAgency, &d.Assignee, &result, &d.Version, &d.ProcedureVersion)
 	d.IdempotencyKey = idem.String
 	if err != nil {
 		return nil, err

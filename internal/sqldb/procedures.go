@@ -6,26 +6,72 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/motcua/motcua"
 )
 
-// checkProcedureRefs verifies that every agency and category p names exists.
+// checkProcedureRefs verifies that every agency and category p names
+// exists: one counting query per table, and a look-up per code only to
+// name a missing one (a province's commune procedures name hundreds of
+// agencies).
 func (s *Store) checkProcedureRefs(ctx context.Context, p *motcua.Procedure) error {
-	for _, code := range p.AgencyCodes {
-		if err := s.requireRef(ctx, "agencies", "code", code, "agency_codes", "unknown_agency",
-			fmt.Sprintf("Không tìm thấy cơ quan %q.", code)); err != nil {
+	agencies := slices.Compact(slices.Sorted(slices.Values(p.AgencyCodes)))
+	if ok, err := s.allExist(ctx, "agencies", agencies); err != nil || !ok {
+		if err != nil {
 			return err
 		}
+		for _, code := range agencies {
+			if err := s.requireRef(ctx, "agencies", "code", code, "agency_codes", "unknown_agency",
+				fmt.Sprintf("Không tìm thấy cơ quan %q.", code)); err != nil {
+				return err
+			}
+		}
 	}
-	for _, code := range procedureCategories(p) {
-		if err := s.requireRef(ctx, "categories", "code", code, "categories", "unknown_category",
-			fmt.Sprintf("Không tìm thấy danh mục giấy tờ %q.", code)); err != nil {
+	cats := procedureCategories(p)
+	if ok, err := s.allExist(ctx, "categories", cats); err != nil || !ok {
+		if err != nil {
 			return err
+		}
+		for _, code := range cats {
+			if err := s.requireRef(ctx, "categories", "code", code, "categories", "unknown_category",
+				fmt.Sprintf("Không tìm thấy danh mục giấy tờ %q.", code)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
+
+// allExist reports whether table has a row for each of the distinct codes.
+func (s *Store) allExist(ctx context.Context, table string, codes []string) (bool, error) {
+	if s.txRefs != nil {
+		codes = slices.DeleteFunc(slices.Clone(codes), func(c string) bool { return s.txRefs[table+":"+c] })
+	}
+	for chunk := range slices.Chunk(codes, linkChunk) {
+		args := make([]any, len(chunk))
+		for i, c := range chunk {
+			args[i] = c
+		}
+		var n int
+		if err := s.queryRowWrite(ctx, "SELECT COUNT(*) FROM "+table+" WHERE code IN ("+placeholders(len(chunk))+")", args...).Scan(&n); err != nil {
+			return false, motcua.Internal(fmt.Errorf("check %s: %w", table, err))
+		}
+		if n != len(chunk) {
+			return false, nil
+		}
+	}
+	if s.txRefs != nil {
+		for _, c := range codes {
+			s.txRefs[table+":"+c] = true
+		}
+	}
+	return true, nil
+}
+
+// linkChunk bounds the rows (and so the parameters) of one statement.
+const linkChunk = 500
 
 // procedureCategories lists, once each, the categories p accepts or issues.
 func procedureCategories(p *motcua.Procedure) []string {
@@ -37,7 +83,7 @@ func procedureCategories(p *motcua.Procedure) []string {
 			out = append(out, c)
 		}
 	}
-	for _, comp := range p.Components {
+	for _, comp := range p.AllComponents() {
 		for _, c := range comp.Categories {
 			add(c)
 		}
@@ -46,27 +92,33 @@ func procedureCategories(p *motcua.Procedure) []string {
 	return out
 }
 
-// writeProcedureLinks replaces the agency and category link rows of p.
-func (s *Store) writeProcedureLinks(ctx context.Context, p *motcua.Procedure) error {
-	if _, err := s.exec(ctx, "DELETE FROM procedure_agencies WHERE procedure_code = ?", p.Code); err != nil {
-		return motcua.Internal(fmt.Errorf("procedure %s agencies: %w", p.Code, err))
-	}
-	if _, err := s.exec(ctx, "DELETE FROM procedure_categories WHERE procedure_code = ?", p.Code); err != nil {
-		return motcua.Internal(fmt.Errorf("procedure %s categories: %w", p.Code, err))
-	}
-	seen := map[string]bool{}
-	for _, a := range p.AgencyCodes {
-		if seen[a] {
-			continue
+// writeProcedureLinks replaces the agency and category link rows of p,
+// with multi-row inserts; a new procedure (fresh) has none to delete.
+func (s *Store) writeProcedureLinks(ctx context.Context, p *motcua.Procedure, fresh bool) error {
+	if !fresh {
+		if _, err := s.exec(ctx, "DELETE FROM procedure_agencies WHERE procedure_code = ?", p.Code); err != nil {
+			return motcua.Internal(fmt.Errorf("procedure %s agencies: %w", p.Code, err))
 		}
-		seen[a] = true
-		if _, err := s.exec(ctx, "INSERT INTO procedure_agencies (procedure_code, agency_code) VALUES (?, ?)", p.Code, a); err != nil {
-			return motcua.Internal(fmt.Errorf("procedure %s agency %s: %w", p.Code, a, err))
+		if _, err := s.exec(ctx, "DELETE FROM procedure_categories WHERE procedure_code = ?", p.Code); err != nil {
+			return motcua.Internal(fmt.Errorf("procedure %s categories: %w", p.Code, err))
 		}
 	}
-	for _, c := range procedureCategories(p) {
-		if _, err := s.exec(ctx, "INSERT INTO procedure_categories (procedure_code, category_code) VALUES (?, ?)", p.Code, c); err != nil {
-			return motcua.Internal(fmt.Errorf("procedure %s category %s: %w", p.Code, c, err))
+	for _, link := range []struct {
+		table, column string
+		codes         []string
+	}{
+		{"procedure_agencies", "agency_code", slices.Compact(slices.Sorted(slices.Values(p.AgencyCodes)))},
+		{"procedure_categories", "category_code", procedureCategories(p)},
+	} {
+		for chunk := range slices.Chunk(link.codes, linkChunk) {
+			args := make([]any, 0, 2*len(chunk))
+			for _, c := range chunk {
+				args = append(args, p.Code, c)
+			}
+			if _, err := s.exec(ctx, "INSERT INTO "+link.table+" (procedure_code, "+link.column+") VALUES "+
+				valueRows("(?, ?)", len(chunk)), args...); err != nil {
+				return motcua.Internal(fmt.Errorf("procedure %s %s: %w", p.Code, link.table, err))
+			}
 		}
 	}
 	return nil
@@ -80,75 +132,177 @@ func marshalJSON(v any) (string, error) {
 	return string(b), nil
 }
 
+// procedureRecord is a procedure version as the store writes it to
+// procedure_versions: everything but the code and the version number.
+type procedureRecord struct {
+	Name           string                      `json:"name"`
+	Field          string                      `json:"field"`
+	Levels         []motcua.AgencyLevel        `json:"levels"`
+	OnlineLevel    motcua.OnlineLevel          `json:"online_level"`
+	AgencyCodes    []string                    `json:"agency_codes"`
+	Cases          []motcua.ProcedureCase      `json:"cases"`
+	Components     []motcua.ProcedureComponent `json:"components"`
+	ResultCategory string                      `json:"result_category"`
+	Fees           []motcua.Fee                `json:"fees"`
+	LegalBasis     string                      `json:"legal_basis"`
+}
+
+func recordOf(p *motcua.Procedure) procedureRecord {
+	agencies := slices.Clone(p.AgencyCodes)
+	slices.Sort(agencies)
+	agencies = slices.Compact(agencies)
+	return procedureRecord{Name: p.Name, Field: p.Field, Levels: nonNil(p.Levels), OnlineLevel: p.OnlineLevel,
+		AgencyCodes: nonNil(agencies), Cases: nonNil(p.Cases), Components: nonNil(p.Components),
+		ResultCategory: p.ResultCategory, Fees: nonNil(p.Fees), LegalBasis: p.LegalBasis}
+}
+
+func (r procedureRecord) procedure(code string, version int) *motcua.Procedure {
+	return normalizeProcedure(&motcua.Procedure{Code: code, Version: version, Name: r.Name, Field: r.Field, Levels: r.Levels,
+		OnlineLevel: r.OnlineLevel, AgencyCodes: r.AgencyCodes, Cases: r.Cases, Components: r.Components,
+		ResultCategory: r.ResultCategory, Fees: r.Fees, LegalBasis: r.LegalBasis})
+}
+
+// normalizeProcedure reads every empty list as nil, so that a procedure
+// reads back as it was written whatever the JSON said.
+func normalizeProcedure(p *motcua.Procedure) *motcua.Procedure {
+	p.Levels = nilIfEmpty(p.Levels)
+	p.Fees = nilIfEmpty(p.Fees)
+	p.AgencyCodes = nilIfEmpty(p.AgencyCodes)
+	p.Cases = nilIfEmpty(p.Cases)
+	p.Components = normalizeComponents(p.Components)
+	for i := range p.Cases {
+		p.Cases[i].Components = normalizeComponents(p.Cases[i].Components)
+	}
+	return p
+}
+
+func normalizeComponents(cs []motcua.ProcedureComponent) []motcua.ProcedureComponent {
+	for i := range cs {
+		cs[i].Categories = nilIfEmpty(cs[i].Categories)
+	}
+	return nilIfEmpty(cs)
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// procedureArgs returns the values of the columns procedureWriteColumns
+// names, in that order.
+func procedureArgs(p *motcua.Procedure) ([]any, error) {
+	r := recordOf(p)
+	var out []any
+	for _, v := range []any{r.Cases, r.Components, r.Levels, r.Fees} {
+		j, err := marshalJSON(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return append([]any{p.Name, p.Field}, append(out, nullString(p.ResultCategory), p.TotalFeeVND(),
+		string(p.OnlineLevel), p.LegalBasis)...), nil
+}
+
+const procedureWriteColumns = "name, field, cases, components, levels, fees, result_category, fee_vnd, online_level, legal_basis"
+
 // CreateProcedure implements motcua.ProcedureStore.
 func (s *Store) CreateProcedure(ctx context.Context, p *motcua.Procedure) error {
-	cases, err := marshalJSON(p.Cases)
+	args, err := procedureArgs(p)
 	if err != nil {
 		return err
 	}
-	comps, err := marshalJSON(p.Components)
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx *Store) error {
+	err = s.inTx(ctx, func(tx *Store) error {
 		tx.refsChanged()
 		if err := tx.checkProcedureRefs(ctx, p); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `INSERT INTO procedures (code, name, field, cases, components, result_category, fee_vnd)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			p.Code, p.Name, p.Field, cases, comps, nullString(p.ResultCategory), p.FeeVND)
+		_, err := tx.exec(ctx, "INSERT INTO procedures (code, version, "+procedureWriteColumns+") VALUES (?, 1, "+
+			placeholders(len(args))+")", append([]any{p.Code}, args...)...)
 		if err != nil {
 			return tx.insertErr(err, "procedure", p.Code)
 		}
-		return tx.writeProcedureLinks(ctx, p)
+		return tx.writeProcedureLinks(ctx, p, true)
 	})
+	if err == nil {
+		p.Version = 1
+	}
+	return err
 }
 
 // UpdateProcedure implements motcua.ProcedureStore.
 func (s *Store) UpdateProcedure(ctx context.Context, p *motcua.Procedure) error {
-	cases, err := marshalJSON(p.Cases)
+	args, err := procedureArgs(p)
 	if err != nil {
 		return err
 	}
-	comps, err := marshalJSON(p.Components)
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx *Store) error {
+	version := 0
+	err = s.inTx(ctx, func(tx *Store) error {
+		cur, err := tx.getProcedure(ctx, p.Code)
+		if err != nil {
+			return err
+		}
+		oldJSON, err := marshalJSON(recordOf(cur))
+		if err != nil {
+			return err
+		}
+		newJSON, err := marshalJSON(recordOf(p))
+		if err != nil {
+			return err
+		}
+		if oldJSON == newJSON {
+			version = cur.Version
+			return nil
+		}
 		tx.refsChanged()
 		if err := tx.checkProcedureRefs(ctx, p); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE procedures SET name = ?, field = ?, cases = ?, components = ?, result_category = ?, fee_vnd = ?
-			WHERE code = ?`, p.Name, p.Field, cases, comps, nullString(p.ResultCategory), p.FeeVND, p.Code)
+		// The superseded version moves to the archive; the row keeps the current one.
+		if _, err := tx.exec(ctx, "INSERT INTO procedure_versions (procedure_code, version, data, replaced_at) VALUES (?, ?, ?, ?)",
+			cur.Code, cur.Version, oldJSON, micros(tx.now())); err != nil {
+			return motcua.Internal(fmt.Errorf("archive procedure %s version %d: %w", cur.Code, cur.Version, err))
+		}
+		version = cur.Version + 1
+		res, err := tx.exec(ctx, "UPDATE procedures SET version = ?, "+strings.ReplaceAll(procedureWriteColumns, ",", " = ?,")+
+			" = ? WHERE code = ?", append(append([]any{version}, args...), p.Code)...)
 		if err != nil {
 			return motcua.Internal(fmt.Errorf("update procedure %s: %w", p.Code, err))
 		}
 		if err := affectedOne(res, "procedure", p.Code); err != nil {
 			return err
 		}
-		return tx.writeProcedureLinks(ctx, p)
+		return tx.writeProcedureLinks(ctx, p, false)
 	})
+	if err == nil {
+		p.Version = version
+	}
+	return err
 }
 
-const procedureColumns = "p.code, p.name, p.field, p.cases, p.components, p.result_category, p.fee_vnd"
+const procedureColumns = "p.code, p.version, p.name, p.field, p.cases, p.components, p.levels, p.fees, p.result_category, p.online_level, p.legal_basis"
 
 func scanProcedure(sc interface{ Scan(...any) error }) (*motcua.Procedure, error) {
 	var p motcua.Procedure
-	var cases, comps []byte
+	var cases, comps, levels, fees []byte
 	var result sql.NullString
-	if err := sc.Scan(&p.Code, &p.Name, &p.Field, &cases, &comps, &result, &p.FeeVND); err != nil {
+	var online string
+	if err := sc.Scan(&p.Code, &p.Version, &p.Name, &p.Field, &cases, &comps, &levels, &fees, &result, &online, &p.LegalBasis); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(cases, &p.Cases); err != nil {
-		return nil, fmt.Errorf("procedure %s cases: %w", p.Code, err)
-	}
-	if err := json.Unmarshal(comps, &p.Components); err != nil {
-		return nil, fmt.Errorf("procedure %s components: %w", p.Code, err)
+	for _, f := range []struct {
+		raw []byte
+		dst any
+	}{{cases, &p.Cases}, {comps, &p.Components}, {levels, &p.Levels}, {fees, &p.Fees}} {
+		if err := json.Unmarshal(f.raw, f.dst); err != nil {
+			return nil, fmt.Errorf("procedure %s: %w", p.Code, err)
+		}
 	}
 	p.ResultCategory = result.String
-	return &p, nil
+	p.OnlineLevel = motcua.OnlineLevel(online)
+	return normalizeProcedure(&p), nil
 }
 
 func (s *Store) procedureAgencies(ctx context.Context, code string) ([]string, error) {
@@ -168,6 +322,37 @@ func (s *Store) GetProcedure(ctx context.Context, code string) (*motcua.Procedur
 	return cached(s, "procedure:"+code, cloneProcedure, func() (*motcua.Procedure, error) { return s.getProcedure(ctx, code) })
 }
 
+// GetProcedureVersion implements motcua.ProcedureStore.
+func (s *Store) GetProcedureVersion(ctx context.Context, code string, version int) (*motcua.Procedure, error) {
+	if version == 0 {
+		return s.GetProcedure(ctx, code)
+	}
+	p, err := s.GetProcedure(ctx, code)
+	if err != nil || p.Version == version {
+		return p, err
+	}
+	return cached(s, fmt.Sprintf("procedure:%s@%d", code, version), cloneProcedure, func() (*motcua.Procedure, error) {
+		var data []byte
+		err := s.queryRow(ctx, "SELECT data FROM procedure_versions WHERE procedure_code = ? AND version = ?", code, version).Scan(&data)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Another node may have made the version current since this
+			// one cached the procedure.
+			if cur, err := s.getProcedure(ctx, code); err == nil && cur.Version == version {
+				return cur, nil
+			}
+			return nil, motcua.NotFound("procedure", fmt.Sprintf("%s@%d", code, version))
+		}
+		if err != nil {
+			return nil, motcua.Internal(fmt.Errorf("get procedure %s version %d: %w", code, version, err))
+		}
+		var r procedureRecord
+		if err := json.Unmarshal(data, &r); err != nil {
+			return nil, motcua.Internal(fmt.Errorf("procedure %s version %d: %w", code, version, err))
+		}
+		return r.procedure(code, version), nil
+	})
+}
+
 func (s *Store) getProcedure(ctx context.Context, code string) (*motcua.Procedure, error) {
 	p, err := scanProcedure(s.queryRow(ctx, "SELECT "+procedureColumns+" FROM procedures p WHERE p.code = ?", code))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -182,8 +367,25 @@ func (s *Store) getProcedure(ctx context.Context, code string) (*motcua.Procedur
 	return p, nil
 }
 
-// ListProcedures implements motcua.ProcedureStore.
+// ListProcedures implements motcua.ProcedureStore. The list is cached
+// like single procedures: a province's catalogue (2,000 procedures,
+// ~200,000 agency links) takes hundreds of milliseconds to read, and the
+// public search reads it on every request.
 func (s *Store) ListProcedures(ctx context.Context, agencyCode string) ([]*motcua.Procedure, error) {
+	return cached(s, "procedures:"+agencyCode, cloneProcedures, func() ([]*motcua.Procedure, error) {
+		return s.listProcedures(ctx, agencyCode)
+	})
+}
+
+func cloneProcedures(ps []*motcua.Procedure) []*motcua.Procedure {
+	out := make([]*motcua.Procedure, len(ps))
+	for i, p := range ps {
+		out[i] = cloneProcedure(p)
+	}
+	return out
+}
+
+func (s *Store) listProcedures(ctx context.Context, agencyCode string) ([]*motcua.Procedure, error) {
 	q := "SELECT " + procedureColumns + " FROM procedures p"
 	var args []any
 	if agencyCode != "" {
@@ -198,9 +400,31 @@ func (s *Store) ListProcedures(ctx context.Context, agencyCode string) ([]*motcu
 	if err != nil {
 		return nil, err
 	}
+	// One query for every procedure's agencies rather than one each: a
+	// province lists a couple of thousand procedures.
+	lq := "SELECT procedure_code, agency_code FROM procedure_agencies"
+	if agencyCode != "" {
+		lq += " WHERE procedure_code IN (SELECT procedure_code FROM procedure_agencies WHERE agency_code = ?)"
+	}
+	links, err := s.query(ctx, lq+" ORDER BY procedure_code, agency_code", args...)
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("list procedure agencies: %w", err))
+	}
+	pairs, err := collect(links, func(sc interface{ Scan(...any) error }) ([2]string, error) {
+		var pr [2]string
+		err := sc.Scan(&pr[0], &pr[1])
+		return pr, err
+	}, "list procedure agencies")
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]*motcua.Procedure, len(ps))
 	for _, p := range ps {
-		if p.AgencyCodes, err = s.procedureAgencies(ctx, p.Code); err != nil {
-			return nil, err
+		byCode[p.Code] = p
+	}
+	for _, pr := range pairs {
+		if p := byCode[pr[0]]; p != nil {
+			p.AgencyCodes = append(p.AgencyCodes, pr[1])
 		}
 	}
 	return ps, nil

@@ -69,12 +69,22 @@ func (c *refCache) invalidate() {
 func cloneProcedure(p *motcua.Procedure) *motcua.Procedure {
 	c := *p
 	c.AgencyCodes = slices.Clone(p.AgencyCodes)
+	c.Levels = slices.Clone(p.Levels)
+	c.Fees = slices.Clone(p.Fees)
 	c.Cases = slices.Clone(p.Cases)
-	c.Components = slices.Clone(p.Components)
-	for i := range c.Components {
-		c.Components[i].Categories = slices.Clone(c.Components[i].Categories)
+	for i := range c.Cases {
+		c.Cases[i].Components = cloneComponents(c.Cases[i].Components)
 	}
+	c.Components = cloneComponents(p.Components)
 	return &c
+}
+
+func cloneComponents(cs []motcua.ProcedureComponent) []motcua.ProcedureComponent {
+	out := slices.Clone(cs)
+	for i := range out {
+		out[i].Categories = slices.Clone(out[i].Categories)
+	}
+	return out
 }
 
 // cached serves key from the cache outside transactions (a transaction

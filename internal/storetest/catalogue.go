@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -140,7 +141,7 @@ func testProcedures(t *testing.T, newStore NewStore) {
 	must(t, err)
 	if got.Name != b.marriage.Name || !slices.Equal(got.AgencyCodes, b.marriage.AgencyCodes) ||
 		len(got.Components) != 2 || !slices.Equal(got.Components[1].Categories, b.marriage.Components[1].Categories) ||
-		got.Cases[0] != b.marriage.Cases[0] {
+		!reflect.DeepEqual(got.Cases, b.marriage.Cases) || got.Version != 1 || b.marriage.Version != 1 {
 		t.Fatalf("GetProcedure = %+v", got)
 	}
 	wantErr(t, s.CreateProcedure(ctx, b.marriage), motcua.ECONFLICT, "procedure_exists")
@@ -159,7 +160,7 @@ func testProcedures(t *testing.T, newStore NewStore) {
 	}
 
 	birth := &motcua.Procedure{Code: "1.001193.000.00.00.H08", Name: "Đăng ký khai sinh",
-		AgencyCodes: []string{b.commune.Code, b.district.Code}, ResultCategory: b.birthCert.Code, FeeVND: 0,
+		AgencyCodes: []string{b.commune.Code, b.district.Code}, ResultCategory: b.birthCert.Code,
 		Cases: []motcua.ProcedureCase{{Code: "TH1", Name: "Trong ngày", ProcessingDays: 0}}}
 	must(t, s.CreateProcedure(ctx, birth))
 	atDistrict, err := s.ListProcedures(ctx, b.district.Code)
@@ -174,7 +175,7 @@ func testProcedures(t *testing.T, newStore NewStore) {
 	}
 
 	birth.AgencyCodes = []string{b.district.Code}
-	birth.FeeVND = 8000
+	birth.Fees = []motcua.Fee{{Name: "Lệ phí", AmountVND: 8000}}
 	must(t, s.UpdateProcedure(ctx, birth))
 	atCommune, err := s.ListProcedures(ctx, b.commune.Code)
 	must(t, err)
@@ -183,9 +184,106 @@ func testProcedures(t *testing.T, newStore NewStore) {
 	}
 	got, err = s.GetProcedure(ctx, birth.Code)
 	must(t, err)
-	if got.FeeVND != 8000 {
-		t.Fatalf("fee = %d", got.FeeVND)
+	if got.TotalFeeVND() != 8000 || got.Version != 2 || birth.Version != 2 {
+		t.Fatalf("fee = %d, version %d (%d)", got.TotalFeeVND(), got.Version, birth.Version)
 	}
 	birth.Code = "1.000002.000.00.00.H08"
 	wantErr(t, s.UpdateProcedure(ctx, birth), motcua.ENOTFOUND, "procedure_not_found")
+}
+
+// testProcedureVersions: a change makes a new version, an unchanged update
+// none; every version stays readable, and a dossier keeps the version it
+// was made with.
+func testProcedureVersions(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+
+	before := newDossier(b, time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC))
+	before.ProcedureVersion = b.marriage.Version
+	must(t, s.CreateDossier(ctx, before))
+
+	v2 := *b.marriage
+	v2.Levels = []motcua.AgencyLevel{motcua.LevelCommune}
+	v2.OnlineLevel = motcua.OnlineFull
+	v2.LegalBasis = "Luật Hộ tịch 2014"
+	v2.Fees = []motcua.Fee{{Name: "Lệ phí", AmountVND: 0, Note: "Miễn lệ phí"}, {Name: "Phí bản sao trích lục", AmountVND: 8000}}
+	v2.Cases = []motcua.ProcedureCase{
+		{Code: "TH1", Name: "1 ngày làm việc – KHÔNG xác minh", ProcessingDays: 1},
+		{Code: "TH2", Name: "5 ngày làm việc – có xác minh", ProcessingDays: 5, Components: []motcua.ProcedureComponent{
+			{Code: "XM", Name: "Văn bản xác minh", Required: true, Form: motcua.FormOriginal, Originals: 1, Copies: 2,
+				Categories: []string{b.certCopy.Code}, FormTemplate: "mau-xac-minh.docx"}}},
+	}
+	must(t, s.UpdateProcedure(ctx, &v2))
+	if v2.Version != 2 {
+		t.Fatalf("version after a change = %d, want 2", v2.Version)
+	}
+	same := v2
+	must(t, s.UpdateProcedure(ctx, &same))
+	if same.Version != 2 {
+		t.Fatalf("version after an unchanged update = %d, want 2", same.Version)
+	}
+
+	cur, err := s.GetProcedure(ctx, b.marriage.Code)
+	must(t, err)
+	if !reflect.DeepEqual(cur, &v2) {
+		t.Fatalf("current = %+v\nwant %+v", cur, &v2)
+	}
+	if got := cur.ComponentsFor("TH2"); len(got) != 1 || got[0].Code != "XM" {
+		t.Fatalf("components of TH2 = %+v", got)
+	}
+	if got := cur.ComponentsFor("TH1"); len(got) != 2 {
+		t.Fatalf("components of TH1 fall back to the procedure's: %+v", got)
+	}
+	old, err := s.GetProcedureVersion(ctx, b.marriage.Code, 1)
+	must(t, err)
+	if !reflect.DeepEqual(old, b.marriage) {
+		t.Fatalf("version 1 = %+v\nwant %+v", old, b.marriage)
+	}
+	latest, err := s.GetProcedureVersion(ctx, b.marriage.Code, 0)
+	must(t, err)
+	if latest.Version != 2 {
+		t.Fatalf("version 0 reads version %d", latest.Version)
+	}
+	_, err = s.GetProcedureVersion(ctx, b.marriage.Code, 3)
+	wantErr(t, err, motcua.ENOTFOUND, "procedure_not_found")
+
+	got, err := s.GetDossier(ctx, before.ID)
+	must(t, err)
+	if got.ProcedureVersion != 1 {
+		t.Fatalf("dossier made before the change has procedure version %d", got.ProcedureVersion)
+	}
+	after := newDossier(b, time.Date(2026, 3, 3, 3, 0, 0, 0, time.UTC))
+	after.ProcedureVersion = cur.Version
+	must(t, s.CreateDossier(ctx, after))
+	if got, err = s.GetDossier(ctx, after.ID); err != nil || got.ProcedureVersion != 2 {
+		t.Fatalf("dossier made after the change: %+v, %v", got, err)
+	}
+
+	// A category accepted only by a case's own component is still a
+	// reference the store checks.
+	bad := v2
+	bad.Cases = slices.Clone(v2.Cases)
+	bad.Cases[1].Components = []motcua.ProcedureComponent{{Code: "XM", Name: "x", Form: motcua.FormCopy, Categories: []string{"KQ.G15.777777"}}}
+	wantErr(t, s.UpdateProcedure(ctx, &bad), motcua.EINVALID, "unknown_category")
+	if cur, err := s.GetProcedure(ctx, b.marriage.Code); err != nil || cur.Version != 2 {
+		t.Fatalf("a refused update changed the procedure: %+v, %v", cur, err)
+	}
+}
+
+// testCategoryValidity: a validity in months is stored and read back.
+func testCategoryValidity(t *testing.T, newStore NewStore) {
+	s, _ := setup(t, newStore)
+	ctx := context.Background()
+	c := &motcua.DocumentCategory{Code: "KQ.G15.000011", Name: "Phiếu lý lịch tư pháp số 1", PaperType: motcua.PaperResult, ValidityMonths: 6}
+	must(t, s.CreateCategory(ctx, c))
+	got, err := s.GetCategory(ctx, c.Code)
+	must(t, err)
+	if *got != *c {
+		t.Fatalf("GetCategory = %+v, want %+v", got, c)
+	}
+	c.ValidityMonths, c.ValidityDays = 0, 90
+	must(t, s.UpdateCategory(ctx, c))
+	if got, err = s.GetCategory(ctx, c.Code); err != nil || *got != *c {
+		t.Fatalf("after update = %+v, %v", got, err)
+	}
 }

@@ -24,6 +24,8 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Subjects", func(t *testing.T) { t.Parallel(); testSubjects(t, newStore) })
 	t.Run("Categories", func(t *testing.T) { t.Parallel(); testCategories(t, newStore) })
 	t.Run("Procedures", func(t *testing.T) { t.Parallel(); testProcedures(t, newStore) })
+	t.Run("ProcedureVersions", func(t *testing.T) { t.Parallel(); testProcedureVersions(t, newStore) })
+	t.Run("CategoryValidity", func(t *testing.T) { t.Parallel(); testCategoryValidity(t, newStore) })
 	t.Run("Documents", func(t *testing.T) { t.Parallel(); testDocuments(t, newStore) })
 	t.Run("DocumentSearch", func(t *testing.T) { t.Parallel(); testDocumentSearch(t, newStore) })
 	t.Run("DocumentVersions", func(t *testing.T) { t.Parallel(); testDocumentVersions(t, newStore) })

@@ -273,7 +273,7 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1", Demo: s.cfg.Demo}
-	if page.Procedure, err = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode); err != nil {
+	if page.Procedure, err = s.cfg.Store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -123,7 +123,7 @@ func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) (officer
 			return page, err
 		}
 	}
-	if page.Procedure, err = s.cfg.Store.GetProcedure(ctx, d.ProcedureCode); ignoreNotFound(err) != nil {
+	if page.Procedure, err = s.cfg.Store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion); ignoreNotFound(err) != nil {
 		return page, err
 	}
 	if page.Procedure != nil && page.Procedure.ResultCategory != "" {
@@ -202,7 +202,7 @@ func (s *Server) writeReceiptPDF(w http.ResponseWriter, r *http.Request, d *motc
 	if a, err := s.cfg.Store.GetAgency(ctx, d.AgencyCode); err == nil {
 		rc.AgencyName = a.Name
 	}
-	if p, err := s.cfg.Store.GetProcedure(ctx, d.ProcedureCode); err == nil {
+	if p, err := s.cfg.Store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion); err == nil {
 		rc.ProcedureName = p.Name
 	}
 	png, err := qrcode.Encode(d.Code, qrcode.Medium, 256)

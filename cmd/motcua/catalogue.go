@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/catalogue"
+)
+
+const catalogueUsage = `Usage: motcua catalogue export|import [options]
+
+  export [--output FILE]      write the whole catalogue (agencies, document
+                              categories, procedures with cases and
+                              components) as one JSON document, sorted by
+                              code: the same catalogue gives the same bytes
+  import [--dry-run] FILE     create or update, by national code, everything
+                              FILE holds, in one transaction: a change to a
+                              procedure makes a new version, an unchanged
+                              entity is not written; every problem is
+                              printed with its JSON path and nothing is
+                              written; safe while the server runs
+
+The format is described in docs/catalogue.md and by the JSON Schema served
+at /api/v1/catalogue.schema.json. Run "motcua catalogue import --help" for
+the options.
+`
+
+// runCatalogue exports and imports the catalogue.
+func runCatalogue(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, catalogueUsage)
+		return usageError{"catalogue needs a subcommand: export or import"}
+	}
+	switch args[0] {
+	case "export":
+		return runCatalogueExport(ctx, args[1:], stdout, stderr)
+	case "import":
+		return runCatalogueImport(ctx, args[1:], stdout, stderr)
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, catalogueUsage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown catalogue subcommand %q (export, import)", args[0])}
+}
+
+func runCatalogueExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg commonConfig
+	fs := newFlagSet("catalogue export", "Write the whole catalogue as one JSON document (see docs/catalogue.md).", stderr)
+	cfg.register(fs)
+	output := fs.String("output", "", "write to `FILE` instead of the standard output")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	store, _, err := cfg.openMigratedStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	var doc *catalogue.Document
+	// One transaction: a consistent snapshot while others write.
+	if err := store.InTx(ctx, func(tx motcua.Store) error {
+		doc, err = catalogue.Export(ctx, tx)
+		return err
+	}); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := doc.Encode(&buf); err != nil {
+		return err
+	}
+	if *output == "" {
+		_, err = stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := os.WriteFile(*output, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write catalogue: %w", err)
+	}
+	fmt.Fprintf(stderr, "%s: %d agencies, %d document categories, %d procedures\n",
+		*output, len(doc.Agencies), len(doc.Categories), len(doc.Procedures))
+	return nil
+}
+
+func runCatalogueImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg commonConfig
+	fs := newFlagSet("catalogue import", "Create or update the catalogue from FILE (see docs/catalogue.md), all or nothing.\n"+
+		"Usage: motcua catalogue import [options] FILE", stderr)
+	cfg.register(fs)
+	dryRun := fs.Bool("dry-run", false, "check FILE and print what would change, writing nothing")
+	// Options may come before or after FILE.
+	var files []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		return usageError{"catalogue import needs exactly one FILE"}
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		return err
+	}
+	doc, err := catalogue.Decode(f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", files[0], err)
+	}
+	store, where, err := cfg.openMigratedStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	who := "cli"
+	if u, err := user.Current(); err == nil {
+		who = "cli:" + u.Username
+	}
+	res, err := catalogue.Import(ctx, store, doc, catalogue.Options{DryRun: *dryRun,
+		Audit: &motcua.AuditEvent{ActorKind: "system", ActorID: who}})
+	var verr *catalogue.ValidationError
+	if errors.As(err, &verr) {
+		for _, p := range verr.Problems {
+			fmt.Fprintln(stderr, p)
+		}
+		return fmt.Errorf("%s: refused, %d problems; nothing was written", files[0], len(verr.Problems))
+	}
+	if err != nil {
+		return err
+	}
+	printImport(stdout, where, res)
+	return nil
+}
+
+func printImport(w io.Writer, where string, res *catalogue.Result) {
+	switch {
+	case res.DryRun && res.Changed():
+		fmt.Fprintf(w, "%s: dry run, nothing was written; the import would make these changes:\n", where)
+	case res.DryRun:
+		fmt.Fprintf(w, "%s: dry run, nothing was written; the import would change nothing\n", where)
+	case res.Changed():
+		fmt.Fprintf(w, "%s: catalogue imported:\n", where)
+	default:
+		fmt.Fprintf(w, "%s: catalogue already up to date; nothing changed\n", where)
+	}
+	for _, k := range []struct {
+		name string
+		c    catalogue.Counts
+	}{{"agencies", res.Agencies}, {"categories", res.Categories}, {"procedures", res.Procedures}} {
+		fmt.Fprintf(w, "  %-11s created %d, updated %d, unchanged %d\n", k.name+":", k.c.Created, k.c.Updated, k.c.Unchanged)
+	}
+}
