@@ -78,37 +78,11 @@ func indicatorsReport(t *motcua.ReuseTable, from, to motcua.Date, decimals int) 
 // [&decimals=]: every Decision 766 indicator with its numerator,
 // denominator, rate and score, for the agency and each agency under it.
 func (a *api) indicatorsReport(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	from, err := dateField(r, "from")
-	if err != nil {
-		httpx.WriteError(w, r, err)
+	t, q, ok := a.periodTable(w, r)
+	if !ok {
 		return
 	}
-	to, err := dateField(r, "to")
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	decimals, err := intParam(q, "decimals", 2, 0, 6)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	p := reportPrincipal(r)
-	if p == nil {
-		httpx.WriteError(w, r, service.Authorize(nil, service.OpViewKPI, service.Resource{}))
-		return
-	}
-	agency := q.Get("agency")
-	if agency == "" {
-		agency = p.AgencyCode
-	}
-	t, err := a.cfg.KPI.ReuseTable(r.Context(), p, agency, service.Period{From: from, To: to})
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, indicatorsReport(t, from, to, decimals))
+	httpx.WriteJSON(w, http.StatusOK, indicatorsReport(t, q.from, q.to, q.decimals))
 }
 
 type countsJSON struct {

@@ -46,39 +46,55 @@ func reuseRow(r motcua.ReuseRow, decimals int) reuseRowJSON {
 	return out
 }
 
+// periodQuery is what the period reports are asked: from, to (dates,
+// inclusive) and the decimals of rates.
+type periodQuery struct {
+	from, to motcua.Date
+	decimals int
+}
+
+// periodTable reads a period report's query (from, to, decimals, agency:
+// the caller's own by default), authorizes the caller and returns the
+// period's table; ok is false when the error was already written.
+func (a *api) periodTable(w http.ResponseWriter, r *http.Request) (t *motcua.ReuseTable, q periodQuery, ok bool) {
+	var err error
+	if q.from, err = dateField(r, "from"); err != nil {
+		httpx.WriteError(w, r, err)
+		return nil, q, false
+	}
+	if q.to, err = dateField(r, "to"); err != nil {
+		httpx.WriteError(w, r, err)
+		return nil, q, false
+	}
+	if q.decimals, err = intParam(r.URL.Query(), "decimals", 2, 0, 6); err != nil {
+		httpx.WriteError(w, r, err)
+		return nil, q, false
+	}
+	p := reportPrincipal(r)
+	if p == nil {
+		httpx.WriteError(w, r, service.Authorize(nil, service.OpViewKPI, service.Resource{}))
+		return nil, q, false
+	}
+	agency := r.URL.Query().Get("agency")
+	if agency == "" {
+		agency = p.AgencyCode
+	}
+	t, err = a.cfg.KPI.ReuseTable(r.Context(), p, agency, service.Period{From: q.from, To: q.to})
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return nil, q, false
+	}
+	return t, q, true
+}
+
 // reuseReport is GET /api/v1/reports/reuse?from=&to=[&agency=]: Appendix I
 // as JSON, for monitors.
 func (a *api) reuseReport(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	from, err := dateField(r, "from")
-	if err != nil {
-		httpx.WriteError(w, r, err)
+	t, q, ok := a.periodTable(w, r)
+	if !ok {
 		return
 	}
-	to, err := dateField(r, "to")
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	decimals, err := intParam(q, "decimals", 2, 0, 6)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	p := reportPrincipal(r)
-	agency := q.Get("agency")
-	if agency == "" && p != nil {
-		agency = p.AgencyCode
-	}
-	if p == nil {
-		httpx.WriteError(w, r, service.Authorize(nil, service.OpViewKPI, service.Resource{}))
-		return
-	}
-	t, err := a.cfg.KPI.ReuseTable(r.Context(), p, agency, service.Period{From: from, To: to})
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
+	from, to, decimals := q.from, q.to, q.decimals
 	type section struct {
 		Title string         `json:"title"`
 		Rows  []reuseRowJSON `json:"rows"`
