@@ -58,7 +58,13 @@ func (k *KPI) ReuseTable(ctx context.Context, p *motcua.Principal, rootCode stri
 	if err != nil {
 		return nil, err
 	}
-	// Only the subtree's agencies count towards the root's total.
+	return subtreeTable(under, counts, from, to), nil
+}
+
+// subtreeTable lays out the counts of the agencies under[0] and its
+// subtree (under) as Appendix I; only the subtree's agencies count towards
+// the root's total.
+func subtreeTable(under []*motcua.Agency, counts []motcua.AgencyCount, from, to time.Time) *motcua.ReuseTable {
 	in := make(map[string]bool, len(under))
 	for _, a := range under {
 		in[a.Code] = true
@@ -69,7 +75,7 @@ func (k *KPI) ReuseTable(ctx context.Context, p *motcua.Principal, rootCode stri
 			mine = append(mine, c)
 		}
 	}
-	return motcua.BuildReuseTable(under[0], under, mine, from, to), nil
+	return motcua.BuildReuseTable(under[0], under, mine, from, to)
 }
 
 // DrillDown selects the dossiers behind a number of the table.

@@ -160,17 +160,7 @@ func (k *KPI) Monthly(ctx context.Context, p *motcua.Principal, rootCode string,
 	if err != nil {
 		return nil, err
 	}
-	in := make(map[string]bool, len(under))
-	for _, a := range under {
-		in[a.Code] = true
-	}
-	var mine []motcua.AgencyCount
-	for _, c := range snap.Counts {
-		if in[c.AgencyCode] {
-			mine = append(mine, c)
-		}
-	}
-	stored := motcua.BuildReuseTable(under[0], under, mine, live.From, live.To)
+	stored := subtreeTable(under, snap.Counts, live.From, live.To)
 	m := &Monthly{Snapshot: snap, Stored: stored, Live: live}
 	for i, sec := range stored.Sections {
 		for j, r := range sec.Rows {
