@@ -63,6 +63,9 @@ type Config struct {
 	// APIClients is the administration of agencies' API clients
 	// (/quan-tri/ung-dung); nil hides the page.
 	APIClients *service.APIClients
+	// Catalogue is the catalogue's administration (/quan-tri/thu-tuc,
+	// /quan-tri/danh-muc, /quan-tri/co-quan); nil disables those pages.
+	Catalogue *service.CatalogueAdmin
 	// Demo marks demo mode: pages link the development simulators.
 	Demo bool
 	// Samples, in demo mode, makes the sample file of a name (an unsigned
