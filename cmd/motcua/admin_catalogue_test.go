@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -246,4 +247,100 @@ func problemAt(prob map[string]any, path, reason string) bool {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestAdminCataloguePages: the province administrator creates a category
+// and a procedure accepting it with the /quan-tri pages; a refused form
+// comes back with the message next to its field and nothing saved; the
+// district administrator sees categories without the form and cannot
+// post one; a citizen holding a document of the new category applies and
+// finds it attached. Both backends.
+func TestAdminCataloguePages(t *testing.T) {
+	t.Parallel()
+	backends(t, func(t *testing.T, ts *testServer) {
+		admin := demoAdmin(t, demo.ProvinceCode)
+		pb := officerLogin(t, ts, admin.Username, admin.Password, admin.TOTPSecret)
+		dadmin := demoAdmin(t, demo.DistrictCode)
+		db := officerLogin(t, ts, dadmin.Username, dadmin.Password, dadmin.TOTPSecret)
+
+		// Category: a wrong code first, then the right one.
+		form := url.Values{"code": {"KQ.X"}, "name": {"Giấy xác nhận thử nghiệm"}, "paper_type": {"result"}, "validity_months": {"6"}}
+		resp, body := pb.post(ts.url+"/quan-tri/danh-muc", form)
+		if resp.StatusCode != 422 || !strings.Contains(body, `Mã loại giấy tờ &#34;KQ.X&#34; không hợp lệ`) || !strings.Contains(body, `class="field-error"`) {
+			t.Fatalf("refused category: %d\n%s", resp.StatusCode, body)
+		}
+		form.Set("code", adminTestCategory)
+		resp, body = pb.post(ts.url+"/quan-tri/danh-muc", form)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Đã lưu loại giấy tờ "+adminTestCategory) || !strings.Contains(body, "6 tháng") {
+			t.Fatalf("category: %d\n%s", resp.StatusCode, body)
+		}
+		resp, body = db.get(ts.url + "/quan-tri/danh-muc")
+		if resp.StatusCode != 200 || !strings.Contains(body, adminTestCategory) || strings.Contains(body, "Thêm loại giấy tờ") {
+			t.Fatalf("district categories page: %d\n%s", resp.StatusCode, body)
+		}
+		form.Set("code", "KQ.G99.000779")
+		if resp, _ := db.post(ts.url+"/quan-tri/danh-muc", form); resp.StatusCode != 403 {
+			t.Fatalf("district posts a category: %d", resp.StatusCode)
+		}
+
+		// Procedure: the new page lists the handling agencies; a component
+		// accepting an unknown category is refused at its row.
+		resp, body = pb.get(ts.url + "/quan-tri/thu-tuc/moi")
+		if resp.StatusCode != 200 || !strings.Contains(body, demo.JusticeOfficeCode) || !strings.Contains(body, `name="components[1].accepted_categories"`) {
+			t.Fatalf("new procedure page: %d\n%s", resp.StatusCode, body)
+		}
+		pf := url.Values{"code": {adminTestProcedure}, "name": {"Cấp giấy xác nhận thử nghiệm"}, "field": {"Hộ tịch"}, "levels": {"district"},
+			"online_level": {"full"}, "agencies": {demo.JusticeOfficeCode}, "legal_basis": {"Thông tư thử nghiệm"},
+			"cases[0].code": {"TH01"}, "cases[0].name": {"Cấp lần đầu"}, "cases[0].processing_days": {"5"},
+			"cases[1].code": {""}, "cases[1].name": {""}, "cases[1].processing_days": {""},
+			"components[0].code": {""}, "components[0].name": {""}, "components[0].accepted_categories": {""}, "components[0].form": {"copy"},
+			"components[1].code": {"TP01"}, "components[1].name": {"Giấy xác nhận thử nghiệm"}, "components[1].required": {"on"},
+			"components[1].form": {"copy"}, "components[1].copies": {"1"}, "components[1].accepted_categories": {"KQ.G99.000999"},
+			"fees[0].name": {"Lệ phí"}, "fees[0].amount_vnd": {"10000"}}
+		resp, body = pb.post(ts.url+"/quan-tri/thu-tuc", pf)
+		if resp.StatusCode != 422 || !strings.Contains(body, "Không có loại giấy tờ KQ.G99.000999 trong danh mục.") ||
+			!strings.Contains(body, "Thành phần hồ sơ 2 › loại giấy tờ chấp nhận 1") || !strings.Contains(body, `value="KQ.G99.000999"`) {
+			t.Fatalf("refused procedure: %d\n%s", resp.StatusCode, body)
+		}
+		if resp, _ := pb.get(ts.url + "/quan-tri/thu-tuc/" + adminTestProcedure); resp.StatusCode != 404 {
+			t.Fatalf("a refused procedure was saved: %d", resp.StatusCode)
+		}
+		pf.Set("components[1].accepted_categories", adminTestCategory)
+		resp, body = pb.post(ts.url+"/quan-tri/thu-tuc", pf)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Đã lưu thủ tục "+adminTestProcedure+" (phiên bản 1)") {
+			t.Fatalf("procedure: %d\n%s", resp.StatusCode, body)
+		}
+		// The district administrator edits it (its justice office handles it).
+		resp, body = db.get(ts.url + "/quan-tri/thu-tuc/" + adminTestProcedure)
+		if resp.StatusCode != 200 || !strings.Contains(body, `value="`+adminTestCategory+`"`) || !strings.Contains(body, "Phiên bản hiện hành: 1") {
+			t.Fatalf("district edit page: %d\n%s", resp.StatusCode, body)
+		}
+		pf.Set("cases[0].processing_days", "3")
+		resp, body = db.post(ts.url+"/quan-tri/thu-tuc/"+adminTestProcedure, pf)
+		if resp.StatusCode != 200 || !strings.Contains(body, "(phiên bản 2)") {
+			t.Fatalf("district update: %d\n%s", resp.StatusCode, body)
+		}
+		pf.Set("agencies", demo.ProvinceCode)
+		if resp, body := db.post(ts.url+"/quan-tri/thu-tuc/"+adminTestProcedure, pf); resp.StatusCode != 403 || !strings.Contains(body, "phạm vi quản trị") {
+			t.Fatalf("district hands it to the province: %d\n%s", resp.StatusCode, body)
+		}
+
+		// Agencies: the district adds a commune under itself.
+		resp, body = db.post(ts.url+"/quan-tri/co-quan", url.Values{"code": {"000.19.23.H08"}, "name": {"Phòng thử nghiệm"}, "level": {"district"},
+			"parent": {demo.DistrictCode}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "Đã lưu cơ quan 000.19.23.H08") || !strings.Contains(body, "— Phòng thử nghiệm") {
+			t.Fatalf("district adds an agency: %d\n%s", resp.StatusCode, body)
+		}
+		resp, body = db.post(ts.url+"/quan-tri/co-quan/000.19.23.H08", url.Values{"name": {""}, "level": {"district"}, "parent": {demo.DistrictCode}})
+		if resp.StatusCode != 422 || !strings.Contains(body, "Bắt buộc nhập.") {
+			t.Fatalf("agency without a name: %d\n%s", resp.StatusCode, body)
+		}
+
+		ca, err := demo.LoadOrCreateCA(filepath.Join(ts.dataDir, "demo-ca"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		citizen := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, demo.Citizens()[0].Code)}
+		applyWithNewCategory(t, citizen, ca)
+	})
 }

@@ -115,6 +115,9 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Feedback != nil {
 		names = append(names, feedbackPages...)
 	}
+	if cfg.Catalogue != nil {
+		names = append(names, catalogueAdminPages...)
+	}
 	for _, name := range names {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
@@ -201,6 +204,21 @@ func (s *Server) routes(mux *routeMux) {
 		mux.HandleFunc("POST /quan-tri/ung-dung", s.createAPIClient)
 		mux.HandleFunc("POST /quan-tri/ung-dung/{id}/doi-khoa", s.rotateAPIClient)
 		mux.HandleFunc("POST /quan-tri/ung-dung/{id}/thu-hoi", s.revokeAPIClient)
+	}
+	if cfg.Catalogue != nil {
+		mux.HandleFunc("GET /quan-tri/thu-tuc", s.adminProceduresPage)
+		mux.HandleFunc("GET /quan-tri/thu-tuc/moi", s.newProcedurePage)
+		mux.HandleFunc("POST /quan-tri/thu-tuc", s.saveProcedure(true))
+		mux.HandleFunc("GET /quan-tri/thu-tuc/{code}", s.editProcedurePage)
+		mux.HandleFunc("POST /quan-tri/thu-tuc/{code}", s.saveProcedure(false))
+		mux.HandleFunc("GET /quan-tri/danh-muc", s.adminCategoriesPage)
+		mux.HandleFunc("POST /quan-tri/danh-muc", s.saveCategory(true))
+		mux.HandleFunc("GET /quan-tri/danh-muc/{code}", s.editCategoryPage)
+		mux.HandleFunc("POST /quan-tri/danh-muc/{code}", s.saveCategory(false))
+		mux.HandleFunc("GET /quan-tri/co-quan", s.adminAgenciesPage)
+		mux.HandleFunc("POST /quan-tri/co-quan", s.saveAgency(true))
+		mux.HandleFunc("GET /quan-tri/co-quan/{code}", s.editAgencyPage)
+		mux.HandleFunc("POST /quan-tri/co-quan/{code}", s.saveAgency(false))
 	}
 	if cfg.Warehouse != nil {
 		mux.HandleFunc("GET /kho-du-lieu", s.warehouseList)
