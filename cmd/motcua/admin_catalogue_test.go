@@ -50,6 +50,13 @@ func TestAdminCatalogueAPI(t *testing.T) {
 			district := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, demoAdmin(t, demo.DistrictCode))}
 			citizen := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, demo.Citizens()[0].Code)}
 
+			_, spec, _ := citizen.do("GET", "/api/v1/openapi.json", nil, "")
+			for _, path := range []string{"/api/v1/admin/procedures/{code}", "/api/v1/admin/categories/{code}", "/api/v1/admin/agencies/{code}"} {
+				if _, ok := spec["paths"].(map[string]any)[path]; !ok {
+					t.Errorf("%s not in the OpenAPI document", path)
+				}
+			}
+
 			// Categories: province-wide.
 			cat := map[string]any{"code": adminTestCategory, "name": "Giấy xác nhận thử nghiệm", "paper_type": "result", "validity_months": 6}
 			if status, prob, raw := district.do("POST", "/api/v1/admin/categories", jsonBody(cat), "application/json"); status != 403 ||
