@@ -273,7 +273,8 @@ func TestAdminCataloguePages(t *testing.T) {
 		// Category: a wrong code first, then the right one.
 		form := url.Values{"code": {"KQ.X"}, "name": {"Giấy xác nhận thử nghiệm"}, "paper_type": {"result"}, "validity_months": {"6"}}
 		resp, body := pb.post(ts.url+"/quan-tri/danh-muc", form)
-		if resp.StatusCode != 422 || !strings.Contains(body, `Mã loại giấy tờ &#34;KQ.X&#34; không hợp lệ`) || !strings.Contains(body, `class="field-error"`) {
+		if resp.StatusCode != 422 || !strings.Contains(body, `Mã loại giấy tờ &#34;KQ.X&#34; không hợp lệ`) || !strings.Contains(body, `class="field-error"`) ||
+			!strings.Contains(body, `id="code" name="code" aria-invalid="true"`) {
 			t.Fatalf("refused category: %d\n%s", resp.StatusCode, body)
 		}
 		form.Set("code", adminTestCategory)
