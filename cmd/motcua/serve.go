@@ -199,6 +199,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 			WithResultTemplate(report.WriteResultPDF).WithCertificationFees(certification.Fees()),
 		Feedback:     service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
 		TrustAnchors: anchors, Holidays: cal, APIClients: service.NewAPIClients(store, service.PasswordParams{}),
+		Catalogue: service.NewCatalogueAdmin(store),
 	}
 	if ca != nil {
 		wcfg.Demo = true
@@ -207,7 +208,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	wcfg.Routes = func(mux *http.ServeMux) {
 		api.Register(mux, api.Config{Store: store, Warehouse: wh, Clients: wcfg.Clients, Submissions: subs, KPI: wcfg.KPI,
 			PublicURL: publicURL, Feedback: wcfg.Feedback, Reception: wcfg.Reception, Certification: certification,
-			TrustAnchors: anchors, Holidays: cal, APIClients: wcfg.APIClients})
+			TrustAnchors: anchors, Holidays: cal, APIClients: wcfg.APIClients, Catalogue: wcfg.Catalogue})
 	}
 	handler, err := web.New(wcfg)
 	if err != nil {

@@ -37,6 +37,9 @@ type Config struct {
 	// APIClients is the administration of agencies' API clients; nil
 	// disables /api/v1/admin/api-clients.
 	APIClients *service.APIClients
+	// Catalogue is the catalogue's administration (procedures, categories,
+	// agencies); nil disables /api/v1/admin/{procedures,categories,agencies}.
+	Catalogue *service.CatalogueAdmin
 	// PublicURL is the site's external base URL (links in answers).
 	PublicURL string
 }
@@ -57,6 +60,7 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("POST /api/v1/oauth/token", a.token)
 	mux.HandleFunc("GET /api/v1/verify/{code}", a.verify)
 	a.registerAdmin(mux)
+	a.registerCatalogueAdmin(mux)
 	if cfg.Warehouse == nil {
 		return
 	}

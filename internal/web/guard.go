@@ -56,6 +56,9 @@ var officerAreas = []officerArea{
 	{"/quan-tri/chung-thu-so", []service.Operation{service.OpManageTrustAnchors}},
 	{"/quan-tri/ngay-nghi", []service.Operation{service.OpManageHolidays}},
 	{"/quan-tri/ung-dung", []service.Operation{service.OpManageAPIClients}},
+	{"/quan-tri/thu-tuc", []service.Operation{service.OpManageCatalogue}},
+	{"/quan-tri/danh-muc", []service.Operation{service.OpManageCatalogue}},
+	{"/quan-tri/co-quan", []service.Operation{service.OpManageCatalogue}},
 }
 
 // officerRoots are the path roots of officers' and administrators' pages;

@@ -63,6 +63,9 @@ type Config struct {
 	// APIClients is the administration of agencies' API clients
 	// (/quan-tri/ung-dung); nil hides the page.
 	APIClients *service.APIClients
+	// Catalogue is the catalogue's administration (/quan-tri/thu-tuc,
+	// /quan-tri/danh-muc, /quan-tri/co-quan); nil disables those pages.
+	Catalogue *service.CatalogueAdmin
 	// Demo marks demo mode: pages link the development simulators.
 	Demo bool
 	// Samples, in demo mode, makes the sample file of a name (an unsigned
@@ -111,6 +114,9 @@ func New(cfg Config) (http.Handler, error) {
 	names := slices.Concat(pageNames, certificationPageNames)
 	if cfg.Feedback != nil {
 		names = append(names, feedbackPages...)
+	}
+	if cfg.Catalogue != nil {
+		names = append(names, catalogueAdminPages...)
 	}
 	for _, name := range names {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
@@ -198,6 +204,21 @@ func (s *Server) routes(mux *routeMux) {
 		mux.HandleFunc("POST /quan-tri/ung-dung", s.createAPIClient)
 		mux.HandleFunc("POST /quan-tri/ung-dung/{id}/doi-khoa", s.rotateAPIClient)
 		mux.HandleFunc("POST /quan-tri/ung-dung/{id}/thu-hoi", s.revokeAPIClient)
+	}
+	if cfg.Catalogue != nil {
+		mux.HandleFunc("GET /quan-tri/thu-tuc", s.adminProceduresPage)
+		mux.HandleFunc("GET /quan-tri/thu-tuc/moi", s.newProcedurePage)
+		mux.HandleFunc("POST /quan-tri/thu-tuc", s.saveProcedure(true))
+		mux.HandleFunc("GET /quan-tri/thu-tuc/{code}", s.editProcedurePage)
+		mux.HandleFunc("POST /quan-tri/thu-tuc/{code}", s.saveProcedure(false))
+		mux.HandleFunc("GET /quan-tri/danh-muc", s.adminCategoriesPage)
+		mux.HandleFunc("POST /quan-tri/danh-muc", s.saveCategory(true))
+		mux.HandleFunc("GET /quan-tri/danh-muc/{code}", s.editCategoryPage)
+		mux.HandleFunc("POST /quan-tri/danh-muc/{code}", s.saveCategory(false))
+		mux.HandleFunc("GET /quan-tri/co-quan", s.adminAgenciesPage)
+		mux.HandleFunc("POST /quan-tri/co-quan", s.saveAgency(true))
+		mux.HandleFunc("GET /quan-tri/co-quan/{code}", s.editAgencyPage)
+		mux.HandleFunc("POST /quan-tri/co-quan/{code}", s.saveAgency(false))
 	}
 	if cfg.Warehouse != nil {
 		mux.HandleFunc("GET /kho-du-lieu", s.warehouseList)
