@@ -34,8 +34,9 @@ type Index struct {
 
 	agencies   []*motcua.Agency // ordered by code
 	agencyIdx  map[string]int
-	agencyText []string  // folded agency names
-	agencyProc [][]int32 // procedures each agency handles
+	agencyText []string         // folded agency names
+	agencyProc [][]int32        // procedures each agency handles
+	handling   []*motcua.Agency // agencies that handle at least one procedure
 }
 
 // Build indexes the current procedures and the agencies. stamp is the
@@ -84,6 +85,11 @@ func Build(stamp string, procs []*motcua.Procedure, agencies []*motcua.Agency) *
 			}
 		}
 	}
+	for i, a := range ix.agencies {
+		if len(ix.agencyProc[i]) > 0 {
+			ix.handling = append(ix.handling, a)
+		}
+	}
 	folded := make([]string, 0, len(seenField))
 	for f := range seenField {
 		folded = append(folded, f)
@@ -114,16 +120,8 @@ func (ix *Index) Agency(code string) (*motcua.Agency, bool) {
 }
 
 // Agencies returns the agencies that handle at least one procedure, for a
-// filter's choices, ordered by code.
-func (ix *Index) Agencies() []*motcua.Agency {
-	var out []*motcua.Agency
-	for i, a := range ix.agencies {
-		if len(ix.agencyProc[i]) > 0 {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+// filter's choices, ordered by code. The slice is shared: do not modify it.
+func (ix *Index) Agencies() []*motcua.Agency { return ix.handling }
 
 // Query is one search. Zero fields do not filter.
 type Query struct {
