@@ -134,6 +134,12 @@ func TestPublicProcedures(t *testing.T) {
 		t.Fatalf("apply anonymously: %d at %s", resp.StatusCode, resp.Request.URL)
 	}
 
+	// "Nộp trực tuyến" searches through the same index.
+	_, page = get(t, ts.url+"/nop-truc-tuyen?q=khai+sinh")
+	if !strings.Contains(page, `href="/nop-truc-tuyen/`+demo.ProcedureBirth+`"`) || strings.Contains(page, `href="/nop-truc-tuyen/`+demo.ProcedureDeath+`"`) {
+		t.Fatalf("/nop-truc-tuyen?q=khai+sinh:\n%s", page)
+	}
+
 	resp, page = get(t, ts.url+"/thu-tuc/9.999999.000.00.00.H08")
 	if resp.StatusCode != 404 || !strings.Contains(page, "Có lỗi xảy ra") {
 		t.Fatalf("unknown procedure: %d\n%s", resp.StatusCode, page)
