@@ -280,4 +280,12 @@ type ProcedureStore interface {
 	// ListProcedures returns the current versions ordered by code;
 	// agencyCode, when not empty, keeps those the agency handles.
 	ListProcedures(ctx context.Context, agencyCode string) ([]*Procedure, error)
+	// CatalogueStamp returns a short value that changes when a procedure
+	// is created or gets a new version, or an agency is created or
+	// renamed (to a name of another length), so that a reader can keep
+	// something built from ListProcedures and the agencies (the public
+	// search index) until it changes. It is cached like ListProcedures:
+	// this process's own changes show at once, another process's within
+	// the cache's lifetime.
+	CatalogueStamp(ctx context.Context) (string, error)
 }

@@ -19,7 +19,10 @@ type componentJSON struct {
 	Name               string   `json:"name"`
 	Required           bool     `json:"required"`
 	Original           bool     `json:"original"`
+	Originals          int      `json:"originals"` // how many originals a paper dossier brings; 0 when not stated
+	Copies             int      `json:"copies"`
 	AcceptedCategories []string `json:"accepted_categories"`
+	FormTemplate       string   `json:"form_template,omitempty"` // file name of the blank form
 }
 
 type caseJSON struct {
@@ -39,6 +42,7 @@ type procedureJSON struct {
 	Code           string      `json:"code"`
 	Name           string      `json:"name"`
 	Field          string      `json:"field"`
+	Levels         []string    `json:"levels"` // province, district, commune
 	Agencies       []agencyRef `json:"agencies"`
 	ResultCategory string      `json:"result_category,omitempty"`
 	FeeVND         int64       `json:"fee_vnd"` // the sum of fees
@@ -58,7 +62,10 @@ type feeJSON struct {
 func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON {
 	out := procedureJSON{Code: p.Code, Name: p.Name, Field: p.Field, ResultCategory: p.ResultCategory, FeeVND: p.TotalFeeVND(),
 		Fees: []feeJSON{}, Version: p.Version, OnlineLevel: cmp.Or(string(p.OnlineLevel), "none"), LegalBasis: p.LegalBasis,
-		Agencies: []agencyRef{}, Cases: []caseJSON{}}
+		Agencies: []agencyRef{}, Cases: []caseJSON{}, Levels: []string{}}
+	for _, l := range p.Levels {
+		out.Levels = append(out.Levels, string(l))
+	}
 	for _, f := range p.Fees {
 		out.Fees = append(out.Fees, feeJSON{Name: f.Name, AmountVND: f.AmountVND, Note: f.Note})
 	}
@@ -73,6 +80,7 @@ func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON 
 		comps := []componentJSON{}
 		for _, c := range p.ComponentsFor(c.Code) {
 			comps = append(comps, componentJSON{ID: c.Code, Name: c.Name, Required: c.Required, Original: c.Form == motcua.FormOriginal,
+				Originals: c.Originals, Copies: c.Copies, FormTemplate: c.FormTemplate,
 				AcceptedCategories: append([]string{}, c.Categories...)})
 		}
 		out.Cases = append(out.Cases, caseJSON{ID: c.Code, Name: c.Name, ProcessingDays: c.ProcessingDays,

@@ -377,6 +377,21 @@ func (s *Store) ListProcedures(ctx context.Context, agencyCode string) ([]*motcu
 	})
 }
 
+// CatalogueStamp implements motcua.ProcedureStore: versions only grow and
+// procedures are never deleted, so the count and the sum of versions
+// change with every new procedure or version.
+func (s *Store) CatalogueStamp(ctx context.Context) (string, error) {
+	return cached(s, "catalogue-stamp", func(v string) string { return v }, func() (string, error) {
+		var procs, versions, agencies, names int64
+		err := s.queryRow(ctx, "SELECT (SELECT COUNT(*) FROM procedures), (SELECT COALESCE(SUM(version), 0) FROM procedures), "+
+			"(SELECT COUNT(*) FROM agencies), (SELECT COALESCE(SUM(LENGTH(name)), 0) FROM agencies)").Scan(&procs, &versions, &agencies, &names)
+		if err != nil {
+			return "", motcua.Internal(fmt.Errorf("catalogue stamp: %w", err))
+		}
+		return fmt.Sprintf("%d.%d.%d.%d", procs, versions, agencies, names), nil
+	})
+}
+
 func cloneProcedures(ps []*motcua.Procedure) []*motcua.Procedure {
 	out := make([]*motcua.Procedure, len(ps))
 	for i, p := range ps {

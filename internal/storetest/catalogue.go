@@ -159,6 +159,8 @@ func testProcedures(t *testing.T, newStore NewStore) {
 		t.Fatalf("a refused procedure was stored: %v", err)
 	}
 
+	stamp0, err := s.CatalogueStamp(ctx)
+	must(t, err)
 	birth := &motcua.Procedure{Code: "1.001193.000.00.00.H08", Name: "Đăng ký khai sinh",
 		AgencyCodes: []string{b.commune.Code, b.district.Code}, ResultCategory: b.birthCert.Code,
 		Cases: []motcua.ProcedureCase{{Code: "TH1", Name: "Trong ngày", ProcessingDays: 0}}}
@@ -173,6 +175,11 @@ func testProcedures(t *testing.T, newStore NewStore) {
 	if len(all) != 2 {
 		t.Fatalf("ListProcedures = %d", len(all))
 	}
+	stamp1, err := s.CatalogueStamp(ctx)
+	must(t, err)
+	if stamp1 == stamp0 {
+		t.Fatalf("CatalogueStamp %q did not change with a new procedure", stamp1)
+	}
 
 	birth.AgencyCodes = []string{b.district.Code}
 	birth.Fees = []motcua.Fee{{Name: "Lệ phí", AmountVND: 8000}}
@@ -186,6 +193,21 @@ func testProcedures(t *testing.T, newStore NewStore) {
 	must(t, err)
 	if got.TotalFeeVND() != 8000 || got.Version != 2 || birth.Version != 2 {
 		t.Fatalf("fee = %d, version %d (%d)", got.TotalFeeVND(), got.Version, birth.Version)
+	}
+	stamp2, err := s.CatalogueStamp(ctx)
+	must(t, err)
+	if stamp2 == stamp1 {
+		t.Fatalf("CatalogueStamp %q did not change with a new version", stamp2)
+	}
+	must(t, s.UpdateProcedure(ctx, birth)) // unchanged: no new version
+	if again, err := s.CatalogueStamp(ctx); err != nil || again != stamp2 {
+		t.Fatalf("CatalogueStamp after an unchanged update = %q, %v; want %q", again, err, stamp2)
+	}
+	commune := *b.commune
+	commune.Name += " (mới)"
+	must(t, s.UpdateAgency(ctx, &commune))
+	if renamed, err := s.CatalogueStamp(ctx); err != nil || renamed == stamp2 {
+		t.Fatalf("CatalogueStamp after renaming an agency = %q, %v", renamed, err)
 	}
 	birth.Code = "1.000002.000.00.00.H08"
 	wantErr(t, s.UpdateProcedure(ctx, birth), motcua.ENOTFOUND, "procedure_not_found")

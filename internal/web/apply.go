@@ -9,6 +9,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/procsearch"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -16,25 +17,27 @@ type proceduresPage struct {
 	Title      string
 	Query      string
 	Procedures []*motcua.Procedure
+	// Total is the number of matching procedures; a province's catalogue
+	// shows the first page here and the rest at /thu-tuc.
+	Total int
 }
 
 func (p proceduresPage) title() string { return p.Title }
 
+// onlineListSize bounds the "Nộp trực tuyến" list; /thu-tuc pages through
+// the rest.
+const onlineListSize = 100
+
 // procedures is "Nộp trực tuyến": find the public service.
 func (s *Server) procedures(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	all, err := s.cfg.Store.ListProcedures(r.Context(), "")
+	ix, err := s.catalogue.Index(r.Context())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	var list []*motcua.Procedure
-	for _, p := range all {
-		if q == "" || motcua.ContainsFolded(p.Name+" "+p.Code+" "+p.Field, q) {
-			list = append(list, p)
-		}
-	}
-	s.render(w, r, http.StatusOK, "procedures", proceduresPage{Title: "Nộp trực tuyến", Query: q, Procedures: list})
+	res := ix.Search(procsearch.Query{Text: q, PerPage: onlineListSize})
+	s.render(w, r, http.StatusOK, "procedures", proceduresPage{Title: "Nộp trực tuyến", Query: q, Procedures: res.Procedures, Total: res.Total})
 }
 
 type chooseCasePage struct {

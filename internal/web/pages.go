@@ -6,6 +6,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/procsearch"
 )
 
 // view is what every page template receives: the layout's fields and the
@@ -68,7 +69,10 @@ type homePage struct {
 	Version    string
 	Agencies   int
 	Categories []*motcua.DocumentCategory
-	Procedures []*motcua.Procedure
+	// Procedures are the first of the catalogue, out of AllProcedures;
+	// /thu-tuc searches them all.
+	Procedures    []*motcua.Procedure
+	AllProcedures int
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -83,13 +87,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	procs, err := s.cfg.Store.ListProcedures(ctx, "")
+	ix, err := s.catalogue.Index(ctx)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "home", homePage{
 		Title: "Hệ thống thông tin giải quyết thủ tục hành chính", Version: s.cfg.Version,
-		Agencies: len(agencies), Categories: cats, Procedures: procs,
+		Agencies: len(agencies), Categories: cats, Procedures: ix.Search(procsearch.Query{PerPage: 10}).Procedures,
+		AllProcedures: ix.Len(),
 	})
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/procsearch"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/sso"
 )
@@ -96,6 +97,9 @@ type Server struct {
 	cfg      Config
 	pages    map[string]*template.Template
 	officers *service.Officers
+	// catalogue is the public procedure search (/thu-tuc), rebuilt when
+	// the catalogue changes.
+	catalogue *procsearch.Catalogue
 }
 
 // pageNames lists every page template; New fails when one is missing, so
@@ -103,14 +107,16 @@ type Server struct {
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
 	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "monitor_monthly", "public_results", "officer_queue", "officer_dossier",
-	"counter_start", "counter_draft", "trust_anchors", "holidays", "api_clients", "api_client_secret"}
+	"counter_start", "counter_draft", "trust_anchors", "holidays", "api_clients", "api_client_secret",
+	"public_procedures", "public_procedure"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
 	if cfg.ReadyTimeout == 0 {
 		cfg.ReadyTimeout = 2 * time.Second
 	}
-	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, officers: service.NewOfficers(cfg.Store, cfg.Password)}
+	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, officers: service.NewOfficers(cfg.Store, cfg.Password),
+		catalogue: procsearch.NewCatalogue(cfg.Store)}
 	names := slices.Concat(pageNames, certificationPageNames)
 	if cfg.Feedback != nil {
 		names = append(names, feedbackPages...)
@@ -169,6 +175,8 @@ func (s *Server) routes(mux *routeMux) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{Registry: cfg.Registry}))
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /thu-tuc", s.publicProcedures)
+	mux.HandleFunc("GET /thu-tuc/{code}", s.publicProcedure)
 	mux.HandleFunc("GET /auth/login", s.loginPage)
 	mux.HandleFunc("GET /auth/login/{provider}", s.startLogin)
 	mux.HandleFunc("GET /auth/callback/{provider}", s.callback)
@@ -298,6 +306,8 @@ var funcs = template.FuncMap{
 	"date":       func(d motcua.Date) string { return d.Display() },
 	"overdue":    func(d *motcua.Dossier) bool { return d.Overdue(time.Now()) },
 	"inc":        func(i int) int { return i + 1 },
+	"add":        func(a, b int) int { return a + b },
+	"lower":      strings.ToLower,
 	"size":       humanSize,
 	"scopeLabel": motcua.APIScopeLabel,
 	"count":      motcua.FormatCount,
