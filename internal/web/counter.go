@@ -33,22 +33,19 @@ func (p counterStartPage) title() string { return p.Title }
 const counterStartTitle = "Tiếp nhận hồ sơ trực tiếp"
 
 // counterChoices are the procedures and cases the officer's agency
-// handles.
+// handles: the store's list for that agency (cached), so that the desk
+// does not copy a province's whole catalogue at every page.
 func (s *Server) counterChoices(r *http.Request) []counterChoice {
 	p := principal(r)
-	procs, err := s.cfg.Store.ListProcedures(r.Context(), "")
-	if err != nil || p == nil {
+	if p == nil || p.AgencyCode == "" {
+		return nil
+	}
+	procs, err := s.cfg.Store.ListProcedures(r.Context(), p.AgencyCode)
+	if err != nil {
 		return nil
 	}
 	var out []counterChoice
 	for _, proc := range procs {
-		handles := false
-		for _, a := range proc.AgencyCodes {
-			handles = handles || a == p.AgencyCode
-		}
-		if !handles {
-			continue
-		}
 		for _, c := range proc.Cases {
 			out = append(out, counterChoice{Value: proc.Code + "|" + c.Code, Label: proc.Name + " — " + c.Name})
 		}
