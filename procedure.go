@@ -125,6 +125,10 @@ type ProcedureComponent struct {
 	// FormTemplate is the file name of the blank form (mẫu đơn, tờ khai)
 	// applicants download, empty when there is none.
 	FormTemplate string `json:"form_template,omitempty"`
+	// FormTemplateSHA256 addresses the form's file in the blob store
+	// (GET /thu-tuc/{code}/mau/{component} serves it); empty when only the
+	// name is known.
+	FormTemplateSHA256 string `json:"form_template_sha256,omitempty"`
 }
 
 // Validate checks the procedure and its nested cases and components.

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/user"
+	"path/filepath"
+	"strings"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/catalogue"
@@ -20,12 +24,15 @@ const catalogueUsage = `Usage: motcua catalogue export|import [options]
                               categories, procedures with cases and
                               components) as one JSON document, sorted by
                               code: the same catalogue gives the same bytes
-  import [--dry-run] FILE     create or update, by national code, everything
+  import [--dry-run] [--templates DIR] FILE
+                              create or update, by national code, everything
                               FILE holds, in one transaction: a change to a
                               procedure makes a new version, an unchanged
                               entity is not written; every problem is
                               printed with its JSON path and nothing is
-                              written; safe while the server runs
+                              written; safe while the server runs; with
+                              --templates, the blank forms the components
+                              name are stored and offered on /thu-tuc
 
 The format is described in docs/catalogue.md and by the JSON Schema served
 at /api/v1/catalogue.schema.json. Run "motcua catalogue import --help" for
@@ -93,6 +100,8 @@ func runCatalogueImport(ctx context.Context, args []string, stdout, stderr io.Wr
 		"Usage: motcua catalogue import [options] FILE", stderr)
 	cfg.register(fs)
 	dryRun := fs.Bool("dry-run", false, "check FILE and print what would change, writing nothing")
+	templates := fs.String("templates", "", "folder of the blank forms the components' form_template names: each is\n"+
+		"stored in the blob store and its SHA-256 set, so that /thu-tuc offers it for download")
 	// Options may come before or after FILE.
 	var files []string
 	for rest := args; ; {
@@ -119,6 +128,11 @@ func runCatalogueImport(ctx context.Context, args []string, stdout, stderr io.Wr
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("%s: %w", files[0], err)
+	}
+	if *templates != "" {
+		if err := attachTemplates(ctx, &cfg, doc, *templates, *dryRun); err != nil {
+			return err
+		}
 	}
 	store, where, err := cfg.openMigratedStore(ctx)
 	if err != nil {
@@ -162,4 +176,76 @@ func printImport(w io.Writer, where string, res *catalogue.Result) {
 	}{{"agencies", res.Agencies}, {"categories", res.Categories}, {"procedures", res.Procedures}} {
 		fmt.Fprintf(w, "  %-11s created %d, updated %d, unchanged %d\n", k.name+":", k.c.Created, k.c.Updated, k.c.Unchanged)
 	}
+}
+
+// maxTemplateSize bounds a blank form's file.
+const maxTemplateSize = 20 << 20
+
+// attachTemplates stores in the blob store the file dir/<form_template> of
+// every component that names one without its SHA-256, and sets the
+// SHA-256; a dry run only computes it. A missing or unsafe file name is an
+// error naming the component's JSON path.
+func attachTemplates(ctx context.Context, cfg *commonConfig, doc *catalogue.Document, dir string, dryRun bool) error {
+	blobs, err := cfg.openBlobs()
+	if err != nil {
+		return err
+	}
+	var problems []string
+	attach := func(path string, comps []catalogue.Component) {
+		for i := range comps {
+			c := &comps[i]
+			if c.FormTemplate == "" || c.FormTemplateSHA256 != "" {
+				continue
+			}
+			cpath := fmt.Sprintf("%s[%d].form_template", path, i)
+			name := filepath.FromSlash(c.FormTemplate)
+			if !filepath.IsLocal(name) {
+				problems = append(problems, fmt.Sprintf("%s: unsafe file name %q", cpath, c.FormTemplate))
+				continue
+			}
+			sum, err := storeTemplate(ctx, blobs, filepath.Join(dir, name), dryRun)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %v", cpath, err))
+				continue
+			}
+			c.FormTemplateSHA256 = sum
+		}
+	}
+	for i := range doc.Procedures {
+		p := &doc.Procedures[i]
+		attach(fmt.Sprintf("procedures[%d].components", i), p.Components)
+		for j := range p.Cases {
+			attach(fmt.Sprintf("procedures[%d].cases[%d].components", i, j), p.Cases[j].Components)
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("form templates in %s:\n%s", dir, strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// storeTemplate stores the file (or, on a dry run, only hashes it) and
+// returns its SHA-256.
+func storeTemplate(ctx context.Context, blobs motcua.BlobStore, file string, dryRun bool) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if dryRun {
+		h := sha256.New()
+		n, err := io.Copy(h, io.LimitReader(f, maxTemplateSize+1))
+		if err != nil {
+			return "", err
+		}
+		if n > maxTemplateSize {
+			return "", fmt.Errorf("larger than %d MiB", maxTemplateSize>>20)
+		}
+		return hex.EncodeToString(h.Sum(nil)), nil
+	}
+	ref, err := blobs.Put(ctx, f, maxTemplateSize)
+	if err != nil {
+		return "", fmt.Errorf("%s", motcua.ErrorMessage(err))
+	}
+	return ref.SHA256, nil
 }

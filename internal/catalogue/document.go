@@ -91,6 +91,10 @@ type Component struct {
 	AcceptedCategories []string `json:"accepted_categories,omitempty"`
 	AllowScan          bool     `json:"allow_scan,omitempty"`
 	FormTemplate       string   `json:"form_template,omitempty"`
+	// FormTemplateSHA256 is the SHA-256 (hex) of the form's file in the
+	// blob store; `motcua catalogue import --templates DIR` fills it from
+	// DIR/<form_template>.
+	FormTemplateSHA256 string `json:"form_template_sha256,omitempty"`
 }
 
 // Fee is a named fee or charge in VND.
@@ -201,7 +205,7 @@ func componentsOf(cs []motcua.ProcedureComponent) []Component {
 	for _, c := range cs {
 		out = append(out, Component{Code: c.Code, Name: c.Name, Required: c.Required, Form: string(c.Form),
 			Originals: c.Originals, Copies: c.Copies, AcceptedCategories: slices.Clone(c.Categories),
-			AllowScan: c.AllowScan, FormTemplate: c.FormTemplate})
+			AllowScan: c.AllowScan, FormTemplate: c.FormTemplate, FormTemplateSHA256: c.FormTemplateSHA256})
 	}
 	return out
 }
@@ -237,7 +241,7 @@ func componentsDomain(cs []Component) []motcua.ProcedureComponent {
 		}
 		out = append(out, motcua.ProcedureComponent{Code: c.Code, Name: c.Name, Required: c.Required,
 			Form: motcua.PaperForm(c.Form), Originals: c.Originals, Copies: c.Copies, Categories: cats,
-			AllowScan: c.AllowScan, FormTemplate: c.FormTemplate})
+			AllowScan: c.AllowScan, FormTemplate: c.FormTemplate, FormTemplateSHA256: c.FormTemplateSHA256})
 	}
 	return out
 }

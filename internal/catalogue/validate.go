@@ -225,7 +225,28 @@ func (c *checker) components(path string, comps []Component, k known) {
 		for n, cat := range comp.AcceptedCategories {
 			c.category(fmt.Sprintf("%s.accepted_categories[%d]", cpath, n), cat, k)
 		}
+		if h := comp.FormTemplateSHA256; h != "" {
+			if !isSHA256(h) {
+				c.add(cpath+".form_template_sha256", "invalid SHA-256 %q (64 lowercase hex digits)", h)
+			}
+			if comp.FormTemplate == "" {
+				c.add(cpath+".form_template", "required with form_template_sha256")
+			}
+		}
 	}
+}
+
+// isSHA256 reports whether s is 64 lowercase hexadecimal digits.
+func isSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *checker) category(path, code string, k known) {

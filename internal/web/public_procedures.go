@@ -1,12 +1,16 @@
 package web
 
 import (
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/procsearch"
 )
 
@@ -84,6 +88,8 @@ type publicComponent struct {
 	motcua.ProcedureComponent
 	// CategoryNames are the names of the accepted document categories.
 	CategoryNames []string
+	// TemplateURL downloads the blank form, when its file is stored.
+	TemplateURL string
 }
 
 type publicCase struct {
@@ -150,6 +156,9 @@ func (s *Server) publicProcedure(w http.ResponseWriter, r *http.Request) {
 		pc := publicCase{ProcedureCase: c}
 		for _, comp := range p.ComponentsFor(c.Code) {
 			v := publicComponent{ProcedureComponent: comp}
+			if comp.FormTemplateSHA256 != "" {
+				v.TemplateURL = "/thu-tuc/" + url.PathEscape(p.Code) + "/mau/" + comp.FormTemplateSHA256
+			}
 			for _, code := range comp.Categories {
 				v.CategoryNames = append(v.CategoryNames, name(code))
 			}
@@ -158,4 +167,44 @@ func (s *Server) publicProcedure(w http.ResponseWriter, r *http.Request) {
 		data.Cases = append(data.Cases, pc)
 	}
 	s.render(w, r, http.StatusOK, "public_procedure", data)
+}
+
+// procedureFormTemplate is GET /thu-tuc/{code}/mau/{sha256}: the blank
+// form of one of the procedure's components. Only a hash that the
+// procedure names as a form template is served, so that the blob store
+// is never readable by address alone.
+func (s *Server) procedureFormTemplate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p, err := s.cfg.Store.GetProcedure(ctx, r.PathValue("code"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	sum := r.PathValue("sha256")
+	var name string
+	for _, c := range p.AllComponents() {
+		if c.FormTemplateSHA256 != "" && c.FormTemplateSHA256 == sum {
+			name = c.FormTemplate
+		}
+	}
+	if name == "" || s.cfg.Blobs == nil {
+		s.renderError(w, r, motcua.NotFound("form_template", sum))
+		return
+	}
+	f, err := s.cfg.Blobs.Open(ctx, sum)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	defer f.Close()
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(name)}))
+	w.Header().Set("Cache-Control", "public, max-age=86400, immutable")
+	if _, err := io.Copy(w, f); err != nil {
+		httpx.Logger(ctx).Warn("serve form template", "procedure", p.Code, "sha256", sum, "err", err)
+	}
 }

@@ -177,6 +177,7 @@ func (s *Server) routes(mux *routeMux) {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /thu-tuc", s.publicProcedures)
 	mux.HandleFunc("GET /thu-tuc/{code}", s.publicProcedure)
+	mux.HandleFunc("GET /thu-tuc/{code}/mau/{sha256}", s.procedureFormTemplate)
 	mux.HandleFunc("GET /auth/login", s.loginPage)
 	mux.HandleFunc("GET /auth/login/{provider}", s.startLogin)
 	mux.HandleFunc("GET /auth/callback/{provider}", s.callback)
