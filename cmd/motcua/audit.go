@@ -21,20 +21,7 @@ Run "motcua audit verify --help" for the options.
 
 // runAudit seals and checks the audit log's hash chain.
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, auditUsage)
-		return usageError{"audit needs a subcommand: verify or seal"}
-	}
-	switch args[0] {
-	case "verify":
-		return runAuditVerify(ctx, args[1:], stdout, stderr)
-	case "seal":
-		return runAuditSeal(ctx, args[1:], stdout, stderr)
-	case "help", "--help", "-h":
-		fmt.Fprint(stdout, auditUsage)
-		return nil
-	}
-	return usageError{fmt.Sprintf("unknown audit subcommand %q (verify or seal)", args[0])}
+	return runGroup(ctx, "audit", auditUsage, []subcommand{{"verify", runAuditVerify}, {"seal", runAuditSeal}}, args, stdout, stderr)
 }
 
 func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {

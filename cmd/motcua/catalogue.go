@@ -41,20 +41,7 @@ the options.
 
 // runCatalogue exports and imports the catalogue.
 func runCatalogue(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, catalogueUsage)
-		return usageError{"catalogue needs a subcommand: export or import"}
-	}
-	switch args[0] {
-	case "export":
-		return runCatalogueExport(ctx, args[1:], stdout, stderr)
-	case "import":
-		return runCatalogueImport(ctx, args[1:], stdout, stderr)
-	case "help", "--help", "-h":
-		fmt.Fprint(stdout, catalogueUsage)
-		return nil
-	}
-	return usageError{fmt.Sprintf("unknown catalogue subcommand %q (export, import)", args[0])}
+	return runGroup(ctx, "catalogue", catalogueUsage, []subcommand{{"export", runCatalogueExport}, {"import", runCatalogueImport}}, args, stdout, stderr)
 }
 
 func runCatalogueExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -28,20 +28,7 @@ previous month by itself once the month has ended.
 `
 
 func runKPI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, kpiUsage)
-		return usageError{"kpi needs a subcommand: snapshot or rebuild"}
-	}
-	switch args[0] {
-	case "snapshot":
-		return runKPISnapshot(ctx, args[1:], stdout, stderr)
-	case "rebuild":
-		return runKPIRebuild(ctx, args[1:], stdout, stderr)
-	case "help", "--help", "-h":
-		fmt.Fprint(stdout, kpiUsage)
-		return nil
-	}
-	return usageError{fmt.Sprintf("unknown kpi subcommand %q (snapshot or rebuild)", args[0])}
+	return runGroup(ctx, "kpi", kpiUsage, []subcommand{{"snapshot", runKPISnapshot}, {"rebuild", runKPIRebuild}}, args, stdout, stderr)
 }
 
 func runKPIRebuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
