@@ -16,14 +16,22 @@ import (
 // triggers of migration 0015 add these columns up; nothing in SQL decides
 // what a dossier counts in.
 
-// IndicatorColumns are the contribution columns, in indicatorArgs' order.
+// IndicatorColumns are the contribution columns, in IndicatorArgs' order
+// (bench/kpibench writes them too).
 const IndicatorColumns = `kpi_day, kpi_month, kpi_due_day, kpi_reused, kpi_online, kpi_verified, kpi_digitized,
 	kpi_result_expected, kpi_e_result, kpi_shared, kpi_late, kpi_missed, kpi_open`
 
 // IndicatorCount is the number of IndicatorColumns.
 const IndicatorCount = 13
 
-// indicatorArgs returns the column values of a contribution; a dossier
+// indicatorColumnList is IndicatorColumns one name an element, and
+// updateIndicators the statement that stores one dossier's contribution.
+var (
+	indicatorColumnList = strings.Fields(strings.ReplaceAll(IndicatorColumns, ",", " "))
+	updateIndicators    = "UPDATE dossiers SET " + strings.Join(indicatorColumnList, " = ?, ") + " = ? WHERE id = ?"
+)
+
+// IndicatorArgs returns the column values of a contribution; a dossier
 // not received has NULL days and zeros.
 func IndicatorArgs(c motcua.Contribution) []any {
 	if !c.Counted {
@@ -78,8 +86,7 @@ func (s *Store) syncIndicators(ctx context.Context, id string) error {
 	if c == r.stored {
 		return nil
 	}
-	set := strings.ReplaceAll(strings.ReplaceAll(IndicatorColumns, "\n\t", " "), ",", " = ?,") + " = ?"
-	if _, err := s.exec(ctx, "UPDATE dossiers SET "+set+" WHERE id = ?", append(IndicatorArgs(c), id)...); err != nil {
+	if _, err := s.exec(ctx, updateIndicators, append(IndicatorArgs(c), id)...); err != nil {
 		return motcua.Internal(fmt.Errorf("dossier %s indicators: %w", id, err))
 	}
 	return nil
@@ -198,16 +205,15 @@ func (s *Store) rebuildIndicators(ctx context.Context) (motcua.IndicatorRebuild,
 // statement.
 func (s *Store) storeContributions(ctx context.Context, rs []storedFacts) error {
 	const batch = 500
-	cols := strings.Fields(strings.ReplaceAll(IndicatorColumns, ",", " "))
 	var set strings.Builder
-	for i, c := range cols {
+	for i, c := range indicatorColumnList {
 		if i > 0 {
 			set.WriteString(", ")
 		}
 		fmt.Fprintf(&set, "%s = v.c%d", c, i)
 	}
 	names, row := "id", "(?"
-	for i := range cols {
+	for i := range indicatorColumnList {
 		names += fmt.Sprintf(", c%d", i)
 		row += ", CAST(? AS INTEGER)"
 	}
