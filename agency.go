@@ -27,7 +27,8 @@ func (l AgencyLevel) Label() string {
 	return string(l)
 }
 
-func (l AgencyLevel) valid() bool {
+// Valid reports whether l is one of the three levels.
+func (l AgencyLevel) Valid() bool {
 	return l == LevelProvince || l == LevelDistrict || l == LevelCommune
 }
 
@@ -49,7 +50,7 @@ func (a *Agency) Validate() error {
 	if strings.TrimSpace(a.Name) == "" {
 		return Invalid("name", "required", "Tên cơ quan không được để trống.")
 	}
-	if !a.Level.valid() {
+	if !a.Level.Valid() {
 		return Invalid("level", "invalid_agency_level", "Cấp của cơ quan phải là cấp tỉnh, cấp huyện hoặc cấp xã.")
 	}
 	if a.ParentCode != "" {

@@ -140,7 +140,7 @@ func (p *Procedure) Validate() error {
 		return Invalid("name", "required", "Tên thủ tục không được để trống.")
 	}
 	for i, l := range p.Levels {
-		if !l.valid() {
+		if !l.Valid() {
 			return Invalid(fmt.Sprintf("levels[%d]", i), "invalid_agency_level", "Cấp thực hiện phải là cấp tỉnh, cấp huyện hoặc cấp xã.")
 		}
 	}

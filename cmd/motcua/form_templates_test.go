@@ -105,6 +105,12 @@ func TestFormTemplates(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Content-Disposition"), `filename=to-khai-khai-sinh.docx`) {
 		t.Fatalf("download: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
 	}
+	// The JSON view names the file and where to download it.
+	resp, body = get(t, ts.url+"/api/v1/procedures/"+demo.ProcedureBirth)
+	if resp.StatusCode != 200 || !strings.Contains(body, `"form_template_sha256":"`+want+`"`) ||
+		!strings.Contains(body, `"form_template_url":"`+ts.url+link+`"`) {
+		t.Fatalf("/api/v1/procedures/%s: %d, no template %s\n%s", demo.ProcedureBirth, resp.StatusCode, link, body)
+	}
 	// Another procedure does not serve it, nor does any other hash.
 	if resp, _ := get(t, ts.url+"/thu-tuc/"+demo.ProcedureMarriage+"/mau/"+want); resp.StatusCode != 404 {
 		t.Fatalf("another procedure's template: %d, want 404", resp.StatusCode)

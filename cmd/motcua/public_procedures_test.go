@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"net/url"
@@ -179,5 +180,81 @@ func TestPublicProcedures(t *testing.T) {
 	c := list.Items[i].Cases[1].Components
 	if len(c) != 2 || c[0].FormTemplate != "to-khai-khai-sinh-qua-han.docx" || c[0].Originals != 1 || c[1].Copies != 2 {
 		t.Fatalf("TH02 components in the JSON view: %+v", c)
+	}
+}
+
+// TestProceduresAPIPaging: GET /api/v1/procedures searches and pages
+// through the same index as /thu-tuc, and refuses bad paging parameters
+// with a stable code.
+func TestProceduresAPIPaging(t *testing.T) {
+	ts := startServer(t, "--demo")
+	type item struct {
+		Code     string `json:"code"`
+		Agencies []struct {
+			Code string `json:"code"`
+			Name string `json:"name"`
+		} `json:"agencies"`
+	}
+	type page struct {
+		Items   []item `json:"items"`
+		Total   int `json:"total"`
+		Page    int `json:"page"`
+		Pages   int `json:"pages"`
+		PerPage int `json:"per_page"`
+	}
+	list := func(query string) page {
+		t.Helper()
+		resp, body := get(t, ts.url+"/api/v1/procedures"+query)
+		var p page
+		if err := json.Unmarshal([]byte(body), &p); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("/api/v1/procedures%s: %d %v\n%s", query, resp.StatusCode, err, body)
+		}
+		return p
+	}
+	all := list("")
+	if all.Total < 7 || len(all.Items) != all.Total || all.Page != 1 || all.Pages != 1 || all.PerPage != 100 {
+		t.Fatalf("the whole demo catalogue: total %d, %d items, page %d/%d per %d", all.Total, len(all.Items), all.Page, all.Pages, all.PerPage)
+	}
+	for _, p := range all.Items {
+		for _, a := range p.Agencies {
+			if a.Name == "" {
+				t.Fatalf("procedure %s: agency %s without its name", p.Code, a.Code)
+			}
+		}
+	}
+	// Pages of two cover the catalogue once, in the same order.
+	var codes []string
+	for n := 1; ; n++ {
+		p := list(fmt.Sprintf("?per_page=2&page=%d", n))
+		if p.Total != all.Total || p.PerPage != 2 || p.Pages != (all.Total+1)/2 || p.Page != n {
+			t.Fatalf("page %d: %+v", n, p)
+		}
+		for _, it := range p.Items {
+			codes = append(codes, it.Code)
+		}
+		if n == p.Pages {
+			break
+		}
+	}
+	for i, it := range all.Items {
+		if i >= len(codes) || codes[i] != it.Code {
+			t.Fatalf("paged codes %v differ from the whole list", codes)
+		}
+	}
+	// A search by a handling agency's name, without diacritics, and a
+	// level filter.
+	birth := list("?q=" + url.QueryEscape("khai sinh thi tran an lao"))
+	if !slices.ContainsFunc(birth.Items, func(p item) bool { return p.Code == demo.ProcedureBirth }) {
+		t.Fatalf("q=khai sinh thi tran an lao: %+v", birth)
+	}
+	if commune := list("?level=commune"); commune.Total == 0 || commune.Total >= all.Total {
+		t.Fatalf("level=commune: %d of %d", commune.Total, all.Total)
+	}
+	for query, code := range map[string]string{"?per_page=0": "invalid_per_page", "?per_page=101": "invalid_per_page",
+		"?page=x": "invalid_page", "?level=village": "invalid_level"} {
+		resp, body := get(t, ts.url+"/api/v1/procedures"+query)
+		if resp.StatusCode != 422 || !strings.Contains(body, `"code":"`+code+`"`) {
+			t.Fatalf("/api/v1/procedures%s: %d\n%s", query, resp.StatusCode, body)
+		}
 	}
 }

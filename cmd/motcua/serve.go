@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/internal/notify"
 	"github.com/motcua/motcua/internal/popdb/popdbsim"
 	"github.com/motcua/motcua/internal/report"
+	"github.com/motcua/motcua/internal/procsearch"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -199,7 +200,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 			WithResultTemplate(report.WriteResultPDF).WithCertificationFees(certification.Fees()),
 		Feedback:     service.NewFeedbacks(store, wh, keyring, cal, publicURL, nil).WithChannels(channels(senders)...),
 		TrustAnchors: anchors, Holidays: cal, APIClients: service.NewAPIClients(store, service.PasswordParams{}),
-		Catalogue: service.NewCatalogueAdmin(store),
+		Catalogue: service.NewCatalogueAdmin(store), Procedures: procsearch.NewCatalogue(store),
 	}
 	if ca != nil {
 		wcfg.Demo = true
@@ -208,7 +209,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	wcfg.Routes = func(mux *http.ServeMux) {
 		api.Register(mux, api.Config{Store: store, Warehouse: wh, Clients: wcfg.Clients, Submissions: subs, KPI: wcfg.KPI,
 			PublicURL: publicURL, Feedback: wcfg.Feedback, Reception: wcfg.Reception, Certification: certification,
-			TrustAnchors: anchors, Holidays: cal, APIClients: wcfg.APIClients, Catalogue: wcfg.Catalogue})
+			TrustAnchors: anchors, Holidays: cal, APIClients: wcfg.APIClients, Catalogue: wcfg.Catalogue,
+			Procedures: wcfg.Procedures})
 	}
 	handler, err := web.New(wcfg)
 	if err != nil {

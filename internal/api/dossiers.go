@@ -3,14 +3,19 @@ package api
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
+	"math"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/procsearch"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -23,6 +28,11 @@ type componentJSON struct {
 	Copies             int      `json:"copies"`
 	AcceptedCategories []string `json:"accepted_categories"`
 	FormTemplate       string   `json:"form_template,omitempty"` // file name of the blank form
+	// FormTemplateSHA256 and FormTemplateURL address the blank form's file
+	// when the province uploaded it (catalogue import --templates, or the
+	// administration page); absent otherwise.
+	FormTemplateSHA256 string `json:"form_template_sha256,omitempty"`
+	FormTemplateURL    string `json:"form_template_url,omitempty"`
 }
 
 type caseJSON struct {
@@ -59,7 +69,9 @@ type feeJSON struct {
 	Note      string `json:"note,omitempty"`
 }
 
-func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON {
+// procedureJSON is a procedure as the API shows it; the agencies' names
+// come from the catalogue index ix.
+func (a *api) procedureJSON(ix *procsearch.Index, p *motcua.Procedure) procedureJSON {
 	out := procedureJSON{Code: p.Code, Name: p.Name, Field: p.Field, ResultCategory: p.ResultCategory, FeeVND: p.TotalFeeVND(),
 		Fees: []feeJSON{}, Version: p.Version, OnlineLevel: cmp.Or(string(p.OnlineLevel), "none"), LegalBasis: p.LegalBasis,
 		Agencies: []agencyRef{}, Cases: []caseJSON{}, Levels: []string{}}
@@ -71,7 +83,7 @@ func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON 
 	}
 	for _, code := range p.AgencyCodes {
 		ref := agencyRef{Code: code}
-		if ag, err := a.cfg.Store.GetAgency(r.Context(), code); err == nil {
+		if ag, ok := ix.Agency(code); ok {
 			ref.Name = ag.Name
 		}
 		out.Agencies = append(out.Agencies, ref)
@@ -79,9 +91,14 @@ func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON 
 	for _, c := range p.Cases {
 		comps := []componentJSON{}
 		for _, c := range p.ComponentsFor(c.Code) {
-			comps = append(comps, componentJSON{ID: c.Code, Name: c.Name, Required: c.Required, Original: c.Form == motcua.FormOriginal,
+			cj := componentJSON{ID: c.Code, Name: c.Name, Required: c.Required, Original: c.Form == motcua.FormOriginal,
 				Originals: c.Originals, Copies: c.Copies, FormTemplate: c.FormTemplate,
-				AcceptedCategories: append([]string{}, c.Categories...)})
+				AcceptedCategories: append([]string{}, c.Categories...)}
+			if c.FormTemplateSHA256 != "" {
+				cj.FormTemplateSHA256 = c.FormTemplateSHA256
+				cj.FormTemplateURL = a.cfg.PublicURL + "/thu-tuc/" + url.PathEscape(p.Code) + "/mau/" + c.FormTemplateSHA256
+			}
+			comps = append(comps, cj)
 		}
 		out.Cases = append(out.Cases, caseJSON{ID: c.Code, Name: c.Name, ProcessingDays: c.ProcessingDays,
 			Agencies: append([]string{}, p.AgencyCodes...), Components: comps})
@@ -89,24 +106,55 @@ func (a *api) procedureJSON(r *http.Request, p *motcua.Procedure) procedureJSON 
 	return out
 }
 
+// listProcedures is GET /api/v1/procedures: the current catalogue,
+// searched and paged by the same index as the public /thu-tuc pages. q
+// is matched like there (every word, diacritic-insensitively, in the
+// name, code, field, level or a handling agency's name); agency, field
+// and level filter; page (1-based) and per_page (default and at most
+// 100) page.
 func (a *api) listProcedures(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	procs, err := a.cfg.Store.ListProcedures(r.Context(), q.Get("agency"))
+	query := procsearch.Query{Text: strings.TrimSpace(q.Get("q")), Field: strings.TrimSpace(q.Get("field")),
+		Agency: strings.TrimSpace(q.Get("agency")), Level: motcua.AgencyLevel(q.Get("level")), PerPage: procsearch.MaxPerPage}
+	if query.Level != "" && !query.Level.Valid() {
+		httpx.WriteError(w, r, motcua.Invalid("level", "invalid_level", "Cấp thực hiện phải là province, district hoặc commune."))
+		return
+	}
+	var err error
+	if query.Page, err = queryInt(q, "page", 1, math.MaxInt32); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if query.PerPage, err = queryInt(q, "per_page", procsearch.MaxPerPage, procsearch.MaxPerPage); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	ix, err := a.cfg.Procedures.Index(r.Context())
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	items := []procedureJSON{}
-	for _, p := range procs {
-		if term := q.Get("q"); term != "" && !motcua.ContainsFolded(p.Name+" "+p.Code, term) {
-			continue
-		}
-		if field := q.Get("field"); field != "" && !motcua.EqualFolded(field, p.Field) {
-			continue
-		}
-		items = append(items, a.procedureJSON(r, p))
+	res := ix.Search(query)
+	items := make([]procedureJSON, 0, len(res.Procedures))
+	for _, p := range res.Procedures {
+		items = append(items, a.procedureJSON(ix, p))
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items, "total": res.Total, "page": res.Page,
+		"pages": res.Pages, "per_page": res.PerPage})
+}
+
+// queryInt reads the optional integer parameter name, between 1 and max;
+// def when absent. Errors: EINVALID invalid_<name>.
+func queryInt(q url.Values, name string, def, max int) (int, error) {
+	s := q.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		return 0, motcua.Invalid(name, "invalid_"+name, fmt.Sprintf("Tham số %s phải là số nguyên từ 1 đến %d.", name, max))
+	}
+	return n, nil
 }
 
 func (a *api) getProcedure(w http.ResponseWriter, r *http.Request) {
@@ -115,7 +163,12 @@ func (a *api) getProcedure(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, a.procedureJSON(r, p))
+	ix, err := a.cfg.Procedures.Index(r.Context())
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, a.procedureJSON(ix, p))
 }
 
 // decodeJSON reads a small JSON body strictly.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/catalogue"
+	"github.com/motcua/motcua/internal/procsearch"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -40,6 +41,10 @@ type Config struct {
 	// Catalogue is the catalogue's administration (procedures, categories,
 	// agencies); nil disables /api/v1/admin/{procedures,categories,agencies}.
 	Catalogue *service.CatalogueAdmin
+	// Procedures is the searchable index of the current catalogue behind
+	// GET /api/v1/procedures; nil: Register builds one over Store. Pass
+	// the web's to share one index.
+	Procedures *procsearch.Catalogue
 	// PublicURL is the site's external base URL (links in answers).
 	PublicURL string
 }
@@ -48,6 +53,9 @@ type api struct{ cfg Config }
 
 // Register adds the API routes to mux.
 func Register(mux *http.ServeMux, cfg Config) {
+	if cfg.Procedures == nil {
+		cfg.Procedures = procsearch.NewCatalogue(cfg.Store)
+	}
 	a := &api{cfg: cfg}
 	mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -19,8 +19,8 @@ import (
 // DefaultPerPage is the page size when a query gives none.
 const DefaultPerPage = 20
 
-// maxPerPage bounds a page, whatever the query asks.
-const maxPerPage = 100
+// MaxPerPage bounds a page, whatever the query asks.
+const MaxPerPage = 100
 
 // Index is an immutable search index of the catalogue. The procedures it
 // returns are shared by every reader: callers must not modify them.
@@ -155,7 +155,7 @@ func (ix *Index) Search(q Query) Result {
 	if perPage <= 0 {
 		perPage = DefaultPerPage
 	}
-	perPage = min(perPage, maxPerPage)
+	perPage = min(perPage, MaxPerPage)
 	n := len(ix.procs)
 	ok := make([]bool, n)
 	if q.Agency != "" {

@@ -38,6 +38,10 @@ type Config struct {
 	Version  string
 	// ReadyTimeout bounds each /readyz dependency check.
 	ReadyTimeout time.Duration
+	// Procedures is the searchable index of the current catalogue (the
+	// public /thu-tuc, the application list); nil: New builds one over
+	// Store. Pass the API's to share one index.
+	Procedures *procsearch.Catalogue
 
 	Auth      *service.Auth
 	Warehouse *service.Warehouse
@@ -116,7 +120,10 @@ func New(cfg Config) (http.Handler, error) {
 		cfg.ReadyTimeout = 2 * time.Second
 	}
 	s := &Server{cfg: cfg, pages: map[string]*template.Template{}, officers: service.NewOfficers(cfg.Store, cfg.Password),
-		catalogue: procsearch.NewCatalogue(cfg.Store)}
+		catalogue: cfg.Procedures}
+	if s.catalogue == nil {
+		s.catalogue = procsearch.NewCatalogue(cfg.Store)
+	}
 	names := slices.Concat(pageNames, certificationPageNames)
 	if cfg.Feedback != nil {
 		names = append(names, feedbackPages...)
