@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/motcua/motcua"
+
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/importer"
 )
@@ -72,10 +74,6 @@ func importResults(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if cfg.Manifest == "" {
 		cfg.Manifest = filepath.Join(cfg.Dir, "manifest.csv")
 	}
-	if cfg.TrustDir == "" && !cfg.DemoCA {
-		return usageError{"no trusted certificates: give --trust-dir (the roots agencies' signatures chain to), " +
-			"or --demo-ca for files signed by the demo CA; otherwise every file would be refused"}
-	}
 	if cfg.DemoCA {
 		// openWarehouse would create a demo CA; a new one cannot have
 		// signed the files.
@@ -99,6 +97,18 @@ func importResults(ctx context.Context, args []string, stdout, stderr io.Writer,
 	defer store.Close()
 	if err := store.CheckSchema(ctx); err != nil {
 		return fmt.Errorf("import does not migrate the database; run `motcua migrate` first: %w", err)
+	}
+	if cfg.TrustDir == "" && !cfg.DemoCA {
+		// The administrators' trust anchors (/quan-tri/chung-thu-so) are
+		// trusted as by the server; without any, every file would be
+		// refused.
+		if ok, err := storedAnchorsEnabled(ctx, store); err != nil {
+			return err
+		} else if !ok {
+			return usageError{"no trusted certificates: give --trust-dir (the roots agencies' signatures chain to), " +
+				"or --demo-ca for files signed by the demo CA, or add trust anchors at /quan-tri/chung-thu-so; " +
+				"otherwise every file would be refused"}
+		}
 	}
 	wh, _, _, err := openWarehouse(&cfg.commonConfig, &cfg.trustConfig, store, cfg.DemoCA)
 	if err != nil {
@@ -186,4 +196,19 @@ func createRejectsFile(dir string, now time.Time) (*os.File, string, error) {
 		}
 		return f, path, err
 	}
+}
+
+// storedAnchorsEnabled reports whether the database holds an enabled
+// trust anchor.
+func storedAnchorsEnabled(ctx context.Context, store motcua.Store) (bool, error) {
+	list, err := store.ListTrustAnchors(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range list {
+		if !a.Disabled {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -371,7 +372,6 @@ func TestImportUsage(t *testing.T) {
 		{[]string{"--data-dir", dir}, "--dir is required"},
 		{[]string{"--dir", filepath.Join(dir, "none"), "--trust-dir", dir}, "not a folder"},
 		{[]string{"--dir", dir, "--workers", "0", "--trust-dir", dir}, "--workers"},
-		{[]string{"--dir", dir, "--data-dir", dir}, "no trusted certificates"},
 		{[]string{"--dir", dir, "--data-dir", dir, "--demo-ca"}, "no demo CA"},
 		{[]string{"--dir", dir, "--data-dir", dir, "--trust-dir", dir}, `unknown column "owner"`},
 	}
@@ -391,6 +391,58 @@ func TestImportUsage(t *testing.T) {
 	err := runImport(ctx, b.importArgs(), io.Discard, io.Discard)
 	if err == nil || errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "motcua migrate") {
 		t.Fatalf("import on an unmigrated database: %v", err)
+	}
+}
+
+// TestImportTrustsStoredAnchors: without --trust-dir or --demo-ca, the
+// import trusts the enabled anchors administrators stored in the
+// database, as the server does; with none, it refuses to start.
+func TestImportTrustsStoredAnchors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setupImport(t)
+	c := demo.Citizens()[0]
+	code := resultCode(t, c.Code, demo.CategoryBirthCertificate, "KS-ANCHOR")
+	b.signed(t, "ks.pdf", code, 0)
+	b.manifest(t, "manifest.csv", []manifestRow{{"ks.pdf", c.Code, c.Name, demo.CategoryBirthCertificate, code,
+		"1/2023/KS", "Đăng ký khai sinh", demo.TownCode, "15/03/2023"}})
+	args := []string{"--dir", b.dir, "--data-dir", b.dataDir, "--log-format", "json"}
+	noTrust := func(when string) {
+		t.Helper()
+		err := runImport(ctx, args, io.Discard, io.Discard)
+		if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "no trusted certificates") {
+			t.Fatalf("import %s: %v, want a usage error naming no trusted certificates", when, err)
+		}
+	}
+	noTrust("without any anchor")
+
+	st, err := sqlite.Open(ctx, filepath.Join(b.dataDir, "motcua.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	anchor, err := motcua.ParseTrustAnchor(b.ca.Root.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	anchor.AddedBy, anchor.AddedAt, anchor.UpdatedAt = "system", now, now
+	if err := st.CreateTrustAnchor(ctx, anchor); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetTrustAnchorDisabled(ctx, anchor.Fingerprint, true, now); err != nil {
+		t.Fatal(err)
+	}
+	noTrust("with a disabled anchor")
+	if err := st.SetTrustAnchorDisabled(ctx, anchor.Fingerprint, false, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := runImport(ctx, args, io.Discard, io.Discard); err != nil {
+		t.Fatalf("import trusting the stored anchor: %v", err)
+	}
+	docs, n, err := st.ListDocuments(ctx, motcua.DocumentFilter{OwnerCode: c.Code})
+	if err != nil || !slices.ContainsFunc(docs, func(d *motcua.Document) bool { return d.Code == code && d.Signature.Status == "valid" }) {
+		t.Fatalf("%s not imported: %d documents %v", code, n, err)
 	}
 }
 

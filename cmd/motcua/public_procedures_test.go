@@ -197,10 +197,10 @@ func TestProceduresAPIPaging(t *testing.T) {
 	}
 	type page struct {
 		Items   []item `json:"items"`
-		Total   int `json:"total"`
-		Page    int `json:"page"`
-		Pages   int `json:"pages"`
-		PerPage int `json:"per_page"`
+		Total   int    `json:"total"`
+		Page    int    `json:"page"`
+		Pages   int    `json:"pages"`
+		PerPage int    `json:"per_page"`
 	}
 	list := func(query string) page {
 		t.Helper()

@@ -20,8 +20,8 @@ import (
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/notify"
 	"github.com/motcua/motcua/internal/popdb/popdbsim"
-	"github.com/motcua/motcua/internal/report"
 	"github.com/motcua/motcua/internal/procsearch"
+	"github.com/motcua/motcua/internal/report"
 	"github.com/motcua/motcua/internal/service"
 	"github.com/motcua/motcua/internal/web"
 )
