@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -331,6 +336,43 @@ func TestAdminCataloguePages(t *testing.T) {
 		pf.Set("agencies", demo.ProvinceCode)
 		if resp, body := db.post(ts.url+"/quan-tri/thu-tuc/"+adminTestProcedure, pf); resp.StatusCode != 403 || !strings.Contains(body, "phạm vi quản trị") {
 			t.Fatalf("district hands it to the province: %d\n%s", resp.StatusCode, body)
+		}
+
+		// The blank form of a component is uploaded with the form; a web
+		// page is refused next to the component and nothing is saved.
+		pf.Set("agencies", demo.JusticeOfficeCode)
+		postWithFile := func(file string, content []byte) (*http.Response, string) {
+			var form bytes.Buffer
+			mw := multipart.NewWriter(&form)
+			for k, vs := range pf {
+				for _, v := range vs {
+					mw.WriteField(k, v)
+				}
+			}
+			fw, _ := mw.CreateFormFile("components[1].form_file", file)
+			fw.Write(content)
+			mw.Close()
+			req, _ := http.NewRequest("POST", ts.url+"/quan-tri/thu-tuc/"+adminTestProcedure, &form)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			return pb.do(req)
+		}
+		resp, body = postWithFile("mau.html", []byte("<script>alert(1)</script>"))
+		if resp.StatusCode != 422 || !strings.Contains(body, "Không nhận tệp mẫu đơn loại &#34;.html&#34;") {
+			t.Fatalf("an HTML form template: %d\n%s", resp.StatusCode, body)
+		}
+		template := []byte("PK\x03\x04 mẫu giấy đề nghị xác nhận")
+		resp, body = postWithFile("de-nghi-xac-nhan.docx", template)
+		if resp.StatusCode != 200 || !strings.Contains(body, "(phiên bản 3)") {
+			t.Fatalf("upload a form template: %d\n%s", resp.StatusCode, body)
+		}
+		sum := sha256.Sum256(template)
+		link := "/thu-tuc/" + adminTestProcedure + "/mau/" + hex.EncodeToString(sum[:])
+		if resp, body := pb.get(ts.url + "/quan-tri/thu-tuc/" + adminTestProcedure); resp.StatusCode != 200 ||
+			!strings.Contains(body, `value="de-nghi-xac-nhan.docx"`) || !strings.Contains(body, `href="`+link+`"`) {
+			t.Fatalf("edit page after the upload: %d\n%s", resp.StatusCode, body)
+		}
+		if resp, body := get(t, ts.url+link); resp.StatusCode != 200 || body != string(template) {
+			t.Fatalf("download the uploaded form: %d %q", resp.StatusCode, body)
 		}
 
 		// Agencies: the district adds a commune under itself.

@@ -165,9 +165,6 @@ func printImport(w io.Writer, where string, res *catalogue.Result) {
 	}
 }
 
-// maxTemplateSize bounds a blank form's file.
-const maxTemplateSize = 20 << 20
-
 // attachTemplates stores in the blob store the file dir/<form_template> of
 // every component that names one without its SHA-256, and sets the
 // SHA-256; a dry run only computes it. A missing or unsafe file name is an
@@ -186,6 +183,10 @@ func attachTemplates(ctx context.Context, cfg *commonConfig, doc *catalogue.Docu
 			}
 			cpath := fmt.Sprintf("%s[%d].form_template", path, i)
 			name := filepath.FromSlash(c.FormTemplate)
+			if err := catalogue.CheckTemplateName(c.FormTemplate); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %v", cpath, err))
+				continue
+			}
 			if !filepath.IsLocal(name) {
 				problems = append(problems, fmt.Sprintf("%s: unsafe file name %q", cpath, c.FormTemplate))
 				continue
@@ -221,18 +222,18 @@ func storeTemplate(ctx context.Context, blobs motcua.BlobStore, file string, dry
 	defer f.Close()
 	if dryRun {
 		h := sha256.New()
-		n, err := io.Copy(h, io.LimitReader(f, maxTemplateSize+1))
+		n, err := io.Copy(h, io.LimitReader(f, catalogue.MaxTemplateSize+1))
 		if err != nil {
 			return "", err
 		}
-		if n > maxTemplateSize {
-			return "", fmt.Errorf("larger than %d MiB", maxTemplateSize>>20)
+		if n > catalogue.MaxTemplateSize {
+			return "", fmt.Errorf("larger than %d MiB", catalogue.MaxTemplateSize>>20)
 		}
 		return hex.EncodeToString(h.Sum(nil)), nil
 	}
-	ref, err := blobs.Put(ctx, f, maxTemplateSize)
+	sum, err := catalogue.PutTemplate(ctx, blobs, f)
 	if err != nil {
 		return "", fmt.Errorf("%s", motcua.ErrorMessage(err))
 	}
-	return ref.SHA256, nil
+	return sum, nil
 }

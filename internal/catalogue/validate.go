@@ -225,6 +225,11 @@ func (c *checker) components(path string, comps []Component, k known) {
 		for n, cat := range comp.AcceptedCategories {
 			c.category(fmt.Sprintf("%s.accepted_categories[%d]", cpath, n), cat, k)
 		}
+		if comp.FormTemplate != "" {
+			if err := CheckTemplateName(comp.FormTemplate); err != nil {
+				c.add(cpath+".form_template", "%v", err)
+			}
+		}
 		if h := comp.FormTemplateSHA256; h != "" {
 			if !isSHA256(h) {
 				c.add(cpath+".form_template_sha256", "invalid SHA-256 %q (64 lowercase hex digits)", h)

@@ -370,6 +370,8 @@ var reasonVI = []struct {
 	vi string
 }{
 	{regexp.MustCompile(`^required$`), "Bắt buộc nhập."},
+	{regexp.MustCompile(`^unsafe file name "(.*)"$`), "Tên tệp %q không hợp lệ: chỉ ghi tên tệp, không kèm thư mục."},
+	{regexp.MustCompile(`^file type "(.*)" is not accepted for a form`), "Không nhận tệp mẫu đơn loại %q: chỉ nhận .doc, .docx, .odt, .rtf, .pdf, .xls, .xlsx, .ods."},
 	{regexp.MustCompile(`^must not be negative$`), "Không được là số âm."},
 	{regexp.MustCompile(`^unknown category (\S+)$`), "Không có loại giấy tờ %s trong danh mục."},
 	{regexp.MustCompile(`^unknown agency (\S+)$`), "Không có cơ quan %s."},

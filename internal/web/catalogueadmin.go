@@ -3,8 +3,10 @@ package web
 import (
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -287,12 +289,13 @@ func parseProcedureForm(f url.Values, errs *formErrors) (catalogue.Procedure, ma
 
 func (s *Server) saveProcedure(create bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil {
-			s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
+		if err := parseAdminForm(w, r); err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		ctx, pr := r.Context(), principal(r)
 		var errs formErrors
+		s.uploadFormTemplates(r, &errs)
 		p, rows := parseProcedureForm(r.PostForm, &errs)
 		version := 0
 		if !create {
@@ -329,6 +332,76 @@ func (s *Server) saveProcedure(create bool) http.HandlerFunc {
 		// The form's rows, blank ones included, as the user left them.
 		shown := formRows(r.PostForm, p)
 		s.renderProcedureForm(w, r, status, procedureFormPage{New: create, P: shown, Version: version, Errors: errs})
+	}
+}
+
+// maxProcedureForm bounds a procedure form with its uploaded blank forms.
+const maxProcedureForm = 64 << 20
+
+// parseAdminForm reads a form, url-encoded or multipart (with files).
+func parseAdminForm(w http.ResponseWriter, r *http.Request) error {
+	bad := motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ.")
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		r.Body = http.MaxBytesReader(w, r.Body, maxProcedureForm)
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			if errors.As(err, new(*http.MaxBytesError)) {
+				return motcua.Invalid("form", "too_large", fmt.Sprintf("Biểu mẫu kèm tệp quá lớn (tối đa %d MB).", maxProcedureForm>>20))
+			}
+			return bad
+		}
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return bad
+	}
+	return nil
+}
+
+// uploadFormTemplates stores the blank forms uploaded with the procedure
+// form (components[i].form_file) and writes their name and SHA-256 into
+// the form's components[i].form_template and form_template_sha256, as if
+// the administrator had typed them; a refused file is a message next to
+// the component's form_template.
+func (s *Server) uploadFormTemplates(r *http.Request, errs *formErrors) {
+	if r.MultipartForm == nil {
+		return
+	}
+	for i := 0; i < 200 && r.PostForm.Has(fmt.Sprintf("components[%d].code", i)); i++ {
+		k := fmt.Sprintf("components[%d].", i)
+		files := r.MultipartForm.File[k+"form_file"]
+		if len(files) == 0 || files[0].Filename == "" {
+			continue
+		}
+		fh := files[0]
+		name := strings.TrimSpace(r.PostForm.Get(k + "form_template"))
+		if name == "" {
+			name = path.Base(strings.ReplaceAll(fh.Filename, `\`, "/"))
+		}
+		if err := catalogue.CheckTemplateName(name); err != nil {
+			errs.add(k+"form_template", service.CatalogueReasonVI(err.Error()))
+			continue
+		}
+		if ext := strings.ToLower(path.Ext(fh.Filename)); ext != strings.ToLower(path.Ext(name)) {
+			errs.add(k+"form_template", fmt.Sprintf("Tệp tải lên (%s) khác loại với tên mẫu đơn %s.", fh.Filename, name))
+			continue
+		}
+		if fh.Size > catalogue.MaxTemplateSize {
+			errs.add(k+"form_template", fmt.Sprintf("Tệp mẫu đơn quá lớn (tối đa %d MB).", catalogue.MaxTemplateSize>>20))
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			errs.add(k+"form_template", "Không đọc được tệp tải lên.")
+			continue
+		}
+		sum, err := catalogue.PutTemplate(r.Context(), s.cfg.Blobs, f)
+		f.Close()
+		if err != nil {
+			errs.add(k+"form_template", motcua.ErrorMessage(err))
+			continue
+		}
+		r.PostForm.Set(k+"form_template", name)
+		r.PostForm.Set(k+"form_template_sha256", sum)
 	}
 }
 
