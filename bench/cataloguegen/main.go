@@ -22,10 +22,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/catalogue"
+	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/postgres"
 	"github.com/motcua/motcua/internal/sqldb"
 	"github.com/motcua/motcua/internal/sqlite"
@@ -46,9 +48,14 @@ func main() {
 	output := flag.String("output", "", "also write the catalogue document to `FILE`")
 	useSQLite := flag.Bool("sqlite", true, "time the import on SQLite in a temp folder")
 	pgURL := flag.String("postgres", "", "time the import on this empty PostgreSQL database `url`")
+	alongside := flag.Bool("alongside-demo", false, "make a catalogue to import into a demo database: under the demo province,\n"+
+		"no agency code of the demo's, and the demo's town and justice office handling every commune and district procedure")
 	flag.Parse()
 
 	doc := Generate(size, *seed)
+	if *alongside {
+		AlongsideDemo(doc)
+	}
 	var buf bytes.Buffer
 	if err := doc.Encode(&buf); err != nil {
 		fail(err)
@@ -184,6 +191,52 @@ var fieldNames = []string{"Hộ tịch", "Chứng thực", "Đất đai", "Xây 
 	"Giáo dục và Đào tạo", "Y tế", "Lao động", "Người có công", "Bảo trợ xã hội", "Đăng ký kinh doanh", "Thành lập và hoạt động doanh nghiệp",
 	"Môi trường", "Tài nguyên nước", "Giao thông đường bộ", "Văn hóa", "Thể thao", "Du lịch", "Nông nghiệp", "Thủy lợi",
 	"Lâm nghiệp", "Nội vụ", "Tôn giáo", "Thi đua khen thưởng", "Tư pháp", "Nuôi con nuôi", "Hòa giải ở cơ sở", "Phổ biến giáo dục pháp luật", "Quốc tịch"}
+
+// AlongsideDemo adapts a generated catalogue to be imported into a demo
+// database (motcua serve --demo), for timing the demo's pages with a
+// province-sized catalogue: the generated province (the demo's code)
+// is left out so the demo's stays, the generated districts are
+// renumbered away from the demo's (000.00.23.H08), and the demo's town
+// and justice office handle every commune and district procedure, so
+// that their officers' desks list a province's share.
+func AlongsideDemo(d *catalogue.Document) {
+	const province = "000.00.00.H08"
+	rename := map[string]string{}
+	var agencies []catalogue.Agency
+	for _, a := range d.Agencies {
+		if a.Code == province {
+			continue
+		}
+		parts := strings.Split(a.Code, ".")
+		if parts[2] != "00" {
+			var n int
+			fmt.Sscan(parts[2], &n)
+			parts[2] = fmt.Sprintf("%02d", n+50)
+			rename[a.Code] = strings.Join(parts, ".")
+			a.Code = rename[a.Code]
+		}
+		if r, ok := rename[a.Parent]; ok {
+			a.Parent = r
+		}
+		agencies = append(agencies, a)
+	}
+	d.Agencies = agencies
+	for i := range d.Procedures {
+		p := &d.Procedures[i]
+		for j, code := range p.Agencies {
+			if r, ok := rename[code]; ok {
+				p.Agencies[j] = r
+			}
+		}
+		switch {
+		case slices.Contains(p.Levels, "commune"):
+			p.Agencies = append(p.Agencies, demo.TownCode)
+		case slices.Contains(p.Levels, "district"):
+			p.Agencies = append(p.Agencies, demo.JusticeOfficeCode)
+		}
+		slices.Sort(p.Agencies)
+	}
+}
 
 // Generate builds a catalogue of the given size, the same for a seed:
 // one province, its departments, districts with their units and communes;
