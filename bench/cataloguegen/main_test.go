@@ -7,6 +7,7 @@ import (
 
 	"github.com/motcua/motcua/internal/catalogue"
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/sqldb"
 	"github.com/motcua/motcua/internal/sqlite"
 )
 
@@ -20,14 +21,7 @@ func TestGenerate(t *testing.T) {
 		t.Fatalf("generated %d procedures, %d agencies, %d categories", len(d.Procedures), len(d.Agencies), len(d.Categories))
 	}
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "motcua.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := migratedStore(t)
 	res, err := catalogue.Import(ctx, s, d, catalogue.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -47,14 +41,7 @@ func TestGenerate(t *testing.T) {
 func TestAlongsideDemo(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "motcua.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := migratedStore(t)
 	if _, err := demo.Seed(ctx, s); err != nil {
 		t.Fatal(err)
 	}
@@ -78,4 +65,19 @@ func TestAlongsideDemo(t *testing.T) {
 	if len(after) != len(before)+20 {
 		t.Fatalf("the demo town handles %d procedures after, %d before; want 20 more", len(after), len(before))
 	}
+}
+
+// migratedStore is an empty migrated SQLite store, closed at the end.
+func migratedStore(t *testing.T) *sqldb.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "motcua.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
