@@ -110,6 +110,15 @@ func (ix *Index) Len() int { return len(ix.procs) }
 // Fields returns the distinct fields (lĩnh vực), for a filter's choices.
 func (ix *Index) Fields() []string { return ix.fields }
 
+// Procedure returns the current procedure with the given code.
+func (ix *Index) Procedure(code string) (*motcua.Procedure, bool) {
+	i, found := slices.BinarySearchFunc(ix.procs, code, func(p *motcua.Procedure, code string) int { return strings.Compare(p.Code, code) })
+	if !found {
+		return nil, false
+	}
+	return ix.procs[i], true
+}
+
 // Agency returns the agency with the given code.
 func (ix *Index) Agency(code string) (*motcua.Agency, bool) {
 	i, ok := ix.agencyIdx[code]
@@ -133,6 +142,9 @@ type Query struct {
 	Field string
 	// Agency keeps the procedures this agency (by code) handles.
 	Agency string
+	// Agencies, when not empty, keeps the procedures that one of these
+	// agencies handles (a reception desk receives for several).
+	Agencies []string
 	// Level keeps the procedures carried out at this level.
 	Level motcua.AgencyLevel
 	// Page is 1-based; PerPage defaults to DefaultPerPage.
@@ -158,15 +170,23 @@ func (ix *Index) Search(q Query) Result {
 	perPage = min(perPage, MaxPerPage)
 	n := len(ix.procs)
 	ok := make([]bool, n)
-	if q.Agency != "" {
-		if j, found := ix.agencyIdx[q.Agency]; found {
-			for _, i := range ix.agencyProc[j] {
-				ok[i] = true
+	for i := range ok {
+		ok[i] = true
+	}
+	for _, agencies := range [][]string{{q.Agency}, q.Agencies} {
+		if len(agencies) == 0 || agencies[0] == "" && len(agencies) == 1 {
+			continue
+		}
+		handled := make([]bool, n)
+		for _, code := range agencies {
+			if j, found := ix.agencyIdx[code]; found {
+				for _, i := range ix.agencyProc[j] {
+					handled[i] = true
+				}
 			}
 		}
-	} else {
 		for i := range ok {
-			ok[i] = true
+			ok[i] = ok[i] && handled[i]
 		}
 	}
 	if q.Field != "" {

@@ -34,6 +34,19 @@ func testIndex() *procsearch.Index {
 	return procsearch.Build("s1", procs, []*motcua.Agency{province, district, commune, idle})
 }
 
+func TestProcedure(t *testing.T) {
+	t.Parallel()
+	ix := testIndex()
+	for _, code := range []string{"1.000001.000.00.00.H08", "2.001157.000.00.00.H08"} {
+		if p, ok := ix.Procedure(code); !ok || p.Code != code {
+			t.Errorf("Procedure(%s) = %v, %v", code, p, ok)
+		}
+	}
+	if p, ok := ix.Procedure("1.999999"); ok {
+		t.Errorf("Procedure of an unknown code = %v", p)
+	}
+}
+
 func codes(r procsearch.Result) []string {
 	var out []string
 	for _, p := range r.Procedures {
@@ -69,6 +82,10 @@ func TestSearch(t *testing.T) {
 		{"agency filter", procsearch.Query{Agency: district.Code}, []string{"2.000635.000.00.00.H08", "2.001157.000.00.00.H08"}},
 		{"agency with no procedure", procsearch.Query{Agency: idle.Code}, nil},
 		{"unknown agency", procsearch.Query{Agency: "999.99.99.H08"}, nil},
+		{"agencies: any of them", procsearch.Query{Agencies: []string{province.Code, district.Code}}, []string{"1.001156.000.00.00.H08",
+			"2.000635.000.00.00.H08", "2.001157.000.00.00.H08"}},
+		{"agencies and agency", procsearch.Query{Agency: commune.Code, Agencies: []string{district.Code}}, []string{"2.001157.000.00.00.H08"}},
+		{"agencies, none known", procsearch.Query{Agencies: []string{"999.99.99.H08"}}, nil},
 		{"level filter", procsearch.Query{Level: motcua.LevelProvince}, []string{"1.001156.000.00.00.H08"}},
 		{"filters and text", procsearch.Query{Text: "ban sao", Agency: commune.Code, Level: motcua.LevelDistrict}, []string{"2.001157.000.00.00.H08"}},
 		{"filters exclude text match", procsearch.Query{Text: "khai sinh", Field: "Chứng thực"}, nil},

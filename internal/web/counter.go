@@ -3,10 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
+	"github.com/motcua/motcua/internal/procsearch"
 	"github.com/motcua/motcua/internal/service"
 )
 
@@ -25,32 +27,58 @@ type counterStartPage struct {
 	Title   string
 	Form    counterStartForm
 	Choices []counterChoice
-	Error   string
+	// Search is the officer's search of the procedures (?tim=); Shown of
+	// Total procedures match it and are in Choices.
+	Search       string
+	Shown, Total int
+	Error        string
 }
 
 func (p counterStartPage) title() string { return p.Title }
 
 const counterStartTitle = "Tiếp nhận hồ sơ trực tiếp"
 
-// counterChoices are the procedures and cases the officer's agency
-// handles: the store's list for that agency (cached), so that the desk
-// does not copy a province's whole catalogue at every page.
-func (s *Server) counterChoices(r *http.Request) []counterChoice {
+// counterListSize bounds the procedures the counter's choice lists: a
+// district desk receives for hundreds; the officer searches them.
+const counterListSize = 50
+
+// counterAgencies are the agencies whose dossiers the officer receives.
+func counterAgencies(r *http.Request) []string {
 	p := principal(r)
 	if p == nil || p.AgencyCode == "" {
 		return nil
 	}
-	procs, err := s.cfg.Store.ListProcedures(r.Context(), p.AgencyCode)
-	if err != nil {
-		return nil
+	return []string{p.AgencyCode}
+}
+
+// counterStartData fills the page's choices: the procedures and cases
+// the officer receives for, matching the search (name or code, without
+// diacritics), at most counterListSize procedures from the catalogue
+// index, plus the chosen one.
+func (s *Server) counterStartData(r *http.Request, page counterStartPage) counterStartPage {
+	page.Title = counterStartTitle
+	agencies := counterAgencies(r)
+	if len(agencies) == 0 {
+		return page
 	}
-	var out []counterChoice
-	for _, proc := range procs {
-		for _, c := range proc.Cases {
-			out = append(out, counterChoice{Value: proc.Code + "|" + c.Code, Label: proc.Name + " — " + c.Name})
+	ix, err := s.catalogue.Index(r.Context())
+	if err != nil {
+		return page
+	}
+	res := ix.Search(procsearch.Query{Agencies: agencies, Text: page.Search, PerPage: counterListSize})
+	page.Shown, page.Total = len(res.Procedures), res.Total
+	procs := res.Procedures
+	if code, _, ok := strings.Cut(page.Form.Choice, "|"); ok && !slices.ContainsFunc(procs, func(p *motcua.Procedure) bool { return p.Code == code }) {
+		if chosen, ok := ix.Procedure(code); ok && slices.ContainsFunc(chosen.AgencyCodes, func(a string) bool { return slices.Contains(agencies, a) }) {
+			procs = append([]*motcua.Procedure{chosen}, procs...)
 		}
 	}
-	return out
+	for _, proc := range procs {
+		for _, c := range proc.Cases {
+			page.Choices = append(page.Choices, counterChoice{Value: proc.Code + "|" + c.Code, Label: proc.Name + " — " + c.Name})
+		}
+	}
+	return page
 }
 
 // counterStartPage is the counter's first step, pre-filled from the
@@ -58,7 +86,8 @@ func (s *Server) counterChoices(r *http.Request) []counterChoice {
 func (s *Server) counterStartPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := counterStartForm{FullName: q.Get("full_name"), IDNumber: q.Get("id_number"), BirthDate: q.Get("birth_date")}
-	s.render(w, r, http.StatusOK, "counter_start", counterStartPage{Title: counterStartTitle, Form: f, Choices: s.counterChoices(r)})
+	page := counterStartPage{Form: f, Search: strings.TrimSpace(q.Get("tim"))}
+	s.render(w, r, http.StatusOK, "counter_start", s.counterStartData(r, page))
 }
 
 // counterStart checks the identities and opens the counter draft.
@@ -72,8 +101,8 @@ func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		s.formError(w, r, err, "counter_start", counterStartPage{Title: counterStartTitle, Form: f, Choices: s.counterChoices(r),
-			Error: motcua.ErrorMessage(err)})
+		s.formError(w, r, err, "counter_start", s.counterStartData(r, counterStartPage{Form: f,
+			Search: strings.TrimSpace(r.PostFormValue("tim")), Error: motcua.ErrorMessage(err)}))
 	}
 	proc, cs, _ := strings.Cut(f.Choice, "|")
 	if proc == "" || cs == "" {
