@@ -17,9 +17,9 @@ import (
 // it may move to. Forwarding between officers or agencies keeps status 4
 // and is not a transition.
 var transitions = map[DossierStatus][]DossierStatus{
-	StatusRegistered:    {StatusReceived, StatusRejected, StatusSupplement, StatusWithdrawn},
-	StatusReceived:      {StatusProcessing, StatusSupplement, StatusWithdrawn},
-	StatusProcessing:    {StatusSupplement, StatusFinancialDuty, StatusStopped, StatusDone, StatusWithdrawn},
+	StatusRegistered: {StatusReceived, StatusRejected, StatusSupplement, StatusWithdrawn},
+	StatusReceived:   {StatusProcessing, StatusSupplement, StatusWithdrawn},
+	StatusProcessing: {StatusSupplement, StatusFinancialDuty, StatusStopped, StatusDone, StatusWithdrawn},
 	// A supplement asked before receipt returns to 1 when answered online
 	// (the desk then receives it); see SupplementReturn.
 	StatusSupplement:    {StatusRegistered, StatusReceived, StatusProcessing, StatusRejected, StatusWithdrawn},
