@@ -57,22 +57,7 @@ func (a *api) dossierDetail(r *http.Request, d *motcua.Dossier) dossierDetailJSO
 	if p, err := a.cfg.Store.GetProcedureVersion(r.Context(), d.ProcedureCode, d.ProcedureVersion); err == nil {
 		out.ProcedureName = p.Name
 	}
-	if s := d.Supplement(); s != nil {
-		sj := &supplementJSON{Seq: s.Seq, Reason: s.Reason, Components: []supplementComponentJSON{}, RequestedAt: s.RequestedAt,
-			Open: s.Open() && d.Status == motcua.StatusSupplement}
-		for _, code := range s.Components {
-			c := supplementComponentJSON{ID: code, Name: code}
-			if dc, ok := d.Component(code); ok {
-				c.Name = dc.Name
-			}
-			sj.Components = append(sj.Components, c)
-		}
-		if !s.AnsweredAt.IsZero() {
-			at := s.AnsweredAt
-			sj.AnsweredAt = &at
-		}
-		out.Supplement = sj
-	}
+	out.Supplement = toSupplementJSON(d)
 	for _, h := range d.StatusHistory {
 		if h.From == h.To {
 			continue // forwarding between officers is not a status change
@@ -176,4 +161,26 @@ func (a *api) withdrawDossier(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, a.dossierDetail(r, d))
+}
+
+// toSupplementJSON is d's latest supplement request, nil when none.
+func toSupplementJSON(d *motcua.Dossier) *supplementJSON {
+	s := d.Supplement()
+	if s == nil {
+		return nil
+	}
+	sj := &supplementJSON{Seq: s.Seq, Reason: s.Reason, Components: []supplementComponentJSON{}, RequestedAt: s.RequestedAt,
+		Open: s.Open() && d.Status == motcua.StatusSupplement}
+	for _, code := range s.Components {
+		c := supplementComponentJSON{ID: code, Name: code}
+		if dc, ok := d.Component(code); ok {
+			c.Name = dc.Name
+		}
+		sj.Components = append(sj.Components, c)
+	}
+	if !s.AnsweredAt.IsZero() {
+		at := s.AnsweredAt
+		sj.AnsweredAt = &at
+	}
+	return sj
 }
