@@ -55,6 +55,12 @@ func TestSupplementAPI(t *testing.T) {
 		move := func(body map[string]any) (int, map[string]any, []byte) {
 			return desk.do("POST", agencyPath+"/status", jsonBody(body), "application/json")
 		}
+		_, spec, _ := citizen.do("GET", "/api/v1/openapi.json", nil, "")
+		for _, p := range []string{"/api/v1/dossiers/{code}/supplement", "/api/v1/dossiers/{code}/withdraw"} {
+			if _, ok := spec["paths"].(map[string]any)[p]; !ok {
+				t.Errorf("%s not in the OpenAPI document", p)
+			}
+		}
 		if status, _, raw := move(map[string]any{"status": 2}); status != 200 {
 			t.Fatalf("receive: %d %s", status, raw)
 		}
