@@ -178,6 +178,28 @@ func TestSupplementAPI(t *testing.T) {
 			t.Fatalf("warehouse answer: %d %s", status, raw)
 		}
 
+		// At the counter: the desk scans the paper the citizen brings for
+		// the component named, which it could not scan again otherwise,
+		// and moves the dossier back, which answers the request.
+		scan := func() (int, map[string]any, []byte) {
+			body, ct := multipartBody(t, nil, pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "to khai ban quet"}))
+			return desk.do("PUT", agencyPath+"/components/TP01", body, ct)
+		}
+		if status, prob, _ := scan(); status != 422 || prob["code"] != "already_digitized" {
+			t.Errorf("scan a digitized component without a request: %d %v", status, prob)
+		}
+		if status, _, raw := move(map[string]any{"status": 5, "note": "Mang bản gốc tờ khai đến Bộ phận Một cửa", "components": []string{"TP01"}}); status != 200 {
+			t.Fatalf("third request: %d %s", status, raw)
+		}
+		if status, _, raw := scan(); status != 200 {
+			t.Fatalf("scan at the counter: %d %s", status, raw)
+		}
+		status, counter, raw := move(map[string]any{"status": 2})
+		if sup := counter["supplement"].(map[string]any); status != 200 || sup["seq"].(float64) != 3 || sup["open"] != false ||
+			sup["answered_at"] == nil {
+			t.Fatalf("answered at the counter: %d %s", status, raw)
+		}
+
 		// Withdrawal: only the citizen's own, with a reason, once.
 		withdraw := func(c *apiClient, reason string) (int, map[string]any, []byte) {
 			return c.do("POST", path+"/withdraw", jsonBody(map[string]string{"reason": reason}), "application/json")
