@@ -93,6 +93,18 @@ func TestSupplementAPI(t *testing.T) {
 		if _, err := time.Parse("2006-01-02", due); err != nil {
 			t.Fatalf("due_date %q: %v", due, err)
 		}
+		// The printable notice, for the citizen and at the desk; not for another citizen.
+		for _, c := range []struct {
+			who    *apiClient
+			path   string
+			status int
+		}{{citizen, "/ho-so/" + code + "/phieu-bo-sung.pdf", 200}, {desk, "/can-bo/ho-so/" + code + "/phieu-bo-sung.pdf", 200},
+			{them, "/ho-so/" + code + "/phieu-bo-sung.pdf", 404}} {
+			status, _, raw := c.who.do("GET", c.path, nil, "")
+			if status != c.status || (status == 200 && !bytes.HasPrefix(raw, []byte("%PDF-"))) {
+				t.Errorf("GET %s: %d %.40q", c.path, status, raw)
+			}
+		}
 		hist := got["history"].([]any)
 		if len(hist) != 2 || hist[1].(map[string]any)["to"].(float64) != 5 || hist[1].(map[string]any)["note"] != reason {
 			t.Fatalf("history: %v", hist)
