@@ -63,7 +63,7 @@ func (s *Submissions) SupplementOffers(ctx context.Context, p *motcua.Principal,
 	}
 	var out []motcua.ComponentMatch
 	for _, m := range all {
-		if req == nil || req.Names(m.Component.Code) {
+		if !req.Open() || req.Names(m.Component.Code) {
 			out = append(out, m)
 		}
 	}
