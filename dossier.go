@@ -181,6 +181,9 @@ type Dossier struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	StatusHistory []StatusChange
+	// Supplements are the supplement requests made on the dossier, oldest
+	// first, each with its answer once answered (dossier_supplement.go).
+	Supplements []SupplementRequest
 }
 
 // Reused reports whether at least one component was reused from digitized
@@ -327,6 +330,10 @@ type StatusUpdate struct {
 	ReceivedAt time.Time
 	ReceivedBy string
 	FinishedAt time.Time
+	// Supplement, when set, is stored as the dossier's supplement request
+	// number Supplement.Seq: a new request on the move to 5, the answered
+	// one on the move out of 5.
+	Supplement *SupplementRequest
 }
 
 // Indicator names a Decision 766 indicator's numerator, for drill-down.

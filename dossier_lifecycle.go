@@ -17,10 +17,12 @@ import (
 // it may move to. Forwarding between officers or agencies keeps status 4
 // and is not a transition.
 var transitions = map[DossierStatus][]DossierStatus{
-	StatusRegistered:    {StatusReceived, StatusRejected, StatusSupplement, StatusWithdrawn},
-	StatusReceived:      {StatusProcessing, StatusSupplement, StatusWithdrawn},
-	StatusProcessing:    {StatusSupplement, StatusFinancialDuty, StatusStopped, StatusDone, StatusWithdrawn},
-	StatusSupplement:    {StatusReceived, StatusProcessing, StatusRejected, StatusWithdrawn},
+	StatusRegistered: {StatusReceived, StatusRejected, StatusSupplement, StatusWithdrawn},
+	StatusReceived:   {StatusProcessing, StatusSupplement, StatusWithdrawn},
+	StatusProcessing: {StatusSupplement, StatusFinancialDuty, StatusStopped, StatusDone, StatusWithdrawn},
+	// A supplement asked before receipt returns to 1 when answered online
+	// (the desk then receives it); see SupplementReturn.
+	StatusSupplement:    {StatusRegistered, StatusReceived, StatusProcessing, StatusRejected, StatusWithdrawn},
 	StatusFinancialDuty: {StatusProcessing, StatusDone, StatusStopped},
 	StatusStopped:       {StatusResultsReturned},
 	StatusDone:          {StatusResultsReturned},
@@ -162,6 +164,14 @@ func (d *Dossier) Transition(to DossierStatus, in TransitionInput) (StatusUpdate
 	if !u.FinishedAt.IsZero() {
 		d.FinishedAt = u.FinishedAt
 	}
+	// Leaving 5 other than by refusal or withdrawal answers the open
+	// request (online or at the counter).
+	if s := d.Supplement(); u.From == StatusSupplement && s.Open() && to != StatusRejected && to != StatusWithdrawn {
+		req := *s
+		req.AnsweredAt, req.AnsweredBy = in.At, in.Actor
+		*s = req
+		u.Supplement = &req
+	}
 	return u, nil
 }
 
@@ -218,6 +228,9 @@ func (d *Dossier) Choices() []Choice {
 	for to := StatusRegistered; to <= StatusResultsReturned; to++ {
 		if to == StatusDone && d.ResultExpected {
 			continue
+		}
+		if to == StatusRegistered {
+			continue // the citizen's answer to a supplement request, not an officer's move
 		}
 		if CanTransition(d.Status, to) {
 			cs = append(cs, Choice{To: to, Reason: NeedsReason(to)})

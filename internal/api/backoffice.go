@@ -34,6 +34,8 @@ type agencyDossierJSON struct {
 	Result         *resultJSON    `json:"result,omitempty"`
 	ResultDocIDs   []string       `json:"result_document_ids"`
 	History        []historyEntry `json:"history"`
+	// Supplement is the latest supplement request, null when none.
+	Supplement *supplementJSON `json:"supplement"`
 }
 
 type resultJSON struct {
@@ -55,7 +57,7 @@ type historyEntry struct {
 func toAgencyDossierJSON(d *motcua.Dossier) agencyDossierJSON {
 	out := agencyDossierJSON{dossierJSON: toDossierJSON(d), OwnerCode: d.Owner.Code, ReceivedAt: d.ReceivedAt,
 		HandlingAgency: d.HandlingAgency, Assignee: d.Assignee, Overdue: d.Overdue(time.Now()),
-		ResultDocIDs: append([]string{}, d.ResultDocIDs...), History: []historyEntry{}}
+		ResultDocIDs: append([]string{}, d.ResultDocIDs...), History: []historyEntry{}, Supplement: toSupplementJSON(d)}
 	if r := d.Result; r != nil {
 		out.Result = &resultJSON{Number: r.Number, Summary: r.Summary, Signed: r.Signed != nil, SignedBy: r.SignedBy, SignedAt: r.SignedAt}
 	}
@@ -106,6 +108,9 @@ func (a *api) agencyTransition(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Status int    `json:"status"`
 		Note   string `json:"note"`
+		// Components, with status 5, are the codes of the components
+		// the citizen must fix.
+		Components []string `json:"components"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		httpx.WriteError(w, r, err)
@@ -115,7 +120,16 @@ func (a *api) agencyTransition(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, motcua.Invalid("status", "invalid_dossier_status", "Trạng thái hồ sơ phải là một số từ 1 đến 10."))
 		return
 	}
-	d, err := a.cfg.Reception.Transition(r.Context(), principal(r), r.PathValue("code"), motcua.DossierStatus(in.Status), in.Note)
+	var d *motcua.Dossier
+	var err error
+	switch {
+	case motcua.DossierStatus(in.Status) == motcua.StatusSupplement:
+		d, err = a.cfg.Reception.RequestSupplement(r.Context(), principal(r), r.PathValue("code"), in.Note, in.Components)
+	case len(in.Components) > 0:
+		err = motcua.Invalid("components", "components_not_allowed", "Chỉ nêu thành phần hồ sơ khi yêu cầu bổ sung (trạng thái 5).")
+	default:
+		d, err = a.cfg.Reception.Transition(r.Context(), principal(r), r.PathValue("code"), motcua.DossierStatus(in.Status), in.Note)
+	}
 	a.writeAgencyDossier(w, r, d, err)
 }
 

@@ -402,5 +402,5 @@ func (a *api) getDossier(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, toDossierJSON(d))
+	httpx.WriteJSON(w, http.StatusOK, a.dossierDetail(r, d))
 }

@@ -110,4 +110,6 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("POST /api/v1/dossiers/drafts/{id}/submit", a.submitDraft)
 	mux.HandleFunc("GET /api/v1/dossiers", a.listDossiers)
 	mux.HandleFunc("GET /api/v1/dossiers/{code}", a.getDossier)
+	mux.HandleFunc("POST /api/v1/dossiers/{code}/supplement", a.answerSupplement)
+	mux.HandleFunc("POST /api/v1/dossiers/{code}/withdraw", a.withdrawDossier)
 }

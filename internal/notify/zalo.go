@@ -130,13 +130,18 @@ func (z *Zalo) Send(ctx context.Context, n *motcua.Notification) error {
 	return Permanent(fmt.Errorf("zalo: error %d: %s", resp.Error, resp.Message))
 }
 
-// templateData returns the template's parameters, cleaned as Render
-// cleans them, and nothing else: ZNS rejects data its template does not
-// declare.
+// templateData returns the template's parameters, required and optional
+// (an absent optional one is empty), cleaned as Render cleans them, and
+// nothing else: ZNS rejects data its template does not declare. The
+// optional note carries the reason of a refusal or a supplement request,
+// which the citizen must read in Zalo as in the SMS.
 func templateData(n *motcua.Notification) map[string]string {
 	t := templates()[n.Template]
-	out := make(map[string]string, len(t.Params))
+	out := make(map[string]string, len(t.Params)+len(t.Optional))
 	for _, p := range t.Params {
+		out[p] = cleanParam(n.Params[p])
+	}
+	for _, p := range t.Optional {
 		out[p] = cleanParam(n.Params[p])
 	}
 	return out

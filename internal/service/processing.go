@@ -406,7 +406,11 @@ func (r *Reception) DigitizeComponent(ctx context.Context, p *motcua.Principal, 
 	if !ok || i < 0 {
 		return nil, unknownComponent()
 	}
-	if d.Components[i].Digitization != motcua.NotDigitized {
+	// In status 5 the desk scans the paper the citizen brings in answer to
+	// the supplement request (then moves the dossier back, which answers
+	// the request): a component the request names is scanned again.
+	resupply := d.Status == motcua.StatusSupplement && d.Supplement().Open() && d.Supplement().Names(component)
+	if d.Components[i].Digitization != motcua.NotDigitized && !resupply {
 		return nil, motcua.Invalid("component", "already_digitized", fmt.Sprintf("Thành phần “%s” đã được số hóa.", pc.Name))
 	}
 	file, err := r.wh.checkScan(ctx, up)

@@ -204,6 +204,19 @@ func (r *Reception) Dossier(ctx context.Context, p *motcua.Principal, code strin
 // Returning the signed result of a finished dossier files it in the
 // owner's warehouse in the same step.
 func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code string, to motcua.DossierStatus, note string) (*motcua.Dossier, error) {
+	return r.transition(ctx, p, code, to, note, nil)
+}
+
+// RequestSupplement is "Yêu cầu bổ sung": the dossier goes to status 5
+// with the reason and the codes of the components the citizen must fix
+// (none: any of them), who sees them on the dossier's page and answers
+// there (Submissions.AnswerSupplement) or at the counter; the clock stops
+// until then.
+func (r *Reception) RequestSupplement(ctx context.Context, p *motcua.Principal, code, reason string, components []string) (*motcua.Dossier, error) {
+	return r.transition(ctx, p, code, motcua.StatusSupplement, reason, components)
+}
+
+func (r *Reception) transition(ctx context.Context, p *motcua.Principal, code string, to motcua.DossierStatus, note string, components []string) (*motcua.Dossier, error) {
 	d, acc, err := r.work(ctx, p, code)
 	if err != nil {
 		return nil, err
@@ -225,8 +238,14 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 		return nil, err
 	}
 	issue := d.IssuesResult(to)
-	u, err := d.Transition(to, motcua.TransitionInput{At: r.now().UTC().Truncate(time.Microsecond), Actor: p.Username,
-		Note: note, Calendar: r.cal.Calendar(ctx), Procedure: proc})
+	in := motcua.TransitionInput{At: r.now().UTC().Truncate(time.Microsecond), Actor: p.Username,
+		Note: note, Calendar: r.cal.Calendar(ctx), Procedure: proc}
+	var u motcua.StatusUpdate
+	if to == motcua.StatusSupplement {
+		u, err = d.RequestSupplement(in, components)
+	} else {
+		u, err = d.Transition(to, in)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +261,7 @@ func (r *Reception) Transition(ctx context.Context, p *motcua.Principal, code st
 		}
 		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.Username, AgencyCode: p.AgencyCode,
 			Action: "dossier.status", ObjectKind: "dossier", ObjectID: d.ID, SubjectCode: d.Owner.Code, DossierID: d.ID,
-			Detail: fmt.Sprintf("from=%d to=%d note=%q", int(u.From), int(u.To), u.Note)})
+			Detail: transitionDetail(u)})
 	})
 	if err != nil {
 		return nil, err
@@ -265,15 +284,25 @@ func statusNote(u motcua.StatusUpdate) string {
 // statusNotes are the Zalo, SMS and e-mail messages telling the owner (and
 // a submitter who applied for them) of a status change.
 func (r *Reception) statusNotes(d *motcua.Dossier, u motcua.StatusUpdate) []*motcua.Notification {
-	params := map[string]string{"code": d.Code, "status": u.To.Label(), "note": statusNote(u),
-		"url": r.publicURL + "/ho-so/" + d.Code}
+	return statusNotifications(r.publicURL, r.channels, d, u)
+}
+
+// statusNotifications are the messages of a status change of d (before
+// the change: its history does not hold u yet) on channels.
+func statusNotifications(publicURL string, channels []motcua.NotifyChannel, d *motcua.Dossier, u motcua.StatusUpdate) []*motcua.Notification {
+	note := statusNote(u)
+	if u.To == motcua.StatusSupplement && u.Supplement != nil && len(u.Supplement.Components) > 0 {
+		note += " Thành phần cần bổ sung: " + strings.Join(componentNames(d, u.Supplement.Components), "; ") + "."
+	}
+	params := map[string]string{"code": d.Code, "status": u.To.Label(), "note": note,
+		"url": publicURL + "/ho-so/" + d.Code}
 	if !u.DueAt.IsZero() {
 		params["due_date"] = motcua.DateOf(u.DueAt).Display()
 	}
 	var ns []*motcua.Notification
 	seen := map[string]bool{}
 	for _, person := range []motcua.Person{d.Submitter, d.Owner} {
-		for _, ch := range r.channels {
+		for _, ch := range channels {
 			to := ch.Address(person.Phone, person.Email)
 			if to == "" || seen[string(ch)+to] {
 				continue
@@ -285,4 +314,27 @@ func (r *Reception) statusNotes(d *motcua.Dossier, u motcua.StatusUpdate) []*mot
 		}
 	}
 	return ns
+}
+
+// componentNames are the names of d's components with codes.
+func componentNames(d *motcua.Dossier, codes []string) []string {
+	names := make([]string, 0, len(codes))
+	for _, c := range codes {
+		if dc, ok := d.Component(c); ok {
+			names = append(names, dc.Name)
+		} else {
+			names = append(names, c)
+		}
+	}
+	return names
+}
+
+// transitionDetail is the audit detail of a status change: the move, the
+// note and, for a supplement request, the components named.
+func transitionDetail(u motcua.StatusUpdate) string {
+	detail := fmt.Sprintf("from=%d to=%d note=%q", int(u.From), int(u.To), u.Note)
+	if u.To == motcua.StatusSupplement && u.Supplement != nil {
+		detail += fmt.Sprintf(" components=%s", strings.Join(u.Supplement.Components, ","))
+	}
+	return detail
 }

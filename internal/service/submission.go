@@ -289,13 +289,23 @@ func (s *Submissions) Attach(ctx context.Context, p *motcua.Principal, draftID, 
 
 // attach takes documentID for component if the view's matches offer it.
 func (s *Submissions) attach(ctx context.Context, v *DraftView, component, documentID string) (*motcua.Draft, error) {
-	for _, m := range v.Matches {
+	doc, err := offered(v.Matches, component, documentID)
+	if err != nil {
+		return nil, err
+	}
+	v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File})
+	return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
+}
+
+// offered is the warehouse document documentID if matches offer it for
+// component, or why not.
+func offered(matches []motcua.ComponentMatch, component, documentID string) (*motcua.Document, error) {
+	for _, m := range matches {
 		if m.Component.Code != component {
 			continue
 		}
 		if doc := m.Candidate(documentID); doc != nil {
-			v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File})
-			return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
+			return doc, nil
 		}
 		for _, u := range m.Unusable {
 			if u.Document.ID == documentID {
@@ -328,6 +338,17 @@ func (s *Submissions) Upload(ctx context.Context, p *motcua.Principal, draftID, 
 	if !ok {
 		return nil, unknownComponent()
 	}
+	source, file, err := s.checkUpload(ctx, comp, up)
+	if err != nil {
+		return nil, err
+	}
+	v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: source, File: file})
+	return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
+}
+
+// checkUpload checks and keeps a file uploaded for component comp: a
+// signed PDF, or, where the component allows it, an unsigned scan.
+func (s *Submissions) checkUpload(ctx context.Context, comp motcua.ProcedureComponent, up Upload) (motcua.AttachmentSource, motcua.File, error) {
 	source := motcua.Uploaded
 	file, _, _, err := s.wh.checkFile(ctx, up)
 	if motcua.ErrorCode(err) == string(pdfsig.ReasonUnsigned) && comp.AllowScan {
@@ -335,11 +356,7 @@ func (s *Submissions) Upload(ctx context.Context, p *motcua.Principal, draftID, 
 		source = motcua.Scanned
 		file, err = s.wh.checkScan(ctx, up)
 	}
-	if err != nil {
-		return nil, err
-	}
-	v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: source, File: file})
-	return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
+	return source, file, err
 }
 
 // SubmitOptions are the last step's choices.

@@ -304,6 +304,9 @@ func (s *Store) getDossier(ctx context.Context, column, key string) (*motcua.Dos
 	if err != nil {
 		return nil, err
 	}
+	if d.Supplements, err = s.supplements(ctx, d.ID); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -449,6 +452,11 @@ func (s *Store) UpdateDossierStatus(ctx context.Context, u motcua.StatusUpdate) 
 		}
 		if err := tx.syncIndicators(ctx, u.DossierID); err != nil {
 			return err
+		}
+		if u.Supplement != nil {
+			if err := tx.putSupplement(ctx, u.DossierID, u.Supplement); err != nil {
+				return err
+			}
 		}
 		return tx.appendHistory(ctx, u.DossierID, u.From, u.To, at, u.Actor, u.Note)
 	})

@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("DossierCodeConcurrency", func(t *testing.T) { t.Parallel(); testDossierCodeConcurrency(t, newStore) })
 	t.Run("DossierStatus", func(t *testing.T) { t.Parallel(); testDossierStatus(t, newStore) })
 	t.Run("DossierProcessing", func(t *testing.T) { t.Parallel(); testDossierProcessing(t, newStore) })
+	t.Run("Supplements", func(t *testing.T) { t.Parallel(); testSupplements(t, newStore) })
 	t.Run("Audit", func(t *testing.T) { t.Parallel(); testAudit(t, newStore) })
 	t.Run("AuditChain", func(t *testing.T) { t.Parallel(); testAuditChain(t, newStore) })
 	t.Run("AuditTamper", func(t *testing.T) { t.Parallel(); testAuditTamper(t, newStore) })

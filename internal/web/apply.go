@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -260,6 +261,19 @@ type receiptPage struct {
 	Agency    *motcua.Agency
 	New       bool
 	Demo      bool
+	// The supplement request and the answer form (supplement.go).
+	Supplement *motcua.SupplementRequest
+	// SupplementNames are the names of the components it names.
+	SupplementNames []string
+	// Answer lists the components the citizen answers for, with what the
+	// warehouse offers for each; empty unless a request waits.
+	Answer       []supplementRow
+	Key          string // idempotency key of the answer form
+	Withdrawable bool
+	Error        string
+	ErrorFor     string // the form the error is about: "bo-sung" or "rut"
+	Reason       string // the withdrawal reason typed, kept on error
+	Done         string
 }
 
 func (p receiptPage) title() string { return p.Title }
@@ -275,16 +289,35 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1", Demo: s.cfg.Demo}
-	if page.Procedure, err = s.cfg.Store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion); err != nil {
+	page, err := s.receiptData(r, d)
+	if err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	page.New = r.URL.Query().Get("moi") == "1"
+	page.Done = receiptDone[r.URL.Query().Get("xong")]
+	s.render(w, r, http.StatusOK, "receipt", page)
+}
+
+// receiptData is the dossier's page for its applicant: the dossier, its
+// procedure and agency, the supplement request and what the warehouse
+// offers to answer it, and whether it may be withdrawn.
+func (s *Server) receiptData(r *http.Request, d *motcua.Dossier) (receiptPage, error) {
+	ctx := r.Context()
+	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, Demo: s.cfg.Demo, Supplement: d.Supplement(),
+		Withdrawable: d.Withdrawable(), Key: service.NewSecret(16)}
+	var err error
+	if page.Procedure, err = s.cfg.Store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion); err != nil {
+		return page, err
 	}
 	if page.Agency, err = s.cfg.Store.GetAgency(ctx, d.AgencyCode); err != nil {
-		s.renderError(w, r, err)
-		return
+		return page, err
 	}
-	s.render(w, r, http.StatusOK, "receipt", page)
+	if page.Supplement != nil {
+		page.SupplementNames = supplementNames(d)
+	}
+	page.Answer, err = s.supplementRows(r, d)
+	return page, err
 }
 
 // dossierQR is the QR code of a dossier code, as printed on receipts.
@@ -306,7 +339,9 @@ func (s *Server) dossierQR(w http.ResponseWriter, r *http.Request) {
 type myDossiersPage struct {
 	Title    string
 	Dossiers []*motcua.Dossier
-	Total    int
+	// ProcedureNames maps "code@version" to the procedure's name.
+	ProcedureNames map[string]string
+	Total          int
 }
 
 func (p myDossiersPage) title() string { return p.Title }
@@ -321,5 +356,17 @@ func (s *Server) myDossiers(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "my_dossiers", myDossiersPage{Title: "Quản lý hồ sơ đã nộp", Dossiers: ds, Total: total})
+	names := map[string]string{}
+	for _, d := range ds {
+		key := d.ProcedureCode + "@" + strconv.Itoa(d.ProcedureVersion)
+		if _, ok := names[key]; ok {
+			continue
+		}
+		names[key] = d.ProcedureCode
+		if p, err := s.cfg.Store.GetProcedureVersion(r.Context(), d.ProcedureCode, d.ProcedureVersion); err == nil {
+			names[key] = p.Name
+		}
+	}
+	s.render(w, r, http.StatusOK, "my_dossiers", myDossiersPage{Title: "Quản lý hồ sơ đã nộp", Dossiers: ds, Total: total,
+		ProcedureNames: names})
 }

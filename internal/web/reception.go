@@ -92,6 +92,12 @@ type officerDossierPage struct {
 	Procedure   *motcua.Procedure
 	// ResultCategory names the result the procedure issues.
 	ResultCategory *motcua.DocumentCategory
+	// Supplement is the latest supplement request, SupplementNames the
+	// components it names; Resupply the components the desk may scan
+	// again while the request waits.
+	Supplement      *motcua.SupplementRequest
+	SupplementNames []string
+	Resupply        map[string]bool
 }
 
 func (p officerDossierPage) title() string { return p.Title }
@@ -137,6 +143,15 @@ func (s *Server) officerDossierData(r *http.Request, d *motcua.Dossier) (officer
 	for _, c := range d.Choices() {
 		page.Choices = append(page.Choices, transitionChoice{Choice: c, Label: actionLabels[c.To]})
 	}
+	if page.Supplement = d.Supplement(); page.Supplement != nil {
+		page.SupplementNames = supplementNames(d)
+		if d.Status == motcua.StatusSupplement && page.Supplement.Open() && page.CanDigitize {
+			page.Resupply = map[string]bool{}
+			for _, c := range d.Components {
+				page.Resupply[c.Code] = page.Supplement.Names(c.Code)
+			}
+		}
+	}
 	return page, nil
 }
 
@@ -175,7 +190,13 @@ func (s *Server) officerTransition(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
 	to, _ := strconv.Atoi(r.PostFormValue("to"))
 	note := r.PostFormValue("note")
-	d, err := s.cfg.Reception.Transition(r.Context(), principal(r), code, motcua.DossierStatus(to), note)
+	var d *motcua.Dossier
+	var err error
+	if motcua.DossierStatus(to) == motcua.StatusSupplement {
+		d, err = s.cfg.Reception.RequestSupplement(r.Context(), principal(r), code, note, r.PostForm["component"])
+	} else {
+		d, err = s.cfg.Reception.Transition(r.Context(), principal(r), code, motcua.DossierStatus(to), note)
+	}
 	if err != nil {
 		cur, gerr := s.cfg.Reception.Dossier(r.Context(), principal(r), code)
 		if gerr != nil {

@@ -261,6 +261,9 @@ func (s *Server) routes(mux *routeMux) {
 		mux.HandleFunc("GET /ho-so/{code}", s.receipt)
 		mux.HandleFunc("GET /ho-so/{code}/qr.png", s.dossierQR)
 		mux.HandleFunc("GET /ho-so/{code}/phieu.pdf", s.citizenReceiptPDF)
+		mux.HandleFunc("GET /ho-so/{code}/phieu-bo-sung.pdf", s.citizenSupplementPDF)
+		mux.HandleFunc("POST /ho-so/{code}/bo-sung", s.supplementAnswer)
+		mux.HandleFunc("POST /ho-so/{code}/rut", s.withdraw)
 	}
 	if cfg.Counter != nil {
 		mux.HandleFunc("GET /can-bo/tiep-nhan", s.counterStartPage)
@@ -275,6 +278,7 @@ func (s *Server) routes(mux *routeMux) {
 		mux.HandleFunc("GET /can-bo/ho-so/{code}", s.officerDossier)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/trang-thai", s.officerTransition)
 		mux.HandleFunc("GET /can-bo/ho-so/{code}/phieu.pdf", s.officerReceiptPDF)
+		mux.HandleFunc("GET /can-bo/ho-so/{code}/phieu-bo-sung.pdf", s.officerSupplementPDF)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/chuyen", s.officerAssign)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/thanh-phan/{component}", s.officerDigitize)
 		mux.HandleFunc("POST /can-bo/ho-so/{code}/ket-qua", s.officerDraftResult)
