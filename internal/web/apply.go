@@ -126,8 +126,14 @@ type chosenView struct {
 }
 
 type draftComponentView struct {
-	Match  motcua.ComponentMatch
-	Chosen []chosenView
+	Match motcua.ComponentMatch
+	// Chosen is the first document chosen and ChosenDoc the warehouse
+	// document it is, if any (the counter's page, one document a
+	// component).
+	Chosen    *motcua.DraftComponent
+	ChosenDoc *motcua.Document
+	// Docs are all the documents chosen.
+	Docs []chosenView
 	// HasDoc: one of Chosen is a usable warehouse document.
 	HasDoc bool
 	// Full: the component holds as many documents as it takes.
@@ -250,14 +256,19 @@ func (page *draftPage) fill(v *service.DraftView, formErr error) {
 		for i, c := range d.ComponentDocuments(comp.Code) {
 			ch := chosenView{Index: i, Choice: c}
 			if c.Source == motcua.FromWarehouse {
-				ch.Doc = v.Picked[c.DocumentID]
+				if ch.Doc = m.Candidate(c.DocumentID); ch.Doc == nil {
+					ch.Doc = v.Picked[c.DocumentID]
+				}
 				cv.HasDoc = cv.HasDoc || ch.Doc != nil
 			}
-			cv.Chosen = append(cv.Chosen, ch)
+			if i == 0 {
+				cv.Chosen, cv.ChosenDoc = &ch.Choice, ch.Doc
+			}
+			cv.Docs = append(cv.Docs, ch)
 		}
-		cv.Full = comp.Multiple() && len(cv.Chosen) >= comp.Limit()
+		cv.Full = comp.Multiple() && len(cv.Docs) >= comp.Limit()
 		usable := 0
-		for _, ch := range cv.Chosen {
+		for _, ch := range cv.Docs {
 			if ch.Choice.Source != motcua.FromWarehouse || ch.Doc != nil {
 				usable++
 			}
@@ -268,7 +279,7 @@ func (page *draftPage) fill(v *service.DraftView, formErr error) {
 		switch {
 		case page.Pick == comp.Code:
 			cv.Picking = true
-		case page.Pick == "" && !page.Confirm && len(m.Suggestions) > 0 && len(cv.Chosen) == 0:
+		case page.Pick == "" && !page.Confirm && len(m.Suggestions) > 0 && len(cv.Docs) == 0:
 			// The seeds' "hãy thực hiện lấy TPHS từ Kho dữ liệu!": the
 			// suggestions are open until one is taken.
 			cv.Picking = true
