@@ -26,13 +26,13 @@ type Draft struct {
 	ProcedureCode string `json:"procedure"`
 	// ProcedureVersion is the version of the procedure the draft started
 	// with; 0 (drafts older than versioning) reads the current one.
-	ProcedureVersion int              `json:"procedure_version,omitempty"`
-	CaseCode         string           `json:"case"`
-	AgencyCode       string           `json:"agency"`
-	District         string           `json:"district"`
-	Ward             string           `json:"ward"`
-	Submitter        Person           `json:"submitter"`
-	Owner            Person           `json:"owner"`
+	ProcedureVersion int    `json:"procedure_version,omitempty"`
+	CaseCode         string `json:"case"`
+	AgencyCode       string `json:"agency"`
+	District         string `json:"district"`
+	Ward             string `json:"ward"`
+	Submitter        Person `json:"submitter"`
+	Owner            Person `json:"owner"`
 	// SubmitMethod and ResultMethod are "Hình thức nộp hồ sơ" and "Hình
 	// thức nhận kết quả" (step 8); PostAddress is where the post office
 	// collects the originals and delivers the result when either is
