@@ -198,7 +198,7 @@ func (c *Counter) Attach(ctx context.Context, p *motcua.Principal, draftID, comp
 	if err != nil {
 		return nil, err
 	}
-	return c.s.attach(ctx, v, component, documentID, false)
+	return c.s.attach(ctx, v, component, documentID, false, true)
 }
 
 // Scan attaches the scan of a paper the applicant brought (digitization

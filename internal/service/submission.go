@@ -361,12 +361,14 @@ func (s *Submissions) Attach(ctx context.Context, p *motcua.Principal, draftID, 
 	if err != nil {
 		return nil, err
 	}
-	return s.attach(ctx, v, component, documentID, v.Draft.Owner.Code == p.SubjectCode)
+	return s.attach(ctx, v, component, documentID, v.Draft.Owner.Code == p.SubjectCode, false)
 }
 
 // attach takes documentID for component if the view's matches offer it,
-// or, when own, if it is a usable document of the owner's warehouse.
-func (s *Submissions) attach(ctx context.Context, v *DraftView, component, documentID string, own bool) (*motcua.Draft, error) {
+// or, when own, if it is a usable document of the owner's warehouse. With
+// replace it replaces the component's choices (the counter's one pick),
+// otherwise AddComponent's rules apply.
+func (s *Submissions) attach(ctx context.Context, v *DraftView, component, documentID string, own, replace bool) (*motcua.Draft, error) {
 	comp, ok := v.Procedure.Component(v.Draft.CaseCode, component)
 	if !ok {
 		return nil, unknownComponent()
@@ -375,8 +377,10 @@ func (s *Submissions) attach(ctx context.Context, v *DraftView, component, docum
 	if err != nil {
 		return nil, err
 	}
-	err = v.Draft.AddComponent(comp, motcua.DraftComponent{Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File})
-	if err != nil {
+	choice := motcua.DraftComponent{Code: comp.Code, Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File}
+	if replace {
+		v.Draft.SetComponent(choice)
+	} else if err := v.Draft.AddComponent(comp, choice); err != nil {
 		return nil, err
 	}
 	return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
