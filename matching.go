@@ -10,8 +10,28 @@ import (
 const (
 	UnmatchedExpired = "expired" // past its validity
 	UnmatchedHidden  = "hidden"  // the owner hid it
-	UnmatchedStatus  = "status"  // revoked, superseded, withdrawn or under feedback
+	UnmatchedStatus  = "status"  // revoked, superseded or under feedback
+	// UnmatchedWithdrawn: the owner withdrew it; it is not mentioned.
+	UnmatchedWithdrawn = "withdrawn"
 )
+
+// Unusability is why warehouse document d cannot be attached to a dossier
+// on day, "" when it can: valid, visible and not expired. Whose it is and
+// its category are the caller's rules (MatchComponent, or the owner's
+// own pick from the whole warehouse, which any component may take).
+func Unusability(d *Document, day Date) string {
+	switch {
+	case d.Status == DocumentWithdrawn:
+		return UnmatchedWithdrawn
+	case d.Status != DocumentValid:
+		return UnmatchedStatus
+	case !d.Visible:
+		return UnmatchedHidden
+	case !d.Usable(day):
+		return UnmatchedExpired
+	}
+	return ""
+}
 
 // Unmatched is a document of an accepted category that cannot be used,
 // with the reason, so that the owner is told ("your judicial record has
@@ -69,17 +89,12 @@ func MatchComponent(comp ProcedureComponent, owner string, docs []*Document, day
 		if d == nil || d.OwnerCode != owner || owner == "" || !slices.Contains(comp.Categories, d.CategoryCode) {
 			continue
 		}
-		switch {
-		case d.Status != DocumentValid:
-			if d.Status != DocumentWithdrawn {
-				m.Unusable = append(m.Unusable, Unmatched{d, UnmatchedStatus})
-			}
-		case !d.Visible:
-			m.Unusable = append(m.Unusable, Unmatched{d, UnmatchedHidden})
-		case !d.Usable(day):
-			m.Unusable = append(m.Unusable, Unmatched{d, UnmatchedExpired})
-		default:
+		switch reason := Unusability(d, day); reason {
+		case "":
 			ok = append(ok, d)
+		case UnmatchedWithdrawn:
+		default:
+			m.Unusable = append(m.Unusable, Unmatched{d, reason})
 		}
 	}
 	// The store may list documents in any order: sort both lists.

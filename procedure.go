@@ -119,6 +119,10 @@ type ProcedureComponent struct {
 	// Categories lists the document categories that satisfy the component;
 	// warehouse matching uses it.
 	Categories []string `json:"categories,omitempty"`
+	// MaxDocuments is how many documents (files) the component takes, e.g.
+	// 2 for the identity papers of both spouses; 0 or 1: one, a new choice
+	// replaces the previous one. See Limit.
+	MaxDocuments int `json:"max_documents,omitempty"`
 	// AllowScan accepts a scanned (unsigned) PDF for the component, as
 	// for a form the applicant fills in; otherwise a signed PDF is needed.
 	AllowScan bool `json:"allow_scan,omitempty"`
@@ -130,6 +134,13 @@ type ProcedureComponent struct {
 	// name is known.
 	FormTemplateSHA256 string `json:"form_template_sha256,omitempty"`
 }
+
+// Limit is how many documents the component takes: at least one.
+func (c ProcedureComponent) Limit() int { return max(1, c.MaxDocuments) }
+
+// Multiple reports whether the component takes several documents ("Lấy
+// từ kho" then adds one instead of replacing it).
+func (c ProcedureComponent) Multiple() bool { return c.Limit() > 1 }
 
 // Validate checks the procedure and its nested cases and components.
 func (p *Procedure) Validate() error {
@@ -208,6 +219,9 @@ func validateComponents(prefix string, comps []ProcedureComponent) error {
 		}
 		if c.Originals < 0 || c.Copies < 0 {
 			return Invalid(field, "invalid_count", "Số bản chính, bản sao không được âm.")
+		}
+		if c.MaxDocuments < 0 {
+			return Invalid(field, "invalid_max_documents", "Số giấy tờ tối đa của thành phần hồ sơ không được âm.")
 		}
 		for _, cat := range c.Categories {
 			if err := ValidateCategoryCode(cat); err != nil {

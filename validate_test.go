@@ -216,6 +216,8 @@ func TestCategoryAndProcedureValidate(t *testing.T) {
 	wantInvalid(t, q.Validate(), "cases[0].components[1]", "duplicate_component")
 	q.Cases[0].Components[1] = motcua.ProcedureComponent{Code: "B", Name: "B", Form: motcua.FormCopy, Copies: -1}
 	wantInvalid(t, q.Validate(), "cases[0].components[1]", "invalid_count")
+	q.Cases[0].Components[1] = motcua.ProcedureComponent{Code: "B", Name: "B", Form: motcua.FormCopy, MaxDocuments: -1}
+	wantInvalid(t, q.Validate(), "cases[0].components[1]", "invalid_max_documents")
 	if _, ok := p.Component("", "GT"); !ok {
 		t.Fatal("Component lookup failed")
 	}

@@ -96,15 +96,18 @@ func TestApplyOnlineMarriage(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "Đã tải lên") {
 		t.Fatalf("upload form: %d\n%s", resp.StatusCode, body)
 	}
-	// The preview lists what will be sent.
-	if !strings.Contains(body, "Xem trước hồ sơ") || strings.Count(body, "lấy từ kho</strong>") != 2 {
-		t.Fatalf("preview:\n%s", body)
-	}
 	// The uploaded form has a "Xem tệp" link on its component and in the
-	// preview; it opens the PDF in the browser, for the applicant only.
+	// preview (the confirmation step); it opens the PDF in the browser, for
+	// the applicant only.
 	fileURL := m[0] + "/thanh-phan/TP01/tep"
-	if n := strings.Count(body, `href="`+fileURL+`"`); n != 2 || !strings.Contains(body, ">Xem tệp</a>") {
-		t.Fatalf("%d links to %s, want 2 (component and preview):\n%s", n, fileURL, body)
+	if n := strings.Count(body, `href="`+fileURL+`?n=0"`); n != 1 || !strings.Contains(body, ">Xem tệp</a>") {
+		t.Fatalf("%d links to %s on the component, want 1:\n%s", n, fileURL, body)
+	}
+	// The preview lists what will be sent.
+	resp, body = b.get(draft + "?buoc=xac-nhan")
+	if !strings.Contains(body, "Xem trước hồ sơ") || strings.Count(body, "lấy từ kho</strong>") != 2 ||
+		strings.Count(body, `href="`+fileURL+`?n=0"`) != 1 || strings.Contains(body, "disabled") {
+		t.Fatalf("preview: %d\n%s", resp.StatusCode, body)
 	}
 	resp, body = b.get(ts.url + fileURL)
 	if resp.StatusCode != 200 || body != string(form) {

@@ -56,32 +56,38 @@ func TestBrowserApplyOnline(t *testing.T) {
 		b.Fatalf("case page:\n%s", text)
 	}
 	b.Follow(`main form button[type=submit]`)
-	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`form[action$="/nop"]`)))
+	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`form[action$="/hinh-thuc"]`)))
 	b.Page("apply-draft")
 	text := b.Text("main")
 	if !strings.Contains(text, "tự động đính kèm") || !strings.Contains(text, "Trong Kho dữ liệu có tệp tin điện tử phù hợp, hãy thực hiện lấy TPHS từ Kho dữ liệu!") {
 		b.Fatalf("draft page lacks the automatic attachment or the choice:\n%s", text)
 	}
-	if n := b.Count(`input[type=radio][name=document_id]`); n != 2 {
+	// The couple's identity papers take up to two documents: checkboxes.
+	if n := b.Count(`input[type=checkbox][name=document_id]`); n != 2 {
 		b.Fatalf("%d warehouse suggestions, want 2", n)
 	}
-	b.Do("pick the first suggestion", chromedp.Click(chromedp.CSS(`input[type=radio][name=document_id]`)))
+	b.Do("pick the first suggestion", chromedp.Click(chromedp.CSS(`input[type=checkbox][name=document_id]`)))
 	b.Follow(`form[action$="/thanh-phan/TP03"] button[type=submit]`)
 	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`#file-TP01`)))
 	b.Do("choose the form", chromedp.SetUploadFiles(chromedp.ID("file-TP01"), []string{form}))
 	b.Follow(`form[action$="/thanh-phan/TP01"] button[type=submit]`)
-	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`form[action$="/nop"]`)))
+	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`form[action$="/hinh-thuc"]`)))
+	if n := b.Count(`a[href*="/thanh-phan/TP01/tep"]`); n != 1 {
+		b.Fatalf("%d links to view the uploaded form on the component, want 1", n)
+	}
+	b.Follow(`form[action$="/hinh-thuc"] button[type=submit]`)
+	b.Do("wait for the confirmation", chromedp.WaitVisible(chromedp.CSS(`form[action$="/nop"]`)))
 	b.Page("apply-preview")
 	if text := b.Text(`form[action$="/nop"]`); strings.Count(text, "lấy từ kho") != 2 || !strings.Contains(text, "to-khai-ket-hon.pdf") {
 		b.Fatalf("preview:\n%s", text)
 	}
 	// "Xem tệp" on the component and in the preview opens the uploaded
 	// form in the browser's PDF viewer, not as a download.
-	if n := b.Count(`a[href$="/thanh-phan/TP01/tep"]`); n != 2 {
-		b.Fatalf("%d links to view the uploaded form, want 2", n)
+	if n := b.Count(`a[href*="/thanh-phan/TP01/tep"]`); n != 1 {
+		b.Fatalf("%d links to view the uploaded form in the preview, want 1", n)
 	}
 	draftURL := b.Location()
-	b.Follow(`form[action$="/nop"] a[href$="/thanh-phan/TP01/tep"]`)
+	b.Follow(`form[action$="/nop"] a[href*="/thanh-phan/TP01/tep"]`)
 	if ct := browsertest.Eval[string](b, `document.contentType`); ct != "application/pdf" {
 		b.Fatalf("the uploaded form opens as %q, want application/pdf", ct)
 	}

@@ -155,7 +155,7 @@ func TestBrowserBackOffice(t *testing.T) {
 	b.Navigate(ts.url + "/nop-truc-tuyen/" + demo.ProcedureBirth)
 	b.Do("wait for the case form", chromedp.WaitVisible(chromedp.ID("case")))
 	b.Follow(`main form button[type=submit]`)
-	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`form[action$="/nop"]`)))
+	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`form[action$="/hinh-thuc"]`)))
 	b.Page("citizen-reuses-result")
 	if text := b.Text("#tp-TP04"); !strings.Contains(text, "tự động đính kèm") || !strings.Contains(text, code) {
 		b.Fatalf("the marriage certificate is not reused:\n%s", text)

@@ -99,7 +99,7 @@ func TestBrowserCatalogueAdmin(t *testing.T) {
 		b.Fatalf("case page:\n%s", text)
 	}
 	b.Follow(`main form button[type=submit]`)
-	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`form[action$="/nop"]`)))
+	b.Do("wait for the draft", chromedp.WaitVisible(chromedp.CSS(`form[action$="/hinh-thuc"]`)))
 	b.Page("apply-new-procedure-draft")
 	if text := b.Text("main"); !strings.Contains(text, "tự động đính kèm") || !strings.Contains(text, "Giấy xác nhận thử nghiệm") {
 		b.Fatalf("the document of the new category is not attached:\n%s", text)

@@ -33,6 +33,8 @@ type componentJSON struct {
 	// administration page); absent otherwise.
 	FormTemplateSHA256 string `json:"form_template_sha256,omitempty"`
 	FormTemplateURL    string `json:"form_template_url,omitempty"`
+	// MaxDocuments is how many documents the component takes (at least 1).
+	MaxDocuments int `json:"max_documents"`
 }
 
 type caseJSON struct {
@@ -92,7 +94,7 @@ func (a *api) procedureJSON(ix *procsearch.Index, p *motcua.Procedure) procedure
 		comps := []componentJSON{}
 		for _, c := range p.ComponentsFor(c.Code) {
 			cj := componentJSON{ID: c.Code, Name: c.Name, Required: c.Required, Original: c.Form == motcua.FormOriginal,
-				Originals: c.Originals, Copies: c.Copies, FormTemplate: c.FormTemplate,
+				Originals: c.Originals, Copies: c.Copies, FormTemplate: c.FormTemplate, MaxDocuments: c.Limit(),
 				AcceptedCategories: append([]string{}, c.Categories...)}
 			if c.FormTemplateSHA256 != "" {
 				cj.FormTemplateSHA256 = c.FormTemplateSHA256
@@ -209,7 +211,17 @@ func (a *api) createDraft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/dossiers/drafts/"+d.ID)
-	httpx.WriteJSON(w, http.StatusCreated, d)
+	writeDraft(w, http.StatusCreated, d)
+}
+
+// writeDraft answers with a draft; a draft with nothing attached has
+// "components": [], never null.
+func writeDraft(w http.ResponseWriter, status int, d *motcua.Draft) {
+	out := *d
+	if out.Components == nil {
+		out.Components = []motcua.DraftComponent{}
+	}
+	httpx.WriteJSON(w, status, &out)
 }
 
 func (a *api) getDraft(w http.ResponseWriter, r *http.Request) {
@@ -218,7 +230,65 @@ func (a *api) getDraft(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, v.Draft)
+	writeDraft(w, http.StatusOK, v.Draft)
+}
+
+// putDelivery is step 8: "Hình thức nộp hồ sơ", "Hình thức nhận kết quả"
+// and the postal address.
+func (a *api) putDelivery(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		SubmitMethod string `json:"submit_method"`
+		ResultMethod string `json:"result_method"`
+		PostAddress  string `json:"post_address"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	d, err := a.cfg.Submissions.SetDelivery(r.Context(), principal(r), r.PathValue("id"), service.Delivery{
+		SubmitMethod: motcua.SubmitMethod(in.SubmitMethod), ResultMethod: motcua.ResultMethod(in.ResultMethod), PostAddress: in.PostAddress})
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	writeDraft(w, http.StatusOK, d)
+}
+
+// draftWarehouse is the "Kho cá nhân, tổ chức" tab of "Lấy từ kho": the
+// owner's whole warehouse, 20 a page, searched by q.
+func (a *api) draftWarehouse(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	page, err := intParam(q, "page", 1, 1, 100_000)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	docs, total, err := a.cfg.Submissions.Browse(r.Context(), principal(r), r.PathValue("id"), q.Get("q"), page)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	items := make([]documentJSON, 0, len(docs))
+	for _, d := range docs {
+		items = append(items, toJSON(d, nil))
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items, "total": total, "page": page, "per_page": service.PickerPageSize})
+}
+
+// deleteComponent takes back one document of a component (?index=N,
+// 0-based) or all of them.
+func (a *api) deleteComponent(w http.ResponseWriter, r *http.Request) {
+	index, err := intParam(r.URL.Query(), "index", -1, 0, 1000)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	d, err := a.cfg.Submissions.RemoveDocument(r.Context(), principal(r), r.PathValue("id"), r.PathValue("component"), index)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	writeDraft(w, http.StatusOK, d)
 }
 
 func (a *api) draftMatches(w http.ResponseWriter, r *http.Request) {
@@ -239,11 +309,15 @@ func (a *api) draftMatches(w http.ResponseWriter, r *http.Request) {
 		Suggestions  []documentJSON `json:"suggestions"`
 		Expired      []unusable     `json:"expired"`
 		Chosen       *string        `json:"chosen_document_id"`
+		// ChosenAll lists every warehouse document chosen, for a
+		// component that takes several (MaxDocuments).
+		ChosenAll    []string `json:"chosen_document_ids"`
+		MaxDocuments int      `json:"max_documents"`
 	}
 	out := make([]match, 0, len(v.Matches))
 	for _, m := range v.Matches {
 		mj := match{ComponentID: m.Component.Code, Name: m.Component.Name, Required: m.Component.Required,
-			Suggestions: []documentJSON{}, Expired: []unusable{}}
+			Suggestions: []documentJSON{}, Expired: []unusable{}, ChosenAll: []string{}, MaxDocuments: m.Component.Limit()}
 		if m.Auto != nil {
 			j := toJSON(m.Auto, nil)
 			mj.AutoAttached = &j
@@ -254,9 +328,15 @@ func (a *api) draftMatches(w http.ResponseWriter, r *http.Request) {
 		for _, u := range m.Unusable {
 			mj.Expired = append(mj.Expired, unusable{toJSON(u.Document, nil), u.Reason})
 		}
-		if c, ok := v.Draft.Component(m.Component.Code); ok && c.DocumentID != "" {
-			id := c.DocumentID
-			mj.Chosen = &id
+		for _, c := range v.Draft.ComponentDocuments(m.Component.Code) {
+			if c.DocumentID == "" {
+				continue
+			}
+			if mj.Chosen == nil {
+				id := c.DocumentID
+				mj.Chosen = &id
+			}
+			mj.ChosenAll = append(mj.ChosenAll, c.DocumentID)
 		}
 		out = append(out, mj)
 	}
@@ -286,22 +366,27 @@ func (a *api) putComponent(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, d)
+	writeDraft(w, http.StatusOK, d)
 }
 
 // draftFile serves the file of a draft component (what "Nộp hồ sơ" will
 // send) to the draft's creator.
 func (a *api) draftFile(w http.ResponseWriter, r *http.Request) {
-	serveDraftFile(w, r, a.cfg.Submissions, r.PathValue("id"), r.PathValue("component"), httpx.WriteError)
+	index, err := intParam(r.URL.Query(), "index", 0, 0, 1000)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	serveDraftFile(w, r, a.cfg.Submissions, r.PathValue("id"), r.PathValue("component"), index, httpx.WriteError)
 }
 
 // serveDraftFile streams the file of a draft component as a PDF shown in
 // the browser, for the draft's creator only. Errors before the first byte
 // go to writeErr (a problem+json answer for the API, an HTML page for the
 // web). Shared with the web pages.
-func serveDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submissions, draftID, component string,
+func serveDraftFile(w http.ResponseWriter, r *http.Request, subs *service.Submissions, draftID, component string, index int,
 	writeErr func(http.ResponseWriter, *http.Request, error)) {
-	rc, file, err := subs.DraftFile(r.Context(), httpx.Principal(r.Context()), draftID, component)
+	rc, file, err := subs.DraftFile(r.Context(), httpx.Principal(r.Context()), draftID, component, index)
 	if err != nil {
 		writeErr(w, r, err)
 		return
@@ -353,6 +438,7 @@ func toDossierJSON(d *motcua.Dossier) dossierJSON {
 
 func (a *api) submitDraft(w http.ResponseWriter, r *http.Request) {
 	var in struct {
+		SubmitMethod string `json:"submit_method"`
 		ResultMethod string `json:"result_method"`
 		PostAddress  string `json:"post_address"`
 	}
@@ -363,7 +449,7 @@ func (a *api) submitDraft(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d, created, err := a.cfg.Submissions.Submit(r.Context(), principal(r), r.PathValue("id"), service.SubmitOptions{
-		ResultMethod: motcua.ResultMethod(in.ResultMethod), PostAddress: in.PostAddress,
+		SubmitMethod: motcua.SubmitMethod(in.SubmitMethod), ResultMethod: motcua.ResultMethod(in.ResultMethod), PostAddress: in.PostAddress,
 		IdempotencyKey: r.Header.Get("Idempotency-Key")})
 	if err != nil {
 		httpx.WriteError(w, r, err)

@@ -100,6 +100,10 @@ func TestRoundTrip(t *testing.T) {
 		if len(d.Agencies) != len(demo.Agencies()) || len(d.Categories) != len(demo.Categories()) || len(d.Procedures) != len(demo.Procedures()) {
 			t.Fatalf("export has %d agencies, %d categories, %d procedures", len(d.Agencies), len(d.Categories), len(d.Procedures))
 		}
+		// The couple's identity papers take two documents.
+		if !bytes.Contains(first, []byte(`"max_documents": 2`)) {
+			t.Fatal("the export lost max_documents")
+		}
 		if again := export(t, s); !bytes.Equal(first, again) {
 			t.Fatal("two exports of one catalogue differ")
 		}
@@ -144,7 +148,7 @@ func TestRefusedImport(t *testing.T) {
 		p := &d.Procedures[i]
 		p.Cases = append(p.Cases, catalogue.Case{Code: "TH02", Name: "Có yếu tố nước ngoài", ProcessingDays: 3,
 			Components: []catalogue.Component{
-				{Code: "A", Name: "A", Form: "copy"},
+				{Code: "A", Name: "A", Form: "copy", MaxDocuments: -1},
 				{Code: "B", Name: "B", Form: "copy", AcceptedCategories: []string{demo.CategoryIDCard, "KQ.G99.000001"}},
 			}})
 		p.Agencies = append(p.Agencies, "000.99.99.H08")
@@ -170,6 +174,7 @@ func TestRefusedImport(t *testing.T) {
 			"agencies[" + strconv.Itoa(len(d.Agencies)-1) + "].parent: parent 000.00.23.H08 makes a cycle in the agency tree",
 			"categories[0]: validity_months and validity_days are exclusive",
 			pi + ".agencies[" + strconv.Itoa(len(p.Agencies)-1) + "]: unknown agency 000.99.99.H08",
+			pi + ".cases[1].components[0].max_documents: must not be negative",
 			pi + ".cases[1].components[1].accepted_categories[1]: unknown category KQ.G99.000001",
 			pi + ".components[0].form: invalid form \"photocopy\" (original or copy)",
 			pi + ".result_category: invalid category code \"giấy khai sinh\"",
@@ -286,7 +291,7 @@ func TestSchema(t *testing.T) {
 	// Exercise the optional parts too.
 	d.Categories[0].ValidityMonths, d.Categories[0].ValidityDays = 6, 0
 	d.Procedures[0].Cases[0].Components = []catalogue.Component{{Code: "X", Name: "X", Form: "copy", Originals: 1, Copies: 2,
-		AcceptedCategories: []string{d.Categories[0].Code}, AllowScan: true, FormTemplate: "x.docx"}}
+		AcceptedCategories: []string{d.Categories[0].Code}, MaxDocuments: 2, AllowScan: true, FormTemplate: "x.docx"}}
 	validate := func(d *catalogue.Document) error {
 		var buf bytes.Buffer
 		if err := d.Encode(&buf); err != nil {
@@ -312,6 +317,9 @@ func TestSchema(t *testing.T) {
 			d.Procedures[0].Fees = []catalogue.Fee{{Name: "Lệ phí", AmountVND: -1}}
 		},
 		"online level": func(d *catalogue.Document) { d.Procedures[0].OnlineLevel = "level4" },
+		"max documents": func(d *catalogue.Document) {
+			d.Procedures[0].Components[0].MaxDocuments = -1
+		},
 	} {
 		bad := decode(t, mustEncode(t, d))
 		spoil(bad)

@@ -89,8 +89,10 @@ type Component struct {
 	Originals          int      `json:"originals,omitempty"`
 	Copies             int      `json:"copies,omitempty"`
 	AcceptedCategories []string `json:"accepted_categories,omitempty"`
-	AllowScan          bool     `json:"allow_scan,omitempty"`
-	FormTemplate       string   `json:"form_template,omitempty"`
+	// MaxDocuments is how many documents the component takes (0 or 1: one).
+	MaxDocuments int    `json:"max_documents,omitempty"`
+	AllowScan    bool   `json:"allow_scan,omitempty"`
+	FormTemplate string `json:"form_template,omitempty"`
 	// FormTemplateSHA256 is the SHA-256 (hex) of the form's file in the
 	// blob store; `motcua catalogue import --templates DIR` fills it from
 	// DIR/<form_template>.
@@ -205,7 +207,7 @@ func componentsOf(cs []motcua.ProcedureComponent) []Component {
 	for _, c := range cs {
 		out = append(out, Component{Code: c.Code, Name: c.Name, Required: c.Required, Form: string(c.Form),
 			Originals: c.Originals, Copies: c.Copies, AcceptedCategories: slices.Clone(c.Categories),
-			AllowScan: c.AllowScan, FormTemplate: c.FormTemplate, FormTemplateSHA256: c.FormTemplateSHA256})
+			MaxDocuments: c.MaxDocuments, AllowScan: c.AllowScan, FormTemplate: c.FormTemplate, FormTemplateSHA256: c.FormTemplateSHA256})
 	}
 	return out
 }
@@ -241,7 +243,7 @@ func componentsDomain(cs []Component) []motcua.ProcedureComponent {
 		}
 		out = append(out, motcua.ProcedureComponent{Code: c.Code, Name: c.Name, Required: c.Required,
 			Form: motcua.PaperForm(c.Form), Originals: c.Originals, Copies: c.Copies, Categories: cats,
-			AllowScan: c.AllowScan, FormTemplate: c.FormTemplate, FormTemplateSHA256: c.FormTemplateSHA256})
+			MaxDocuments: c.MaxDocuments, AllowScan: c.AllowScan, FormTemplate: c.FormTemplate, FormTemplateSHA256: c.FormTemplateSHA256})
 	}
 	return out
 }

@@ -222,6 +222,9 @@ func (c *checker) components(path string, comps []Component, k known) {
 		if comp.Copies < 0 {
 			c.add(cpath+".copies", "must not be negative")
 		}
+		if comp.MaxDocuments < 0 {
+			c.add(cpath+".max_documents", "must not be negative")
+		}
 		for n, cat := range comp.AcceptedCategories {
 			c.category(fmt.Sprintf("%s.accepted_categories[%d]", cpath, n), cat, k)
 		}

@@ -56,6 +56,13 @@ func component(code, name string, required bool, form motcua.PaperForm, categori
 	return motcua.ProcedureComponent{Code: code, Name: name, Required: required, Form: form, Categories: categories}
 }
 
+// several lets a component take up to n documents (the papers of both
+// spouses).
+func several(c motcua.ProcedureComponent, n int) motcua.ProcedureComponent {
+	c.MaxDocuments = n
+	return c
+}
+
 // Procedures returns the demo procedure catalogue. Fees are in VND. Where a
 // fee or processing time is marked "demo" below it was not checked against
 // the current legal text.
@@ -80,7 +87,7 @@ func Procedures() []motcua.Procedure {
 				// show the marital status, hence optional here (seed 003).
 				component("TP02", "Giấy xác nhận tình trạng hôn nhân do Ủy ban nhân dân cấp xã có thẩm quyền cấp trong trường hợp người yêu cầu đăng ký kết hôn không đăng ký thường trú tại địa bàn xã, phường, thị trấn làm thủ tục đăng ký kết hôn",
 					false, motcua.FormOriginal, CategoryMaritalStatus),
-				component("TP03", identityOfCouple, true, motcua.FormCopy, identityCategories()...),
+				several(component("TP03", identityOfCouple, true, motcua.FormCopy, identityCategories()...), 2),
 			},
 			ResultCategory: CategoryMarriageCertificate,
 			Fees:           nil, // Luật Hộ tịch art. 11: no fee for residents in Vietnam

@@ -198,7 +198,7 @@ func (c *Counter) Attach(ctx context.Context, p *motcua.Principal, draftID, comp
 	if err != nil {
 		return nil, err
 	}
-	return c.s.attach(ctx, v, component, documentID)
+	return c.s.attach(ctx, v, component, documentID, false, true)
 }
 
 // Scan attaches the scan of a paper the applicant brought (digitization
@@ -244,7 +244,7 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelCounter, ResultMethod: motcua.ResultAtCounter, Status: motcua.StatusRegistered,
 		SubmittedAt: now, DueAt: due, OwnerVerified: v.Draft.OwnerVerified, ResultExpected: v.Procedure.ResultCategory != ""}
-	reused, err := fillComponents(d, v.Procedure, v.Draft, v.Matches, v.Matches, true)
+	reused, err := fillComponents(d, v.Procedure, v.Draft, v.Matches, v.Matches, nil, true)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -232,6 +233,11 @@ type DraftView struct {
 	Procedure *motcua.Procedure
 	Case      motcua.ProcedureCase
 	Matches   []motcua.ComponentMatch
+	// Picked are the usable warehouse documents the draft's components
+	// hold, by id: suggestions and the owner's picks from the whole
+	// warehouse ("Kho cá nhân, tổ chức"). A chosen document missing here
+	// can no longer be used.
+	Picked map[string]*motcua.Document
 	// DossierCode is the code of the dossier the draft became once
 	// submitted, empty before.
 	DossierCode string
@@ -269,36 +275,125 @@ func (s *Submissions) View(ctx context.Context, p *motcua.Principal, id string) 
 	if err != nil {
 		return nil, err
 	}
-	return &DraftView{Draft: d, Procedure: proc, Case: c, Matches: matches, DossierCode: code}, nil
+	picked, err := s.picked(ctx, p, proc, d, matches)
+	if err != nil {
+		return nil, err
+	}
+	return &DraftView{Draft: d, Procedure: proc, Case: c, Matches: matches, Picked: picked, DossierCode: code}, nil
+}
+
+// picked resolves the warehouse documents draft d holds: a suggestion of
+// matches, or, when p is the owner, any usable document of the owner's
+// own warehouse (read like the owner's other reads of it).
+func (s *Submissions) picked(ctx context.Context, p *motcua.Principal, proc *motcua.Procedure, d *motcua.Draft,
+	matches []motcua.ComponentMatch) (map[string]*motcua.Document, error) {
+	out := map[string]*motcua.Document{}
+	day := motcua.DateOf(s.now())
+	for _, c := range d.Components {
+		if c.Source != motcua.FromWarehouse || c.DocumentID == "" {
+			continue
+		}
+		for _, m := range matches {
+			if m.Component.Code == c.Code {
+				if doc := m.Candidate(c.DocumentID); doc != nil {
+					out[doc.ID] = doc
+				}
+			}
+		}
+		if out[c.DocumentID] != nil || d.Owner.Code != p.SubjectCode {
+			continue
+		}
+		doc, err := s.store.GetDocument(ctx, c.DocumentID)
+		if motcua.IsKind(err, motcua.ENOTFOUND) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if doc.OwnerCode == d.Owner.Code && motcua.Unusability(doc, day) == "" {
+			out[doc.ID] = doc
+		}
+	}
+	return out, nil
+}
+
+// PickerPageSize is the rows of a page of "Kho cá nhân, tổ chức" in
+// "Lấy từ kho", as on the province's portal ("Hiển thị 20").
+const PickerPageSize = 20
+
+// Browse is the "Kho cá nhân, tổ chức" tab of "Lấy từ kho": one page
+// (from 1) of the owner's own valid, visible documents of any category,
+// newest first, searched by query (name, code, decision number,
+// summary), with the total. Only the owner applying for themself browses:
+// an applicant for someone else gets EFORBIDDEN (warehouse_not_owner),
+// nobody reads another person's warehouse.
+func (s *Submissions) Browse(ctx context.Context, p *motcua.Principal, draftID, query string, page int) ([]*motcua.Document, int, error) {
+	d, err := s.ownDraft(ctx, p, draftID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if d.Owner.Code != p.SubjectCode {
+		return nil, 0, notOwnerWarehouse()
+	}
+	page = min(max(page, 1), 100_000)
+	return s.wh.List(ctx, p, motcua.DocumentFilter{Query: strings.TrimSpace(query), Status: motcua.DocumentValid, VisibleOnly: true,
+		Limit: PickerPageSize, Offset: (page - 1) * PickerPageSize})
+}
+
+func notOwnerWarehouse() error {
+	return motcua.Errorf(motcua.EFORBIDDEN, "warehouse_not_owner",
+		"Chỉ chủ hồ sơ mới lấy được giấy tờ từ Kho dữ liệu của mình; với hồ sơ nộp cho người khác, vui lòng tải lên tệp tin.")
 }
 
 func unknownComponent() error {
 	return motcua.Invalid("component", "unknown_component", "Thành phần hồ sơ không thuộc thủ tục đã chọn.")
 }
 
-// Attach takes a warehouse document for a component. The document must be
-// one the matching rules offer: the owner's, of an accepted category,
-// valid, visible and not expired.
+// Attach takes a warehouse document for a component ("Lấy từ kho"): one
+// the matching rules suggest (the owner's, of an accepted category,
+// valid, visible and not expired) or, when the applicant is the owner, any
+// valid, visible, unexpired document of their own warehouse, whatever its
+// category, for any component. A component that takes several documents
+// (ProcedureComponent.MaxDocuments) gets it added, up to its limit
+// (too_many_documents); otherwise it replaces the previous choice.
 func (s *Submissions) Attach(ctx context.Context, p *motcua.Principal, draftID, component, documentID string) (*motcua.Draft, error) {
 	v, err := s.View(ctx, p, draftID)
 	if err != nil {
 		return nil, err
 	}
-	return s.attach(ctx, v, component, documentID)
+	return s.attach(ctx, v, component, documentID, v.Draft.Owner.Code == p.SubjectCode, false)
 }
 
-// attach takes documentID for component if the view's matches offer it.
-func (s *Submissions) attach(ctx context.Context, v *DraftView, component, documentID string) (*motcua.Draft, error) {
-	doc, err := offered(v.Matches, component, documentID)
+// attach takes documentID for component if the view's matches offer it,
+// or, when own, if it is a usable document of the owner's warehouse. With
+// replace it replaces the component's choices (the counter's one pick),
+// otherwise AddComponent's rules apply.
+func (s *Submissions) attach(ctx context.Context, v *DraftView, component, documentID string, own, replace bool) (*motcua.Draft, error) {
+	comp, ok := v.Procedure.Component(v.Draft.CaseCode, component)
+	if !ok {
+		return nil, unknownComponent()
+	}
+	doc, err := s.pickable(ctx, v, comp, documentID, own)
 	if err != nil {
 		return nil, err
 	}
-	v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File})
+	choice := motcua.DraftComponent{Code: comp.Code, Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File}
+	if replace {
+		v.Draft.SetComponent(choice)
+	} else if err := v.Draft.AddComponent(comp, choice); err != nil {
+		return nil, err
+	}
 	return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
 }
 
+func notMatching() error {
+	return motcua.Invalid("document_id", "document_not_matching",
+		"Giấy tờ này không có trong Kho dữ liệu của chủ hồ sơ hoặc không phù hợp với thành phần hồ sơ.")
+}
+
 // offered is the warehouse document documentID if matches offer it for
-// component, or why not.
+// component, or why not: unusable reasons, document_not_matching, or
+// unknown_component when matches have no such component.
 func offered(matches []motcua.ComponentMatch, component, documentID string) (*motcua.Document, error) {
 	for _, m := range matches {
 		if m.Component.Code != component {
@@ -312,10 +407,89 @@ func offered(matches []motcua.ComponentMatch, component, documentID string) (*mo
 				return nil, unusable(u.Reason)
 			}
 		}
-		return nil, motcua.Invalid("document_id", "document_not_matching",
-			"Giấy tờ này không có trong Kho dữ liệu của chủ hồ sơ hoặc không phù hợp với thành phần hồ sơ.")
+		return nil, notMatching()
 	}
 	return nil, unknownComponent()
+}
+
+// pickable returns the document documentID if component comp may take
+// it: one the matches offer or, when own, any usable document of the
+// owner's warehouse.
+func (s *Submissions) pickable(ctx context.Context, v *DraftView, comp motcua.ProcedureComponent, documentID string, own bool) (*motcua.Document, error) {
+	doc, err := offered(v.Matches, comp.Code, documentID)
+	if code := motcua.ErrorCode(err); err == nil || code != "document_not_matching" && code != "unknown_component" {
+		return doc, err
+	}
+	if !own || documentID == "" {
+		return nil, notMatching()
+	}
+	doc, err = s.store.GetDocument(ctx, documentID)
+	if motcua.IsKind(err, motcua.ENOTFOUND) {
+		return nil, notMatching()
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Another person's document answers like an unknown one.
+	if doc.OwnerCode != v.Draft.Owner.Code {
+		return nil, notMatching()
+	}
+	switch reason := motcua.Unusability(doc, motcua.DateOf(s.now())); reason {
+	case "":
+		return doc, nil
+	case motcua.UnmatchedWithdrawn:
+		return nil, notMatching()
+	default:
+		return nil, unusable(reason)
+	}
+}
+
+// RemoveDocument takes back the index-th document (0-based, in the order
+// they were added) of a component, or all of them when index is
+// negative. EINVALID (unknown_component) for a component the procedure
+// lacks; ENOTFOUND (component_file_not_found) when there is no such
+// document.
+func (s *Submissions) RemoveDocument(ctx context.Context, p *motcua.Principal, draftID, component string, index int) (*motcua.Draft, error) {
+	d, err := s.ownDraft(ctx, p, draftID)
+	if err != nil {
+		return nil, err
+	}
+	proc, err := s.store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := proc.Component(d.CaseCode, component); !ok {
+		return nil, unknownComponent()
+	}
+	if !d.RemoveComponent(component, index) {
+		return nil, noComponentFile()
+	}
+	return d, s.store.UpdateDraft(ctx, d)
+}
+
+func noComponentFile() error {
+	return motcua.Errorf(motcua.ENOTFOUND, "component_file_not_found", "Thành phần hồ sơ này chưa có tệp tin.")
+}
+
+// Delivery is step 8: "Hình thức nộp hồ sơ" and "Hình thức nhận kết quả",
+// with the postal address when either is by post.
+type Delivery struct {
+	SubmitMethod motcua.SubmitMethod
+	ResultMethod motcua.ResultMethod
+	PostAddress  string
+}
+
+// SetDelivery records step 8's choices on the draft (see
+// motcua.Draft.SetDelivery for the rules and error codes).
+func (s *Submissions) SetDelivery(ctx context.Context, p *motcua.Principal, draftID string, in Delivery) (*motcua.Draft, error) {
+	d, err := s.ownDraft(ctx, p, draftID)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.SetDelivery(in.SubmitMethod, in.ResultMethod, in.PostAddress); err != nil {
+		return nil, err
+	}
+	return d, s.store.UpdateDraft(ctx, d)
 }
 
 func unusable(reason string) error {
@@ -342,7 +516,9 @@ func (s *Submissions) Upload(ctx context.Context, p *motcua.Principal, draftID, 
 	if err != nil {
 		return nil, err
 	}
-	v.Draft.SetComponent(motcua.DraftComponent{Code: component, Source: source, File: file})
+	if err := v.Draft.AddComponent(comp, motcua.DraftComponent{Source: source, File: file}); err != nil {
+		return nil, err
+	}
 	return v.Draft, s.store.UpdateDraft(ctx, v.Draft)
 }
 
@@ -359,8 +535,11 @@ func (s *Submissions) checkUpload(ctx context.Context, comp motcua.ProcedureComp
 	return source, file, err
 }
 
-// SubmitOptions are the last step's choices.
+// SubmitOptions are the last step's choices; empty methods and address
+// keep those the draft holds (SetDelivery), and a draft without any
+// submits and receives online.
 type SubmitOptions struct {
+	SubmitMethod   motcua.SubmitMethod
 	ResultMethod   motcua.ResultMethod
 	PostAddress    string
 	IdempotencyKey string
@@ -391,16 +570,13 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		d, err := s.store.GetDossier(ctx, v.Draft.DossierID)
 		return d, false, err
 	}
-	switch o.ResultMethod {
-	case "":
-		o.ResultMethod = v.Draft.ResultMethod
-	case motcua.ResultAtCounter, motcua.ResultByPost, motcua.ResultOnline:
-	default:
-		return nil, false, motcua.Invalid("result_method", "invalid_result_method", "Vui lòng chọn hình thức nhận kết quả.")
+	delivery := *v.Draft
+	err = delivery.SetDelivery(cmp.Or(o.SubmitMethod, v.Draft.SubmitMethod, motcua.SubmitOnline),
+		cmp.Or(o.ResultMethod, v.Draft.ResultMethod, motcua.ResultOnline), cmp.Or(strings.TrimSpace(o.PostAddress), v.Draft.PostAddress))
+	if err != nil {
+		return nil, false, err
 	}
-	if o.ResultMethod == motcua.ResultByPost && strings.TrimSpace(o.PostAddress) == "" {
-		return nil, false, motcua.Invalid("post_address", "required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
-	}
+	o.SubmitMethod, o.ResultMethod, o.PostAddress = delivery.SubmitMethod, delivery.ResultMethod, delivery.PostAddress
 	// The identities are checked again at submission, as on the portal.
 	applicant, err := s.identity.checkApplicant(ctx, p, v.Procedure.Code)
 	if err != nil {
@@ -417,8 +593,8 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		Channel: motcua.ChannelOnline, ResultMethod: o.ResultMethod, Status: motcua.StatusRegistered,
 		SubmittedAt: now, DueAt: s.cal.Calendar(ctx).AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
 		IdempotencyKey: o.IdempotencyKey, ResultExpected: v.Procedure.ResultCategory != ""}
-	if o.ResultMethod == motcua.ResultByPost {
-		d.Owner.Address = strings.TrimSpace(o.PostAddress)
+	if o.PostAddress != "" {
+		d.Owner.Address = o.PostAddress
 	}
 	// Missed reuse is judged against the owner's warehouse, whoever applies.
 	ownerMatches := v.Matches
@@ -427,7 +603,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 			return nil, false, err
 		}
 	}
-	reused, err := fillComponents(d, v.Procedure, v.Draft, v.Matches, ownerMatches, false)
+	reused, err := fillComponents(d, v.Procedure, v.Draft, v.Matches, ownerMatches, v.Picked, false)
 	if err != nil {
 		return nil, false, err
 	}
@@ -442,7 +618,8 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	job := &submission{d: d, draftID: draftID, reused: reused, applicant: applicant, proc: v.Procedure, agency: agency,
 		audit: &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: "dossier.submit",
 			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
-			Detail: fmt.Sprintf("reused=%d missed_reuse=%t", len(reused), d.MissedReuse)}}
+			Detail: fmt.Sprintf("reused=%d missed_reuse=%t submit_method=%s result_method=%s", len(reused), d.MissedReuse,
+				o.SubmitMethod, o.ResultMethod)}}
 	if s.commits == nil {
 		err = s.commitTogether(ctx, []*submission{job})
 	} else if err = s.commits.Add(ctx, job); err == nil {
@@ -467,39 +644,45 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 }
 
 // fillComponents sets a dossier's components from a draft's choices: a
-// warehouse document still offered by matches is reused (state 2), an
-// uploaded or scanned file is newly digitized (state 1), and a component
-// sent without reuse although ownerMatches found a document in the
-// owner's warehouse records the missed codes and marks the dossier's
-// missed reuse. It returns the reused document ids. A required component
+// warehouse document still offered by matches, or still usable in picked
+// (the owner's picks from the whole warehouse), is reused (state 2), an
+// uploaded or scanned file is newly digitized (state 1); a component with
+// several documents is reused when one of them is. A component sent
+// without reuse although ownerMatches found a document in the owner's
+// warehouse records the missed codes and marks the dossier's missed
+// reuse. It returns the reused document ids. A required component
 // without a file is EINVALID (component_missing) unless paperOnly allows
 // it (at the counter the paper is received and digitized later;
 // forwarding waits for it).
-func fillComponents(d *motcua.Dossier, proc *motcua.Procedure, draft *motcua.Draft, matches, ownerMatches []motcua.ComponentMatch, paperOnly bool) ([]string, error) {
+func fillComponents(d *motcua.Dossier, proc *motcua.Procedure, draft *motcua.Draft, matches, ownerMatches []motcua.ComponentMatch,
+	picked map[string]*motcua.Document, paperOnly bool) ([]string, error) {
 	var comps []motcua.DossierComponent
 	var reused []string
 	for i, comp := range proc.ComponentsFor(d.CaseCode) {
 		m := matches[i]
-		choice, ok := draft.Component(comp.Code)
+		choices := draft.ComponentDocuments(comp.Code)
 		dc := motcua.DossierComponent{Code: comp.Code, Name: comp.Name, Required: comp.Required}
-		switch {
-		case !ok:
-			if comp.Required && !paperOnly {
-				return nil, motcua.Invalid("components", "component_missing",
-					fmt.Sprintf("Thành phần hồ sơ bắt buộc “%s” chưa có tệp tin.", comp.Name))
+		if len(choices) == 0 && comp.Required && !paperOnly {
+			return nil, motcua.Invalid("components", "component_missing",
+				fmt.Sprintf("Thành phần hồ sơ bắt buộc “%s” chưa có tệp tin.", comp.Name))
+		}
+		for _, choice := range choices {
+			if choice.Source != motcua.FromWarehouse {
+				dc.Attachments = append(dc.Attachments, motcua.Attachment{Source: choice.Source, File: choice.File})
+				dc.Digitization = max(dc.Digitization, motcua.Digitized)
+				continue
 			}
-		case choice.Source == motcua.FromWarehouse:
 			doc := m.Candidate(choice.DocumentID)
+			if doc == nil {
+				doc = picked[choice.DocumentID]
+			}
 			if doc == nil {
 				return nil, motcua.Invalid("components", "document_no_longer_usable",
 					fmt.Sprintf("Giấy tờ đã chọn cho “%s” không còn sử dụng được; vui lòng chọn lại.", comp.Name))
 			}
 			dc.Digitization = motcua.ReusedFromWarehouse
-			dc.Attachments = []motcua.Attachment{{Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File}}
+			dc.Attachments = append(dc.Attachments, motcua.Attachment{Source: motcua.FromWarehouse, DocumentID: doc.ID, File: doc.File})
 			reused = append(reused, doc.ID)
-		default:
-			dc.Digitization = motcua.Digitized
-			dc.Attachments = []motcua.Attachment{{Source: choice.Source, File: choice.File}}
 		}
 		if om := ownerMatches[i]; dc.Digitization != motcua.ReusedFromWarehouse && om.Matches() {
 			d.MissedReuse = true
@@ -672,7 +855,10 @@ func (s *Submissions) MyDossier(ctx context.Context, p *motcua.Principal, code s
 // one submission sends. A component the procedure lacks is EINVALID
 // (unknown_component); one with nothing attached yet is ENOTFOUND
 // (component_file_not_found). The caller closes the reader.
-func (s *Submissions) DraftFile(ctx context.Context, p *motcua.Principal, draftID, component string) (io.ReadCloser, motcua.File, error) {
+//
+// index picks one of a component's documents (0-based, in the order they
+// were added; see motcua.Draft.ComponentDocuments).
+func (s *Submissions) DraftFile(ctx context.Context, p *motcua.Principal, draftID, component string, index int) (io.ReadCloser, motcua.File, error) {
 	d, err := s.ownDraft(ctx, p, draftID)
 	if err != nil {
 		return nil, motcua.File{}, err
@@ -684,10 +870,13 @@ func (s *Submissions) DraftFile(ctx context.Context, p *motcua.Principal, draftI
 	if _, ok := proc.Component(d.CaseCode, component); !ok {
 		return nil, motcua.File{}, unknownComponent()
 	}
-	c, ok := d.Component(component)
-	if !ok || (c.Source != motcua.FromWarehouse && c.File.SHA256 == "") {
-		return nil, motcua.File{}, motcua.Errorf(motcua.ENOTFOUND, "component_file_not_found",
-			"Thành phần hồ sơ này chưa có tệp tin.")
+	docs := d.ComponentDocuments(component)
+	if index < 0 || index >= len(docs) {
+		return nil, motcua.File{}, noComponentFile()
+	}
+	c := docs[index]
+	if c.Source != motcua.FromWarehouse && c.File.SHA256 == "" {
+		return nil, motcua.File{}, noComponentFile()
 	}
 	if c.Source == motcua.FromWarehouse {
 		return s.wh.OpenFile(ctx, p, c.DocumentID, 0, Access{})

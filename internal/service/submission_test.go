@@ -324,7 +324,7 @@ func TestDraftFile(t *testing.T) {
 	}
 	read := func(p *motcua.Principal, id, component string) ([]byte, motcua.File, error) {
 		t.Helper()
-		rc, file, err := f.subs.DraftFile(ctx, p, id, component)
+		rc, file, err := f.subs.DraftFile(ctx, p, id, component, 0)
 		if err != nil {
 			return nil, file, err
 		}

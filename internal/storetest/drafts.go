@@ -26,11 +26,15 @@ func testDrafts(t *testing.T, newStore NewStore) {
 	wantErr(t, err, motcua.ENOTFOUND, "draft_not_found")
 
 	got.SetComponent(motcua.DraftComponent{Code: "TK", Source: motcua.Uploaded, File: motcua.File{Name: "tk.pdf", Size: 1, SHA256: "x"}})
-	got.ResultMethod = motcua.ResultByPost
+	// A component that takes several documents holds one entry each.
+	got.Components = append(got.Components, motcua.DraftComponent{Code: "GT", Source: motcua.FromWarehouse, DocumentID: "doc-2"},
+		motcua.DraftComponent{Code: "GT", Source: motcua.FromWarehouse, DocumentID: "doc-3"})
+	must(t, got.SetDelivery(motcua.SubmitByPost, motcua.ResultByPost, "Thôn 1, xã An Hòa"))
 	must(t, s.UpdateDraft(ctx, got))
 	again, err := s.GetDraft(ctx, d.ID)
 	must(t, err)
-	if len(again.Components) != 2 || again.ResultMethod != motcua.ResultByPost {
+	if gt := again.ComponentDocuments("GT"); len(again.Components) != 4 || len(gt) != 2 || gt[1].DocumentID != "doc-3" ||
+		again.ResultMethod != motcua.ResultByPost || again.SubmitMethod != motcua.SubmitByPost || again.PostAddress != "Thôn 1, xã An Hòa" {
 		t.Fatalf("after update = %+v", again)
 	}
 	missing := *again

@@ -114,12 +114,47 @@ func (s *Server) applyStart(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/ho-so-nhap/"+d.ID, http.StatusSeeOther)
 }
 
+// chosenView is one document a draft component holds.
+type chosenView struct {
+	// Index is its position among the component's documents (removal,
+	// "Xem tệp").
+	Index  int
+	Choice motcua.DraftComponent
+	// Doc is the warehouse document taken, nil for an upload or a
+	// document that can no longer be used.
+	Doc *motcua.Document
+}
+
 type draftComponentView struct {
-	Match  motcua.ComponentMatch
-	Chosen *motcua.DraftComponent
-	// ChosenDoc is the warehouse document taken, when one was.
+	Match motcua.ComponentMatch
+	// Chosen is the first document chosen and ChosenDoc the warehouse
+	// document it is, if any (the counter's page, one document a
+	// component).
+	Chosen    *motcua.DraftComponent
 	ChosenDoc *motcua.Document
-	Picking   bool
+	// Docs are all the documents chosen.
+	Docs []chosenView
+	// HasDoc: one of Chosen is a usable warehouse document.
+	HasDoc bool
+	// Full: the component holds as many documents as it takes.
+	Full    bool
+	Picking bool
+	// Tab is the picker's tab: "goi-y" (Gợi ý kết quả cho TPHS) or "kho"
+	// (Kho cá nhân, tổ chức).
+	Tab    string
+	Browse *browseView
+}
+
+// browseView is one page of "Kho cá nhân, tổ chức" in the picker.
+type browseView struct {
+	Docs          []*motcua.Document
+	First         int // row number of Docs[0]
+	Total         int
+	Page, Pages   int
+	Query         string
+	PrevURL       string
+	NextURL       string
+	UnavailableTo string // why the tab is not offered, when it is not
 }
 
 type draftPage struct {
@@ -131,13 +166,24 @@ type draftPage struct {
 	ErrorFor   string
 	Key        string
 	Pick       string
+	Tab        string // the picker's tab asked for
+	// CanBrowse: the applicant is the owner and may take any document of
+	// their warehouse.
+	CanBrowse bool
+	// Confirm is step 9, "Nộp hồ sơ" after "Đồng ý và tiếp tục".
+	Confirm bool
+	// Missing names the required components without a usable file; "Nộp
+	// hồ sơ" stays disabled while there is one.
+	Missing []string
+	// ByPost: the papers or the result go by post.
+	ByPost bool
 }
 
 func (p draftPage) title() string { return p.Title }
 
 func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, status int, errFor string, formErr error) {
-	ctx := r.Context()
-	v, err := s.cfg.Submissions.View(ctx, principal(r), r.PathValue("id"))
+	ctx, p := r.Context(), principal(r)
+	v, err := s.cfg.Submissions.View(ctx, p, r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -146,24 +192,107 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, status int, e
 		http.Redirect(w, r, "/ho-so/"+url.PathEscape(v.DossierCode), http.StatusSeeOther)
 		return
 	}
-	page := draftPage{Title: "Thông tin hồ sơ", View: v, Key: service.NewSecret(16), Pick: r.URL.Query().Get("lay-tu-kho"), ErrorFor: errFor}
+	q := r.URL.Query()
+	page := draftPage{Title: "Thông tin hồ sơ", View: v, Key: service.NewSecret(16), Pick: q.Get("lay-tu-kho"), Tab: q.Get("tab"), ErrorFor: errFor,
+		CanBrowse: v.Draft.Owner.Code == p.SubjectCode, Confirm: q.Get("buoc") == "xac-nhan"}
+	if page.Confirm {
+		page.Title = "Xác nhận nộp hồ sơ"
+	}
 	if a, err := s.cfg.Store.GetAgency(ctx, v.Draft.AgencyCode); err == nil {
 		page.Agency = a
 	}
 	page.fill(v, formErr)
+	for i := range page.Components {
+		c := &page.Components[i]
+		if !c.Picking || c.Tab != "kho" {
+			continue
+		}
+		if c.Browse, err = s.browse(r, v.Draft.ID, c.Match.Component.Code); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, status, "apply_draft", page)
+}
+
+// browse reads the page of the owner's warehouse the picker shows.
+func (s *Server) browse(r *http.Request, draftID, component string) (*browseView, error) {
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("trang"))
+	n = max(n, 1)
+	b := &browseView{Query: strings.TrimSpace(q.Get("q")), Page: n}
+	docs, total, err := s.cfg.Submissions.Browse(r.Context(), principal(r), draftID, b.Query, n)
+	if motcua.IsKind(err, motcua.EFORBIDDEN) {
+		b.UnavailableTo = motcua.ErrorMessage(err)
+		return b, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	b.Docs, b.Total, b.First = docs, total, (n-1)*service.PickerPageSize+1
+	b.Pages = max(1, (total+service.PickerPageSize-1)/service.PickerPageSize)
+	link := func(page int) string {
+		v := url.Values{"lay-tu-kho": {component}, "tab": {"kho"}, "trang": {strconv.Itoa(page)}}
+		if b.Query != "" {
+			v.Set("q", b.Query)
+		}
+		return "/ho-so-nhap/" + url.PathEscape(draftID) + "?" + v.Encode() + "#tp-" + component
+	}
+	if n > 1 {
+		b.PrevURL = link(n - 1)
+	}
+	if n < b.Pages {
+		b.NextURL = link(n + 1)
+	}
+	return b, nil
 }
 
 // fill lists each component with what was chosen and the form error.
 func (page *draftPage) fill(v *service.DraftView, formErr error) {
+	d := v.Draft
 	for _, m := range v.Matches {
-		cv := draftComponentView{Match: m, Picking: page.Pick == m.Component.Code}
-		if c, ok := v.Draft.Component(m.Component.Code); ok {
-			cv.Chosen = &c
-			cv.ChosenDoc = m.Candidate(c.DocumentID)
+		comp := m.Component
+		cv := draftComponentView{Match: m, Tab: "goi-y"}
+		for i, c := range d.ComponentDocuments(comp.Code) {
+			ch := chosenView{Index: i, Choice: c}
+			if c.Source == motcua.FromWarehouse {
+				if ch.Doc = m.Candidate(c.DocumentID); ch.Doc == nil {
+					ch.Doc = v.Picked[c.DocumentID]
+				}
+				cv.HasDoc = cv.HasDoc || ch.Doc != nil
+			}
+			if i == 0 {
+				cv.Chosen, cv.ChosenDoc = &ch.Choice, ch.Doc
+			}
+			cv.Docs = append(cv.Docs, ch)
+		}
+		cv.Full = comp.Multiple() && len(cv.Docs) >= comp.Limit()
+		usable := 0
+		for _, ch := range cv.Docs {
+			if ch.Choice.Source != motcua.FromWarehouse || ch.Doc != nil {
+				usable++
+			}
+		}
+		if comp.Required && usable == 0 {
+			page.Missing = append(page.Missing, comp.Name)
+		}
+		switch {
+		case page.Pick == comp.Code:
+			cv.Picking = true
+		case page.Pick == "" && !page.Confirm && len(m.Suggestions) > 0 && len(cv.Docs) == 0:
+			// The seeds' "hãy thực hiện lấy TPHS từ Kho dữ liệu!": the
+			// suggestions are open until one is taken.
+			cv.Picking = true
+		}
+		if len(m.Suggestions) == 0 && page.CanBrowse {
+			cv.Tab = "kho"
+		}
+		if page.Pick == comp.Code && (page.Tab == "kho" && page.CanBrowse || page.Tab == "goi-y") {
+			cv.Tab = page.Tab
 		}
 		page.Components = append(page.Components, cv)
 	}
+	page.ByPost = d.SubmitMethod == motcua.SubmitByPost || d.ResultMethod == motcua.ResultByPost
 	if formErr != nil {
 		page.Error = motcua.ErrorMessage(formErr)
 	}
@@ -176,8 +305,9 @@ func (s *Server) applyDraft(w http.ResponseWriter, r *http.Request) {
 	s.draftPage(w, r, http.StatusOK, "", nil)
 }
 
-// applyComponent takes a warehouse document ("Lấy từ kho" → "Cập nhật")
-// or an uploaded file for one component.
+// applyComponent takes warehouse documents ("Lấy từ kho" → "Cập nhật",
+// several for a component that takes several) or an uploaded file for
+// one component.
 func (s *Server) applyComponent(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/auth/login") {
 		return
@@ -198,8 +328,50 @@ func (s *Server) applyComponent(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/ho-so-nhap/"+id+"#tp-"+comp, http.StatusSeeOther)
 }
 
+// applyRemove is "Bỏ": takes back one document of a component.
+func (s *Server) applyRemove(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	id, comp := r.PathValue("id"), r.PathValue("component")
+	n, err := strconv.Atoi(r.PostFormValue("n"))
+	if err != nil || n < 0 {
+		n = -1
+	}
+	if _, err := s.cfg.Submissions.RemoveDocument(r.Context(), principal(r), id, comp, n); err != nil {
+		if httpx.Status(err) >= 500 || motcua.IsKind(err, motcua.ENOTFOUND) && motcua.ErrorCode(err) != "component_file_not_found" {
+			s.renderError(w, r, err)
+			return
+		}
+		s.draftPage(w, r, httpx.Status(err), comp, err)
+		return
+	}
+	http.Redirect(w, r, "/ho-so-nhap/"+id+"#tp-"+comp, http.StatusSeeOther)
+}
+
+// applyDelivery is step 8's "Đồng ý và tiếp tục": the submit and result
+// methods, then the confirmation (step 9).
+func (s *Server) applyDelivery(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
+	id := r.PathValue("id")
+	_, err := s.cfg.Submissions.SetDelivery(r.Context(), principal(r), id, service.Delivery{
+		SubmitMethod: motcua.SubmitMethod(r.PostFormValue("submit_method")),
+		ResultMethod: motcua.ResultMethod(r.PostFormValue("result_method")), PostAddress: r.PostFormValue("post_address")})
+	if err != nil {
+		if httpx.Status(err) >= 500 || motcua.IsKind(err, motcua.ENOTFOUND) {
+			s.renderError(w, r, err)
+			return
+		}
+		s.draftPage(w, r, httpx.Status(err), "hinh-thuc", err)
+		return
+	}
+	http.Redirect(w, r, "/ho-so-nhap/"+id+"?buoc=xac-nhan", http.StatusSeeOther)
+}
+
 // componentChoice reads a component form: a multipart upload goes to
-// upload, a picked warehouse document to attach.
+// upload, each picked warehouse document to attach.
 func (s *Server) componentChoice(w http.ResponseWriter, r *http.Request, attach func(docID string) error, upload func(service.Upload) error) error {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 		if err := s.parseMultipart(w, r); err != nil {
@@ -211,11 +383,19 @@ func (s *Server) componentChoice(w http.ResponseWriter, r *http.Request, attach 
 		}
 		return upload(up)
 	}
-	docID := r.PostFormValue("document_id")
-	if docID == "" {
-		return motcua.Invalid("document_id", "required", "Vui lòng chọn một giấy tờ trong danh sách gợi ý.")
+	if err := r.ParseForm(); err != nil {
+		return motcua.Invalid("document_id", "required", "Vui lòng chọn một giấy tờ trong danh sách.")
 	}
-	return attach(docID)
+	ids := r.PostForm["document_id"]
+	if len(ids) == 0 || len(ids) > 20 {
+		return motcua.Invalid("document_id", "required", "Vui lòng chọn một giấy tờ trong danh sách.")
+	}
+	for _, id := range ids {
+		if err := attach(id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // applyComponentFile shows the file uploaded (or scanned) for a draft
@@ -226,7 +406,8 @@ func (s *Server) applyComponentFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, component := r.PathValue("id"), r.PathValue("component")
-	rc, file, err := s.cfg.Submissions.DraftFile(r.Context(), principal(r), id, component)
+	n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+	rc, file, err := s.cfg.Submissions.DraftFile(r.Context(), principal(r), id, component, max(n, 0))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -240,14 +421,16 @@ func (s *Server) applySubmit(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/auth/login") {
 		return
 	}
+	// The methods are step 8's, saved on the draft.
 	d, _, err := s.cfg.Submissions.Submit(r.Context(), principal(r), r.PathValue("id"), service.SubmitOptions{
-		ResultMethod: motcua.ResultMethod(r.PostFormValue("result_method")), PostAddress: r.PostFormValue("post_address"),
 		IdempotencyKey: r.PostFormValue("idempotency_key")})
 	if err != nil {
 		if httpx.Status(err) >= 500 && !motcua.IsKind(err, motcua.EUNAVAILABLE) || motcua.IsKind(err, motcua.ENOTFOUND) {
 			s.renderError(w, r, err)
 			return
 		}
+		// The refusal is shown on the confirmation step it came from.
+		r.URL.RawQuery = "buoc=xac-nhan"
 		s.draftPage(w, r, httpx.Status(err), "", err)
 		return
 	}

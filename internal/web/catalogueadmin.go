@@ -267,7 +267,7 @@ func parseProcedureForm(f url.Values, errs *formErrors) (catalogue.Procedure, ma
 			continue
 		}
 		c := catalogue.Component{Code: get(k + "code"), Name: get(k + "name"), Required: f.Get(k+"required") != "",
-			Form: get(k + "form"), Originals: num(k + "originals"), Copies: num(k + "copies"), AllowScan: f.Get(k+"allow_scan") != "",
+			Form: get(k + "form"), Originals: num(k + "originals"), Copies: num(k + "copies"), MaxDocuments: num(k + "max_documents"), AllowScan: f.Get(k+"allow_scan") != "",
 			FormTemplate: get(k + "form_template"), FormTemplateSHA256: get(k + "form_template_sha256")}
 		for _, code := range strings.FieldsFunc(get(k+"accepted_categories"), func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
 			c.AcceptedCategories = append(c.AcceptedCategories, code)
@@ -419,7 +419,7 @@ func formRows(f url.Values, p catalogue.Procedure) catalogue.Procedure {
 	for i := 0; i < 200 && f.Has(fmt.Sprintf("components[%d].code", i)); i++ {
 		k := fmt.Sprintf("components[%d].", i)
 		c := catalogue.Component{Code: get(k + "code"), Name: get(k + "name"), Required: f.Get(k+"required") != "", Form: get(k + "form"),
-			Originals: atoi(k + "originals"), Copies: atoi(k + "copies"), AllowScan: f.Get(k+"allow_scan") != "", FormTemplate: get(k + "form_template"),
+			Originals: atoi(k + "originals"), Copies: atoi(k + "copies"), MaxDocuments: atoi(k + "max_documents"), AllowScan: f.Get(k+"allow_scan") != "", FormTemplate: get(k + "form_template"),
 			FormTemplateSHA256: get(k + "form_template_sha256")}
 		for _, code := range strings.FieldsFunc(get(k+"accepted_categories"), func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
 			c.AcceptedCategories = append(c.AcceptedCategories, code)
