@@ -32,22 +32,35 @@ func (p counterStartPage) title() string { return p.Title }
 
 const counterStartTitle = "Tiếp nhận hồ sơ trực tiếp"
 
-// counterChoices are the procedures and cases the officer's agency
-// handles: the store's list for that agency (cached), so that the desk
-// does not copy a province's whole catalogue at every page.
+// counterChoices are the procedures and cases of the agencies the
+// officer's desk receives for (service.DeskAgencies: the officer's agency
+// and those naming it as their reception desk): the store's list for
+// each agency (cached), so that the desk does not copy a province's whole
+// catalogue at every page. Another agency's choices name it.
 func (s *Server) counterChoices(r *http.Request) []counterChoice {
 	p := principal(r)
 	if p == nil || p.AgencyCode == "" {
 		return nil
 	}
-	procs, err := s.cfg.Store.ListProcedures(r.Context(), p.AgencyCode)
+	desk, err := service.DeskAgencies(r.Context(), s.cfg.Store, p.AgencyCode)
 	if err != nil {
 		return nil
 	}
 	var out []counterChoice
-	for _, proc := range procs {
-		for _, c := range proc.Cases {
-			out = append(out, counterChoice{Value: proc.Code + "|" + c.Code, Label: proc.Name + " — " + c.Name})
+	for _, a := range desk {
+		procs, err := s.cfg.Store.ListProcedures(r.Context(), a.Code)
+		if err != nil {
+			return nil
+		}
+		for _, proc := range procs {
+			for _, c := range proc.Cases {
+				ch := counterChoice{Value: proc.Code + "|" + c.Code, Label: proc.Name + " — " + c.Name}
+				if a.Code != p.AgencyCode {
+					ch.Value += "|" + a.Code
+					ch.Label += " (" + a.Name + ")"
+				}
+				out = append(out, ch)
+			}
 		}
 	}
 	return out
@@ -76,6 +89,7 @@ func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
 			Error: motcua.ErrorMessage(err)})
 	}
 	proc, cs, _ := strings.Cut(f.Choice, "|")
+	cs, agency, _ := strings.Cut(cs, "|")
 	if proc == "" || cs == "" {
 		fail(motcua.Invalid("choice", "required", "Vui lòng chọn thủ tục và trường hợp giải quyết."))
 		return
@@ -85,7 +99,7 @@ func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	in := service.CounterStart{ProcedureCode: proc, CaseCode: cs, Phone: f.Phone,
+	in := service.CounterStart{ProcedureCode: proc, CaseCode: cs, AgencyCode: agency, Phone: f.Phone,
 		Submitter: service.CounterCheck{FullName: f.FullName, IDNumber: f.IDNumber, BirthDate: birth}}
 	if f.OwnerID != "" {
 		ob, err := parseFormDate("owner_birth_date", f.OwnerBirthDate)
