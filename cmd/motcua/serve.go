@@ -208,7 +208,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	wcfg.Routes = func(mux *http.ServeMux) {
 		api.Register(mux, api.Config{Store: store, Warehouse: wh, Clients: wcfg.Clients, Submissions: subs, KPI: wcfg.KPI,
 			PublicURL: publicURL, Feedback: wcfg.Feedback, Reception: wcfg.Reception, Certification: certification,
-			TrustAnchors: anchors, Holidays: cal, APIClients: wcfg.APIClients, Catalogue: wcfg.Catalogue})
+			TrustAnchors: anchors, Holidays: cal, APIClients: wcfg.APIClients, Catalogue: wcfg.Catalogue, Counter: wcfg.Counter})
 	}
 	handler, err := web.New(wcfg)
 	if err != nil {

@@ -279,6 +279,12 @@ func (c *Counter) Scan(ctx context.Context, p *motcua.Principal, draftID, compon
 // reuse, the receipt messages and the audit event are written in the same
 // transaction. Receiving the same draft twice returns the first dossier.
 func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID string) (*motcua.Dossier, error) {
+	return c.receive(ctx, p, draftID, "")
+}
+
+// receive is Receive, the dossier keeping the idempotency key of the
+// request that received it (ReceiveAtOnce).
+func (c *Counter) receive(ctx context.Context, p *motcua.Principal, draftID, idempotencyKey string) (*motcua.Dossier, error) {
 	v, err := c.view(ctx, p, draftID)
 	if err != nil {
 		return nil, err
@@ -293,7 +299,8 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, ProcedureVersion: v.Procedure.Version, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelCounter, ResultMethod: motcua.ResultAtCounter, Status: motcua.StatusRegistered,
-		SubmittedAt: now, DueAt: due, OwnerVerified: v.Draft.OwnerVerified, ResultExpected: v.Procedure.ResultCategory != ""}
+		SubmittedAt: now, DueAt: due, OwnerVerified: v.Draft.OwnerVerified, ResultExpected: v.Procedure.ResultCategory != "",
+		IdempotencyKey: idempotencyKey}
 	reused, err := fillComponents(d, v.Procedure, v.Draft, v.Matches, v.Matches, true)
 	if err != nil {
 		return nil, err
