@@ -3,9 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
-
-	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
@@ -260,6 +259,13 @@ type receiptPage struct {
 	Agency    *motcua.Agency
 	New       bool
 	Demo      bool
+	// Rating is the owner's satisfaction rating, once given; CanRate
+	// offers the form (result returned, not rated yet).
+	Rating    *motcua.DossierRating
+	CanRate   bool
+	Levels    []motcua.SatisfactionLevel
+	Rated     bool   // just rated
+	RateError string // the refused rating's reason
 }
 
 func (p receiptPage) title() string { return p.Title }
@@ -269,13 +275,31 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/auth/login") {
 		return
 	}
+	s.renderReceipt(w, r, http.StatusOK, receiptPage{New: r.URL.Query().Get("moi") == "1", Rated: r.URL.Query().Get("da-danh-gia") == "1"})
+}
+
+// renderReceipt shows the dossier's page with what page already says
+// (a new submission, a rating just given or refused).
+func (s *Server) renderReceipt(w http.ResponseWriter, r *http.Request, status int, page receiptPage) {
 	ctx := r.Context()
 	d, err := s.cfg.Submissions.MyDossier(ctx, principal(r), r.PathValue("code"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, New: r.URL.Query().Get("moi") == "1", Demo: s.cfg.Demo}
+	page.Title, page.Dossier, page.Demo = "Hồ sơ "+d.Code, d, s.cfg.Demo
+	if d.Status == motcua.StatusResultsReturned {
+		rating, err := s.cfg.Store.GetRating(ctx, d.ID)
+		switch {
+		case err == nil:
+			page.Rating = rating
+		case motcua.IsKind(err, motcua.ENOTFOUND):
+			page.CanRate, page.Levels = true, motcua.SatisfactionLevels()
+		default:
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	if page.Procedure, err = s.cfg.Store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion); err != nil {
 		s.renderError(w, r, err)
 		return
@@ -284,23 +308,32 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "receipt", page)
+	s.render(w, r, status, "receipt", page)
 }
 
-// dossierQR is the QR code of a dossier code, as printed on receipts.
-func (s *Server) dossierQR(w http.ResponseWriter, r *http.Request) {
+// rateDossier is "Đánh giá mức độ hài lòng" after the result was returned.
+func (s *Server) rateDossier(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
 	code := r.PathValue("code")
-	if _, err := motcua.ParseDossierCode(code); err != nil {
-		httpx.WriteError(w, r, err)
+	level, _ := strconv.Atoi(r.PostFormValue("muc-do"))
+	_, err := s.cfg.Submissions.Rate(r.Context(), principal(r), code, motcua.SatisfactionLevel(level), r.PostFormValue("y-kien"))
+	if err == nil {
+		http.Redirect(w, r, "/ho-so/"+url.PathEscape(code)+"?da-danh-gia=1#danh-gia", http.StatusSeeOther)
 		return
 	}
-	png, err := qrcode.Encode(code, qrcode.Medium, 200)
-	if err != nil {
-		httpx.WriteError(w, r, motcua.Internal(err))
+	if st := httpx.Status(err); st >= 500 || st == http.StatusNotFound || st == http.StatusUnauthorized || st == http.StatusForbidden {
+		s.renderError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "image/png")
-	_, _ = w.Write(png)
+	s.renderReceipt(w, r, httpx.Status(err), receiptPage{RateError: motcua.ErrorMessage(err)})
+}
+
+// dossierQR is the QR code printed on receipts: the dossier's public
+// look-up address (/tra-cuu-ho-so with the code filled in).
+func (s *Server) dossierQR(w http.ResponseWriter, r *http.Request) {
+	s.lookupQR(w, r, r.PathValue("code"), 200)
 }
 
 type myDossiersPage struct {
