@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/internal/demo"
@@ -63,6 +64,12 @@ func TestReceptionAPI(t *testing.T) {
 		}
 
 		desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, officerNamed(t, "tiepnhan.huyen"))}
+		// The web desk offers the units' procedures, naming the unit.
+		web := officerLogin(t, ts, "tiepnhan.huyen", demo.OfficerPassword, officerNamed(t, "tiepnhan.huyen").TOTPSecret)
+		if _, body := web.get(ts.url + "/can-bo/tiep-nhan"); !strings.Contains(body, `value="`+demo.ProcedureJudicialRecord+`|TH01|`+demo.JusticeOfficeCode+`"`) ||
+			!strings.Contains(body, "(Phòng Tư pháp)") {
+			t.Fatalf("the district desk's counter form does not offer Phòng Tư pháp's procedures:\n%s", body)
+		}
 		town := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, officerNamed(t, "tiepnhan.thitran"))}
 		justice := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, officerNamed(t, "xuly.tuphap"))}
 		submitter := map[string]any{"full_name": owner.Name, "id_number": owner.Code, "birth_date": owner.BirthDate.String()}
