@@ -117,6 +117,17 @@ func TestSatisfactionAndLookup(t *testing.T) {
 		if resp, png := anon.get(ts.url + "/ho-so/" + code + "/qr.png"); resp.StatusCode != 200 || !strings.HasPrefix(png, "\x89PNG") {
 			t.Fatalf("receipt QR: %d", resp.StatusCode)
 		}
+		// Guessing is throttled: after 10 misses from one address (3 above),
+		// even the right pair waits.
+		for i := 0; i < 7; i++ {
+			if resp, _ := anon.post(ts.url+"/tra-cuu-ho-so", url.Values{"ma-ho-so": {code}, "so-dinh-danh": {"05209000000" + string(rune('0'+i))}}); resp.StatusCode != 404 {
+				t.Fatalf("miss %d: %d", i, resp.StatusCode)
+			}
+		}
+		if resp, body := anon.post(ts.url+"/tra-cuu-ho-so", url.Values{"ma-ho-so": {code}, "so-dinh-danh": {owner.Code}}); resp.StatusCode != 429 ||
+			!strings.Contains(body, "tra cứu sai quá nhiều lần") || strings.Contains(body, "Đăng ký kết hôn") {
+			t.Fatalf("the 11th look-up after 10 misses: %d", resp.StatusCode)
+		}
 	})
 }
 

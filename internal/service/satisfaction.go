@@ -71,10 +71,21 @@ func lookupNotFound() error {
 		Message: "Không tìm thấy hồ sơ với mã hồ sơ và số định danh đã nhập."}
 }
 
+// Failed look-ups are throttled as failed logins are (the store's
+// failure counts): a personal id is guessable digit by digit, so at most
+// lookupMaxFailures misses per address and per dossier code within
+// lookupWindow, then ETOOMANY until the window has passed.
+const (
+	lookupMaxFailures = 10
+	lookupWindow      = 15 * time.Minute
+)
+
 // Lookup finds the dossier with code whose owner's personal id (or an
-// organisation's code) is ownerID, without login. Missing input is
-// EINVALID; anything else that does not match is the same ENOTFOUND.
-func (s *Submissions) Lookup(ctx context.Context, code, ownerID string) (*DossierLookup, error) {
+// organisation's code) is ownerID, without login; remoteAddr is the
+// caller's address, for the throttle. Missing input is EINVALID;
+// anything else that does not match is the same ENOTFOUND, counted as a
+// failure of the address and of the code.
+func (s *Submissions) Lookup(ctx context.Context, code, ownerID, remoteAddr string) (*DossierLookup, error) {
 	code, ownerID = strings.TrimSpace(code), strings.TrimSpace(ownerID)
 	if code == "" {
 		return nil, motcua.Invalid("code", "required", "Vui lòng nhập mã hồ sơ.")
@@ -82,18 +93,38 @@ func (s *Submissions) Lookup(ctx context.Context, code, ownerID string) (*Dossie
 	if ownerID == "" {
 		return nil, motcua.Invalid("owner_id", "required", "Vui lòng nhập số định danh cá nhân của chủ hồ sơ.")
 	}
+	keys := []string{"lookup-ip:" + remoteAddr, "lookup-code:" + code}
+	since := s.now().Add(-lookupWindow)
+	for _, k := range keys {
+		n, err := s.store.CountLoginFailures(ctx, k, since)
+		if err != nil {
+			return nil, err
+		}
+		if n >= lookupMaxFailures {
+			return nil, &motcua.Error{Kind: motcua.ETOOMANY, Code: "too_many_attempts", Message: fmt.Sprintf(
+				"Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau %d phút.", int(lookupWindow.Minutes()))}
+		}
+	}
+	miss := func() error {
+		for _, k := range keys {
+			if err := s.store.RecordLoginFailure(ctx, k, s.now()); err != nil {
+				return err
+			}
+		}
+		return lookupNotFound()
+	}
 	if _, err := motcua.ParseDossierCode(code); err != nil {
-		return nil, lookupNotFound()
+		return nil, miss()
 	}
 	d, err := s.store.GetDossierByCode(ctx, code)
 	if motcua.IsKind(err, motcua.ENOTFOUND) {
-		return nil, lookupNotFound()
+		return nil, miss()
 	}
 	if err != nil {
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare([]byte(d.Owner.Code), []byte(ownerID)) != 1 {
-		return nil, lookupNotFound()
+		return nil, miss()
 	}
 	out := &DossierLookup{Code: d.Code, Status: d.Status, SubmittedAt: d.SubmittedAt, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 		FinishedAt: d.FinishedAt, ProcedureName: d.ProcedureCode}

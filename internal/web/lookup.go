@@ -41,7 +41,7 @@ func (s *Server) dossierLookup(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusOK
 	if r.Method == http.MethodPost || page.Code != "" && page.OwnerID != "" {
-		res, err := s.cfg.Submissions.Lookup(r.Context(), page.Code, page.OwnerID)
+		res, err := s.cfg.Submissions.Lookup(r.Context(), page.Code, page.OwnerID, client(r).RemoteAddr)
 		if err != nil {
 			if httpx.Status(err) >= 500 {
 				s.renderError(w, r, err)
