@@ -39,6 +39,21 @@ type Agency struct {
 	Name       string
 	Level      AgencyLevel
 	ParentCode string // empty for the root of a tree
+	// ReceptionDesk is the code of the agency whose one-stop desk (Bộ
+	// phận Tiếp nhận và Trả kết quả) receives this agency's dossiers, when
+	// it is another agency: a district's units are received at the
+	// district People's Committee's desk. Empty: the agency receives its
+	// own dossiers.
+	ReceptionDesk string
+}
+
+// Desk returns the code of the agency whose reception officers receive
+// a's dossiers: ReceptionDesk, or a itself.
+func (a *Agency) Desk() string {
+	if a.ReceptionDesk != "" {
+		return a.ReceptionDesk
+	}
+	return a.Code
 }
 
 // Validate checks the agency's own fields; the parent's existence is the
@@ -61,6 +76,14 @@ func (a *Agency) Validate() error {
 			return Invalid("parent_code", "invalid_agency_code", ErrorMessage(err))
 		}
 	}
+	if a.ReceptionDesk != "" {
+		if a.ReceptionDesk == a.Code {
+			return Invalid("reception_desk", "invalid_reception_desk", "Cơ quan tự tiếp nhận hồ sơ của mình thì để trống bộ phận tiếp nhận.")
+		}
+		if err := ValidateAgencyCode(a.ReceptionDesk); err != nil {
+			return Invalid("reception_desk", "invalid_agency_code", ErrorMessage(err))
+		}
+	}
 	return nil
 }
 
@@ -68,6 +91,9 @@ func (a *Agency) Validate() error {
 type AgencyFilter struct {
 	ParentCode string
 	Level      AgencyLevel
+	// ReceptionDesk keeps the agencies whose dossiers that desk agency
+	// receives (not the desk itself).
+	ReceptionDesk string
 }
 
 // AgencyStore keeps the agency tree.
@@ -75,7 +101,9 @@ type AgencyStore interface {
 	// CreateAgency inserts a. ECONFLICT (agency_exists) when the code is
 	// taken; EINVALID (unknown_parent) when ParentCode names no agency.
 	CreateAgency(ctx context.Context, a *Agency) error
-	// UpdateAgency replaces the name, level and parent of an existing
+	// CreateAgency and UpdateAgency answer EINVALID (unknown_reception_desk)
+	// when ReceptionDesk names no agency.
+	// UpdateAgency replaces the name, level, parent and desk of an existing
 	// agency. ENOTFOUND when the code is unknown.
 	UpdateAgency(ctx context.Context, a *Agency) error
 	// GetAgency returns ENOTFOUND (agency_not_found) for an unknown code.

@@ -288,6 +288,9 @@ func validatePerson(field string, p Person) error {
 // DossierFilter selects dossiers. Zero fields do not filter.
 type DossierFilter struct {
 	AgencyCode string
+	// AgencyCodes keeps the dossiers received for any of these agencies
+	// (a desk's queue: the agencies it receives for).
+	AgencyCodes []string
 	// HandlingAgency keeps the dossiers an agency processes; Assignee
 	// those forwarded to one officer.
 	HandlingAgency string

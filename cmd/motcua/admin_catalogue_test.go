@@ -159,6 +159,23 @@ func TestAdminCatalogueAPI(t *testing.T) {
 				prob["code"] != "outside_admin_scope" {
 				t.Fatalf("district moves an agency out: %d %s", status, raw)
 			}
+			// Its reception desk: the district's own, not one outside the subtree.
+			ag["parent"], ag["reception_desk"] = demo.DistrictCode, demo.ProvinceCode
+			if status, prob, raw := district.do("PUT", "/api/v1/admin/agencies/000.19.23.H08", jsonBody(ag), "application/json"); status != 403 ||
+				prob["code"] != "outside_admin_scope" {
+				t.Fatalf("district sends an agency to the province's desk: %d %s", status, raw)
+			}
+			ag["reception_desk"] = demo.DistrictCode
+			if status, got, raw := district.do("PUT", "/api/v1/admin/agencies/000.19.23.H08", jsonBody(ag), "application/json"); status != 200 ||
+				got["reception_desk"] != demo.DistrictCode {
+				t.Fatalf("district sets the district's desk: %d %s", status, raw)
+			}
+			ag["reception_desk"] = demo.JusticeOfficeCode
+			if status, prob, raw := district.do("PUT", "/api/v1/admin/agencies/000.19.23.H08", jsonBody(ag), "application/json"); status != 422 ||
+				!problemAt(prob, "reception_desk", "reception desk 000.01.23.H08 is itself received at 000.00.23.H08") ||
+				!strings.Contains(prob["detail"].(string), "được tiếp nhận ở bộ phận một cửa khác") {
+				t.Fatalf("a desk received elsewhere: %d %s", status, raw)
+			}
 			if status, _, _ := district.do("GET", "/api/v1/admin/agencies/"+demo.ProvinceCode, nil, ""); status != 404 {
 				t.Fatalf("district reads the province: %d", status)
 			}

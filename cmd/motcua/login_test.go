@@ -385,12 +385,7 @@ func TestRegisterAndCounterCheck(t *testing.T) {
 		}
 
 		// The counter: the reception officer checks by old CMND and gets the record.
-		var officer demo.DemoOfficer
-		for _, o := range demo.Officers() {
-			if o.Roles[0] == "reception" {
-				officer = o
-			}
-		}
+		officer := townOfficer(t, "reception")
 		ob := officerLogin(t, ts, officer.Username, officer.Password, officer.TOTPSecret)
 		resp, body = ob.post(ts.url+"/can-bo/kiem-tra-danh-tinh", url.Values{"full_name": {person.FullName},
 			"id_number": {person.LegacyID}, "birth_date": {person.BirthDate.Display()}})

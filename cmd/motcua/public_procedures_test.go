@@ -187,7 +187,7 @@ func TestPublicProcedures(t *testing.T) {
 // through the same index as /thu-tuc, and refuses bad paging parameters
 // with a stable code.
 func TestProceduresAPIPaging(t *testing.T) {
-	ts := startServer(t, "--demo")
+	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
 	type item struct {
 		Code     string `json:"code"`
 		Agencies []struct {

@@ -16,12 +16,7 @@ import (
 func TestReceptionDesk(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, "--demo", "--demo-history", "--data-dir", t.TempDir())
-	var desk demo.DemoOfficer
-	for _, o := range demo.Officers() {
-		if o.Roles[0] == "reception" {
-			desk = o
-		}
-	}
+	desk := townOfficer(t, "reception")
 	b := officerLogin(t, ts, desk.Username, desk.Password, desk.TOTPSecret)
 	resp, body := b.get(ts.url + "/tai-khoan")
 	if !strings.Contains(body, `href="/can-bo/ho-so"`) {

@@ -38,6 +38,9 @@ type Config struct {
 	// APIClients is the administration of agencies' API clients; nil
 	// disables /api/v1/admin/api-clients.
 	APIClients *service.APIClients
+	// Counter is reception at the counter; nil disables
+	// POST /api/v1/agency/receptions.
+	Counter *service.Counter
 	// Catalogue is the catalogue's administration (procedures, categories,
 	// agencies); nil disables /api/v1/admin/{procedures,categories,agencies}.
 	Catalogue *service.CatalogueAdmin
@@ -95,6 +98,9 @@ func Register(mux *http.ServeMux, cfg Config) {
 	}
 	if cfg.Reception != nil {
 		a.registerBackOffice(mux)
+	}
+	if cfg.Counter != nil {
+		mux.HandleFunc("POST /api/v1/agency/receptions", a.agencyReceive)
 	}
 	if cfg.Certification != nil {
 		a.registerCertification(mux)

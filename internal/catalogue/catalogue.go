@@ -136,9 +136,11 @@ func apply(ctx context.Context, tx motcua.Store, d *Document) (*Result, []*motcu
 	}
 	storedAgencies := make(map[string]*motcua.Agency, len(agencies))
 	parents := make(map[string]string, len(agencies))
+	desks := make(map[string]string, len(agencies))
 	for _, a := range agencies {
 		storedAgencies[a.Code] = a
 		parents[a.Code] = a.ParentCode
+		desks[a.Code] = a.ReceptionDesk
 	}
 	storedCats := make(map[string]*motcua.DocumentCategory, len(cats))
 	catCodes := make(map[string]bool, len(cats))
@@ -151,7 +153,7 @@ func apply(ctx context.Context, tx motcua.Store, d *Document) (*Result, []*motcu
 		storedProcs[p.Code] = p
 	}
 
-	if problems := validate(d, parents, catCodes); len(problems) > 0 {
+	if problems := validate(d, parents, desks, catCodes); len(problems) > 0 {
 		return nil, nil, &ValidationError{Problems: problems}
 	}
 	// The domain's own rules, as a last check: a problem here is one the
@@ -282,9 +284,9 @@ func domainProblem(path string, err error) Problem {
 	return Problem{Path: path, Reason: motcua.ErrorMessage(err)}
 }
 
-// parentsFirst orders the document's agencies so that a parent the
-// document creates comes before its children; validate has ruled out
-// cycles.
+// parentsFirst orders the document's agencies so that a parent or a
+// reception desk the document creates comes before the agencies naming
+// it; validate has ruled out cycles (a desk has no desk of its own).
 func parentsFirst(as []Agency) []int {
 	index := make(map[string]int, len(as))
 	for i, a := range as {
@@ -299,6 +301,9 @@ func parentsFirst(as []Agency) []int {
 		}
 		done[i] = true
 		if j, ok := index[as[i].Parent]; ok && as[i].Parent != "" {
+			visit(j)
+		}
+		if j, ok := index[as[i].ReceptionDesk]; ok && as[i].ReceptionDesk != "" {
 			visit(j)
 		}
 		order = append(order, i)

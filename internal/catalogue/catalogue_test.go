@@ -156,6 +156,13 @@ func TestRefusedImport(t *testing.T) {
 		p.ResultCategory = "giấy khai sinh"
 		d.Agencies[0].Parent = d.Agencies[len(d.Agencies)-1].Code // a cycle: province under a new commune under the district
 		d.Categories[0].ValidityDays, d.Categories[0].ValidityMonths = 10, 6
+		// Reception desks: an unknown desk, and a desk that is itself
+		// received elsewhere (Phòng Tư pháp is received at UBND huyện's).
+		if d.Agencies[2].Code != demo.JusticeOfficeCode || d.Agencies[2].ReceptionDesk != demo.DistrictCode {
+			t.Fatalf("agencies[2] = %+v, want Phòng Tư pháp received at the district's desk", d.Agencies[2])
+		}
+		d.Agencies[3].ReceptionDesk = "000.99.88.H08"
+		d.Agencies[len(d.Agencies)-1].ReceptionDesk = demo.JusticeOfficeCode
 
 		_, err := catalogue.Import(ctx, s, d, catalogue.Options{})
 		var verr *catalogue.ValidationError
@@ -172,6 +179,8 @@ func TestRefusedImport(t *testing.T) {
 			"agencies[0].parent: parent 000.09.09.H08 makes a cycle in the agency tree",
 			"agencies[1].parent: parent 000.00.00.H08 makes a cycle in the agency tree",
 			"agencies[" + strconv.Itoa(len(d.Agencies)-1) + "].parent: parent 000.00.23.H08 makes a cycle in the agency tree",
+			"agencies[3].reception_desk: unknown agency 000.99.88.H08",
+			"agencies[" + strconv.Itoa(len(d.Agencies)-1) + "].reception_desk: reception desk 000.01.23.H08 is itself received at 000.00.23.H08",
 			"categories[0]: validity_months and validity_days are exclusive",
 			pi + ".agencies[" + strconv.Itoa(len(p.Agencies)-1) + "]: unknown agency 000.99.99.H08",
 			pi + ".cases[1].components[0].max_documents: must not be negative",

@@ -44,6 +44,9 @@ type Agency struct {
 	Name   string `json:"name"`
 	Level  string `json:"level"`            // province | district | commune
 	Parent string `json:"parent,omitempty"` // the parent's code; none for a root
+	// ReceptionDesk is the code of the agency whose one-stop desk receives
+	// this agency's dossiers; none when the agency receives them itself.
+	ReceptionDesk string `json:"reception_desk,omitempty"`
 }
 
 // Category is an entry of the document catalogue. A document of the
@@ -160,11 +163,11 @@ func (d *Document) sort() {
 }
 
 func agencyOf(a *motcua.Agency) Agency {
-	return Agency{Code: a.Code, Name: a.Name, Level: string(a.Level), Parent: a.ParentCode}
+	return Agency{Code: a.Code, Name: a.Name, Level: string(a.Level), Parent: a.ParentCode, ReceptionDesk: a.ReceptionDesk}
 }
 
 func (a Agency) domain() motcua.Agency {
-	return motcua.Agency{Code: a.Code, Name: a.Name, Level: motcua.AgencyLevel(a.Level), ParentCode: a.Parent}
+	return motcua.Agency{Code: a.Code, Name: a.Name, Level: motcua.AgencyLevel(a.Level), ParentCode: a.Parent, ReceptionDesk: a.ReceptionDesk}
 }
 
 func categoryOf(c *motcua.DocumentCategory) Category {

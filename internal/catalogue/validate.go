@@ -56,11 +56,16 @@ func (c *checker) required(path, value string) {
 	}
 }
 
+func knownAgency(k known, code string) bool {
+	_, ok := k.agencies[code]
+	return ok
+}
+
 // validate checks the document against itself and against the stored
 // catalogue (existing agencies' parents, existing categories), and
 // returns every problem. Entities absent from the document are kept as
 // they are, so references may point at them.
-func validate(d *Document, storedAgencies map[string]string, storedCategories map[string]bool) []Problem {
+func validate(d *Document, storedAgencies, storedDesks map[string]string, storedCategories map[string]bool) []Problem {
 	c := &checker{}
 	if d.Format != Format {
 		c.add("format", "unsupported format %q, want %q", d.Format, Format)
@@ -110,6 +115,27 @@ func validate(d *Document, storedAgencies map[string]string, storedCategories ma
 		}
 		if at == a.Code {
 			c.add(path, "parent %s makes a cycle in the agency tree", a.Parent)
+		}
+	}
+	// Reception desks: an existing agency that receives for itself, one
+	// level only (the desk's own dossiers are received at the desk).
+	desks := map[string]string{}
+	for code, desk := range storedDesks {
+		desks[code] = desk
+	}
+	for _, a := range d.Agencies {
+		desks[a.Code] = a.ReceptionDesk
+	}
+	for i, a := range d.Agencies {
+		path := fmt.Sprintf("agencies[%d].reception_desk", i)
+		switch {
+		case a.ReceptionDesk == "":
+		case a.ReceptionDesk == a.Code:
+			c.add(path, "an agency receiving its own dossiers has no reception_desk")
+		case !knownAgency(k, a.ReceptionDesk):
+			c.add(path, "unknown agency %s", a.ReceptionDesk)
+		case desks[a.ReceptionDesk] != "":
+			c.add(path, "reception desk %s is itself received at %s", a.ReceptionDesk, desks[a.ReceptionDesk])
 		}
 	}
 

@@ -47,10 +47,12 @@ func District() motcua.Agency {
 
 // DistrictUnits returns the 9 district-level units of seed 002 Appendix I
 // part I, in the Appendix's order. Names are spelled out; AppendixI keeps
-// the abbreviations the Appendix prints.
+// the abbreviations the Appendix prints. None has its own reception
+// officers: their dossiers are received at the one-stop desk of UBND
+// huyện An Lão (Bộ phận Tiếp nhận và Trả kết quả), ReceptionDesk.
 func DistrictUnits() []motcua.Agency {
 	unit := func(code, name string) motcua.Agency {
-		return motcua.Agency{Code: code, Name: name, Level: motcua.LevelDistrict, ParentCode: DistrictCode}
+		return motcua.Agency{Code: code, Name: name, Level: motcua.LevelDistrict, ParentCode: DistrictCode, ReceptionDesk: DistrictCode}
 	}
 	return []motcua.Agency{
 		unit(JusticeOfficeCode, "Phòng Tư pháp"),

@@ -13,7 +13,9 @@ type DemoOfficer struct {
 	Password string
 }
 
-// Officers returns one demo officer of each role in An Lão. Their TOTP
+// Officers returns one demo officer of each role in An Lão; the
+// district's reception officer (tiepnhan.huyen) works at the one-stop
+// desk of UBND huyện and receives for every district unit. Their TOTP
 // secrets are published (README) so that a visitor can compute codes with
 // `motcua totp --secret …` or any authenticator app; a real deployment
 // enrols a fresh secret per officer.
@@ -29,6 +31,7 @@ func Officers() []DemoOfficer {
 		mk("xuly.thitran", "Đặng Văn Long", TownCode, motcua.RoleProcessing, "MOTCUADEMOXULYTHITRANAAAAAAAAAAA"),
 		mk("lanhdao.thitran", "Bùi Thị Hạnh", TownCode, motcua.RoleLeader, "MOTCUADEMOLANHDAOTHITRANAAAAAAAA"),
 		mk("chungthuc.thitran", "Võ Minh Tuấn", TownCode, motcua.RoleCertification, "MOTCUADEMOCHUNGTHUCAAAAAAAAAAAAA"),
+		mk("tiepnhan.huyen", "Ngô Thị Thu", DistrictCode, motcua.RoleReception, "MOTCUADEMOTIEPNHANHUYENAAAAAAAAA"),
 		mk("theodoi.huyen", "Huỳnh Văn Phúc", DistrictCode, motcua.RoleMonitor, "MOTCUADEMOTHEODOIAAAAAAAAAAAAAAA"),
 		mk("quantri.tinh", "Trương Thị Ngọc", ProvinceCode, motcua.RoleAdmin, "MOTCUADEMOQUANTRITINHAAAAAAAAAAA"),
 		mk("quantri.huyen", "Lê Quang Vinh", DistrictCode, motcua.RoleAdmin, "MOTCUADEMOQUANTRIAAAAAAAAAAAAAAA"),

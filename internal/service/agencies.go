@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/motcua/motcua"
 )
@@ -22,6 +24,40 @@ func AgencyPath(ctx context.Context, st motcua.AgencyStore, code string) ([]stri
 		code = a.ParentCode
 	}
 	return path, nil
+}
+
+// AgencyResource is the resource of the work of agency code: its path
+// up the tree and the agency whose desk receives its dossiers (Desk).
+func AgencyResource(ctx context.Context, st motcua.AgencyStore, code string) (Resource, error) {
+	a, err := st.GetAgency(ctx, code)
+	if err != nil {
+		return Resource{}, err
+	}
+	path, err := AgencyPath(ctx, st, code)
+	if err != nil {
+		return Resource{}, err
+	}
+	return Resource{AgencyPath: path, Desk: a.ReceptionDesk}, nil
+}
+
+// DeskAgencies returns the agencies whose dossiers the desk of agency
+// code receives: the agency itself (unless its own desk is another's)
+// and every agency naming it as ReceptionDesk, in code order.
+func DeskAgencies(ctx context.Context, st motcua.AgencyStore, code string) ([]*motcua.Agency, error) {
+	self, err := st.GetAgency(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	served, err := st.ListAgencies(ctx, motcua.AgencyFilter{ReceptionDesk: code})
+	if err != nil {
+		return nil, err
+	}
+	if self.ReceptionDesk != "" {
+		return served, nil
+	}
+	out := append([]*motcua.Agency{self}, served...)
+	slices.SortFunc(out, func(a, b *motcua.Agency) int { return strings.Compare(a.Code, b.Code) })
+	return out, nil
 }
 
 // AgencySubtree returns root and every agency under it, root first.

@@ -49,7 +49,16 @@ type Resource struct {
 	// InDossier is set when an officer reads a citizen's warehouse for a
 	// dossier of the officer's own agency (AgencyPath is that dossier's).
 	InDossier bool
+	// Desk is the agency whose one-stop desk receives the work of
+	// AgencyPath[0] when it is another agency (motcua.Agency.ReceptionDesk):
+	// that desk's reception officers receive for it (deskOps).
+	Desk string
 }
+
+// deskOps are the operations a reception officer of a desk agency may
+// perform on the work of the agencies the desk receives for; everything
+// else stays with the agency itself.
+var deskOps = map[Operation]bool{OpReceiveDossier: true, OpReadWarehouse: true, OpCounterIdentityCheck: true}
 
 // officerRoles says which roles may perform each officer operation, and
 // whether the officer's agency must hold the work itself (own) or may be
@@ -80,7 +89,8 @@ var officerRoles = map[Operation]struct {
 //     subject's data (profile, warehouse, submissions);
 //   - officers act only on the work of their agency (or, for monitoring
 //     and administration, of agencies under it), with a role the
-//     operation allows; an officer reads a warehouse only while handling a
+//     operation allows; a reception officer of a desk agency also
+//     receives for the agencies the desk serves (Resource.Desk); an officer reads a warehouse only while handling a
 //     dossier of that owner at their own agency;
 //   - an integrator client reads indicator reports of its agency's
 //     subtree when it holds the reports:read scope, and nothing else.
@@ -111,6 +121,9 @@ func Authorize(p *motcua.Principal, op Operation, res Resource) error {
 		if res.AgencyPath[0] == p.AgencyCode || rule.subtree && slices.Contains(res.AgencyPath, p.AgencyCode) {
 			return nil
 		}
+		if res.Desk != "" && res.Desk == p.AgencyCode && deskOps[op] {
+			return nil
+		}
 	case motcua.PrincipalClient:
 		// An integrator reads reports with the reports:read scope, for its
 		// agency's subtree as a monitor of that agency would; nothing else
@@ -132,11 +145,11 @@ func AuthorizeAt(ctx context.Context, store motcua.AgencyStore, p *motcua.Princi
 	if agency == "" {
 		agency = p.AgencyCode
 	}
-	path, err := AgencyPath(ctx, store, agency)
+	res, err := AgencyResource(ctx, store, agency)
 	if err != nil {
 		return err
 	}
-	return Authorize(p, op, Resource{AgencyPath: path})
+	return Authorize(p, op, res)
 }
 
 // AuthorizeProvince decides whether p may perform op for the whole

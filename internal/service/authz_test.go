@@ -48,6 +48,12 @@ func TestAuthorize(t *testing.T) {
 	workHere := service.Resource{AgencyPath: atCommune}
 	workThere := service.Resource{AgencyPath: atCommune2}
 	districtWork := service.Resource{AgencyPath: atDistrict}
+	// A district unit received at the district's one-stop desk.
+	unit := "000.01.23.H08"
+	unitWork := service.Resource{AgencyPath: []string{unit, district, province}, Desk: district}
+	unitDossier := service.Resource{OwnerCode: other, AgencyPath: []string{unit, district, province}, Desk: district, InDossier: true}
+	deskOfficer := officer(district, motcua.RoleReception)
+	deskProcessing := officer(district, motcua.RoleProcessing)
 
 	const allow, deny, login = "allow", "forbidden", "login_required"
 	cases := []struct {
@@ -82,6 +88,15 @@ func TestAuthorize(t *testing.T) {
 		{"reception", reception, service.OpCounterIdentityCheck, workThere, deny},
 		{"reception", reception, service.OpReceiveDossier, workHere, allow},
 		{"reception", reception, service.OpReceiveDossier, workThere, deny},
+		{"desk", deskOfficer, service.OpReceiveDossier, unitWork, allow},
+		{"desk", deskOfficer, service.OpReceiveDossier, districtWork, allow},
+		{"desk", deskOfficer, service.OpReadWarehouse, unitDossier, allow},
+		{"desk", deskOfficer, service.OpCounterIdentityCheck, unitWork, allow},
+		{"desk", deskOfficer, service.OpProcessDossier, unitWork, deny},
+		{"desk", deskOfficer, service.OpReceiveDossier, workHere, deny},
+		{"desk", deskProcessing, service.OpProcessDossier, unitWork, deny},
+		{"desk", deskProcessing, service.OpReceiveDossier, unitWork, deny},
+		{"desk", reception, service.OpReceiveDossier, unitWork, deny},
 		{"reception", reception, service.OpProcessDossier, workHere, deny},
 		{"reception", reception, service.OpSignResult, workHere, deny},
 		{"reception", reception, service.OpViewKPI, workHere, deny},

@@ -133,11 +133,13 @@ func (s *CatalogueAdmin) Agency(ctx context.Context, p *motcua.Principal, code s
 
 // SaveAgency creates (create) or updates the agency a, by code. Errors:
 // ECONFLICT (agency_exists) creating a code taken, ENOTFOUND updating an
-// unknown one, EFORBIDDEN (outside_admin_scope) for a parent outside a
-// district administrator's subtree or a move of its own agency, EINVALID
+// unknown one, EFORBIDDEN (outside_admin_scope) for a parent or a
+// reception desk outside a district administrator's subtree or a move of
+// its own agency, EINVALID
 // (catalogue_invalid, with the catalogue's problems) for invalid data.
 func (s *CatalogueAdmin) SaveAgency(ctx context.Context, p *motcua.Principal, a catalogue.Agency, create bool) (catalogue.Agency, error) {
 	a.Code, a.Name, a.Parent, a.Level = strings.TrimSpace(a.Code), strings.TrimSpace(a.Name), strings.TrimSpace(a.Parent), strings.TrimSpace(a.Level)
+	a.ReceptionDesk = strings.TrimSpace(a.ReceptionDesk)
 	var out catalogue.Agency
 	err := s.store.InTx(ctx, func(tx motcua.Store) error {
 		sc, err := s.scope(ctx, tx, p)
@@ -161,6 +163,11 @@ func (s *CatalogueAdmin) SaveAgency(ctx context.Context, p *motcua.Principal, a 
 				return outsideScope()
 			}
 			if old != nil && old.Code == sc.root && old.ParentCode != a.Parent {
+				return outsideScope()
+			}
+			// A desk outside the subtree would hand the agency's dossiers
+			// to another administration's officers.
+			if a.ReceptionDesk != "" && !sc.agencies[a.ReceptionDesk] {
 				return outsideScope()
 			}
 		}
@@ -388,6 +395,8 @@ var reasonVI = []struct {
 	{regexp.MustCompile(`^validity_months and validity_days are exclusive$`), "Chỉ nhập thời hạn theo tháng hoặc theo ngày, không nhập cả hai."},
 	{regexp.MustCompile(`^an agency cannot be its own parent$`), "Cơ quan không thể là cấp trên của chính nó."},
 	{regexp.MustCompile(`^parent (\S+) makes a cycle`), "Chọn %s làm cấp trên tạo vòng lặp trong cây cơ quan."},
+	{regexp.MustCompile(`^an agency receiving its own dossiers has no reception_desk$`), "Cơ quan tự tiếp nhận hồ sơ của mình thì để trống bộ phận tiếp nhận."},
+	{regexp.MustCompile(`^reception desk (\S+) is itself received at`), "Hồ sơ của cơ quan %s được tiếp nhận ở bộ phận một cửa khác: hãy chọn cơ quan có bộ phận tiếp nhận của chính mình."},
 }
 
 // CatalogueReasonVI says a catalogue validation reason (English, as the

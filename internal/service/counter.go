@@ -30,6 +30,11 @@ func NewCounter(s *Submissions) *Counter { return &Counter{s: s} }
 type CounterStart struct {
 	ProcedureCode string
 	CaseCode      string
+	// AgencyCode is the agency the dossier is received for: the officer's
+	// own or one its desk receives for (motcua.Agency.ReceptionDesk).
+	// Empty: the officer's agency when it handles the procedure, else the
+	// one agency of the desk that does.
+	AgencyCode string
 	// Submitter is checked against the population database ("Kiểm tra
 	// danh tính số") and fills the submitter's details.
 	Submitter CounterCheck
@@ -67,7 +72,11 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 	if err := c.receptionist(ctx, p); err != nil {
 		return nil, err
 	}
-	proc, _, agency, err := c.s.procedureCase(ctx, DraftInput{ProcedureCode: in.ProcedureCode, CaseCode: in.CaseCode, AgencyCode: p.AgencyCode})
+	at, err := c.receivingAgency(ctx, p, in)
+	if err != nil {
+		return nil, err
+	}
+	proc, _, agency, err := c.s.procedureCase(ctx, DraftInput{ProcedureCode: in.ProcedureCode, CaseCode: in.CaseCode, AgencyCode: at})
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +126,47 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 		return nil, err
 	}
 	return d, nil
+}
+
+// receivingAgency is the agency a counter dossier is received for: the
+// one asked for, when the officer's desk receives for it (else
+// EFORBIDDEN), or the officer's own agency when it handles the procedure,
+// or the only agency of the desk that handles it.
+func (c *Counter) receivingAgency(ctx context.Context, p *motcua.Principal, in CounterStart) (string, error) {
+	if code := strings.TrimSpace(in.AgencyCode); code != "" {
+		if err := motcua.ValidateAgencyCode(code); err != nil {
+			return "", motcua.Invalid("agency", motcua.ErrorCode(err), motcua.ErrorMessage(err))
+		}
+		if _, err := c.s.store.GetAgency(ctx, code); motcua.IsKind(err, motcua.ENOTFOUND) {
+			return "", motcua.Invalid("agency", "unknown_agency", "Không tìm thấy cơ quan đã chọn.")
+		}
+		if err := AuthorizeAt(ctx, c.s.store, p, OpReceiveDossier, code); err != nil {
+			return "", err
+		}
+		return code, nil
+	}
+	proc, err := c.s.store.GetProcedure(ctx, in.ProcedureCode)
+	if err != nil || slices.Contains(proc.AgencyCodes, p.AgencyCode) {
+		return p.AgencyCode, nil // procedureCase says what is wrong
+	}
+	desk, err := DeskAgencies(ctx, c.s.store, p.AgencyCode)
+	if err != nil {
+		return "", err
+	}
+	var handling []string
+	for _, a := range desk {
+		if slices.Contains(proc.AgencyCodes, a.Code) {
+			handling = append(handling, a.Code)
+		}
+	}
+	switch len(handling) {
+	case 0:
+		return p.AgencyCode, nil
+	case 1:
+		return handling[0], nil
+	}
+	return "", motcua.Invalid("agency", "agency_required",
+		"Thủ tục này do nhiều cơ quan mà bộ phận tiếp nhận phục vụ giải quyết: vui lòng chọn cơ quan.")
 }
 
 // View returns the officer's counter draft with the owner's warehouse
@@ -229,6 +279,12 @@ func (c *Counter) Scan(ctx context.Context, p *motcua.Principal, draftID, compon
 // reuse, the receipt messages and the audit event are written in the same
 // transaction. Receiving the same draft twice returns the first dossier.
 func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID string) (*motcua.Dossier, error) {
+	return c.receive(ctx, p, draftID, "")
+}
+
+// receive is Receive, the dossier keeping the idempotency key of the
+// request that received it (ReceiveAtOnce).
+func (c *Counter) receive(ctx context.Context, p *motcua.Principal, draftID, idempotencyKey string) (*motcua.Dossier, error) {
 	v, err := c.view(ctx, p, draftID)
 	if err != nil {
 		return nil, err
@@ -243,7 +299,8 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, ProcedureVersion: v.Procedure.Version, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
 		Channel: motcua.ChannelCounter, ResultMethod: motcua.ResultAtCounter, Status: motcua.StatusRegistered,
-		SubmittedAt: now, DueAt: due, OwnerVerified: v.Draft.OwnerVerified, ResultExpected: v.Procedure.ResultCategory != ""}
+		SubmittedAt: now, DueAt: due, OwnerVerified: v.Draft.OwnerVerified, ResultExpected: v.Procedure.ResultCategory != "",
+		IdempotencyKey: idempotencyKey}
 	reused, err := fillComponents(d, v.Procedure, v.Draft, v.Matches, v.Matches, nil, true)
 	if err != nil {
 		return nil, err

@@ -15,13 +15,14 @@ func HandlesDossier(ctx context.Context, store motcua.AgencyStore, p *motcua.Pri
 	if p == nil || p.Kind != motcua.PrincipalOfficer || d == nil || !d.Status.Open() {
 		return false, nil
 	}
-	path, err := AgencyPath(ctx, store, d.AgencyCode)
+	res, err := AgencyResource(ctx, store, d.AgencyCode)
 	if err != nil {
 		return false, err
 	}
-	if Authorize(p, OpReceiveDossier, Resource{AgencyPath: path}) == nil {
+	if Authorize(p, OpReceiveDossier, res) == nil {
 		return true, nil
 	}
+	path := res.AgencyPath
 	if d.HandlingAgency != "" && d.HandlingAgency != d.AgencyCode {
 		if path, err = AgencyPath(ctx, store, d.HandlingAgency); err != nil {
 			return false, err

@@ -126,8 +126,21 @@ func (r *Reception) queue(ctx context.Context, p *motcua.Principal, status motcu
 	f := motcua.DossierFilter{AgencyCode: p.AgencyCode, Status: status, Assignee: assignee, Limit: limit, Offset: offset}
 	if op == OpProcessDossier {
 		f.AgencyCode, f.HandlingAgency = "", p.AgencyCode
+	} else if desk, err := DeskAgencies(ctx, r.store, p.AgencyCode); err != nil {
+		return nil, 0, err
+	} else if len(desk) > 1 || len(desk) == 1 && desk[0].Code != p.AgencyCode {
+		// A desk receiving for other agencies lists theirs too.
+		f.AgencyCode, f.AgencyCodes = "", agencyCodes(desk)
 	}
 	return r.store.ListDossiers(ctx, f)
+}
+
+func agencyCodes(as []*motcua.Agency) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.Code
+	}
+	return out
 }
 
 // dossierAccess is what an officer may do on a dossier: the receiving
@@ -158,11 +171,11 @@ func (r *Reception) find(ctx context.Context, p *motcua.Principal, code string) 
 
 // access is what p may do on d.
 func (r *Reception) access(ctx context.Context, p *motcua.Principal, d *motcua.Dossier) (acc dossierAccess, err error) {
-	path, err := AgencyPath(ctx, r.store, d.AgencyCode)
+	res, err := AgencyResource(ctx, r.store, d.AgencyCode)
 	if err != nil {
 		return acc, err
 	}
-	acc.receiving, acc.handling = Resource{AgencyPath: path}, Resource{AgencyPath: path}
+	acc.receiving, acc.handling = res, Resource{AgencyPath: res.AgencyPath}
 	if d.HandlingAgency != "" && d.HandlingAgency != d.AgencyCode {
 		hpath, err := AgencyPath(ctx, r.store, d.HandlingAgency)
 		if err != nil {

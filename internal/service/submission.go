@@ -552,15 +552,14 @@ type SubmitOptions struct {
 // Submitting the same draft again, or with the same idempotency key,
 // returns the dossier created the first time.
 func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID string, o SubmitOptions) (*motcua.Dossier, bool, error) {
-	if o.IdempotencyKey != "" {
-		if len(o.IdempotencyKey) > 200 {
-			return nil, false, motcua.Invalid("idempotency_key", "invalid_idempotency_key", "Khóa chống gửi trùng quá dài.")
-		}
-		key := p.ActorID() + ":" + o.IdempotencyKey
+	key, err := idempotencyKey(p, "", o.IdempotencyKey)
+	if err != nil {
+		return nil, false, err
+	}
+	if o.IdempotencyKey = key; key != "" {
 		if d, err := s.store.GetDossierByIdempotencyKey(ctx, key); err == nil {
 			return d, false, nil
 		}
-		o.IdempotencyKey = key
 	}
 	v, err := s.View(ctx, p, draftID)
 	if err != nil {

@@ -24,21 +24,6 @@ type SupplementPart struct {
 	Upload     *Upload // a newly uploaded file
 }
 
-// maxIdempotencyKey bounds the Idempotency-Key header.
-const maxIdempotencyKey = 200
-
-// idempotencyKey scopes a client's key to the principal, or says it is
-// too long; "" stays "".
-func idempotencyKey(p *motcua.Principal, key string) (string, error) {
-	if key == "" {
-		return "", nil
-	}
-	if len(key) > maxIdempotencyKey {
-		return "", motcua.Invalid("idempotency_key", "invalid_idempotency_key", "Khóa chống gửi trùng quá dài.")
-	}
-	return p.ActorID() + ":" + key, nil
-}
-
 // answeredWith reports whether one of d's supplement requests was
 // answered with key.
 func answeredWith(d *motcua.Dossier, key string) bool {
@@ -84,7 +69,7 @@ func (s *Submissions) SupplementOffers(ctx context.Context, p *motcua.Principal,
 // unknown_component, duplicate_component, source_required and the
 // upload's and warehouse's own refusals.
 func (s *Submissions) AnswerSupplement(ctx context.Context, p *motcua.Principal, code string, parts []SupplementPart, key string) (*motcua.Dossier, bool, error) {
-	key, err := idempotencyKey(p, key)
+	key, err := idempotencyKey(p, "", key)
 	if err != nil {
 		return nil, false, err
 	}

@@ -11,6 +11,12 @@ import (
 )
 
 func (s *Store) checkAgencyParent(ctx context.Context, a *motcua.Agency) error {
+	if a.ReceptionDesk != "" && a.ReceptionDesk != a.Code {
+		if err := s.requireRef(ctx, "agencies", "code", a.ReceptionDesk, "reception_desk", "unknown_reception_desk",
+			fmt.Sprintf("Không tìm thấy cơ quan có bộ phận tiếp nhận %q.", a.ReceptionDesk)); err != nil {
+			return err
+		}
+	}
 	if a.ParentCode == "" {
 		return nil
 	}
@@ -25,8 +31,8 @@ func (s *Store) CreateAgency(ctx context.Context, a *motcua.Agency) error {
 		if err := tx.checkAgencyParent(ctx, a); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, "INSERT INTO agencies (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
-			a.Code, a.Name, string(a.Level), nullString(a.ParentCode))
+		_, err := tx.exec(ctx, "INSERT INTO agencies (code, name, level, parent_code, reception_desk) VALUES (?, ?, ?, ?, ?)",
+			a.Code, a.Name, string(a.Level), nullString(a.ParentCode), nullString(a.ReceptionDesk))
 		if err != nil {
 			return tx.insertErr(err, "agency", a.Code)
 		}
@@ -41,8 +47,8 @@ func (s *Store) UpdateAgency(ctx context.Context, a *motcua.Agency) error {
 		if err := tx.checkAgencyParent(ctx, a); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, "UPDATE agencies SET name = ?, level = ?, parent_code = ? WHERE code = ?",
-			a.Name, string(a.Level), nullString(a.ParentCode), a.Code)
+		res, err := tx.exec(ctx, "UPDATE agencies SET name = ?, level = ?, parent_code = ?, reception_desk = ? WHERE code = ?",
+			a.Name, string(a.Level), nullString(a.ParentCode), nullString(a.ReceptionDesk), a.Code)
 		if err != nil {
 			return motcua.Internal(fmt.Errorf("update agency %s: %w", a.Code, err))
 		}
@@ -50,17 +56,17 @@ func (s *Store) UpdateAgency(ctx context.Context, a *motcua.Agency) error {
 	})
 }
 
-const agencyColumns = "code, name, level, parent_code"
+const agencyColumns = "code, name, level, parent_code, reception_desk"
 
 func scanAgency(sc interface{ Scan(...any) error }) (*motcua.Agency, error) {
 	var a motcua.Agency
 	var level string
-	var parent sql.NullString
-	if err := sc.Scan(&a.Code, &a.Name, &level, &parent); err != nil {
+	var parent, desk sql.NullString
+	if err := sc.Scan(&a.Code, &a.Name, &level, &parent, &desk); err != nil {
 		return nil, err
 	}
 	a.Level = motcua.AgencyLevel(level)
-	a.ParentCode = parent.String
+	a.ParentCode, a.ReceptionDesk = parent.String, desk.String
 	return &a, nil
 }
 
@@ -92,6 +98,10 @@ func (s *Store) ListAgencies(ctx context.Context, f motcua.AgencyFilter) ([]*mot
 	if f.Level != "" {
 		where = append(where, "level = ?")
 		args = append(args, string(f.Level))
+	}
+	if f.ReceptionDesk != "" {
+		where = append(where, "reception_desk = ?")
+		args = append(args, f.ReceptionDesk)
 	}
 	q := "SELECT " + agencyColumns + " FROM agencies" + whereClause(where) + " ORDER BY code"
 	rows, err := s.query(ctx, q, args...)

@@ -346,6 +346,12 @@ func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*mo
 	if f.AgencyCode != "" {
 		add("agency_code = ?", f.AgencyCode)
 	}
+	if len(f.AgencyCodes) > 0 {
+		where = append(where, "agency_code IN ("+placeholders(len(f.AgencyCodes))+")")
+		for _, c := range f.AgencyCodes {
+			args = append(args, c)
+		}
+	}
 	if f.OwnerCode != "" {
 		add("owner_code = ?", f.OwnerCode)
 	}

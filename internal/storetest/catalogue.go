@@ -58,6 +58,35 @@ func testAgencies(t *testing.T, newStore NewStore) {
 	bad := upd
 	bad.ParentCode = "000.00.66.H08"
 	wantErr(t, s.UpdateAgency(ctx, &bad), motcua.EINVALID, "unknown_parent")
+
+	// Reception desks: a unit received at the district's desk keeps the
+	// desk's code, is listed by desk, and a desk must exist.
+	unit := &motcua.Agency{Code: "000.01.23.H08", Name: "Phòng Tư pháp", Level: motcua.LevelDistrict,
+		ParentCode: b.district.Code, ReceptionDesk: b.district.Code}
+	must(t, s.CreateAgency(ctx, unit))
+	got, err = s.GetAgency(ctx, unit.Code)
+	must(t, err)
+	if *got != *unit || got.Desk() != b.district.Code {
+		t.Fatalf("GetAgency with a desk = %+v, want %+v", got, unit)
+	}
+	served, err := s.ListAgencies(ctx, motcua.AgencyFilter{ReceptionDesk: b.district.Code})
+	must(t, err)
+	if len(served) != 1 || served[0].Code != unit.Code {
+		t.Fatalf("agencies received at the district's desk = %v", served)
+	}
+	wantErr(t, s.CreateAgency(ctx, &motcua.Agency{Code: "000.02.23.H08", Name: "x", Level: motcua.LevelDistrict,
+		ReceptionDesk: "000.00.55.H08"}), motcua.EINVALID, "unknown_reception_desk")
+	own := *unit
+	own.ReceptionDesk = ""
+	must(t, s.UpdateAgency(ctx, &own))
+	got, err = s.GetAgency(ctx, unit.Code)
+	must(t, err)
+	if got.ReceptionDesk != "" || got.Desk() != unit.Code {
+		t.Fatalf("after clearing the desk = %+v", got)
+	}
+	moved := own
+	moved.ReceptionDesk = "000.00.55.H08"
+	wantErr(t, s.UpdateAgency(ctx, &moved), motcua.EINVALID, "unknown_reception_desk")
 }
 
 func cmpString(a, b string) int {

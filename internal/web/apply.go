@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	qrcode "github.com/skip2/go-qrcode"
-
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/httpx"
 	"github.com/motcua/motcua/internal/procsearch"
@@ -457,6 +455,13 @@ type receiptPage struct {
 	ErrorFor     string // the form the error is about: "bo-sung" or "rut"
 	Reason       string // the withdrawal reason typed, kept on error
 	Done         string
+	// Rating is the owner's satisfaction rating, once given; CanRate
+	// offers the form (result returned, not rated yet).
+	Rating    *motcua.DossierRating
+	CanRate   bool
+	Levels    []motcua.SatisfactionLevel
+	Rated     bool   // just rated
+	RateError string // the refused rating's reason
 }
 
 func (p receiptPage) title() string { return p.Title }
@@ -466,8 +471,15 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 	if !requireLogin(w, r, "/auth/login") {
 		return
 	}
-	ctx := r.Context()
-	d, err := s.cfg.Submissions.MyDossier(ctx, principal(r), r.PathValue("code"))
+	q := r.URL.Query()
+	s.renderReceipt(w, r, http.StatusOK, receiptPage{New: q.Get("moi") == "1", Rated: q.Get("da-danh-gia") == "1",
+		Done: receiptDone[q.Get("xong")]})
+}
+
+// renderReceipt shows the dossier's page with what extra already says
+// (a new submission, a step done, a rating just given or refused).
+func (s *Server) renderReceipt(w http.ResponseWriter, r *http.Request, status int, extra receiptPage) {
+	d, err := s.cfg.Submissions.MyDossier(r.Context(), principal(r), r.PathValue("code"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -477,14 +489,14 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	page.New = r.URL.Query().Get("moi") == "1"
-	page.Done = receiptDone[r.URL.Query().Get("xong")]
-	s.render(w, r, http.StatusOK, "receipt", page)
+	page.New, page.Done, page.Rated, page.RateError = extra.New, extra.Done, extra.Rated, extra.RateError
+	s.render(w, r, status, "receipt", page)
 }
 
 // receiptData is the dossier's page for its applicant: the dossier, its
 // procedure and agency, the supplement request and what the warehouse
-// offers to answer it, and whether it may be withdrawn.
+// offers to answer it, whether it may be withdrawn, and its satisfaction
+// rating once the result was returned.
 func (s *Server) receiptData(r *http.Request, d *motcua.Dossier) (receiptPage, error) {
 	ctx := r.Context()
 	page := receiptPage{Title: "Hồ sơ " + d.Code, Dossier: d, Demo: s.cfg.Demo, Supplement: d.Supplement(),
@@ -496,6 +508,17 @@ func (s *Server) receiptData(r *http.Request, d *motcua.Dossier) (receiptPage, e
 	if page.Agency, err = s.cfg.Store.GetAgency(ctx, d.AgencyCode); err != nil {
 		return page, err
 	}
+	if d.Status == motcua.StatusResultsReturned {
+		rating, err := s.cfg.Store.GetRating(ctx, d.ID)
+		switch {
+		case err == nil:
+			page.Rating = rating
+		case motcua.IsKind(err, motcua.ENOTFOUND):
+			page.CanRate, page.Levels = true, motcua.SatisfactionLevels()
+		default:
+			return page, err
+		}
+	}
 	if page.Supplement != nil {
 		page.SupplementNames = supplementNames(d)
 	}
@@ -503,20 +526,29 @@ func (s *Server) receiptData(r *http.Request, d *motcua.Dossier) (receiptPage, e
 	return page, err
 }
 
-// dossierQR is the QR code of a dossier code, as printed on receipts.
-func (s *Server) dossierQR(w http.ResponseWriter, r *http.Request) {
+// rateDossier is "Đánh giá mức độ hài lòng" after the result was returned.
+func (s *Server) rateDossier(w http.ResponseWriter, r *http.Request) {
+	if !requireLogin(w, r, "/auth/login") {
+		return
+	}
 	code := r.PathValue("code")
-	if _, err := motcua.ParseDossierCode(code); err != nil {
-		httpx.WriteError(w, r, err)
+	level, _ := strconv.Atoi(r.PostFormValue("muc-do"))
+	_, err := s.cfg.Submissions.Rate(r.Context(), principal(r), code, motcua.SatisfactionLevel(level), r.PostFormValue("y-kien"))
+	if err == nil {
+		http.Redirect(w, r, "/ho-so/"+url.PathEscape(code)+"?da-danh-gia=1#danh-gia", http.StatusSeeOther)
 		return
 	}
-	png, err := qrcode.Encode(code, qrcode.Medium, 200)
-	if err != nil {
-		httpx.WriteError(w, r, motcua.Internal(err))
+	if st := httpx.Status(err); st >= 500 || st == http.StatusNotFound || st == http.StatusUnauthorized || st == http.StatusForbidden {
+		s.renderError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "image/png")
-	_, _ = w.Write(png)
+	s.renderReceipt(w, r, httpx.Status(err), receiptPage{RateError: motcua.ErrorMessage(err)})
+}
+
+// dossierQR is the QR code printed on receipts: the dossier's public
+// look-up address (/tra-cuu-ho-so with the code filled in).
+func (s *Server) dossierQR(w http.ResponseWriter, r *http.Request) {
+	s.lookupQR(w, r, r.PathValue("code"), 200)
 }
 
 type myDossiersPage struct {

@@ -646,7 +646,7 @@ func (s *Server) saveAgency(create bool) http.HandlerFunc {
 			return
 		}
 		a := catalogue.Agency{Code: strings.TrimSpace(r.PostForm.Get("code")), Name: strings.TrimSpace(r.PostForm.Get("name")),
-			Level: r.PostForm.Get("level"), Parent: r.PostForm.Get("parent")}
+			Level: r.PostForm.Get("level"), Parent: r.PostForm.Get("parent"), ReceptionDesk: strings.TrimSpace(r.PostForm.Get("reception_desk"))}
 		if !create {
 			a.Code = r.PathValue("code")
 		}

@@ -42,40 +42,51 @@ const counterStartTitle = "Tiếp nhận hồ sơ trực tiếp"
 // district desk receives for hundreds; the officer searches them.
 const counterListSize = 50
 
-// counterAgencies are the agencies whose dossiers the officer receives.
-func counterAgencies(r *http.Request) []string {
-	p := principal(r)
-	if p == nil || p.AgencyCode == "" {
-		return nil
-	}
-	return []string{p.AgencyCode}
-}
-
-// counterStartData fills the page's choices: the procedures and cases
-// the officer receives for, matching the search (name or code, without
-// diacritics), at most counterListSize procedures from the catalogue
-// index, plus the chosen one.
+// counterStartData fills the page's choices: the procedures and cases of
+// the agencies the officer's desk receives for (service.DeskAgencies: the
+// officer's agency and those naming it as their reception desk) that
+// match the search (name or code, without diacritics), at most
+// counterListSize procedures from the catalogue index, plus the chosen
+// one. A choice for another agency than the officer's names it.
 func (s *Server) counterStartData(r *http.Request, page counterStartPage) counterStartPage {
 	page.Title = counterStartTitle
-	agencies := counterAgencies(r)
-	if len(agencies) == 0 {
+	p := principal(r)
+	if p == nil || p.AgencyCode == "" {
 		return page
+	}
+	desk, err := service.DeskAgencies(r.Context(), s.cfg.Store, p.AgencyCode)
+	if err != nil || len(desk) == 0 {
+		return page
+	}
+	codes := make([]string, len(desk))
+	for i, a := range desk {
+		codes[i] = a.Code
 	}
 	ix, err := s.catalogue.Index(r.Context())
 	if err != nil {
 		return page
 	}
-	res := ix.Search(procsearch.Query{Agencies: agencies, Text: page.Search, PerPage: counterListSize})
+	res := ix.Search(procsearch.Query{Agencies: codes, Text: page.Search, PerPage: counterListSize})
 	page.Shown, page.Total = len(res.Procedures), res.Total
 	procs := res.Procedures
 	if code, _, ok := strings.Cut(page.Form.Choice, "|"); ok && !slices.ContainsFunc(procs, func(p *motcua.Procedure) bool { return p.Code == code }) {
-		if chosen, ok := ix.Procedure(code); ok && slices.ContainsFunc(chosen.AgencyCodes, func(a string) bool { return slices.Contains(agencies, a) }) {
+		if chosen, ok := ix.Procedure(code); ok && slices.ContainsFunc(chosen.AgencyCodes, func(a string) bool { return slices.Contains(codes, a) }) {
 			procs = append([]*motcua.Procedure{chosen}, procs...)
 		}
 	}
 	for _, proc := range procs {
-		for _, c := range proc.Cases {
-			page.Choices = append(page.Choices, counterChoice{Value: proc.Code + "|" + c.Code, Label: proc.Name + " — " + c.Name})
+		for _, a := range desk {
+			if !slices.Contains(proc.AgencyCodes, a.Code) {
+				continue
+			}
+			for _, c := range proc.Cases {
+				ch := counterChoice{Value: proc.Code + "|" + c.Code, Label: proc.Name + " — " + c.Name}
+				if a.Code != p.AgencyCode {
+					ch.Value += "|" + a.Code
+					ch.Label += " (" + a.Name + ")"
+				}
+				page.Choices = append(page.Choices, ch)
+			}
 		}
 	}
 	return page
@@ -105,6 +116,7 @@ func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
 			Search: strings.TrimSpace(r.PostFormValue("tim")), Error: motcua.ErrorMessage(err)}))
 	}
 	proc, cs, _ := strings.Cut(f.Choice, "|")
+	cs, agency, _ := strings.Cut(cs, "|")
 	if proc == "" || cs == "" {
 		fail(motcua.Invalid("choice", "required", "Vui lòng chọn thủ tục và trường hợp giải quyết."))
 		return
@@ -114,7 +126,7 @@ func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	in := service.CounterStart{ProcedureCode: proc, CaseCode: cs, Phone: f.Phone,
+	in := service.CounterStart{ProcedureCode: proc, CaseCode: cs, AgencyCode: agency, Phone: f.Phone,
 		Submitter: service.CounterCheck{FullName: f.FullName, IDNumber: f.IDNumber, BirthDate: birth}}
 	if f.OwnerID != "" {
 		ob, err := parseFormDate("owner_birth_date", f.OwnerBirthDate)

@@ -216,7 +216,8 @@ func (s *Server) officerTransition(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeReceiptPDF sends the printable "Giấy tiếp nhận hồ sơ và hẹn trả
-// kết quả" of d, with the QR code of its code as on the receipt page.
+// kết quả" of d, with the QR code of its public look-up address as on
+// the receipt page.
 func (s *Server) writeReceiptPDF(w http.ResponseWriter, r *http.Request, d *motcua.Dossier) {
 	ctx := r.Context()
 	rc := report.Receipt{Dossier: d, AgencyName: d.AgencyCode, ProcedureName: d.ProcedureCode, Officer: d.ReceivedBy}
@@ -226,7 +227,7 @@ func (s *Server) writeReceiptPDF(w http.ResponseWriter, r *http.Request, d *motc
 	if p, err := s.cfg.Store.GetProcedureVersion(ctx, d.ProcedureCode, d.ProcedureVersion); err == nil {
 		rc.ProcedureName = p.Name
 	}
-	png, err := qrcode.Encode(d.Code, qrcode.Medium, 256)
+	png, err := qrcode.Encode(s.lookupURL(d.Code), qrcode.Medium, 256)
 	if err != nil {
 		httpx.WriteError(w, r, motcua.Internal(err))
 		return

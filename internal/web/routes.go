@@ -112,7 +112,7 @@ var pageNames = []string{"home", "error", "login", "officer_login", "account", "
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
 	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "monitor_monthly", "public_results", "officer_queue", "officer_dossier",
 	"counter_start", "counter_draft", "trust_anchors", "holidays", "api_clients", "api_client_secret",
-	"public_procedures", "public_procedure"}
+	"public_procedures", "public_procedure", "dossier_lookup"}
 
 // New parses the templates once and returns the complete handler.
 func New(cfg Config) (http.Handler, error) {
@@ -266,6 +266,9 @@ func (s *Server) routes(mux *routeMux) {
 		mux.HandleFunc("GET /ho-so/{code}/phieu-bo-sung.pdf", s.citizenSupplementPDF)
 		mux.HandleFunc("POST /ho-so/{code}/bo-sung", s.supplementAnswer)
 		mux.HandleFunc("POST /ho-so/{code}/rut", s.withdraw)
+		mux.HandleFunc("POST /ho-so/{code}/danh-gia", s.rateDossier)
+		mux.HandleFunc("GET /tra-cuu-ho-so", s.dossierLookup)
+		mux.HandleFunc("POST /tra-cuu-ho-so", s.dossierLookup)
 	}
 	if cfg.Counter != nil {
 		mux.HandleFunc("GET /can-bo/tiep-nhan", s.counterStartPage)
