@@ -1,0 +1,1 @@
+-- Placeholder keeping migration numbers consecutive on branch h-outage; the lead deletes it at merge.
