@@ -135,7 +135,7 @@ func (s *Submissions) CreateDraft(ctx context.Context, p *motcua.Principal, in D
 	}
 	owner, err := s.identity.checkApplicant(ctx, p, proc.Code)
 	if err != nil {
-		return nil, err
+		return nil, motcua.WithPopulationMessage(err, motcua.PopulationUnavailableStartMessage)
 	}
 	person := motcua.Person{Code: owner.Code, Name: owner.Name, BirthDate: owner.BirthDate, Phone: owner.Phone,
 		Email: owner.Email, Address: owner.Address}
@@ -146,7 +146,7 @@ func (s *Submissions) CreateDraft(ctx context.Context, p *motcua.Principal, in D
 		other := motcua.Person{Code: strings.TrimSpace(in.Owner.Code), Name: strings.Join(strings.Fields(in.Owner.Name), " "),
 			BirthDate: in.Owner.BirthDate}
 		if err := s.identity.CheckOwner(ctx, p, other, proc.Code); err != nil {
-			return nil, err
+			return nil, motcua.WithPopulationMessage(err, motcua.PopulationUnavailableStartMessage)
 		}
 		d.Owner = other
 	}
@@ -385,13 +385,15 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		return nil, false, motcua.Invalid("post_address", "required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
 	}
 	// The identities are checked again at submission, as on the portal.
+	// While the population database is down the draft stays as it is:
+	// submitting again later resumes from here.
 	applicant, err := s.identity.checkApplicant(ctx, p, v.Procedure.Code)
 	if err != nil {
-		return nil, false, err
+		return nil, false, motcua.WithPopulationMessage(err, motcua.PopulationUnavailableSubmitMessage)
 	}
 	if v.Draft.Owner.Code != v.Draft.Submitter.Code {
 		if err := s.identity.CheckOwner(ctx, p, v.Draft.Owner, v.Procedure.Code); err != nil {
-			return nil, false, err
+			return nil, false, motcua.WithPopulationMessage(err, motcua.PopulationUnavailableSubmitMessage)
 		}
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
@@ -423,6 +425,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		return nil, false, err
 	}
 	job := &submission{d: d, draftID: draftID, reused: reused, applicant: applicant, proc: v.Procedure, agency: agency,
+		identity: &motcua.IdentityCheck{Method: motcua.IdentityPopDB, CheckedAt: now, By: p.ActorID()},
 		audit: &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: "dossier.submit",
 			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
 			Detail: fmt.Sprintf("reused=%d missed_reuse=%t", len(reused), d.MissedReuse)}}
@@ -511,6 +514,9 @@ type submission struct {
 	// receive, when set, receives the dossier in the same transaction
 	// (counter reception).
 	receive *motcua.StatusUpdate
+	// identity is how the identities were checked, stored with the
+	// dossier (with its re-check job when manual).
+	identity *motcua.IdentityCheck
 	err     error // the outcome, set by commit
 }
 
@@ -570,6 +576,15 @@ func (s *Submissions) commitTogether(ctx context.Context, jobs []*submission) er
 				u := *j.receive
 				u.DossierID = j.d.ID
 				if err := tx.UpdateDossierStatus(ctx, u); err != nil {
+					return err
+				}
+			}
+		}
+		for _, j := range jobs {
+			if j.identity != nil {
+				c := *j.identity
+				c.DossierID = j.d.ID
+				if err := tx.PutIdentityCheck(ctx, &c); err != nil {
 					return err
 				}
 			}
@@ -642,7 +657,7 @@ func (s *Submissions) MyDossier(ctx context.Context, p *motcua.Principal, code s
 	if d.Owner.Code != p.SubjectCode && d.Submitter.Code != p.SubjectCode {
 		return nil, motcua.NotFound("dossier", code)
 	}
-	return d, nil
+	return withIdentityCheck(ctx, s.store, d)
 }
 
 // DraftFile returns the file a draft component will send, for the
