@@ -517,7 +517,7 @@ type submission struct {
 	// identity is how the identities were checked, stored with the
 	// dossier (with its re-check job when manual).
 	identity *motcua.IdentityCheck
-	err     error // the outcome, set by commit
+	err      error // the outcome, set by commit
 }
 
 // maxSubmitBatch bounds the dossiers committed in one transaction.
