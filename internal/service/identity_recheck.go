@@ -158,11 +158,25 @@ func (r *IdentityRechecks) retry(ctx context.Context, c *motcua.IdentityCheck, c
 }
 
 // IdentityAlerts lists the dossiers of the officer's agency whose manual
-// verification the population database did not confirm: the officer must
-// call the applicant back with the original papers.
-func (r *Reception) IdentityAlerts(ctx context.Context, p *motcua.Principal) ([]*motcua.IdentityCheck, error) {
+// verification the population database did not confirm (each with its
+// IdentityCheck): the officer must call the applicant back with the
+// original papers.
+func (r *Reception) IdentityAlerts(ctx context.Context, p *motcua.Principal) ([]*motcua.Dossier, error) {
 	if err := AuthorizeAt(ctx, r.store, p, OpReceiveDossier, ""); err != nil {
 		return nil, err
 	}
-	return r.store.ListIdentityChecks(ctx, motcua.IdentityCheckFilter{AgencyCode: p.AgencyCode, Recheck: motcua.RecheckMismatch})
+	cs, err := r.store.ListIdentityChecks(ctx, motcua.IdentityCheckFilter{AgencyCode: p.AgencyCode, Recheck: motcua.RecheckMismatch})
+	if err != nil {
+		return nil, err
+	}
+	ds := make([]*motcua.Dossier, 0, len(cs))
+	for _, c := range cs {
+		d, err := r.store.GetDossier(ctx, c.DossierID)
+		if err != nil {
+			return nil, err
+		}
+		d.IdentityCheck = c
+		ds = append(ds, d)
+	}
+	return ds, nil
 }

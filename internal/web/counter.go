@@ -15,6 +15,10 @@ type counterStartForm struct {
 	Choice                               string // "<procedure>|<case>"
 	FullName, IDNumber, BirthDate, Phone string
 	OwnerName, OwnerID, OwnerBirthDate   string
+	// Manual: "Đối chiếu thủ công với giấy tờ bản gốc", offered once the
+	// population database is found unreachable.
+	Manual       bool
+	ManualReason string
 }
 
 type counterChoice struct {
@@ -26,6 +30,9 @@ type counterStartPage struct {
 	Form    counterStartForm
 	Choices []counterChoice
 	Error   string
+	// Outage: the population database could not be reached; the form
+	// offers the manual verification.
+	Outage bool
 }
 
 func (p counterStartPage) title() string { return p.Title }
@@ -66,14 +73,15 @@ func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
 	f := counterStartForm{Choice: r.PostFormValue("choice"), FullName: r.PostFormValue("full_name"),
 		IDNumber: strings.TrimSpace(r.PostFormValue("id_number")), BirthDate: r.PostFormValue("birth_date"),
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), OwnerName: r.PostFormValue("owner_name"),
-		OwnerID: strings.TrimSpace(r.PostFormValue("owner_id")), OwnerBirthDate: r.PostFormValue("owner_birth_date")}
+		OwnerID: strings.TrimSpace(r.PostFormValue("owner_id")), OwnerBirthDate: r.PostFormValue("owner_birth_date"),
+		Manual: r.PostFormValue("manual") == "1", ManualReason: r.PostFormValue("manual_reason")}
 	fail := func(err error) {
 		if httpx.Status(err) >= 500 && !motcua.IsKind(err, motcua.EUNAVAILABLE) {
 			s.renderError(w, r, err)
 			return
 		}
 		s.formError(w, r, err, "counter_start", counterStartPage{Title: counterStartTitle, Form: f, Choices: s.counterChoices(r),
-			Error: motcua.ErrorMessage(err)})
+			Error: motcua.ErrorMessage(err), Outage: f.Manual || motcua.PopulationUnavailable(err)})
 	}
 	proc, cs, _ := strings.Cut(f.Choice, "|")
 	if proc == "" || cs == "" {
@@ -85,7 +93,7 @@ func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	in := service.CounterStart{ProcedureCode: proc, CaseCode: cs, Phone: f.Phone,
+	in := service.CounterStart{ProcedureCode: proc, CaseCode: cs, Phone: f.Phone, Manual: f.Manual, ManualReason: f.ManualReason,
 		Submitter: service.CounterCheck{FullName: f.FullName, IDNumber: f.IDNumber, BirthDate: birth}}
 	if f.OwnerID != "" {
 		ob, err := parseFormDate("owner_birth_date", f.OwnerBirthDate)
