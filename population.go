@@ -85,7 +85,7 @@ const (
 		"Vui lòng thử lại sau ít phút; nếu công dân không thể chờ, kiểm tra CCCD bản gốc, chọn “Đối chiếu thủ công với giấy tờ bản gốc”, " +
 		"ghi lý do rồi tiếp nhận: hồ sơ được đánh dấu “chưa đối chiếu CSDLQG về dân cư” và được đối chiếu lại tự động khi cơ sở dữ liệu hoạt động trở lại."
 	PopulationUnavailableSubmitMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư nên chưa xác thực được danh tính để nộp hồ sơ. " +
-		"Hồ sơ của bạn đã được lưu, không cần nhập lại: vui lòng bấm nộp lại sau ít phút, việc nộp sẽ tiếp tục từ bước này."
+		"Hồ sơ của bạn đã được lưu, không cần nhập lại: vui lòng thử nộp lại sau ít phút, việc nộp sẽ tiếp tục từ bước này."
 	PopulationUnavailableStartMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư nên chưa xác thực được danh tính để bắt đầu nộp hồ sơ trực tuyến. " +
 		"Vui lòng thử lại sau ít phút."
 	PopulationUnavailableRegisterMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư nên chưa thể xác thực để tạo tài khoản. " +

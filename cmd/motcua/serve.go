@@ -85,7 +85,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		"client secret for the population database [$MOTCUA_POPDB_CLIENT_SECRET]")
 	recheck := fs.String("identity-recheck-interval", envDefault("MOTCUA_IDENTITY_RECHECK_INTERVAL", "1m"),
 		"how often dossiers received with a manual identity verification are re-checked against the population database "+
-			"(also the first retry delay, doubled per failed attempt up to 30m) [$MOTCUA_IDENTITY_RECHECK_INTERVAL]")
+			"(also the first retry delay, doubled per failed attempt up to 30 times the interval, at most 30m) [$MOTCUA_IDENTITY_RECHECK_INTERVAL]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

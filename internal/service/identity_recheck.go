@@ -30,12 +30,13 @@ type IdentityRechecks struct {
 	now    func() time.Time
 	logger *slog.Logger
 	// base is the first retry delay while the database is still down;
-	// it doubles per attempt up to maxRecheckDelay.
+	// it doubles per attempt up to maxDelay.
 	base time.Duration
 }
 
-// maxRecheckDelay bounds the wait between two re-checks of one dossier.
-const maxRecheckDelay = 30 * time.Minute
+// maxRecheckDelay bounds the wait between two re-checks of one dossier:
+// thirty times the first delay, and never more than half an hour.
+func (r *IdentityRechecks) maxDelay() time.Duration { return min(30*r.base, 30*time.Minute) }
 
 // NewIdentityRechecks builds the re-check job; base is the first retry
 // delay (default one minute).
@@ -48,6 +49,10 @@ func NewIdentityRechecks(store motcua.Store, pop Population, base time.Duration,
 	}
 	return &IdentityRechecks{store: store, pop: pop, now: time.Now, logger: logger, base: base}
 }
+
+// recheckLease is how long a claimed re-check is kept from other workers:
+// well past the population database client's timeout for two checks.
+const recheckLease = time.Minute
 
 // Run re-checks what is due every interval until ctx is done.
 func (r *IdentityRechecks) Run(ctx context.Context, interval time.Duration) {
@@ -70,7 +75,7 @@ func (r *IdentityRechecks) Run(ctx context.Context, interval time.Duration) {
 func (r *IdentityRechecks) RunDue(ctx context.Context) (settled int, err error) {
 	for {
 		now := r.now().UTC().Truncate(time.Microsecond)
-		jobs, err := r.store.ClaimIdentityRechecks(ctx, now, 5*time.Minute, 50)
+		jobs, err := r.store.ClaimIdentityRechecks(ctx, now, recheckLease, 50)
 		if err != nil {
 			return settled, err
 		}
@@ -107,6 +112,9 @@ func (r *IdentityRechecks) recheck(ctx context.Context, c *motcua.IdentityCheck)
 		ok, err := r.pop.CheckIdentity(ctx, motcua.IdentityQuery{ActorKind: motcua.ActorSystem, AgencyCode: d.AgencyCode,
 			Purpose: motcua.PurposeCounter, ServiceCode: d.ProcedureCode, DossierID: d.ID,
 			PersonalID: person.Code, FullName: person.Name, BirthDate: person.BirthDate})
+		if err != nil && ctx.Err() != nil {
+			return false, r.release(ctx, c)
+		}
 		if err != nil {
 			return false, r.retry(ctx, c, err)
 		}
@@ -141,19 +149,29 @@ func (r *IdentityRechecks) recheck(ctx context.Context, c *motcua.IdentityCheck)
 	return true, nil
 }
 
+// release gives back, at once and uncounted, a re-check cut short by the
+// server stopping, so that the next start does not wait for the lease.
+func (r *IdentityRechecks) release(ctx context.Context, c *motcua.IdentityCheck) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	next := *c
+	next.NextAttemptAt = r.now().UTC().Truncate(time.Microsecond)
+	return r.store.PutIdentityCheck(ctx, &next)
+}
+
 // retry records a failed attempt and when to try again.
 func (r *IdentityRechecks) retry(ctx context.Context, c *motcua.IdentityCheck, cause error) error {
 	if !motcua.IsKind(cause, motcua.EUNAVAILABLE) {
 		r.logger.Error("identity re-check failed", "dossier_id", c.DossierID, "err", cause)
 	}
-	delay := r.base
-	for i := 0; i < c.Attempts && delay < maxRecheckDelay; i++ {
+	delay, limit := r.base, r.maxDelay()
+	for i := 0; i < c.Attempts && delay < limit; i++ {
 		delay *= 2
 	}
 	next := *c
 	next.Attempts++
 	next.LastError = motcua.ErrorCode(cause)
-	next.NextAttemptAt = r.now().UTC().Add(min(delay, maxRecheckDelay)).Truncate(time.Microsecond)
+	next.NextAttemptAt = r.now().UTC().Add(min(delay, limit)).Truncate(time.Microsecond)
 	return r.store.PutIdentityCheck(ctx, &next)
 }
 

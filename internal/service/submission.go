@@ -449,6 +449,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	if err != nil {
 		return nil, false, err
 	}
+	d.IdentityCheck = job.identity
 	return d, true, nil
 }
 
@@ -582,9 +583,8 @@ func (s *Submissions) commitTogether(ctx context.Context, jobs []*submission) er
 		}
 		for _, j := range jobs {
 			if j.identity != nil {
-				c := *j.identity
-				c.DossierID = j.d.ID
-				if err := tx.PutIdentityCheck(ctx, &c); err != nil {
+				j.identity.DossierID = j.d.ID
+				if err := tx.PutIdentityCheck(ctx, j.identity); err != nil {
 					return err
 				}
 			}
