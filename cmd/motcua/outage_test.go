@@ -100,7 +100,11 @@ func TestPopulationOutage(t *testing.T) {
 		args = append([]string{"--demo", "--identity-recheck-interval", "50ms"}, args...)
 		ts := startServer(t, args...)
 		citizen := demo.Citizens()[0]
-		me := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, citizen.Code)}
+		citizenBrowser := newBrowser(t)
+		if resp, body := citizenBrowser.loginAt(ts, "vneid", citizen.Code, "motcua-demo"); resp.Request.URL.Path != "/tai-khoan" {
+			t.Fatalf("login %s: %s", citizen.Code, body)
+		}
+		me := &apiClient{t: t, base: ts.url, token: sessionCookie(t, ts, citizenBrowser)}
 		deskOfficer := townOfficer(t, "reception")
 		deskBrowser := officerLogin(t, ts, deskOfficer.Username, deskOfficer.Password, deskOfficer.TOTPSecret)
 		deskToken := sessionCookie(t, ts, deskBrowser)
@@ -131,6 +135,11 @@ func TestPopulationOutage(t *testing.T) {
 			!strings.Contains(detail, "thử") || strings.Contains(detail, "Chỉnh sửa") || strings.Contains(detail, "Bộ phận Tiếp nhận") {
 			t.Fatalf("submit during the outage: %d %s", status, raw)
 		}
+		// The same on the portal's submit button.
+		resp, page := citizenBrowser.post(ts.url+"/ho-so-nhap/"+draft["id"].(string)+"/nop", url.Values{"result_method": {"online"}})
+		if resp.StatusCode != 503 || !strings.Contains(page, "Hồ sơ của bạn đã được lưu") || strings.Contains(page, "Chỉnh sửa”") {
+			t.Fatalf("portal submit during the outage: %d\n%s", resp.StatusCode, page)
+		}
 		// The draft is kept as it was.
 		status, kept, raw := me.do("GET", base, nil, "")
 		if status != 200 || kept["dossier_id"] != nil || !strings.Contains(string(raw), `"TP01"`) || !strings.Contains(string(raw), `"TP03"`) {
@@ -143,7 +152,7 @@ func TestPopulationOutage(t *testing.T) {
 
 		// Registration is deferred, with a message saying so.
 		reg := newBrowser(t)
-		resp, page := reg.post(ts.url+"/dang-ky", url.Values{"full_name": {"Trần Văn Hùng"}, "personal_id": {demo.GuideCitizenID},
+		resp, page = reg.post(ts.url+"/dang-ky", url.Values{"full_name": {"Trần Văn Hùng"}, "personal_id": {demo.GuideCitizenID},
 			"birth_date": {"15/03/1990"}, "phone": {"0905123499"}, "password": {"Mat-khau-rat-dai-2026"}, "password_confirm": {"Mat-khau-rat-dai-2026"}})
 		if resp.StatusCode != 503 || !strings.Contains(page, "Tài khoản chưa được tạo") || !strings.Contains(page, "đăng ký lại sau") {
 			t.Fatalf("registration during the outage: %d\n%s", resp.StatusCode, page)
