@@ -225,6 +225,21 @@ func TestPopulationOutage(t *testing.T) {
 		if status, _, _ := me.do("GET", "/api/v1/agency/identity-alerts", nil, ""); status != 403 && status != 401 {
 			t.Errorf("a citizen reads the identity alerts: %d", status)
 		}
+		// The agency's dossier list and the district monitor show the alert
+		// (the desk's session survived the restart; cookies ignore the port).
+		if _, page := deskBrowser.get(ts.url + "/can-bo/ho-so"); !strings.Contains(page, `id="identity-alerts"`) || !strings.Contains(page, wrong) {
+			t.Fatalf("the desk's dossier list has no alert:\n%s", page)
+		}
+		monitor := demoOfficerWith(t, "monitor")
+		monitorBrowser := officerLogin(t, ts, monitor.Username, monitor.Password, monitor.TOTPSecret)
+		if _, page := monitorBrowser.get(ts.url + "/theo-doi"); !strings.Contains(page, `id="identity-alerts"`) || !strings.Contains(page, wrong) ||
+			strings.Contains(page, code) {
+			t.Fatalf("the monitor's page has no alert (or lists a confirmed dossier):\n%s", page)
+		}
+		watcher := &apiClient{t: t, base: ts.url, token: sessionCookie(t, ts, monitorBrowser)}
+		if status, alerts, raw := watcher.do("GET", "/api/v1/agency/identity-alerts", nil, ""); status != 200 || len(alerts["items"].([]any)) != 1 {
+			t.Fatalf("the monitor's identity alerts: %d %s", status, raw)
+		}
 
 		// Online again: the kept draft is submitted where it stopped.
 		status, dos, raw := me.do("POST", base+"/submit", strings.NewReader(`{"result_method":"online"}`), "application/json")

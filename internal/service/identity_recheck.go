@@ -175,20 +175,37 @@ func (r *IdentityRechecks) retry(ctx context.Context, c *motcua.IdentityCheck, c
 	return r.store.PutIdentityCheck(ctx, &next)
 }
 
-// IdentityAlerts lists the dossiers of the officer's agency whose manual
-// verification the population database did not confirm (each with its
-// IdentityCheck): the officer must call the applicant back with the
-// original papers.
+// IdentityAlerts lists the dossiers whose manual identity verification
+// the population database did not confirm (each with its IdentityCheck),
+// newest first: a reception officer sees their agency's, to call the
+// applicant back with the original papers; a monitor (theo dõi) or leader
+// those of the agencies under them. Anyone else is EFORBIDDEN.
 func (r *Reception) IdentityAlerts(ctx context.Context, p *motcua.Principal) ([]*motcua.Dossier, error) {
-	if err := AuthorizeAt(ctx, r.store, p, OpReceiveDossier, ""); err != nil {
-		return nil, err
+	desk := AuthorizeAt(ctx, r.store, p, OpReceiveDossier, "") == nil
+	if !desk {
+		if err := AuthorizeAt(ctx, r.store, p, OpViewKPI, ""); err != nil {
+			return nil, err
+		}
 	}
-	cs, err := r.store.ListIdentityChecks(ctx, motcua.IdentityCheckFilter{AgencyCode: p.AgencyCode, Recheck: motcua.RecheckMismatch})
+	f := motcua.IdentityCheckFilter{Recheck: motcua.RecheckMismatch, Limit: 1000}
+	if desk {
+		f.AgencyCode = p.AgencyCode
+	}
+	cs, err := r.store.ListIdentityChecks(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	ds := make([]*motcua.Dossier, 0, len(cs))
 	for _, c := range cs {
+		if !desk {
+			path, err := AgencyPath(ctx, r.store, c.AgencyCode)
+			if err != nil {
+				return nil, err
+			}
+			if Authorize(p, OpViewKPI, Resource{AgencyPath: path}) != nil {
+				continue
+			}
+		}
 		d, err := r.store.GetDossier(ctx, c.DossierID)
 		if err != nil {
 			return nil, err
