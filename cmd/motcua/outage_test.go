@@ -162,8 +162,12 @@ func TestPopulationOutage(t *testing.T) {
 		// officer what to do instead of sending them to themselves.
 		resp, page = deskBrowser.post(ts.url+"/can-bo/kiem-tra-danh-tinh", url.Values{"full_name": {"Trần Văn Hùng"},
 			"id_number": {demo.GuideCitizenID}, "birth_date": {"15/03/1990"}})
-		if resp.StatusCode != 503 || !strings.Contains(page, "Đối chiếu thủ công với giấy tờ bản gốc") || strings.Contains(page, "đến Bộ phận Tiếp nhận") {
+		if resp.StatusCode != 503 || !strings.Contains(page, "Đối chiếu thủ công với giấy tờ bản gốc") || strings.Contains(page, "đến Bộ phận Tiếp nhận") ||
+			!strings.Contains(page, "doi-chieu-thu-cong=1") {
 			t.Fatalf("counter check during the outage: %d\n%s", resp.StatusCode, page)
+		}
+		if _, page := deskBrowser.get(ts.url + "/can-bo/tiep-nhan?full_name=Tr%E1%BA%A7n&id_number=" + demo.GuideCitizenID + "&doi-chieu-thu-cong=1"); !strings.Contains(page, `name="manual_reason"`) {
+			t.Fatalf("the reception form reached from the check does not offer the manual verification:\n%s", page)
 		}
 		form := url.Values{"choice": {demo.ProcedureMarriage + "|TH01"}, "full_name": {"Trần Văn Hùng"}, "id_number": {demo.GuideCitizenID},
 			"birth_date": {"15/03/1990"}}

@@ -65,7 +65,11 @@ func (s *Server) counterChoices(r *http.Request) []counterChoice {
 func (s *Server) counterStartPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := counterStartForm{FullName: q.Get("full_name"), IDNumber: q.Get("id_number"), BirthDate: q.Get("birth_date")}
-	s.render(w, r, http.StatusOK, "counter_start", counterStartPage{Title: counterStartTitle, Form: f, Choices: s.counterChoices(r)})
+	// From "Kiểm tra danh tính số" during an outage: the manual
+	// verification is offered at once.
+	manual := q.Get("doi-chieu-thu-cong") == "1"
+	s.render(w, r, http.StatusOK, "counter_start", counterStartPage{Title: counterStartTitle, Form: f, Choices: s.counterChoices(r),
+		Outage: manual})
 }
 
 // counterStart checks the identities and opens the counter draft.
