@@ -37,10 +37,10 @@ type CounterStart struct {
 	// same way.
 	Owner *CounterCheck
 	Phone string // the submitter's phone for the Zalo/SMS messages
-	// ManualReason, when not empty, is the officer's reason to receive
-	// after comparing the identities with the original papers ("Đối
-	// chiếu thủ công với giấy tờ bản gốc") should the population database
-	// be unreachable; it is never used while the database answers.
+	// Manual asks to receive after comparing the identities with the
+	// original papers ("Đối chiếu thủ công với giấy tờ bản gốc") should
+	// the population database be unreachable; ManualReason is required
+	// with it. It is never used while the database answers.
 	Manual       bool
 	ManualReason string
 }
@@ -313,12 +313,13 @@ func (c *Counter) Receive(ctx context.Context, p *motcua.Principal, draftID stri
 		return nil, err
 	}
 	applicant := &motcua.Subject{Code: d.Submitter.Code, Name: d.Submitter.Name, Phone: d.Submitter.Phone, Email: d.Submitter.Email}
+	identity := counterIdentity(v.Draft, now)
 	job := &submission{d: d, draftID: draftID, reused: reused, applicant: applicant, proc: v.Procedure, agency: agency, docs: docs,
-		receive: &receive, identity: counterIdentity(v.Draft, now),
+		receive: &receive, identity: identity,
 		audit: &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), AgencyCode: p.AgencyCode, Action: "dossier.receive_counter",
 			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
 			Detail: fmt.Sprintf("reused=%d digitized_documents=%d missed_reuse=%t identity=%s", len(reused), len(docs), d.MissedReuse,
-				counterIdentity(v.Draft, now).Method)}}
+				identity.Method)}}
 	err = s.commitTogether(ctx, []*submission{job})
 	if motcua.IsKind(err, motcua.ECONFLICT) {
 		if again, gerr := s.store.GetDraft(ctx, draftID); gerr == nil && again.DossierID != "" {

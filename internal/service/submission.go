@@ -425,10 +425,14 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		return nil, false, err
 	}
 	job := &submission{d: d, draftID: draftID, reused: reused, applicant: applicant, proc: v.Procedure, agency: agency,
-		identity: &motcua.IdentityCheck{Method: motcua.IdentityPopDB, CheckedAt: now, By: p.ActorID()},
 		audit: &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: "dossier.submit",
 			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
 			Detail: fmt.Sprintf("reused=%d missed_reuse=%t", len(reused), d.MissedReuse)}}
+	if p.Kind == motcua.PrincipalPerson {
+		// An organisation's representative is identified by their login,
+		// not by the population database.
+		job.identity = &motcua.IdentityCheck{Method: motcua.IdentityPopDB, CheckedAt: now, By: p.ActorID()}
+	}
 	if s.commits == nil {
 		err = s.commitTogether(ctx, []*submission{job})
 	} else if err = s.commits.Add(ctx, job); err == nil {
