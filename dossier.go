@@ -158,6 +158,9 @@ type Dossier struct {
 	DueAt            time.Time
 	FinishedAt       time.Time
 	OwnerVerified    bool // owner checked against the population database
+	// IdentityCheck is how the identities were checked at reception; the
+	// services load it from the IdentityCheckStore (nil when unknown).
+	IdentityCheck *IdentityCheck
 	// MissedReuse: a component was sent without reuse although the
 	// owner's warehouse held a matching document at that moment.
 	MissedReuse bool

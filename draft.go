@@ -46,10 +46,14 @@ type Draft struct {
 	Components []DraftComponent `json:"components"`
 	// OwnerVerified records that the owner's identity was checked against
 	// the population database (or came from VNeID) for this draft.
-	OwnerVerified bool      `json:"owner_verified"`
-	DossierID     string    `json:"dossier_id,omitempty"` // set once submitted
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	OwnerVerified bool `json:"owner_verified"`
+	// ManualIdentity is set when a counter officer compared the
+	// identities with the original papers because the population
+	// database could not be reached.
+	ManualIdentity *ManualVerification `json:"manual_identity,omitempty"`
+	DossierID      string              `json:"dossier_id,omitempty"` // set once submitted
+	CreatedAt      time.Time           `json:"created_at"`
+	UpdatedAt      time.Time           `json:"updated_at"`
 }
 
 // SubmitMethod (hình thức nộp hồ sơ) is how the papers of an online

@@ -74,3 +74,39 @@ const (
 	PopulationUnavailableMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư. Vui lòng thử lại sau hoặc đến Bộ phận Tiếp nhận và Trả kết quả để được hỗ trợ."
 	IdentityMismatchMessage      = "Xác thực thất bại: Họ và tên, Số CCCD/CMND hoặc Ngày sinh không khớp với Cơ sở dữ liệu quốc gia về dân cư. Vui lòng kiểm tra lại thông tin đã nhập."
 )
+
+// What each user is told when the population database cannot be reached
+// (issue 16): the same code, popdb_unavailable, and a message that names
+// what happened and what this user can do. Officers are the "Bộ phận
+// Tiếp nhận" the generic message sends people to, so theirs offers the
+// manual verification; citizens online keep their draft.
+const (
+	PopulationUnavailableOfficerMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư nên chưa kiểm tra được danh tính số. " +
+		"Vui lòng thử lại sau ít phút; nếu công dân không thể chờ, kiểm tra CCCD bản gốc, chọn “Đối chiếu thủ công với giấy tờ bản gốc”, " +
+		"ghi lý do rồi tiếp nhận: hồ sơ được đánh dấu “chưa đối chiếu CSDLQG về dân cư” và được đối chiếu lại tự động khi cơ sở dữ liệu hoạt động trở lại."
+	PopulationUnavailableSubmitMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư nên chưa xác thực được danh tính để nộp hồ sơ. " +
+		"Hồ sơ của bạn đã được lưu, không cần nhập lại: vui lòng thử nộp lại sau ít phút, việc nộp sẽ tiếp tục từ bước này."
+	PopulationUnavailableStartMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư nên chưa xác thực được danh tính để bắt đầu nộp hồ sơ trực tuyến. " +
+		"Vui lòng thử lại sau ít phút."
+	PopulationUnavailableRegisterMessage = "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư nên chưa thể xác thực để tạo tài khoản. " +
+		"Tài khoản chưa được tạo; vui lòng đăng ký lại sau ít phút hoặc đăng nhập bằng tài khoản định danh điện tử VNeID."
+)
+
+// PopulationUnavailable reports whether err says the population database
+// could not be reached (never a "no match").
+func PopulationUnavailable(err error) bool {
+	return IsKind(err, EUNAVAILABLE) && ErrorCode(err) == CodePopulationUnavailable
+}
+
+// WithPopulationMessage returns err with message when err says the
+// population database could not be reached, and err unchanged otherwise.
+func WithPopulationMessage(err error, message string) error {
+	if !PopulationUnavailable(err) {
+		return err
+	}
+	var cause error
+	if e, ok := err.(*Error); ok {
+		cause = e.Err
+	}
+	return &Error{Kind: EUNAVAILABLE, Code: CodePopulationUnavailable, Message: message, Err: cause}
+}

@@ -31,6 +31,7 @@ type Store interface {
 	CertificationStore
 	SettingsStore
 	RatingStore
+	IdentityCheckStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back

@@ -41,6 +41,9 @@ type serveConfig struct {
 	PopDBURL        string
 	PopDBClientID   string
 	PopDBSecret     string
+	// IdentityRecheck is how often manual identity verifications due
+	// for a re-check are re-checked (and the first retry delay).
+	IdentityRecheck time.Duration
 	Holidays        string
 	SigningKeys     string
 }
@@ -81,8 +84,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		"client id for the population database [$MOTCUA_POPDB_CLIENT_ID]")
 	fs.StringVar(&cfg.PopDBSecret, "popdb-client-secret", envDefault("MOTCUA_POPDB_CLIENT_SECRET", popdbsim.DefaultClientSecret),
 		"client secret for the population database [$MOTCUA_POPDB_CLIENT_SECRET]")
+	recheck := fs.String("identity-recheck-interval", envDefault("MOTCUA_IDENTITY_RECHECK_INTERVAL", "1m"),
+		"how often dossiers received with a manual identity verification are re-checked against the population database "+
+			"(also the first retry delay, doubled per failed attempt up to 30 times the interval, at most 30m) [$MOTCUA_IDENTITY_RECHECK_INTERVAL]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var perr error
+	if cfg.IdentityRecheck, perr = time.ParseDuration(*recheck); perr != nil || cfg.IdentityRecheck <= 0 {
+		return usageError{"--identity-recheck-interval must be a positive duration such as 1m or 30s"}
 	}
 	logger, err := cfg.logger(stderr)
 	if err != nil {
@@ -274,11 +284,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		defer close(snapshotDone)
 		runMonthlySnapshots(workerCtx, wcfg.KPI, time.Hour, logger.With("component", "kpi"))
 	}()
+	// Manual identity verifications are re-checked once the population
+	// database answers again; the jobs are rows of the database.
+	recheckDone := make(chan struct{})
+	go func() {
+		defer close(recheckDone)
+		service.NewIdentityRechecks(store, pop, cfg.IdentityRecheck, logger.With("component", "identity-recheck")).
+			Run(workerCtx, cfg.IdentityRecheck)
+	}()
 	err = serveUntilDone(ctx, srv, ln, logger, cfg.ShutdownTimeout, false)
 	stopWorker()
 	<-workerDone
 	<-janitorDone
 	<-snapshotDone
+	<-recheckDone
 	return err
 }
 

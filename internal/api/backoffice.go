@@ -21,6 +21,7 @@ func (a *api) registerBackOffice(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/agency/dossiers/{code}/components/{component}", a.agencyDigitize)
 	mux.HandleFunc("PUT /api/v1/agency/dossiers/{code}/result", a.agencyDraftResult)
 	mux.HandleFunc("POST /api/v1/agency/dossiers/{code}/result/sign", a.agencySignResult)
+	mux.HandleFunc("GET /api/v1/agency/identity-alerts", a.identityAlerts)
 }
 
 // agencyDossierJSON is a dossier as the agency sees it.
@@ -58,6 +59,7 @@ func toAgencyDossierJSON(d *motcua.Dossier) agencyDossierJSON {
 	out := agencyDossierJSON{dossierJSON: toDossierJSON(d), OwnerCode: d.Owner.Code, ReceivedAt: d.ReceivedAt,
 		HandlingAgency: d.HandlingAgency, Assignee: d.Assignee, Overdue: d.Overdue(time.Now()),
 		ResultDocIDs: append([]string{}, d.ResultDocIDs...), History: []historyEntry{}, Supplement: toSupplementJSON(d)}
+	out.IdentityCheck = toIdentityCheckJSON(d.IdentityCheck, true)
 	if r := d.Result; r != nil {
 		out.Result = &resultJSON{Number: r.Number, Summary: r.Summary, Signed: r.Signed != nil, SignedBy: r.SignedBy, SignedAt: r.SignedAt}
 	}

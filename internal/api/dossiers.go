@@ -411,6 +411,7 @@ type dossierJSON struct {
 	SubmittedAt      time.Time              `json:"submitted_at"`
 	DueDate          string                 `json:"due_date"`
 	Components       []dossierComponentJSON `json:"components"`
+	IdentityCheck    *identityCheckJSON     `json:"identity_check,omitempty"`
 }
 
 type dossierComponentJSON struct {
@@ -423,7 +424,8 @@ type dossierComponentJSON struct {
 func toDossierJSON(d *motcua.Dossier) dossierJSON {
 	out := dossierJSON{ID: d.ID, Code: d.Code, Procedure: d.ProcedureCode, ProcedureVersion: d.ProcedureVersion, Case: d.CaseCode, Agency: d.AgencyCode,
 		Status: int(d.Status), StatusLabel: d.Status.Label(), Channel: int(d.Channel), Reused: d.Reused(),
-		MissedReuse: d.MissedReuse, SubmittedAt: d.SubmittedAt, DueDate: motcua.DateOf(d.DueAt).String(), Components: []dossierComponentJSON{}}
+		MissedReuse: d.MissedReuse, SubmittedAt: d.SubmittedAt, DueDate: motcua.DateOf(d.DueAt).String(), Components: []dossierComponentJSON{},
+		IdentityCheck: toIdentityCheckJSON(d.IdentityCheck, false)}
 	for _, c := range d.Components {
 		cj := dossierComponentJSON{ID: c.Code, Name: c.Name, State: int(c.Digitization)}
 		for _, at := range c.Attachments {

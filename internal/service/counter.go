@@ -42,6 +42,12 @@ type CounterStart struct {
 	// same way.
 	Owner *CounterCheck
 	Phone string // the submitter's phone for the Zalo/SMS messages
+	// Manual asks to receive after comparing the identities with the
+	// original papers ("Đối chiếu thủ công với giấy tờ bản gốc") should
+	// the population database be unreachable; ManualReason is required
+	// with it. It is never used while the database answers.
+	Manual       bool
+	ManualReason string
 }
 
 // receptionist checks that p is a reception officer and returns the
@@ -51,18 +57,31 @@ func (c *Counter) receptionist(ctx context.Context, p *motcua.Principal) error {
 }
 
 // person checks one person at the counter and returns their details, with
-// the phone and e-mail of their account when they have one.
-func (c *Counter) person(ctx context.Context, p *motcua.Principal, in CounterCheck) (motcua.Person, error) {
+// the phone and e-mail of their account when they have one. With manual
+// set and the population database unreachable, the person is taken as
+// typed from the original papers, and manual reports it.
+func (c *Counter) person(ctx context.Context, p *motcua.Principal, in CounterCheck, allowManual bool) (person motcua.Person, manual bool, err error) {
 	citizen, err := c.s.identity.CheckAtCounter(ctx, p, in)
-	if err != nil {
-		return motcua.Person{}, err
+	switch {
+	case err == nil:
+		person = motcua.Person{Code: citizen.PersonalID, Name: citizen.FullName, BirthDate: citizen.BirthDate,
+			Address: citizen.PermanentAddress}
+	case allowManual && motcua.PopulationUnavailable(err):
+		// Only a 12-digit personal id identifies a person without the
+		// database (a CMND must be mapped by it).
+		id := strings.TrimSpace(in.IDNumber)
+		if motcua.IsLegacyCMND(id) || motcua.ValidatePersonalID(id) != nil {
+			return person, false, motcua.Invalid("id_number", "manual_needs_personal_id",
+				"Đối chiếu thủ công cần Số định danh cá nhân 12 chữ số in trên CCCD bản gốc (CMND 9 số chỉ tra được khi CSDLQG về dân cư hoạt động).")
+		}
+		person, manual = motcua.Person{Code: id, Name: strings.Join(strings.Fields(in.FullName), " "), BirthDate: in.BirthDate}, true
+	default:
+		return person, false, err
 	}
-	person := motcua.Person{Code: citizen.PersonalID, Name: citizen.FullName, BirthDate: citizen.BirthDate,
-		Address: citizen.PermanentAddress}
 	if sub, err := c.s.store.GetSubject(ctx, person.Code); err == nil {
 		person.Phone, person.Email = sub.Phone, sub.Email
 	}
-	return person, nil
+	return person, manual, nil
 }
 
 // Start checks the identities and opens the counter draft at the officer's
@@ -80,7 +99,15 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 	if err != nil {
 		return nil, err
 	}
-	submitter, err := c.person(ctx, p, in.Submitter)
+	var manual *motcua.ManualVerification
+	if in.Manual {
+		// The reason is asked for before anything else: no dossier enters
+		// unchecked without one.
+		if manual, err = motcua.NewManualVerification(p.Username, in.ManualReason, c.s.now().UTC().Truncate(time.Microsecond)); err != nil {
+			return nil, err
+		}
+	}
+	submitter, submitterManual, err := c.person(ctx, p, in.Submitter, manual != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -92,12 +119,21 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 	}
 	owner := submitter
 	if in.Owner != nil && strings.TrimSpace(in.Owner.IDNumber) != "" && strings.TrimSpace(in.Owner.IDNumber) != submitter.Code {
-		if owner, err = c.person(ctx, p, *in.Owner); err != nil {
+		var ownerManual bool
+		if owner, ownerManual, err = c.person(ctx, p, *in.Owner, manual != nil); err != nil {
+			if motcua.PopulationUnavailable(err) {
+				return nil, err
+			}
 			return nil, motcua.Invalid("owner", motcua.ErrorCode(err), "Chủ hồ sơ: "+motcua.ErrorMessage(err))
 		}
+		submitterManual = submitterManual || ownerManual
+	}
+	if !submitterManual {
+		manual = nil // the database answered: nothing was checked by hand
 	}
 	d := &motcua.Draft{Creator: p.ActorID(), ProcedureCode: proc.Code, ProcedureVersion: proc.Version, CaseCode: in.CaseCode, AgencyCode: agency.Code,
-		Ward: agency.Name, Submitter: submitter, Owner: owner, OwnerVerified: true, ResultMethod: motcua.ResultAtCounter}
+		Ward: agency.Name, Submitter: submitter, Owner: owner, OwnerVerified: manual == nil, ManualIdentity: manual,
+		ResultMethod: motcua.ResultAtCounter}
 	if agency.ParentCode != "" {
 		if parent, err := c.s.store.GetAgency(ctx, agency.ParentCode); err == nil {
 			d.District = parent.Name
@@ -119,6 +155,15 @@ func (c *Counter) Start(ctx context.Context, p *motcua.Principal, in CounterStar
 	err = c.s.store.InTx(ctx, func(tx motcua.Store) error {
 		if err := tx.CreateDraft(ctx, d); err != nil {
 			return err
+		}
+		if manual != nil {
+			// Who let the identities in without the database, when and why.
+			err := tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: motcua.ActorOfficer, ActorID: p.Username, AgencyCode: p.AgencyCode,
+				Action: "identity.manual_verification", ObjectKind: "draft", ObjectID: d.ID, SubjectCode: d.Owner.Code,
+				Detail: fmt.Sprintf("submitter=%s owner=%s reason=%q", d.Submitter.Code, d.Owner.Code, manual.Reason)})
+			if err != nil {
+				return err
+			}
 		}
 		return tx.AppendAudit(ctx, matchesSeen(p, d, matches))
 	})
@@ -325,11 +370,13 @@ func (c *Counter) receive(ctx context.Context, p *motcua.Principal, draftID, ide
 		return nil, err
 	}
 	applicant := &motcua.Subject{Code: d.Submitter.Code, Name: d.Submitter.Name, Phone: d.Submitter.Phone, Email: d.Submitter.Email}
+	identity := counterIdentity(v.Draft, now)
 	job := &submission{d: d, draftID: draftID, reused: reused, applicant: applicant, proc: v.Procedure, agency: agency, docs: docs,
-		receive: &receive,
+		receive: &receive, identity: identity,
 		audit: &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), AgencyCode: p.AgencyCode, Action: "dossier.receive_counter",
 			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
-			Detail: fmt.Sprintf("reused=%d digitized_documents=%d missed_reuse=%t", len(reused), len(docs), d.MissedReuse)}}
+			Detail: fmt.Sprintf("reused=%d digitized_documents=%d missed_reuse=%t identity=%s", len(reused), len(docs), d.MissedReuse,
+				identity.Method)}}
 	err = s.commitTogether(ctx, []*submission{job})
 	if motcua.IsKind(err, motcua.ECONFLICT) {
 		if again, gerr := s.store.GetDraft(ctx, draftID); gerr == nil && again.DossierID != "" {
@@ -429,4 +476,16 @@ func (c *Counter) DocumentFile(ctx context.Context, p *motcua.Principal, draftID
 		return nil, motcua.File{}, err
 	}
 	return rc, doc.File, nil
+}
+
+// counterIdentity is how a counter draft's identities were checked: by the
+// population database when the draft was opened, or by hand, with the
+// re-check job due at once.
+func counterIdentity(d *motcua.Draft, now time.Time) *motcua.IdentityCheck {
+	officer, _ := strings.CutPrefix(d.Creator, "officer:")
+	if m := d.ManualIdentity; m != nil {
+		return &motcua.IdentityCheck{Method: motcua.IdentityManual, CheckedAt: m.At, By: m.By, Manual: m,
+			Recheck: motcua.RecheckPending, NextAttemptAt: now}
+	}
+	return &motcua.IdentityCheck{Method: motcua.IdentityPopDB, CheckedAt: d.CreatedAt, By: officer}
 }

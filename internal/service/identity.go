@@ -95,7 +95,8 @@ func (s *Identity) Register(ctx context.Context, r Registration, c Client) (stri
 		return "", identityMismatch()
 	}
 	if err != nil {
-		return "", err
+		// Registration waits for the database: nothing is stored.
+		return "", motcua.WithPopulationMessage(err, motcua.PopulationUnavailableRegisterMessage)
 	}
 	if citizen.PersonalID != r.PersonalID {
 		s.auth.recordFailure(ctx, ipKey)
@@ -162,7 +163,7 @@ func (s *Identity) CheckAtCounter(ctx context.Context, p *motcua.Principal, in C
 	if motcua.IsKind(err, motcua.ENOTFOUND) {
 		return nil, identityMismatch()
 	}
-	return citizen, err
+	return citizen, motcua.WithPopulationMessage(err, motcua.PopulationUnavailableOfficerMessage)
 }
 
 // submissionMismatch is seed 004's message for a failed re-check before

@@ -208,7 +208,10 @@ func (r *Reception) work(ctx context.Context, p *motcua.Principal, code string) 
 // other agencies' dossiers are ENOTFOUND.
 func (r *Reception) Dossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
 	d, _, err := r.work(ctx, p, code)
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	return withIdentityCheck(ctx, r.store, d)
 }
 
 // Transition moves the dossier with code to status to, with note as the

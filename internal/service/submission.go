@@ -136,7 +136,7 @@ func (s *Submissions) CreateDraft(ctx context.Context, p *motcua.Principal, in D
 	}
 	owner, err := s.identity.checkApplicant(ctx, p, proc.Code)
 	if err != nil {
-		return nil, err
+		return nil, motcua.WithPopulationMessage(err, motcua.PopulationUnavailableStartMessage)
 	}
 	person := motcua.Person{Code: owner.Code, Name: owner.Name, BirthDate: owner.BirthDate, Phone: owner.Phone,
 		Email: owner.Email, Address: owner.Address}
@@ -147,7 +147,7 @@ func (s *Submissions) CreateDraft(ctx context.Context, p *motcua.Principal, in D
 		other := motcua.Person{Code: strings.TrimSpace(in.Owner.Code), Name: strings.Join(strings.Fields(in.Owner.Name), " "),
 			BirthDate: in.Owner.BirthDate}
 		if err := s.identity.CheckOwner(ctx, p, other, proc.Code); err != nil {
-			return nil, err
+			return nil, motcua.WithPopulationMessage(err, motcua.PopulationUnavailableStartMessage)
 		}
 		d.Owner = other
 	}
@@ -577,13 +577,15 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	}
 	o.SubmitMethod, o.ResultMethod, o.PostAddress = delivery.SubmitMethod, delivery.ResultMethod, delivery.PostAddress
 	// The identities are checked again at submission, as on the portal.
+	// While the population database is down the draft stays as it is:
+	// submitting again later resumes from here.
 	applicant, err := s.identity.checkApplicant(ctx, p, v.Procedure.Code)
 	if err != nil {
-		return nil, false, err
+		return nil, false, motcua.WithPopulationMessage(err, motcua.PopulationUnavailableSubmitMessage)
 	}
 	if v.Draft.Owner.Code != v.Draft.Submitter.Code {
 		if err := s.identity.CheckOwner(ctx, p, v.Draft.Owner, v.Procedure.Code); err != nil {
-			return nil, false, err
+			return nil, false, motcua.WithPopulationMessage(err, motcua.PopulationUnavailableSubmitMessage)
 		}
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
@@ -619,6 +621,11 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
 			Detail: fmt.Sprintf("reused=%d missed_reuse=%t submit_method=%s result_method=%s", len(reused), d.MissedReuse,
 				o.SubmitMethod, o.ResultMethod)}}
+	if p.Kind == motcua.PrincipalPerson {
+		// An organisation's representative is identified by their login,
+		// not by the population database.
+		job.identity = &motcua.IdentityCheck{Method: motcua.IdentityPopDB, CheckedAt: now, By: p.ActorID()}
+	}
 	if s.commits == nil {
 		err = s.commitTogether(ctx, []*submission{job})
 	} else if err = s.commits.Add(ctx, job); err == nil {
@@ -639,6 +646,7 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	if err != nil {
 		return nil, false, err
 	}
+	d.IdentityCheck = job.identity
 	return d, true, nil
 }
 
@@ -710,7 +718,10 @@ type submission struct {
 	// receive, when set, receives the dossier in the same transaction
 	// (counter reception).
 	receive *motcua.StatusUpdate
-	err     error // the outcome, set by commit
+	// identity is how the identities were checked, stored with the
+	// dossier (with its re-check job when manual).
+	identity *motcua.IdentityCheck
+	err      error // the outcome, set by commit
 }
 
 // maxSubmitBatch bounds the dossiers committed in one transaction.
@@ -769,6 +780,14 @@ func (s *Submissions) commitTogether(ctx context.Context, jobs []*submission) er
 				u := *j.receive
 				u.DossierID = j.d.ID
 				if err := tx.UpdateDossierStatus(ctx, u); err != nil {
+					return err
+				}
+			}
+		}
+		for _, j := range jobs {
+			if j.identity != nil {
+				j.identity.DossierID = j.d.ID
+				if err := tx.PutIdentityCheck(ctx, j.identity); err != nil {
 					return err
 				}
 			}
@@ -841,7 +860,7 @@ func (s *Submissions) MyDossier(ctx context.Context, p *motcua.Principal, code s
 	if d.Owner.Code != p.SubjectCode && d.Submitter.Code != p.SubjectCode {
 		return nil, motcua.NotFound("dossier", code)
 	}
-	return d, nil
+	return withIdentityCheck(ctx, s.store, d)
 }
 
 // DraftFile returns the file a draft component will send, for the

@@ -17,6 +17,10 @@ type counterStartForm struct {
 	Choice                               string // "<procedure>|<case>"
 	FullName, IDNumber, BirthDate, Phone string
 	OwnerName, OwnerID, OwnerBirthDate   string
+	// Manual: "Đối chiếu thủ công với giấy tờ bản gốc", offered once the
+	// population database is found unreachable.
+	Manual       bool
+	ManualReason string
 }
 
 type counterChoice struct {
@@ -32,6 +36,9 @@ type counterStartPage struct {
 	Search       string
 	Shown, Total int
 	Error        string
+	// Outage: the population database could not be reached; the form
+	// offers the manual verification.
+	Outage bool
 }
 
 func (p counterStartPage) title() string { return p.Title }
@@ -97,7 +104,10 @@ func (s *Server) counterStartData(r *http.Request, page counterStartPage) counte
 func (s *Server) counterStartPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := counterStartForm{FullName: q.Get("full_name"), IDNumber: q.Get("id_number"), BirthDate: q.Get("birth_date")}
-	page := counterStartPage{Form: f, Search: strings.TrimSpace(q.Get("tim"))}
+	// From "Kiểm tra danh tính số" during an outage: the manual
+	// verification is offered at once.
+	manual := q.Get("doi-chieu-thu-cong") == "1"
+	page := counterStartPage{Form: f, Search: strings.TrimSpace(q.Get("tim")), Outage: manual}
 	s.render(w, r, http.StatusOK, "counter_start", s.counterStartData(r, page))
 }
 
@@ -106,14 +116,16 @@ func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
 	f := counterStartForm{Choice: r.PostFormValue("choice"), FullName: r.PostFormValue("full_name"),
 		IDNumber: strings.TrimSpace(r.PostFormValue("id_number")), BirthDate: r.PostFormValue("birth_date"),
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), OwnerName: r.PostFormValue("owner_name"),
-		OwnerID: strings.TrimSpace(r.PostFormValue("owner_id")), OwnerBirthDate: r.PostFormValue("owner_birth_date")}
+		OwnerID: strings.TrimSpace(r.PostFormValue("owner_id")), OwnerBirthDate: r.PostFormValue("owner_birth_date"),
+		Manual: r.PostFormValue("manual") == "1", ManualReason: r.PostFormValue("manual_reason")}
 	fail := func(err error) {
 		if httpx.Status(err) >= 500 && !motcua.IsKind(err, motcua.EUNAVAILABLE) {
 			s.renderError(w, r, err)
 			return
 		}
 		s.formError(w, r, err, "counter_start", s.counterStartData(r, counterStartPage{Form: f,
-			Search: strings.TrimSpace(r.PostFormValue("tim")), Error: motcua.ErrorMessage(err)}))
+			Search: strings.TrimSpace(r.PostFormValue("tim")), Error: motcua.ErrorMessage(err),
+			Outage: f.Manual || motcua.PopulationUnavailable(err)}))
 	}
 	proc, cs, _ := strings.Cut(f.Choice, "|")
 	cs, agency, _ := strings.Cut(cs, "|")
@@ -126,7 +138,7 @@ func (s *Server) counterStart(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	in := service.CounterStart{ProcedureCode: proc, CaseCode: cs, AgencyCode: agency, Phone: f.Phone,
+	in := service.CounterStart{ProcedureCode: proc, CaseCode: cs, AgencyCode: agency, Phone: f.Phone, Manual: f.Manual, ManualReason: f.ManualReason,
 		Submitter: service.CounterCheck{FullName: f.FullName, IDNumber: f.IDNumber, BirthDate: birth}}
 	if f.OwnerID != "" {
 		ob, err := parseFormDate("owner_birth_date", f.OwnerBirthDate)

@@ -87,6 +87,9 @@ type counterCheckPage struct {
 	Form    counterForm
 	Error   string
 	Citizen *motcua.RegisteredCitizen
+	// Outage: the population database could not be reached; the page
+	// links to the reception form with the manual verification.
+	Outage bool
 }
 
 func (p counterCheckPage) title() string { return p.Title }
@@ -103,7 +106,8 @@ func (s *Server) counterCheck(w http.ResponseWriter, r *http.Request) {
 	f := counterForm{FullName: r.PostFormValue("full_name"), IDNumber: strings.TrimSpace(r.PostFormValue("id_number")),
 		BirthDate: r.PostFormValue("birth_date")}
 	fail := func(err error) {
-		s.formError(w, r, err, "counter_check", counterCheckPage{Title: counterCheckTitle, Form: f, Error: motcua.ErrorMessage(err)})
+		s.formError(w, r, err, "counter_check", counterCheckPage{Title: counterCheckTitle, Form: f, Error: motcua.ErrorMessage(err),
+			Outage: motcua.PopulationUnavailable(err)})
 	}
 	birth, err := parseFormDate("birth_date", f.BirthDate)
 	if err != nil {

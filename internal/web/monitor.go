@@ -86,6 +86,9 @@ type monitorPage struct {
 	Trend                   []trendPoint
 	TrendSVG                string // polyline points
 	TrendW                  float64
+	// IdentityAlerts are the dossiers under the monitor whose manual
+	// identity verification the population database did not confirm.
+	IdentityAlerts []*motcua.Dossier
 }
 
 type preset struct{ Label, URL string }
@@ -190,6 +193,12 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page.trend(trend)
+	if s.cfg.Reception != nil && p != nil && p.Kind == motcua.PrincipalOfficer {
+		if page.IdentityAlerts, err = s.cfg.Reception.IdentityAlerts(r.Context(), p); err != nil && !motcua.IsKind(err, motcua.EFORBIDDEN) {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	today := motcua.DateOf(time.Now())
 	page.Presets = []preset{
 		{"Tháng này", "/theo-doi?" + reportQuery(agency, service.Period{From: motcua.Date{Year: today.Year, Month: today.Month, Day: 1}, To: today}, nil)},

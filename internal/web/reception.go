@@ -33,6 +33,9 @@ type receptionPage struct {
 	Dossiers []*motcua.Dossier
 	Total    int
 	Mine     bool // only those forwarded to the officer by name
+	// IdentityAlerts are the dossiers received with a manual identity
+	// verification that the population database did not confirm.
+	IdentityAlerts []*motcua.Dossier
 }
 
 func (p receptionPage) title() string { return p.Title }
@@ -62,6 +65,12 @@ func (s *Server) receptionQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := receptionPage{Title: "Hồ sơ của cơ quan", Status: status, Dossiers: ds, Total: total, Mine: mine}
+	if authorizeAny(principal(r), []service.Operation{service.OpReceiveDossier}) == nil {
+		if page.IdentityAlerts, err = s.cfg.Reception.IdentityAlerts(r.Context(), principal(r)); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	for _, st := range receptionTabs {
 		page.Tabs = append(page.Tabs, receptionTab{Label: st.Label(), URL: "/can-bo/ho-so?trang-thai=" + strconv.Itoa(int(st)),
 			Active: st == status && !mine})
