@@ -52,3 +52,14 @@ type BlobStore interface {
 	// Ping reports whether the store is reachable and writable; /readyz uses it.
 	Ping(ctx context.Context) error
 }
+
+// BlobReferenceStore tells which blobs the database refers to; blob garbage
+// collection keeps those.
+type BlobReferenceStore interface {
+	// ReferencedBlobs returns every SHA-256 that a row refers to:
+	// documents and their versions, dossier components and results,
+	// drafts' attachments and procedures' form templates (current and
+	// past catalogue versions). Rows committed after the call started may
+	// be missing.
+	ReferencedBlobs(ctx context.Context) (map[string]bool, error)
+}

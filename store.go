@@ -30,6 +30,7 @@ type Store interface {
 	FeedbackStore
 	CertificationStore
 	SettingsStore
+	BlobReferenceStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back

@@ -55,6 +55,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("TrustAnchors", func(t *testing.T) { t.Parallel(); testTrustAnchors(t, newStore) })
 	t.Run("Holidays", func(t *testing.T) { t.Parallel(); testHolidays(t, newStore) })
 	t.Run("APIClientAdmin", func(t *testing.T) { t.Parallel(); testAPIClientAdmin(t, newStore) })
+	t.Run("ReferencedBlobs", func(t *testing.T) { t.Parallel(); testReferencedBlobs(t, newStore) })
 	t.Run("Ping", func(t *testing.T) {
 		t.Parallel()
 		if err := newStore(t).Ping(context.Background()); err != nil {
