@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -367,31 +366,6 @@ func (s *S3) PutRaw(ctx context.Context, sum string, b []byte) error {
 	_, err := s.client.PutObject(ctx, s.bucket, s.key(sum), strings.NewReader(string(b)), int64(len(b)), minio.PutObjectOptions{})
 	if err != nil {
 		return fmt.Errorf("put raw %s: %w", sum, err)
-	}
-	return nil
-}
-
-// CreateBucket makes the bucket of an s3:// URL if it is missing; tests
-// and first-time setups use it.
-func CreateBucket(ctx context.Context, raw string) error {
-	c, err := ParseS3URL(raw)
-	if err != nil {
-		return err
-	}
-	opts := &minio.Options{Creds: credentials.NewEnvAWS(), Secure: c.Secure, Region: c.Region}
-	if c.PathStyle {
-		opts.BucketLookup = minio.BucketLookupPath
-	}
-	client, err := minio.New(c.Endpoint, opts)
-	if err != nil {
-		return err
-	}
-	err = client.MakeBucket(ctx, c.Bucket, minio.MakeBucketOptions{Region: c.Region})
-	if err != nil {
-		if code := minio.ToErrorResponse(err).Code; code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists" {
-			return nil
-		}
-		return errors.Join(fmt.Errorf("create bucket %s", c.Bucket), err)
 	}
 	return nil
 }
