@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -249,6 +250,7 @@ func TestBlobsS3(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(body, "PK") || resp2.StatusCode != 200 || !strings.HasPrefix(body2, "PK") {
 		t.Fatalf("template download from S3: %d, %d", resp.StatusCode, resp2.StatusCode)
 	}
+	checkRangeDownload(t, ts.url+"/thu-tuc/"+demo.ProcedureBirth+"/mau/"+refs[0], body)
 	ts.stop()
 
 	// Copy S3 → a folder, then the folder → another S3 prefix, twice.
@@ -313,4 +315,55 @@ func TestBlobsS3(t *testing.T) {
 			t.Fatalf("referenced %s after gc: %v", h, err)
 		}
 	}
+}
+
+// checkRangeDownload asks url for parts of whole (its full content): a
+// middle range, an open-ended one, a suffix, and one past the end.
+func checkRangeDownload(t *testing.T, url, whole string) {
+	t.Helper()
+	size := len(whole)
+	for _, c := range []struct {
+		spec   string
+		status int
+		want   string
+		cr     string
+	}{
+		{"bytes=10-19", 206, whole[10:20], fmt.Sprintf("bytes 10-19/%d", size)},
+		{"bytes=100-", 206, whole[100:], fmt.Sprintf("bytes 100-%d/%d", size-1, size)},
+		{"bytes=-7", 206, whole[size-7:], fmt.Sprintf("bytes %d-%d/%d", size-7, size-1, size)},
+		{fmt.Sprintf("bytes=%d-", size), 416, "", fmt.Sprintf("bytes */%d", size)},
+	} {
+		req, err := http.NewRequest("GET", url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Range", c.spec)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != c.status || resp.Header.Get("Content-Range") != c.cr || (c.status == 206 && string(b) != c.want) {
+			t.Fatalf("Range %s: %d %q, %d bytes; want %d %q, %d bytes", c.spec, resp.StatusCode, resp.Header.Get("Content-Range"), len(b), c.status, c.cr, len(c.want))
+		}
+	}
+}
+
+// TestFormTemplateRangeFile: the blank form download answers range
+// requests from the folder store too.
+func TestFormTemplateRangeFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	refs := seedWithTemplates(t, dir)
+	ts := startServer(t, "--data-dir", dir)
+	url := ts.url + "/thu-tuc/" + demo.ProcedureBirth + "/mau/" + refs[0]
+	resp, body := get(t, url)
+	if resp.StatusCode != 200 || resp.Header.Get("Accept-Ranges") != "bytes" {
+		t.Fatalf("download: %d, Accept-Ranges %q", resp.StatusCode, resp.Header.Get("Accept-Ranges"))
+	}
+	checkRangeDownload(t, url, body)
 }
