@@ -224,6 +224,13 @@ func runBlobsCopy(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return usageError{fmt.Sprintf("%q: want file:///path or s3://BUCKET/PREFIX", u)}
 		}
 	}
+	if dir, ok := strings.CutPrefix(*from, "file://"); ok {
+		// Opening a folder store creates it; a mistyped source must not
+		// pass for an empty store.
+		if _, err := os.Stat(dir); err != nil {
+			return fmt.Errorf("blobs copy --from: %w", err)
+		}
+	}
 	src, err := blob.OpenURL(ctx, *from, "")
 	if err != nil {
 		return err

@@ -367,3 +367,29 @@ func TestFormTemplateRangeFile(t *testing.T) {
 	}
 	checkRangeDownload(t, url, body)
 }
+
+// TestBlobURLEnv: MOTCUA_BLOB_URL selects the store like --blob-url; a
+// malformed URL or a missing copy source is refused.
+func TestBlobURLEnv(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(t.TempDir(), "elsewhere")
+	seedWithTemplates(t, dir, "--blob-url", "file://"+store)
+	t.Setenv("MOTCUA_BLOB_URL", "file://"+store)
+	code, out := runCmd(t, "blobs", "verify", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "2 referenced blobs") || !strings.Contains(out, "checked in "+store) {
+		t.Fatalf("verify with MOTCUA_BLOB_URL: exit %d\n%s", code, out)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "blobs")); len(entries) > 0 {
+		t.Fatalf("the default folder was used: %v", entries)
+	}
+	for _, bad := range []string{"ftp://x/y", "file://relative/path", "s3:///nobucket"} {
+		t.Setenv("MOTCUA_BLOB_URL", bad)
+		if code, out := runCmd(t, "blobs", "verify", "--data-dir", dir); code != 1 || !strings.Contains(out, "blob URL") {
+			t.Fatalf("MOTCUA_BLOB_URL=%s: exit %d\n%s", bad, code, out)
+		}
+	}
+	code, out = runCmd(t, "blobs", "copy", "--from", "file://"+filepath.Join(dir, "missing"), "--to", "file://"+store)
+	if code != 1 || !strings.Contains(out, "no such file") {
+		t.Fatalf("copy from a missing folder: exit %d\n%s", code, out)
+	}
+}
