@@ -13,7 +13,7 @@ type BlobRef struct {
 
 // BlobStore keeps file content (PDFs) addressed by its SHA-256.
 //
-// Implementations: a local folder (internal/blob) and, later, S3. Both pass
+// Implementations: a local folder and an S3 bucket (internal/blob). Both pass
 // the same conformance suite (internal/blob/blobtest).
 //
 // Error contract:
@@ -35,6 +35,13 @@ type BlobStore interface {
 	// Open returns the content of a blob. The caller closes it.
 	Open(ctx context.Context, sha256 string) (io.ReadCloser, error)
 
+	// OpenRange returns length bytes of a blob from offset, for HTTP range
+	// requests. A range outside the blob is EINVALID ("invalid_range"). A
+	// part cannot be hashed against the address; the reader fails with
+	// "blob_corrupt" when fewer or more bytes arrive, and a range covering
+	// the whole blob is verified like Open.
+	OpenRange(ctx context.Context, sha256 string, offset, length int64) (io.ReadCloser, error)
+
 	// Stat returns the ref of a stored blob.
 	Stat(ctx context.Context, sha256 string) (BlobRef, error)
 
@@ -44,4 +51,15 @@ type BlobStore interface {
 
 	// Ping reports whether the store is reachable and writable; /readyz uses it.
 	Ping(ctx context.Context) error
+}
+
+// BlobReferenceStore tells which blobs the database refers to; blob garbage
+// collection keeps those.
+type BlobReferenceStore interface {
+	// ReferencedBlobs returns every SHA-256 that a row refers to:
+	// documents and their versions, dossier components and results,
+	// drafts' attachments and procedures' form templates (current and
+	// past catalogue versions). Rows committed after the call started may
+	// be missing.
+	ReferencedBlobs(ctx context.Context) (map[string]bool, error)
 }

@@ -32,6 +32,7 @@ type Store interface {
 	SettingsStore
 	RatingStore
 	IdentityCheckStore
+	BlobReferenceStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back

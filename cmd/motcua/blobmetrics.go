@@ -14,7 +14,7 @@ import (
 // motcua_blob_temp_files (now in blobs/tmp: uploads being written and
 // leftovers of killed processes within their grace period) and
 // motcua_blob_temp_removed_total (leftovers deleted since the start).
-func registerBlobMetrics(reg prometheus.Registerer, fs *blob.FS) {
+func registerBlobMetrics(reg prometheus.Registerer, fs blob.TempKeeper) {
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "motcua_blob_temp_files",
 			Help: "Files in the blob folder's tmp directory: uploads in progress and leftovers of killed processes."},
@@ -33,7 +33,7 @@ func registerBlobMetrics(reg prometheus.Registerer, fs *blob.FS) {
 
 // sweepBlobTemp deletes the temporary blob files that passed their grace
 // period while the server runs (those too young at the start).
-func sweepBlobTemp(ctx context.Context, fs *blob.FS, now func() time.Time, logger *slog.Logger) {
+func sweepBlobTemp(ctx context.Context, fs blob.TempKeeper, now func() time.Time, logger *slog.Logger) {
 	n, err := fs.RemoveStaleTemp(now())
 	switch {
 	case err != nil && ctx.Err() == nil:

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -24,8 +25,9 @@ type commonConfig struct {
 	DatabaseURL string
 	LogFormat   string
 	LogLevel    string
+	BlobURL     string
 
-	blobs *blob.FS // opened once: the warehouse and the web share it
+	blobs blob.Store // opened once: the warehouse and the web share it
 }
 
 // envDefault returns the environment variable's value, or def.
@@ -58,6 +60,9 @@ func (c *commonConfig) register(fs *flag.FlagSet) {
 		"folder for the SQLite database and the PDF blob store [$MOTCUA_DATA_DIR]")
 	fs.StringVar(&c.DatabaseURL, "database-url", envDefault("MOTCUA_DATABASE_URL", ""),
 		"postgres://… URL to use PostgreSQL instead of the embedded SQLite database [$MOTCUA_DATABASE_URL]")
+	fs.StringVar(&c.BlobURL, "blob-url", envDefault("MOTCUA_BLOB_URL", ""),
+		"where PDFs and form templates are stored: file:///path or s3://BUCKET/PREFIX?endpoint=http://HOST:PORT&region=REGION&path_style=true "+
+			"(credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN); default <data-dir>/blobs [$MOTCUA_BLOB_URL]")
 	fs.StringVar(&c.LogFormat, "log-format", envDefault("MOTCUA_LOG_FORMAT", "auto"),
 		"log format: auto (text on a terminal, JSON otherwise), text or json [$MOTCUA_LOG_FORMAT]")
 	fs.StringVar(&c.LogLevel, "log-level", envDefault("MOTCUA_LOG_LEVEL", "info"),
@@ -141,13 +146,20 @@ func (c *commonConfig) openMigratedStore(ctx context.Context) (*sqldb.Store, str
 	return store, where, nil
 }
 
-func (c *commonConfig) openBlobs() (*blob.FS, error) {
+// openBlobs opens the blob store of --blob-url, by default the folder
+// <data-dir>/blobs.
+func (c *commonConfig) openBlobs() (blob.Store, error) {
 	if c.blobs != nil {
 		return c.blobs, nil
 	}
-	fs, err := blob.OpenFS(filepath.Join(c.DataDir, "blobs"))
-	c.blobs = fs
-	return fs, err
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := blob.OpenURL(ctx, c.BlobURL, filepath.Join(c.DataDir, "blobs"))
+	if err != nil {
+		return nil, err
+	}
+	c.blobs = s
+	return s, nil
 }
 
 // splitList splits a comma-separated option, dropping empty items.

@@ -1,7 +1,7 @@
 // Command motcua runs the provincial one-stop e-government system.
 //
 //	motcua serve [--demo] [--migrate] [--addr 127.0.0.1:8080] [--data-dir DIR] [--database-url URL]
-//	motcua migrate | seed-demo | catalogue export|import | audit verify | version | verify-pdf | sign-pdf
+//	motcua migrate | seed-demo | catalogue export|import | blobs gc|copy|verify | audit verify | version | verify-pdf | sign-pdf
 package main
 
 import (
@@ -33,6 +33,7 @@ Usage:
   motcua catalogue   export or import the whole catalogue (agencies, categories, procedures) as JSON
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
   motcua kpi         the Decision 766 indicators: kpi snapshot (store a month's compilation), kpi rebuild
+  motcua blobs       blob store upkeep: blobs gc | blobs copy --from URL --to URL | blobs verify
   motcua audit       verify (and seal) the audit log's hash chain: audit verify | audit seal
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
   motcua notify-sim  run the Zalo/SMS gateway simulator
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runCatalogue(ctx, rest, stdout, stderr)
 	case "audit":
 		err = runAudit(ctx, rest, stdout, stderr)
+	case "blobs":
+		err = runBlobs(ctx, rest, stdout, stderr)
 	case "kpi":
 		err = runKPI(ctx, rest, stdout, stderr)
 	case "dev-idp":

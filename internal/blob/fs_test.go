@@ -286,3 +286,12 @@ func BenchmarkFSPut(b *testing.B) {
 		}
 	}
 }
+
+func TestFSWalk(t *testing.T) {
+	s, dir := setup(t)
+	// A temporary upload is not a blob.
+	if err := os.WriteFile(filepath.Join(dir, "tmp", "put-123"), []byte("partial"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	testWalk(t, s)
+}

@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("IdentityChecks", func(t *testing.T) { t.Parallel(); testIdentityChecks(t, newStore) })
 	t.Run("APIClientAdmin", func(t *testing.T) { t.Parallel(); testAPIClientAdmin(t, newStore) })
 	t.Run("Ratings", func(t *testing.T) { t.Parallel(); testRatings(t, newStore) })
+	t.Run("ReferencedBlobs", func(t *testing.T) { t.Parallel(); testReferencedBlobs(t, newStore) })
 	t.Run("Ping", func(t *testing.T) {
 		t.Parallel()
 		if err := newStore(t).Ping(context.Background()); err != nil {

@@ -191,12 +191,6 @@ func (s *Server) procedureFormTemplate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, motcua.NotFound("form_template", sum))
 		return
 	}
-	f, err := s.cfg.Blobs.Open(ctx, sum)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	defer f.Close()
 	ctype := mime.TypeByExtension(path.Ext(name))
 	if ctype == "" {
 		ctype = "application/octet-stream"
@@ -204,6 +198,23 @@ func (s *Server) procedureFormTemplate(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(name)}))
 	w.Header().Set("Cache-Control", "public, max-age=86400, immutable")
+	w.Header().Set("Accept-Ranges", "bytes")
+	// A resumed download asks for the rest only.
+	if done, err := httpx.ServeBlobRange(w, r, s.cfg.Blobs, sum); done || err != nil {
+		if err != nil {
+			for _, k := range []string{"Content-Type", "Content-Disposition", "Cache-Control", "Accept-Ranges"} {
+				w.Header().Del(k)
+			}
+			s.renderError(w, r, err)
+		}
+		return
+	}
+	f, err := s.cfg.Blobs.Open(ctx, sum)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	defer f.Close()
 	if _, err := io.Copy(w, f); err != nil {
 		httpx.Logger(ctx).Warn("serve form template", "procedure", p.Code, "sha256", sum, "err", err)
 	}

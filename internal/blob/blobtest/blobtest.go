@@ -60,6 +60,8 @@ func Run(t *testing.T, h Harness) {
 		{"CanceledDuringPut", testCanceledDuringPut},
 		{"Ping", testPing},
 		{"Corrupt", testCorrupt},
+		{"Range", testRange},
+		{"RangeErrors", testRangeErrors},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,6 +357,51 @@ func testCorrupt(t *testing.T, h Harness) {
 		_, err = io.ReadAll(rc)
 	}
 	wantError(t, err, motcua.EINTERNAL, "blob_corrupt")
+
+	// A range covering the whole blob is verified like Open.
+	rc, err = s.OpenRange(t.Context(), ref.SHA256, 0, ref.Size)
+	if err == nil {
+		defer rc.Close()
+		_, err = io.ReadAll(rc)
+	}
+	wantError(t, err, motcua.EINTERNAL, "blob_corrupt")
+}
+
+func testRange(t *testing.T, h Harness) {
+	s := h.New(t)
+	content := randomBytes(12, 3<<20+17)
+	ref := put(t, s, bytes.NewReader(content), 0)
+	for _, r := range [][2]int64{{0, 1}, {5, 100}, {1 << 20, 1 << 20}, {int64(len(content)) - 17, 17}, {0, int64(len(content))}, {100, 0}} {
+		rc, err := s.OpenRange(t.Context(), ref.SHA256, r[0], r[1])
+		if err != nil {
+			t.Fatalf("OpenRange(%d, %d): %v", r[0], r[1], err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("OpenRange(%d, %d): read: %v", r[0], r[1], err)
+		}
+		if want := content[r[0] : r[0]+r[1]]; !bytes.Equal(got, want) {
+			t.Fatalf("OpenRange(%d, %d) returned %d bytes, not the %d of the blob's range", r[0], r[1], len(got), len(want))
+		}
+	}
+}
+
+func testRangeErrors(t *testing.T, h Harness) {
+	s := h.New(t)
+	content := randomBytes(13, 1000)
+	ref := put(t, s, bytes.NewReader(content), 0)
+	for _, r := range [][2]int64{{-1, 10}, {0, 1001}, {1000, 1}, {990, 11}, {5, -1}} {
+		rc, err := s.OpenRange(t.Context(), ref.SHA256, r[0], r[1])
+		if err == nil {
+			rc.Close()
+		}
+		wantError(t, err, motcua.EINVALID, "invalid_range")
+	}
+	_, err := s.OpenRange(t.Context(), sum([]byte("never stored")), 0, 1)
+	wantError(t, err, motcua.ENOTFOUND, "blob_not_found")
+	_, err = s.OpenRange(t.Context(), "../etc/passwd", 0, 1)
+	wantError(t, err, motcua.EINVALID, "invalid_blob_hash")
 }
 
 // put stores r and fails the test on error.
