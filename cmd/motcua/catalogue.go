@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -89,20 +88,9 @@ func runCatalogueImport(ctx context.Context, args []string, stdout, stderr io.Wr
 	dryRun := fs.Bool("dry-run", false, "check FILE and print what would change, writing nothing")
 	templates := fs.String("templates", "", "folder of the blank forms the components' form_template names: each is\n"+
 		"stored in the blob store and its SHA-256 set, so that /thu-tuc offers it for download")
-	// Options may come before or after FILE.
-	var files []string
-	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return err
-			}
-			return usageError{err.Error()}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseFlagsAndArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 {
 		return usageError{"catalogue import needs exactly one FILE"}

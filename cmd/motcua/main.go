@@ -33,6 +33,8 @@ Usage:
   motcua catalogue   export or import the whole catalogue (agencies, categories, procedures) as JSON
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
   motcua kpi         the Decision 766 indicators: kpi snapshot (store a month's compilation), kpi rebuild
+  motcua backup      take a consistent online backup of the embedded database and its blobs into a folder
+  motcua restore     restore such a backup into a new data folder
   motcua blobs       blob store upkeep: blobs gc | blobs copy --from URL --to URL | blobs verify
   motcua audit       verify (and seal) the audit log's hash chain: audit verify | audit seal
   motcua dev-idp     run the development OpenID Connect provider (stands in for VNeID)
@@ -75,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runAudit(ctx, rest, stdout, stderr)
 	case "blobs":
 		err = runBlobs(ctx, rest, stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		err = runRestore(ctx, rest, stdout, stderr)
 	case "kpi":
 		err = runKPI(ctx, rest, stdout, stderr)
 	case "dev-idp":
