@@ -221,6 +221,9 @@ func writeDraft(w http.ResponseWriter, status int, d *motcua.Draft) {
 	if out.Components == nil {
 		out.Components = []motcua.DraftComponent{}
 	}
+	if out.CoApplicants == nil {
+		out.CoApplicants = []motcua.CoApplicant{}
+	}
 	httpx.WriteJSON(w, status, &out)
 }
 
