@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Outbox", func(t *testing.T) { t.Parallel(); testOutbox(t, newStore) })
 	t.Run("OutboxConcurrentClaims", func(t *testing.T) { t.Parallel(); testOutboxConcurrentClaims(t, newStore) })
 	t.Run("Drafts", func(t *testing.T) { t.Parallel(); testDrafts(t, newStore) })
+	t.Run("CoApplicants", func(t *testing.T) { t.Parallel(); testCoApplicants(t, newStore) })
 	t.Run("ReuseCounts", func(t *testing.T) { t.Parallel(); testReuseCounts(t, newStore) })
 	t.Run("KPISnapshots", func(t *testing.T) { t.Parallel(); testKPISnapshots(t, newStore) })
 	t.Run("CertificationBook", func(t *testing.T) { t.Parallel(); testCertificationBook(t, newStore) })
