@@ -199,3 +199,6 @@ type CoApplicantStore interface {
 	// those where their consent is that.
 	ListCoApplicantDrafts(ctx context.Context, subjectID string, consent Consent) ([]*Draft, error)
 }
+
+// AskedOn is the day the co-applicant was asked, in Vietnam.
+func (c CoApplicant) AskedOn() Date { return DateOf(c.AskedAt) }
