@@ -81,7 +81,7 @@ func TestBrowserTwoPartyMarriage(t *testing.T) {
 		b.Fatalf("notice: %q", text)
 	}
 	b.Follow(`#yeu-cau-dong-y a`)
-	b.Do("wait for the requests", chromedp.WaitVisible(chromedp.CSS(`#yeu-cau-` + draftID)))
+	b.Do("wait for the requests", chromedp.WaitVisible(chromedp.CSS(`#yeu-cau-`+draftID)))
 	b.Page("consent-requests")
 	notWider(b, "consent requests")
 	if text := b.Text(`#yeu-cau-` + draftID); !strings.Contains(text, "Đăng ký kết hôn") || !strings.Contains(text, a.Name) || !strings.Contains(text, "Chờ đồng ý") {
