@@ -207,6 +207,13 @@ func TestCoApplicantAPI(t *testing.T) {
 			ad["submit_method"] != "counter" {
 			t.Fatalf("agency dossier: %d %s", status, raw)
 		}
+		// The officer's dossier page names the co-applicant and the submit method.
+		o := townOfficer(t, "reception")
+		officer := officerLogin(t, ts, o.Username, o.Password, o.TOTPSecret)
+		if _, page := officer.get(ts.url + "/can-bo/ho-so/" + url.PathEscape(code)); !strings.Contains(page, "Người cùng yêu cầu") ||
+			!strings.Contains(page, b.Name) || !strings.Contains(page, "Nộp trực tiếp tại Bộ phận Tiếp nhận và Trả kết quả") {
+			t.Errorf("officer dossier page lacks the co-applicant or the submit method:\n%s", page)
+		}
 		move := func(to int) {
 			t.Helper()
 			if status, _, raw := desk.do("POST", path+"/status", jsonBody(map[string]any{"status": to}), "application/json"); status != 200 {
