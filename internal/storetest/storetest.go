@@ -57,6 +57,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("TrustAnchors", func(t *testing.T) { t.Parallel(); testTrustAnchors(t, newStore) })
 	t.Run("Holidays", func(t *testing.T) { t.Parallel(); testHolidays(t, newStore) })
 	t.Run("IdentityChecks", func(t *testing.T) { t.Parallel(); testIdentityChecks(t, newStore) })
+	t.Run("IdentityRecheckVerifies", func(t *testing.T) { t.Parallel(); testIdentityRecheckVerifies(t, newStore) })
 	t.Run("APIClientAdmin", func(t *testing.T) { t.Parallel(); testAPIClientAdmin(t, newStore) })
 	t.Run("Ratings", func(t *testing.T) { t.Parallel(); testRatings(t, newStore) })
 	t.Run("Ping", func(t *testing.T) {
