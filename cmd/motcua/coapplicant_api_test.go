@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"net/url"
 	"slices"
 	"strings"
@@ -158,6 +159,19 @@ func TestCoApplicantAPI(t *testing.T) {
 				t.Fatalf("take %s: %d %s", doc, status, raw)
 			}
 		}
+		// The applicant previews the partner's document the draft holds
+		// (logged); it is the second TP03 document.
+		if status, _, raw := me.do("GET", base+"/components/TP03/file?n=1", nil, ""); status != 200 || !bytes.HasPrefix(raw, []byte("%PDF")) {
+			t.Errorf("preview of the partner's document: %d", status)
+		}
+		_, log, _ := partner.do("GET", "/api/v1/warehouse/documents/"+theirCopy+"/access-log", nil, "")
+		previewed := false
+		for _, e := range log["items"].([]any) {
+			previewed = previewed || e.(map[string]any)["action"] == "document.download"
+		}
+		if !previewed {
+			t.Errorf("the preview is not in the partner's access log: %v", log)
+		}
 		body, ct := multipartBody(t, nil, demo.SampleUnsigned())
 		if status, _, raw := me.do("PUT", base+"/components/TP01", body, ct); status != 200 {
 			t.Fatalf("scan: %d %s", status, raw)
@@ -177,7 +191,7 @@ func TestCoApplicantAPI(t *testing.T) {
 		if doc["usage_count"] != float64(1) {
 			t.Errorf("partner's usage count = %v", doc["usage_count"])
 		}
-		_, log, raw := partner.do("GET", "/api/v1/warehouse/documents/"+theirCopy+"/access-log", nil, "")
+		_, log, raw = partner.do("GET", "/api/v1/warehouse/documents/"+theirCopy+"/access-log", nil, "")
 		used := false
 		for _, e := range log["items"].([]any) {
 			e := e.(map[string]any)

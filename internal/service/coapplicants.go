@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/motcua/motcua"
@@ -321,4 +323,49 @@ func (r *Reception) coApplicantResults(ctx context.Context, tx motcua.Store, p *
 		}
 	}
 	return nil
+}
+
+// coApplicantFile opens, for the applicant's preview, the file of a
+// co-applicant's document a draft component holds, when the matches still
+// offer it (the co-applicant consented, the document fits the component):
+// the read is in the co-applicant's access log. ok is false when the
+// document is not a co-applicant's (the owner's own reads go through the
+// warehouse); a co-applicant's document no longer offered is ENOTFOUND.
+func (s *Submissions) coApplicantFile(ctx context.Context, p *motcua.Principal, d *motcua.Draft, proc *motcua.Procedure,
+	component, documentID string) (io.ReadCloser, motcua.File, bool, error) {
+	if len(d.CoApplicants) == 0 || d.Owner.Code != p.SubjectCode {
+		return nil, motcua.File{}, false, nil
+	}
+	doc, err := s.store.GetDocument(ctx, documentID)
+	if err != nil || doc.OwnerCode == d.Owner.Code {
+		return nil, motcua.File{}, false, nil
+	}
+	if _, ok := d.CoApplicant(doc.OwnerCode); !ok {
+		return nil, motcua.File{}, false, nil
+	}
+	var offered *motcua.Document
+	if slices.Contains(d.Consented(), doc.OwnerCode) {
+		more, err := s.match(ctx, proc, d.CaseCode, doc.OwnerCode)
+		if err != nil {
+			return nil, motcua.File{}, true, err
+		}
+		for _, m := range more {
+			if m.Component.Code == component {
+				offered = m.Candidate(documentID)
+			}
+		}
+	}
+	if offered == nil {
+		return nil, motcua.File{}, true, motcua.NotFound("document", documentID)
+	}
+	e := coApplicantRead(p, d, offered, component, proc.Name)
+	e.Action = "document.download"
+	if err := s.store.AppendAudit(ctx, e); err != nil {
+		return nil, motcua.File{}, true, err
+	}
+	rc, err := s.wh.blobs.Open(ctx, offered.File.SHA256)
+	if err != nil {
+		return nil, motcua.File{}, true, err
+	}
+	return rc, offered.File, true, nil
 }

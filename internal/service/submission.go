@@ -917,6 +917,9 @@ func (s *Submissions) DraftFile(ctx context.Context, p *motcua.Principal, draftI
 		return nil, motcua.File{}, noComponentFile()
 	}
 	if c.Source == motcua.FromWarehouse {
+		if rc, f, ok, err := s.coApplicantFile(ctx, p, d, proc, component, c.DocumentID); ok || err != nil {
+			return rc, f, err
+		}
 		return s.wh.OpenFile(ctx, p, c.DocumentID, 0, Access{})
 	}
 	rc, err := s.wh.blobs.Open(ctx, c.File.SHA256)
