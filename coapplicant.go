@@ -202,3 +202,15 @@ type CoApplicantStore interface {
 
 // AskedOn is the day the co-applicant was asked, in Vietnam.
 func (c CoApplicant) AskedOn() Date { return DateOf(c.AskedAt) }
+
+// IsParty reports whether subject is one of the dossier's parties: its
+// owner, its submitter or a co-applicant.
+func (d *Dossier) IsParty(subject string) bool {
+	if subject == "" {
+		return false
+	}
+	if d.Owner.Code == subject || d.Submitter.Code == subject {
+		return true
+	}
+	return slices.ContainsFunc(d.CoApplicants, func(p Person) bool { return p.Code == subject })
+}

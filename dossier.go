@@ -306,7 +306,8 @@ type DossierFilter struct {
 	HandlingAgency string
 	Assignee       string
 	OwnerCode      string
-	// Party keeps dossiers whose owner or submitter is this subject.
+	// Party keeps dossiers whose owner, submitter or co-applicant is this
+	// subject.
 	Party         string
 	ProcedureCode string
 	Status        DossierStatus

@@ -134,6 +134,19 @@ func TestCoApplicantConsent(t *testing.T) {
 	if err != nil || len(back.CoApplicants) != 1 || back.CoApplicants[0].Code != partner.SubjectCode || back.SubmitMethod != motcua.SubmitByPost {
 		t.Fatalf("dossier parties %+v, submit method %q, %v", back.CoApplicants, back.SubmitMethod, err)
 	}
+	// The partner finds the dossier among theirs and reads it, but only
+	// the applicant acts on it.
+	mine, _, err := f.subs.MyDossiers(ctx, partner, 10, 0)
+	if err != nil || len(mine) != 1 || mine[0].ID != dos.ID {
+		t.Fatalf("partner's dossiers: %d, %v", len(mine), err)
+	}
+	if _, err := f.subs.MyDossier(ctx, partner, dos.Code); err != nil {
+		t.Fatalf("partner reads the dossier: %v", err)
+	}
+	_, err = f.subs.MyDossier(ctx, f.other, dos.Code)
+	wantCode(t, err, "dossier_not_found")
+	_, err = f.subs.Withdraw(ctx, partner, dos.Code, "Không muốn nữa")
+	wantCode(t, err, "dossier_not_found")
 	doc, _ := f.store.GetDocument(ctx, theirID)
 	if doc.UsageCount != 1 {
 		t.Fatalf("partner's usage count = %d", doc.UsageCount)

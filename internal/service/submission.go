@@ -867,9 +867,21 @@ func (s *Submissions) MyDossiers(ctx context.Context, p *motcua.Principal, limit
 	return s.store.ListDossiers(ctx, motcua.DossierFilter{Party: p.SubjectCode, Limit: limit, Offset: offset})
 }
 
-// MyDossier returns one of the applicant's dossiers by code; anyone else
-// gets ENOTFOUND.
+// MyDossier returns one of the person's dossiers by code, for reading:
+// they are its owner, submitter or a co-applicant; anyone else gets
+// ENOTFOUND.
 func (s *Submissions) MyDossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
+	return s.partyDossier(ctx, p, code, true)
+}
+
+// applicantDossier is MyDossier for acting on the dossier (withdrawing
+// it, answering a supplement request, rating it): the owner or submitter
+// only; a co-applicant reads it but gets ENOTFOUND here.
+func (s *Submissions) applicantDossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
+	return s.partyDossier(ctx, p, code, false)
+}
+
+func (s *Submissions) partyDossier(ctx context.Context, p *motcua.Principal, code string, coApplicants bool) (*motcua.Dossier, error) {
 	if err := applicant(p); err != nil {
 		return nil, err
 	}
@@ -877,7 +889,8 @@ func (s *Submissions) MyDossier(ctx context.Context, p *motcua.Principal, code s
 	if err != nil {
 		return nil, err
 	}
-	if d.Owner.Code != p.SubjectCode && d.Submitter.Code != p.SubjectCode {
+	applies := d.Owner.Code == p.SubjectCode || d.Submitter.Code == p.SubjectCode
+	if !applies && !(coApplicants && d.IsParty(p.SubjectCode)) {
 		return nil, motcua.NotFound("dossier", code)
 	}
 	return withIdentityCheck(ctx, s.store, d)

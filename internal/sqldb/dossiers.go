@@ -181,6 +181,13 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 		if err != nil {
 			return tx.insertErr(err, "dossier", codes[0])
 		}
+		for _, d := range ds {
+			for _, c := range d.CoApplicants {
+				if _, err := tx.exec(ctx, "INSERT INTO dossier_parties (subject_code, dossier_id) VALUES (?, ?)", c.Code, d.ID); err != nil {
+					return motcua.Internal(fmt.Errorf("dossier %s party: %w", d.ID, err))
+				}
+			}
+		}
 		return nil
 	})
 	if err == nil {
@@ -366,8 +373,8 @@ func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*mo
 		add("owner_code = ?", f.OwnerCode)
 	}
 	if f.Party != "" {
-		where = append(where, "(owner_code = ? OR submitter_code = ?)")
-		args = append(args, f.Party, f.Party)
+		where = append(where, "(owner_code = ? OR submitter_code = ? OR id IN (SELECT dossier_id FROM dossier_parties WHERE subject_code = ?))")
+		args = append(args, f.Party, f.Party, f.Party)
 	}
 	if f.ProcedureCode != "" {
 		add("procedure_code = ?", f.ProcedureCode)

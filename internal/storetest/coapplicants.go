@@ -83,6 +83,10 @@ func testCoApplicants(t *testing.T, newStore NewStore) {
 	if len(back.CoApplicants) != 1 || back.CoApplicants[0] != dos.CoApplicants[0] || back.SubmitMethod != motcua.SubmitByPost {
 		t.Fatalf("dossier parties = %+v, submit method %q", back.CoApplicants, back.SubmitMethod)
 	}
+	// The co-applicant finds the dossier among theirs.
+	if got, n, err := s.ListDossiers(ctx, motcua.DossierFilter{Party: partner}); err != nil || n != 1 || len(got) != 1 || got[0].ID != dos.ID {
+		t.Fatalf("co-applicant's dossiers: %d, %v", n, err)
+	}
 	single := newDossier(b, now)
 	must(t, s.CreateDossier(ctx, single))
 	if back, err := s.GetDossier(ctx, single.ID); err != nil || back.CoApplicants != nil || back.SubmitMethod != "" {

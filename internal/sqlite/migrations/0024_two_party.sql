@@ -11,6 +11,12 @@ CREATE TABLE draft_co_applicants (
 );
 CREATE INDEX draft_co_applicants_subject ON draft_co_applicants (subject_code, consent);
 ALTER TABLE dossiers ADD COLUMN co_applicants TEXT NOT NULL DEFAULT '[]';
+-- The co-applicants by dossier, so that each finds the dossier among theirs.
+CREATE TABLE dossier_parties (
+	subject_code TEXT NOT NULL,
+	dossier_id   TEXT NOT NULL REFERENCES dossiers (id),
+	PRIMARY KEY (subject_code, dossier_id)
+);
 
 -- The chosen "Hình thức nộp hồ sơ" of an online application.
 ALTER TABLE dossiers ADD COLUMN submit_method TEXT NOT NULL DEFAULT '';
