@@ -180,6 +180,11 @@ func TestBrowserTwoPartyMarriage(t *testing.T) {
 		t.Fatalf("no document of B's counts a use: %v", used)
 	}
 	phoneLogin(b, ts, partner.Code)
+	b.Navigate(ts.url + "/ho-so")
+	b.Do("wait for B's dossiers", chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if text := b.Text("main"); !strings.Contains(text, code) {
+		b.Fatalf("B's dossiers lack %s:\n%s", code, text)
+	}
 	b.Navigate(ts.url + "/kho-du-lieu/" + theirID)
 	b.Do("wait for the document", chromedp.WaitVisible(chromedp.ID("ai-dung")))
 	b.Page("two-party-access-log")
