@@ -162,9 +162,11 @@ func ConsentRequired() error {
 
 // MergeMatches adds the matches of a co-applicant's warehouse (more,
 // component by component in the same order) to the owner's: every usable
-// document of either is a candidate; one alone is automatic. Unusable
-// documents of the co-applicant are not listed: the applicant sees only
-// what may be used.
+// document of either is a suggestion, newest first. Nothing of another
+// person's warehouse is attached automatically: where the co-applicant
+// has a candidate the applicant picks, even from one. Unusable documents
+// of the co-applicant are not listed: the applicant sees only what may be
+// used.
 func MergeMatches(owner, more []ComponentMatch) []ComponentMatch {
 	out := make([]ComponentMatch, len(owner))
 	for i, m := range owner {
@@ -174,13 +176,7 @@ func MergeMatches(owner, more []ComponentMatch) []ComponentMatch {
 		}
 		docs := append(slices.Clone(m.Candidates()), more[i].Candidates()...)
 		slices.SortStableFunc(docs, newestFirst)
-		merged := ComponentMatch{Component: m.Component, Unusable: m.Unusable}
-		if len(docs) == 1 {
-			merged.Auto = docs[0]
-		} else {
-			merged.Suggestions = docs
-		}
-		out[i] = merged
+		out[i] = ComponentMatch{Component: m.Component, Suggestions: docs, Unusable: m.Unusable}
 	}
 	return out
 }

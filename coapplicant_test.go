@@ -72,8 +72,14 @@ func TestMergeMatches(t *testing.T) {
 	if got[0].Auto != nil || len(got[0].Suggestions) != 2 || got[0].Suggestions[0] != theirs || got[1].Matches() {
 		t.Fatalf("merged = %+v", got)
 	}
+	// Another person's only candidate is suggested, never automatic.
 	only := MergeMatches([]ComponentMatch{{Component: comp}}, []ComponentMatch{{Component: comp, Auto: theirs}})
-	if only[0].Auto != theirs {
+	if only[0].Auto != nil || len(only[0].Suggestions) != 1 || only[0].Suggestions[0] != theirs {
 		t.Fatalf("one candidate = %+v", only[0])
+	}
+	// The owner's own automatic match stays when the co-applicant has none.
+	kept := MergeMatches([]ComponentMatch{{Component: comp, Auto: mine}}, []ComponentMatch{{Component: comp}})
+	if kept[0].Auto != mine {
+		t.Fatalf("owner's automatic match = %+v", kept[0])
 	}
 }

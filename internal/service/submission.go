@@ -608,9 +608,10 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	if o.PostAddress != "" {
 		d.Owner.Address = o.PostAddress
 	}
-	// Missed reuse is judged against the owner's warehouse, whoever applies.
+	// Missed reuse is judged against the owner's warehouse, whoever applies
+	// (not against a co-applicant's).
 	ownerMatches := v.Matches
-	if v.Draft.Owner.Code != p.SubjectCode {
+	if v.Draft.Owner.Code != p.SubjectCode || len(v.Draft.Consented()) > 0 {
 		if ownerMatches, err = s.match(ctx, v.Procedure, v.Draft.CaseCode, v.Draft.Owner.Code); err != nil {
 			return nil, false, err
 		}
