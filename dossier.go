@@ -148,16 +148,23 @@ type Dossier struct {
 	Ward             string
 	Submitter        Person
 	Owner            Person
-	Channel          Channel
-	ResultMethod     ResultMethod
-	Status           DossierStatus
-	Components       []DossierComponent
-	ResultDocIDs     []string  // electronic results issued
-	SubmittedAt      time.Time // when the applicant submitted (online) or came (counter)
-	ReceivedAt       time.Time // receipt date (ngày tiếp nhận); zero until received
-	DueAt            time.Time
-	FinishedAt       time.Time
-	OwnerVerified    bool // owner checked against the population database
+	// CoApplicants are the other parties of a two-party procedure who
+	// consented: the result lands in their warehouses too.
+	CoApplicants []Person
+	Channel      Channel
+	// SubmitMethod is how an online application's papers reach the agency
+	// ("Hình thức nộp hồ sơ"); empty for counter receptions and older
+	// dossiers.
+	SubmitMethod  SubmitMethod
+	ResultMethod  ResultMethod
+	Status        DossierStatus
+	Components    []DossierComponent
+	ResultDocIDs  []string  // electronic results issued
+	SubmittedAt   time.Time // when the applicant submitted (online) or came (counter)
+	ReceivedAt    time.Time // receipt date (ngày tiếp nhận); zero until received
+	DueAt         time.Time
+	FinishedAt    time.Time
+	OwnerVerified bool // owner checked against the population database
 	// IdentityCheck is how the identities were checked at reception; the
 	// services load it from the IdentityCheckStore (nil when unknown).
 	IdentityCheck *IdentityCheck
@@ -299,7 +306,8 @@ type DossierFilter struct {
 	HandlingAgency string
 	Assignee       string
 	OwnerCode      string
-	// Party keeps dossiers whose owner or submitter is this subject.
+	// Party keeps dossiers whose owner, submitter or co-applicant is this
+	// subject.
 	Party         string
 	ProcedureCode string
 	Status        DossierStatus

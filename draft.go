@@ -44,6 +44,9 @@ type Draft struct {
 	// that takes several documents (ProcedureComponent.MaxDocuments)
 	// appears once per document, in the order they were added.
 	Components []DraftComponent `json:"components"`
+	// CoApplicants are the other parties of a two-party procedure
+	// (Procedure.Parties), with their consent (see AddCoApplicant).
+	CoApplicants []CoApplicant `json:"co_applicants"`
 	// OwnerVerified records that the owner's identity was checked against
 	// the population database (or came from VNeID) for this draft.
 	OwnerVerified bool `json:"owner_verified"`

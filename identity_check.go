@@ -60,6 +60,13 @@ type IdentityCheck struct {
 // CSDLQG về dân cư": its identities were only compared by hand.
 func (c *IdentityCheck) Unconfirmed() bool { return c != nil && c.Method == IdentityManual }
 
+// VerifiesOwner reports whether the check confirms the dossier's owner
+// against the population database (at reception, or later by the
+// automatic re-check of a manual verification): the dossier's
+// OwnerVerified fact (indicator 4.5) is then true. A manual or mismatched
+// check confirms nothing, and takes nothing away either.
+func (c *IdentityCheck) VerifiesOwner() bool { return c != nil && c.Method == IdentityPopDB }
+
 // IdentityUnconfirmedLabel is the flag a manually verified dossier shows.
 const IdentityUnconfirmedLabel = "Chưa đối chiếu CSDLQG về dân cư"
 

@@ -70,6 +70,10 @@ type Procedure struct {
 	ResultCategory string
 	Fees           []Fee
 	LegalBasis     string // căn cứ pháp lý, free text
+	// Parties is how many people apply together (1 or 0: one; 2: a
+	// two-party procedure such as marriage registration, whose draft
+	// names a co-applicant; see PartyCount).
+	Parties int
 }
 
 // TotalFeeVND is the sum of the procedure's fees and charges.
@@ -162,6 +166,9 @@ func (p *Procedure) Validate() error {
 		if err := ValidateAgencyCode(code); err != nil {
 			return Invalid(fmt.Sprintf("agency_codes[%d]", i), "invalid_agency_code", ErrorMessage(err))
 		}
+	}
+	if p.Parties < 0 || p.Parties > MaxParties {
+		return Invalid("parties", "invalid_parties", fmt.Sprintf("Số người yêu cầu của thủ tục phải từ 1 đến %d.", MaxParties))
 	}
 	if len(p.Cases) == 0 {
 		return Invalid("cases", "required", "Thủ tục phải có ít nhất một trường hợp giải quyết.")

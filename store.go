@@ -25,6 +25,7 @@ type Store interface {
 	IntegrationStore
 	NotificationStore
 	DraftStore
+	CoApplicantStore
 	KPIStore
 	KPISnapshotStore
 	FeedbackStore

@@ -205,6 +205,13 @@ func TestCategoryAndProcedureValidate(t *testing.T) {
 	q.Fees = []motcua.Fee{{Name: " ", AmountVND: 5}}
 	wantInvalid(t, q.Validate(), "fees[0]", "required")
 	q = p
+	q.Parties = 3
+	wantInvalid(t, q.Validate(), "parties", "invalid_parties")
+	q.Parties = 2
+	if err := q.Validate(); err != nil {
+		t.Fatalf("two parties: %v", err)
+	}
+	q = p
 	q.OnlineLevel = "level4"
 	wantInvalid(t, q.Validate(), "online_level", "invalid_online_level")
 	q = p

@@ -27,7 +27,13 @@ func (a *api) registerBackOffice(mux *http.ServeMux) {
 // agencyDossierJSON is a dossier as the agency sees it.
 type agencyDossierJSON struct {
 	dossierJSON
-	OwnerCode      string         `json:"owner_code"`
+	OwnerCode string `json:"owner_code"`
+	// CoApplicants are the other parties of a two-party procedure, who
+	// receive the result too.
+	CoApplicants []partyJSON `json:"co_applicants"`
+	// SubmitMethod is the online applicant's "Hình thức nộp hồ sơ"
+	// (online, counter, post); empty for counter receptions.
+	SubmitMethod   string         `json:"submit_method"`
 	ReceivedAt     time.Time      `json:"received_at,omitzero"`
 	HandlingAgency string         `json:"handling_agency"`
 	Assignee       string         `json:"assignee,omitempty"`
@@ -37,6 +43,11 @@ type agencyDossierJSON struct {
 	History        []historyEntry `json:"history"`
 	// Supplement is the latest supplement request, null when none.
 	Supplement *supplementJSON `json:"supplement"`
+}
+
+type partyJSON struct {
+	SubjectID string `json:"subject_id"`
+	Name      string `json:"name"`
 }
 
 type resultJSON struct {
@@ -58,7 +69,11 @@ type historyEntry struct {
 func toAgencyDossierJSON(d *motcua.Dossier) agencyDossierJSON {
 	out := agencyDossierJSON{dossierJSON: toDossierJSON(d), OwnerCode: d.Owner.Code, ReceivedAt: d.ReceivedAt,
 		HandlingAgency: d.HandlingAgency, Assignee: d.Assignee, Overdue: d.Overdue(time.Now()),
-		ResultDocIDs: append([]string{}, d.ResultDocIDs...), History: []historyEntry{}, Supplement: toSupplementJSON(d)}
+		ResultDocIDs: append([]string{}, d.ResultDocIDs...), History: []historyEntry{}, Supplement: toSupplementJSON(d),
+		CoApplicants: []partyJSON{}, SubmitMethod: string(d.SubmitMethod)}
+	for _, c := range d.CoApplicants {
+		out.CoApplicants = append(out.CoApplicants, partyJSON{SubjectID: c.Code, Name: c.Name})
+	}
 	out.IdentityCheck = toIdentityCheckJSON(d.IdentityCheck, true)
 	if r := d.Result; r != nil {
 		out.Result = &resultJSON{Number: r.Number, Summary: r.Summary, Signed: r.Signed != nil, SignedBy: r.SignedBy, SignedAt: r.SignedAt}

@@ -62,7 +62,10 @@ type procedureJSON struct {
 	Version        int         `json:"version"`
 	OnlineLevel    string      `json:"online_level"`
 	LegalBasis     string      `json:"legal_basis,omitempty"`
-	Cases          []caseJSON  `json:"cases"`
+	// Parties is how many people apply together: 2 for a two-party
+	// procedure, whose draft names a co-applicant.
+	Parties int        `json:"parties"`
+	Cases   []caseJSON `json:"cases"`
 }
 
 type feeJSON struct {
@@ -76,7 +79,7 @@ type feeJSON struct {
 func (a *api) procedureJSON(ix *procsearch.Index, p *motcua.Procedure) procedureJSON {
 	out := procedureJSON{Code: p.Code, Name: p.Name, Field: p.Field, ResultCategory: p.ResultCategory, FeeVND: p.TotalFeeVND(),
 		Fees: []feeJSON{}, Version: p.Version, OnlineLevel: cmp.Or(string(p.OnlineLevel), "none"), LegalBasis: p.LegalBasis,
-		Agencies: []agencyRef{}, Cases: []caseJSON{}, Levels: []string{}}
+		Agencies: []agencyRef{}, Cases: []caseJSON{}, Levels: []string{}, Parties: p.PartyCount()}
 	for _, l := range p.Levels {
 		out.Levels = append(out.Levels, string(l))
 	}
@@ -220,6 +223,9 @@ func writeDraft(w http.ResponseWriter, status int, d *motcua.Draft) {
 	out := *d
 	if out.Components == nil {
 		out.Components = []motcua.DraftComponent{}
+	}
+	if out.CoApplicants == nil {
+		out.CoApplicants = []motcua.CoApplicant{}
 	}
 	httpx.WriteJSON(w, status, &out)
 }

@@ -117,6 +117,7 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("DELETE /api/v1/dossiers/drafts/{id}/components/{component}", a.deleteComponent)
 	mux.HandleFunc("GET /api/v1/dossiers/drafts/{id}/components/{component}/file", a.draftFile)
 	mux.HandleFunc("POST /api/v1/dossiers/drafts/{id}/submit", a.submitDraft)
+	a.coApplicantRoutes(mux)
 	mux.HandleFunc("GET /api/v1/dossiers", a.listDossiers)
 	mux.HandleFunc("GET /api/v1/dossiers/{code}", a.getDossier)
 	mux.HandleFunc("POST /api/v1/dossiers/{code}/supplement", a.answerSupplement)

@@ -104,6 +104,12 @@ func TestRoundTrip(t *testing.T) {
 		if !bytes.Contains(first, []byte(`"max_documents": 2`)) {
 			t.Fatal("the export lost max_documents")
 		}
+		// Marriage registration is the two-party procedure.
+		for _, p := range d.Procedures {
+			if want := map[bool]int{true: 2}[p.Code == demo.ProcedureMarriage]; p.Parties != want {
+				t.Fatalf("%s: parties %d, want %d", p.Code, p.Parties, want)
+			}
+		}
 		if again := export(t, s); !bytes.Equal(first, again) {
 			t.Fatal("two exports of one catalogue differ")
 		}
@@ -154,6 +160,7 @@ func TestRefusedImport(t *testing.T) {
 		p.Agencies = append(p.Agencies, "000.99.99.H08")
 		p.Components[0].Form = "photocopy"
 		p.ResultCategory = "giấy khai sinh"
+		p.Parties = 3
 		d.Agencies[0].Parent = d.Agencies[len(d.Agencies)-1].Code // a cycle: province under a new commune under the district
 		d.Categories[0].ValidityDays, d.Categories[0].ValidityMonths = 10, 6
 		// Reception desks: an unknown desk, and a desk that is itself
@@ -186,6 +193,7 @@ func TestRefusedImport(t *testing.T) {
 			pi + ".cases[1].components[0].max_documents: must not be negative",
 			pi + ".cases[1].components[1].accepted_categories[1]: unknown category KQ.G99.000001",
 			pi + ".components[0].form: invalid form \"photocopy\" (original or copy)",
+			pi + ".parties: must be 1 or 2",
 			pi + ".result_category: invalid category code \"giấy khai sinh\"",
 		}
 		if !slices.Equal(got, want) {

@@ -73,6 +73,9 @@ type Procedure struct {
 	ResultCategory string      `json:"result_category,omitempty"`
 	Fees           []Fee       `json:"fees"`
 	LegalBasis     string      `json:"legal_basis,omitempty"`
+	// Parties is how many people apply together: absent or 1, or 2 for
+	// a two-party procedure (marriage registration).
+	Parties int `json:"parties,omitempty"`
 }
 
 // Case is a case of a procedure (trường hợp giải quyết).
@@ -186,6 +189,9 @@ func procedureOf(p *motcua.Procedure) Procedure {
 	out := Procedure{Code: p.Code, Name: p.Name, Field: p.Field, Levels: []string{}, OnlineLevel: string(p.OnlineLevel),
 		Agencies: sortedUnique(p.AgencyCodes), Cases: []Case{}, Components: componentsOf(p.Components),
 		ResultCategory: p.ResultCategory, Fees: []Fee{}, LegalBasis: p.LegalBasis}
+	if p.TwoParty() {
+		out.Parties = p.PartyCount()
+	}
 	if p.OnlineLevel == motcua.OnlineNone {
 		out.OnlineLevel = onlineNone
 	}
@@ -220,7 +226,10 @@ func componentsOf(cs []motcua.ProcedureComponent) []Component {
 func (p Procedure) domain() motcua.Procedure {
 	out := motcua.Procedure{Code: p.Code, Name: p.Name, Field: p.Field, OnlineLevel: motcua.OnlineLevel(p.OnlineLevel),
 		AgencyCodes: sortedUnique(p.Agencies), Components: componentsDomain(p.Components),
-		ResultCategory: p.ResultCategory, LegalBasis: p.LegalBasis}
+		ResultCategory: p.ResultCategory, LegalBasis: p.LegalBasis, Parties: p.Parties}
+	if out.Parties == 1 {
+		out.Parties = 0
+	}
 	if p.OnlineLevel == onlineNone { // absent ("") is none too
 		out.OnlineLevel = motcua.OnlineNone
 	}

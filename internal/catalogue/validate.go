@@ -217,6 +217,9 @@ func (c *checker) procedure(path string, p Procedure, k known) {
 		c.components(cpath+".components", cs.Components, k)
 	}
 	c.components(path+".components", p.Components, k)
+	if p.Parties < 0 || p.Parties > motcua.MaxParties {
+		c.add(path+".parties", "must be 1 or %d", motcua.MaxParties)
+	}
 	if p.ResultCategory != "" {
 		c.category(path+".result_category", p.ResultCategory, k)
 	}

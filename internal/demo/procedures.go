@@ -75,6 +75,9 @@ func Procedures() []motcua.Procedure {
 			LegalBasis:  "Luật Hộ tịch số 60/2014/QH13; Nghị định số 123/2015/NĐ-CP",
 			Name:        "Đăng ký kết hôn",
 			Field:       "Hộ tịch",
+			// The two spouses apply together: the second consents to the
+			// use of their warehouse and receives the result too.
+			Parties:     2,
 			AgencyCodes: CommuneCodes(),
 			Cases: []motcua.ProcedureCase{
 				{Code: "TH01", Name: "1 ngày làm việc – KHÔNG xác minh điều kiện kết hôn của hai bên", ProcessingDays: 1},

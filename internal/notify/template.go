@@ -30,6 +30,9 @@ const (
 	// TemplateFeedbackResolved tells an owner how the issuing agency
 	// answered their feedback on a result.
 	TemplateFeedbackResolved = "feedback_resolved"
+	// TemplateConsentRequest asks a co-applicant of a two-party procedure
+	// to consent to the use of their warehouse documents.
+	TemplateConsentRequest = "consent_request"
 )
 
 const emailFooter = "\n\nĐây là thư tự động của Hệ thống thông tin giải quyết thủ tục hành chính; " +
@@ -68,6 +71,16 @@ func templates() map[string]Template {
 				"Cơ quan cấp đã trả lời phản ánh của Ông/Bà về kết quả {code}: {outcome}.\n" +
 				"Xem chi tiết trong Kho dữ liệu cá nhân, tổ chức: {url}" + emailFooter,
 		},
+		TemplateConsentRequest: {
+			Name:   TemplateConsentRequest,
+			Params: []string{"applicant", "procedure", "url"},
+			Text: "{applicant} đề nghị Ông/Bà cùng nộp hồ sơ {procedure} và đồng ý cho sử dụng giấy tờ trong Kho dữ liệu của Ông/Bà. " +
+				"Xem và trả lời: {url}",
+			Subject: "Yêu cầu đồng ý sử dụng dữ liệu: {procedure}",
+			Body: "Kính gửi Ông/Bà,\n\n" +
+				"{applicant} đề nghị Ông/Bà cùng nộp hồ sơ {procedure} và đồng ý cho hồ sơ sử dụng giấy tờ trong Kho dữ liệu cá nhân của Ông/Bà.\n" +
+				"Xem và trả lời yêu cầu: {url}" + emailFooter,
+		},
 	}
 }
 
@@ -75,7 +88,7 @@ func templates() map[string]Template {
 func Templates() []Template {
 	m := templates()
 	out := make([]Template, 0, len(m))
-	for _, name := range []string{TemplateDossierReceived, TemplateDossierStatus, TemplateFeedbackResolved} {
+	for _, name := range []string{TemplateConsentRequest, TemplateDossierReceived, TemplateDossierStatus, TemplateFeedbackResolved} {
 		out = append(out, m[name])
 	}
 	return out

@@ -120,6 +120,10 @@ func TestCounterManualVerification(t *testing.T) {
 		ic.By != motcua.ActorSystem || ic.Manual == nil || ic.Manual.By != desk.Username {
 		t.Fatalf("confirmed identity check: %+v", ic)
 	}
+	// Indicator 4.5: the owner now counts as verified.
+	if !got.OwnerVerified {
+		t.Fatalf("owner_verified still false after the re-check matched")
+	}
 	events, err = f.store.ListAudit(ctx, motcua.AuditFilter{ObjectKind: "dossier", ObjectID: dossier.ID})
 	if err != nil {
 		t.Fatal(err)

@@ -336,6 +336,9 @@ func (r *Reception) returnResult(ctx context.Context, p *motcua.Principal, d *mo
 				if err := tx.AddDossierResultDocument(ctx, d.ID, doc.ID); err != nil {
 					return err
 				}
+				if err := r.coApplicantResults(ctx, tx, p, d, cat, doc); err != nil {
+					return err
+				}
 				if err := tx.UpdateDossierStatus(ctx, u); err != nil {
 					return err
 				}

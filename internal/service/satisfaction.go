@@ -15,7 +15,7 @@ import (
 // are motcua.NewRating's, a second rating is ECONFLICT (rating_exists).
 // Audited in the same transaction.
 func (s *Submissions) Rate(ctx context.Context, p *motcua.Principal, code string, level motcua.SatisfactionLevel, comment string) (*motcua.DossierRating, error) {
-	d, err := s.MyDossier(ctx, p, code)
+	d, err := s.applicantDossier(ctx, p, code)
 	if err != nil {
 		return nil, err
 	}

@@ -216,7 +216,13 @@ func (s *Submissions) offers(ctx context.Context, p *motcua.Principal, proc *mot
 	if d.Owner.Code != p.SubjectCode {
 		return motcua.MatchProcedure(proc, d.CaseCode, d.Owner.Code, nil, motcua.DateOf(s.now())), nil
 	}
-	return s.match(ctx, proc, d.CaseCode, d.Owner.Code)
+	matches, err := s.match(ctx, proc, d.CaseCode, d.Owner.Code)
+	if err != nil || len(d.CoApplicants) == 0 {
+		return matches, err
+	}
+	// A two-party application also offers what the warehouses of the
+	// co-applicants who consented hold for its components.
+	return s.coApplicantOffers(ctx, p, proc, d, matches)
 }
 
 func (s *Submissions) match(ctx context.Context, proc *motcua.Procedure, caseCode, owner string) ([]motcua.ComponentMatch, error) {
@@ -430,7 +436,11 @@ func (s *Submissions) pickable(ctx context.Context, v *DraftView, comp motcua.Pr
 	if err != nil {
 		return nil, err
 	}
-	// Another person's document answers like an unknown one.
+	// A co-applicant's document is offered once they consented, and only
+	// when it matches (above); another person's answers like an unknown one.
+	if c, ok := v.Draft.CoApplicant(doc.OwnerCode); ok && c.Consent != motcua.ConsentGranted {
+		return nil, motcua.ConsentRequired()
+	}
 	if doc.OwnerCode != v.Draft.Owner.Code {
 		return nil, notMatching()
 	}
@@ -591,15 +601,17 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 	now := s.now().UTC().Truncate(time.Microsecond)
 	d := &motcua.Dossier{ProcedureCode: v.Procedure.Code, ProcedureVersion: v.Procedure.Version, CaseCode: v.Case.Code, AgencyCode: v.Draft.AgencyCode,
 		District: v.Draft.District, Ward: v.Draft.Ward, Submitter: v.Draft.Submitter, Owner: v.Draft.Owner,
-		Channel: motcua.ChannelOnline, ResultMethod: o.ResultMethod, Status: motcua.StatusRegistered,
-		SubmittedAt: now, DueAt: s.cal.Calendar(ctx).AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
+		Channel: motcua.ChannelOnline, SubmitMethod: o.SubmitMethod, ResultMethod: o.ResultMethod, Status: motcua.StatusRegistered,
+		CoApplicants: consentedParties(v.Draft),
+		SubmittedAt:  now, DueAt: s.cal.Calendar(ctx).AddWorkingDays(now, v.Case.ProcessingDays).UTC(), OwnerVerified: v.Draft.OwnerVerified,
 		IdempotencyKey: o.IdempotencyKey, ResultExpected: v.Procedure.ResultCategory != ""}
 	if o.PostAddress != "" {
 		d.Owner.Address = o.PostAddress
 	}
-	// Missed reuse is judged against the owner's warehouse, whoever applies.
+	// Missed reuse is judged against the owner's warehouse, whoever applies
+	// (not against a co-applicant's).
 	ownerMatches := v.Matches
-	if v.Draft.Owner.Code != p.SubjectCode {
+	if v.Draft.Owner.Code != p.SubjectCode || len(v.Draft.Consented()) > 0 {
 		if ownerMatches, err = s.match(ctx, v.Procedure, v.Draft.CaseCode, v.Draft.Owner.Code); err != nil {
 			return nil, false, err
 		}
@@ -620,7 +632,8 @@ func (s *Submissions) Submit(ctx context.Context, p *motcua.Principal, draftID s
 		audit: &motcua.AuditEvent{ActorKind: string(p.Kind), ActorID: p.ActorID(), Action: "dossier.submit",
 			ObjectKind: "dossier", SubjectCode: d.Owner.Code,
 			Detail: fmt.Sprintf("reused=%d missed_reuse=%t submit_method=%s result_method=%s", len(reused), d.MissedReuse,
-				o.SubmitMethod, o.ResultMethod)}}
+				o.SubmitMethod, o.ResultMethod)},
+		uses: coApplicantUses(p, v.Draft, v.Procedure.Name, reused, v.Matches)}
 	if p.Kind == motcua.PrincipalPerson {
 		// An organisation's representative is identified by their login,
 		// not by the population database.
@@ -721,7 +734,10 @@ type submission struct {
 	// identity is how the identities were checked, stored with the
 	// dossier (with its re-check job when manual).
 	identity *motcua.IdentityCheck
-	err      error // the outcome, set by commit
+	// uses are access-log entries of co-applicants' documents the
+	// dossier uses; the commit names the dossier.
+	uses []*motcua.AuditEvent
+	err  error // the outcome, set by commit
 }
 
 // maxSubmitBatch bounds the dossiers committed in one transaction.
@@ -793,11 +809,16 @@ func (s *Submissions) commitTogether(ctx context.Context, jobs []*submission) er
 			}
 		}
 		// The audit events name the dossiers, which have their ids now.
-		events := make([]*motcua.AuditEvent, len(jobs))
-		for i, j := range jobs {
+		events := make([]*motcua.AuditEvent, 0, len(jobs))
+		for _, j := range jobs {
 			e := *j.audit
 			e.ObjectID, e.DossierID = j.d.ID, j.d.ID
-			events[i] = &e
+			events = append(events, &e)
+			for _, u := range j.uses {
+				use := *u
+				use.DossierID = j.d.ID
+				events = append(events, &use)
+			}
 		}
 		if err := tx.AppendAudit(ctx, events...); err != nil {
 			return err
@@ -847,9 +868,21 @@ func (s *Submissions) MyDossiers(ctx context.Context, p *motcua.Principal, limit
 	return s.store.ListDossiers(ctx, motcua.DossierFilter{Party: p.SubjectCode, Limit: limit, Offset: offset})
 }
 
-// MyDossier returns one of the applicant's dossiers by code; anyone else
-// gets ENOTFOUND.
+// MyDossier returns one of the person's dossiers by code, for reading:
+// they are its owner, submitter or a co-applicant; anyone else gets
+// ENOTFOUND.
 func (s *Submissions) MyDossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
+	return s.partyDossier(ctx, p, code, true)
+}
+
+// applicantDossier is MyDossier for acting on the dossier (withdrawing
+// it, answering a supplement request, rating it): the owner or submitter
+// only; a co-applicant reads it but gets ENOTFOUND here.
+func (s *Submissions) applicantDossier(ctx context.Context, p *motcua.Principal, code string) (*motcua.Dossier, error) {
+	return s.partyDossier(ctx, p, code, false)
+}
+
+func (s *Submissions) partyDossier(ctx context.Context, p *motcua.Principal, code string, coApplicants bool) (*motcua.Dossier, error) {
 	if err := applicant(p); err != nil {
 		return nil, err
 	}
@@ -857,7 +890,8 @@ func (s *Submissions) MyDossier(ctx context.Context, p *motcua.Principal, code s
 	if err != nil {
 		return nil, err
 	}
-	if d.Owner.Code != p.SubjectCode && d.Submitter.Code != p.SubjectCode {
+	applies := d.Owner.Code == p.SubjectCode || d.Submitter.Code == p.SubjectCode
+	if !applies && !(coApplicants && d.IsParty(p.SubjectCode)) {
 		return nil, motcua.NotFound("dossier", code)
 	}
 	return withIdentityCheck(ctx, s.store, d)
@@ -897,6 +931,9 @@ func (s *Submissions) DraftFile(ctx context.Context, p *motcua.Principal, draftI
 		return nil, motcua.File{}, noComponentFile()
 	}
 	if c.Source == motcua.FromWarehouse {
+		if rc, f, ok, err := s.coApplicantFile(ctx, p, d, proc, component, c.DocumentID); ok || err != nil {
+			return rc, f, err
+		}
 		return s.wh.OpenFile(ctx, p, c.DocumentID, 0, Access{})
 	}
 	rc, err := s.wh.blobs.Open(ctx, c.File.SHA256)

@@ -73,7 +73,7 @@ func (s *Submissions) AnswerSupplement(ctx context.Context, p *motcua.Principal,
 	if err != nil {
 		return nil, false, err
 	}
-	d, err := s.MyDossier(ctx, p, code)
+	d, err := s.applicantDossier(ctx, p, code)
 	if err != nil {
 		return nil, false, err
 	}
@@ -211,7 +211,7 @@ func withField(err error, field string) error {
 // their queues, the citizen is told and the move is audited. ECONFLICT
 // not_withdrawable once in processing; EINVALID reason_required.
 func (s *Submissions) Withdraw(ctx context.Context, p *motcua.Principal, code, reason string) (*motcua.Dossier, error) {
-	d, err := s.MyDossier(ctx, p, code)
+	d, err := s.applicantDossier(ctx, p, code)
 	if err != nil {
 		return nil, err
 	}

@@ -165,7 +165,7 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 		if err := tx.allocateDossierCodes(ctx, groups, codes); err != nil {
 			return err
 		}
-		args := make([]any, 0, (34+IndicatorCount)*len(ds))
+		args := make([]any, 0, (36+IndicatorCount)*len(ds))
 		for i, d := range ds {
 			cols, err := dossierArgs(d)
 			if err != nil {
@@ -173,13 +173,20 @@ func (s *Store) CreateDossier(ctx context.Context, ds ...*motcua.Dossier) error 
 			}
 			args = append(append(append(args, d.ID, codes[i]), cols...), dossierIndicatorAt(d)...)
 		}
-		values := valueRows("("+placeholders(34+IndicatorCount)+")", len(ds))
+		values := valueRows("("+placeholders(36+IndicatorCount)+")", len(ds))
 		_, err := tx.exec(ctx, `INSERT INTO dossiers (id, code, procedure_code, case_code, agency_code, district, ward,
 			submitter, owner_code, owner, channel, result_method, status, components, result_doc_ids, reused,
 			submitted_at, received_at, due_at, finished_at, owner_verified, created_at, updated_at, missed_reuse, idempotency_key,
-			submitter_code, result_expected, digitized, e_result, received_by, handling_agency, assignee, result, procedure_version, `+IndicatorColumns+`) VALUES `+values, args...)
+			submitter_code, result_expected, digitized, e_result, received_by, handling_agency, assignee, result, procedure_version, co_applicants, submit_method, `+IndicatorColumns+`) VALUES `+values, args...)
 		if err != nil {
 			return tx.insertErr(err, "dossier", codes[0])
+		}
+		for _, d := range ds {
+			for _, c := range d.CoApplicants {
+				if _, err := tx.exec(ctx, "INSERT INTO dossier_parties (subject_code, dossier_id) VALUES (?, ?)", c.Code, d.ID); err != nil {
+					return motcua.Internal(fmt.Errorf("dossier %s party: %w", d.ID, err))
+				}
+			}
 		}
 		return nil
 	})
@@ -213,6 +220,10 @@ func dossierArgs(d *motcua.Dossier) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	coApplicants, err := marshalJSON(nonNil(d.CoApplicants))
+	if err != nil {
+		return nil, err
+	}
 	handling := d.HandlingAgency
 	if handling == "" {
 		handling = d.AgencyCode
@@ -221,7 +232,8 @@ func dossierArgs(d *motcua.Dossier) ([]any, error) {
 		submitter, d.Owner.Code, owner, int(d.Channel), string(d.ResultMethod), int(d.Status), comps, results, d.Reused(),
 		micros(d.SubmittedAt), micros(d.ReceivedAt), micros(d.DueAt), micros(d.FinishedAt), d.OwnerVerified,
 		micros(d.CreatedAt), micros(d.UpdatedAt), d.MissedReuse, nullString(d.IdempotencyKey), d.Submitter.Code,
-		d.ResultExpected, d.Digitized(), d.HasEResult(), d.ReceivedBy, handling, d.Assignee, result, max(d.ProcedureVersion, 1)}, nil
+		d.ResultExpected, d.Digitized(), d.HasEResult(), d.ReceivedBy, handling, d.Assignee, result, max(d.ProcedureVersion, 1),
+		coApplicants, string(d.SubmitMethod)}, nil
 }
 
 // resultJSON encodes a dossier's result; nil is the empty string.
@@ -241,18 +253,20 @@ func nonNil[T any](s []T) []T {
 
 const dossierColumns = `id, code, procedure_code, case_code, agency_code, district, ward, submitter, owner, channel,
 	result_method, status, components, result_doc_ids, submitted_at, received_at, due_at, finished_at, owner_verified,
-	created_at, updated_at, missed_reuse, idempotency_key, result_expected, received_by, handling_agency, assignee, result, version, procedure_version`
+	created_at, updated_at, missed_reuse, idempotency_key, result_expected, received_by, handling_agency, assignee, result, version, procedure_version,
+	co_applicants, submit_method`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
-	var submitter, owner, comps, results []byte
-	var method, result string
+	var submitter, owner, comps, results, coApplicants []byte
+	var method, result, submitMethod string
 	var channel, status int
 	var submitted, received, due, finished, created, updated sql.NullInt64
 	var idem sql.NullString
 	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.CaseCode, &d.AgencyCode, &d.District, &d.Ward, &submitter,
 		&owner, &channel, &method, &status, &comps, &results, &submitted, &received, &due, &finished, &d.OwnerVerified,
-		&created, &updated, &d.MissedReuse, &idem, &d.ResultExpected, &d.ReceivedBy, &d.HandlingAgency, &d.Assignee, &result, &d.Version, &d.ProcedureVersion)
+		&created, &updated, &d.MissedReuse, &idem, &d.ResultExpected, &d.ReceivedBy, &d.HandlingAgency, &d.Assignee, &result, &d.Version, &d.ProcedureVersion,
+		&coApplicants, &submitMethod)
 	d.IdempotencyKey = idem.String
 	if err != nil {
 		return nil, err
@@ -260,7 +274,8 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	for _, f := range []struct {
 		raw []byte
 		dst any
-	}{{submitter, &d.Submitter}, {owner, &d.Owner}, {comps, &d.Components}, {results, &d.ResultDocIDs}} {
+	}{{submitter, &d.Submitter}, {owner, &d.Owner}, {comps, &d.Components}, {results, &d.ResultDocIDs},
+		{coApplicants, &d.CoApplicants}} {
 		if err := json.Unmarshal(f.raw, f.dst); err != nil {
 			return nil, fmt.Errorf("dossier %s: %w", d.ID, err)
 		}
@@ -273,6 +288,8 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	}
 	d.Channel = motcua.Channel(channel)
 	d.ResultMethod = motcua.ResultMethod(method)
+	d.SubmitMethod = motcua.SubmitMethod(submitMethod)
+	d.CoApplicants = nilIfEmpty(d.CoApplicants)
 	d.Status = motcua.DossierStatus(status)
 	d.SubmittedAt, d.ReceivedAt = fromMicros(submitted), fromMicros(received)
 	d.DueAt, d.FinishedAt = fromMicros(due), fromMicros(finished)
@@ -356,8 +373,8 @@ func (s *Store) ListDossiers(ctx context.Context, f motcua.DossierFilter) ([]*mo
 		add("owner_code = ?", f.OwnerCode)
 	}
 	if f.Party != "" {
-		where = append(where, "(owner_code = ? OR submitter_code = ?)")
-		args = append(args, f.Party, f.Party)
+		where = append(where, "(owner_code = ? OR submitter_code = ? OR id IN (SELECT dossier_id FROM dossier_parties WHERE subject_code = ?))")
+		args = append(args, f.Party, f.Party, f.Party)
 	}
 	if f.ProcedureCode != "" {
 		add("procedure_code = ?", f.ProcedureCode)

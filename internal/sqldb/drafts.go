@@ -27,12 +27,70 @@ func (s *Store) CreateDraft(ctx context.Context, d *motcua.Draft) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.exec(ctx, "INSERT INTO dossier_drafts (id, owner_code, creator, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-		d.ID, d.Owner.Code, d.Creator, data, micros(now), micros(now))
-	if err != nil {
-		return s.insertErr(err, "draft", d.ID)
+	return s.inTx(ctx, func(tx *Store) error {
+		_, err := tx.exec(ctx, "INSERT INTO dossier_drafts (id, owner_code, creator, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+			d.ID, d.Owner.Code, d.Creator, data, micros(now), micros(now))
+		if err != nil {
+			return tx.insertErr(err, "draft", d.ID)
+		}
+		return tx.writeCoApplicants(ctx, d, false)
+	})
+}
+
+// writeCoApplicants indexes the draft's co-applicants and their consent
+// (draft_co_applicants), so that each finds the requests addressed to
+// them; replace drops the previous rows first.
+func (s *Store) writeCoApplicants(ctx context.Context, d *motcua.Draft, replace bool) error {
+	if replace {
+		if _, err := s.exec(ctx, "DELETE FROM draft_co_applicants WHERE draft_id = ?", d.ID); err != nil {
+			return motcua.Internal(fmt.Errorf("draft %s co-applicants: %w", d.ID, err))
+		}
+	}
+	for _, c := range d.CoApplicants {
+		if _, err := s.exec(ctx, "INSERT INTO draft_co_applicants (draft_id, subject_code, consent) VALUES (?, ?, ?)",
+			d.ID, c.SubjectID, string(c.Consent)); err != nil {
+			return motcua.Internal(fmt.Errorf("draft %s co-applicant: %w", d.ID, err))
+		}
 	}
 	return nil
+}
+
+// ListCoApplicantDrafts implements motcua.CoApplicantStore.
+func (s *Store) ListCoApplicantDrafts(ctx context.Context, subjectID string, consent motcua.Consent) ([]*motcua.Draft, error) {
+	q := `SELECT d.id FROM draft_co_applicants c JOIN dossier_drafts d ON d.id = c.draft_id
+		WHERE c.subject_code = ? AND d.dossier_id IS NULL`
+	args := []any{subjectID}
+	if consent != "" {
+		q += " AND c.consent = ?"
+		args = append(args, string(consent))
+	}
+	rows, err := s.query(ctx, q+" ORDER BY d.created_at DESC, d.id DESC LIMIT 200", args...)
+	if err != nil {
+		return nil, motcua.Internal(fmt.Errorf("co-applicant drafts: %w", err))
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, motcua.Internal(err)
+		}
+		ids = append(ids, id)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return nil, motcua.Internal(err)
+	}
+	out := make([]*motcua.Draft, 0, len(ids))
+	for _, id := range ids {
+		d, err := s.GetDraft(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 // GetDraft implements motcua.DraftStore.
@@ -78,7 +136,7 @@ func (s *Store) UpdateDraft(ctx context.Context, d *motcua.Draft) error {
 		if err != nil {
 			return motcua.Internal(fmt.Errorf("update draft %s: %w", d.ID, err))
 		}
-		return nil
+		return tx.writeCoApplicants(ctx, d, true)
 	})
 }
 

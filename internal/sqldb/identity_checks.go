@@ -32,6 +32,33 @@ func scanIdentityCheck(sc interface{ Scan(...any) error }) (*motcua.IdentityChec
 // PutIdentityCheck implements motcua.IdentityCheckStore. The agency is
 // the dossier's: the row is written only when the dossier exists.
 func (s *Store) PutIdentityCheck(ctx context.Context, c *motcua.IdentityCheck) error {
+	return s.inTx(ctx, func(tx *Store) error {
+		if err := tx.putIdentityCheck(ctx, c); err != nil {
+			return err
+		}
+		return tx.verifyOwner(ctx, c)
+	})
+}
+
+// verifyOwner sets the dossier's owner_verified fact when check c
+// confirms the owner (motcua.IdentityCheck.VerifiesOwner: e.g. the
+// re-check of a manual verification matched), and stores the dossier's
+// indicator contribution as the domain computes it from its facts.
+func (s *Store) verifyOwner(ctx context.Context, c *motcua.IdentityCheck) error {
+	if !c.VerifiesOwner() {
+		return nil
+	}
+	res, err := s.exec(ctx, "UPDATE dossiers SET owner_verified = ? WHERE id = ? AND owner_verified = ?", true, c.DossierID, false)
+	if err != nil {
+		return motcua.Internal(fmt.Errorf("verify owner of %s: %w", c.DossierID, err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return s.syncIndicators(ctx, c.DossierID)
+}
+
+func (s *Store) putIdentityCheck(ctx context.Context, c *motcua.IdentityCheck) error {
 	c.UpdatedAt = s.now().UTC().Truncate(time.Microsecond)
 	var manualAt any
 	var manualBy, manualReason string

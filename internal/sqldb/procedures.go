@@ -145,6 +145,7 @@ type procedureRecord struct {
 	ResultCategory string                      `json:"result_category"`
 	Fees           []motcua.Fee                `json:"fees"`
 	LegalBasis     string                      `json:"legal_basis"`
+	Parties        int                         `json:"parties,omitempty"` // only when more than one
 }
 
 func recordOf(p *motcua.Procedure) procedureRecord {
@@ -153,13 +154,22 @@ func recordOf(p *motcua.Procedure) procedureRecord {
 	agencies = slices.Compact(agencies)
 	return procedureRecord{Name: p.Name, Field: p.Field, Levels: nonNil(p.Levels), OnlineLevel: p.OnlineLevel,
 		AgencyCodes: nonNil(agencies), Cases: nonNil(p.Cases), Components: nonNil(p.Components),
-		ResultCategory: p.ResultCategory, Fees: nonNil(p.Fees), LegalBasis: p.LegalBasis}
+		ResultCategory: p.ResultCategory, Fees: nonNil(p.Fees), LegalBasis: p.LegalBasis, Parties: partiesOf(p)}
+}
+
+// partiesOf is what the store keeps of Procedure.Parties: 0 for one
+// party, so that a one-party procedure's record is as before.
+func partiesOf(p *motcua.Procedure) int {
+	if p.PartyCount() > 1 {
+		return p.PartyCount()
+	}
+	return 0
 }
 
 func (r procedureRecord) procedure(code string, version int) *motcua.Procedure {
 	return normalizeProcedure(&motcua.Procedure{Code: code, Version: version, Name: r.Name, Field: r.Field, Levels: r.Levels,
 		OnlineLevel: r.OnlineLevel, AgencyCodes: r.AgencyCodes, Cases: r.Cases, Components: r.Components,
-		ResultCategory: r.ResultCategory, Fees: r.Fees, LegalBasis: r.LegalBasis})
+		ResultCategory: r.ResultCategory, Fees: r.Fees, LegalBasis: r.LegalBasis, Parties: r.Parties})
 }
 
 // normalizeProcedure reads every empty list as nil, so that a procedure
@@ -203,10 +213,10 @@ func procedureArgs(p *motcua.Procedure) ([]any, error) {
 		out = append(out, j)
 	}
 	return append([]any{p.Name, p.Field}, append(out, nullString(p.ResultCategory), p.TotalFeeVND(),
-		string(p.OnlineLevel), p.LegalBasis)...), nil
+		string(p.OnlineLevel), p.LegalBasis, max(1, partiesOf(p)))...), nil
 }
 
-const procedureWriteColumns = "name, field, cases, components, levels, fees, result_category, fee_vnd, online_level, legal_basis"
+const procedureWriteColumns = "name, field, cases, components, levels, fees, result_category, fee_vnd, online_level, legal_basis, parties"
 
 // CreateProcedure implements motcua.ProcedureStore.
 func (s *Store) CreateProcedure(ctx context.Context, p *motcua.Procedure) error {
@@ -282,14 +292,14 @@ func (s *Store) UpdateProcedure(ctx context.Context, p *motcua.Procedure) error 
 	return err
 }
 
-const procedureColumns = "p.code, p.version, p.name, p.field, p.cases, p.components, p.levels, p.fees, p.result_category, p.online_level, p.legal_basis"
+const procedureColumns = "p.code, p.version, p.name, p.field, p.cases, p.components, p.levels, p.fees, p.result_category, p.online_level, p.legal_basis, p.parties"
 
 func scanProcedure(sc interface{ Scan(...any) error }) (*motcua.Procedure, error) {
 	var p motcua.Procedure
 	var cases, comps, levels, fees []byte
 	var result sql.NullString
 	var online string
-	if err := sc.Scan(&p.Code, &p.Version, &p.Name, &p.Field, &cases, &comps, &levels, &fees, &result, &online, &p.LegalBasis); err != nil {
+	if err := sc.Scan(&p.Code, &p.Version, &p.Name, &p.Field, &cases, &comps, &levels, &fees, &result, &online, &p.LegalBasis, &p.Parties); err != nil {
 		return nil, err
 	}
 	for _, f := range []struct {
@@ -302,6 +312,7 @@ func scanProcedure(sc interface{ Scan(...any) error }) (*motcua.Procedure, error
 	}
 	p.ResultCategory = result.String
 	p.OnlineLevel = motcua.OnlineLevel(online)
+	p.Parties = partiesOf(&p)
 	return normalizeProcedure(&p), nil
 }
 

@@ -87,3 +87,67 @@ func testIdentityChecks(t *testing.T, newStore NewStore) {
 		t.Fatalf("confirmed check = %+v", got)
 	}
 }
+
+// testIdentityRecheckVerifies: a received dossier whose identities were
+// compared by hand does not count as owner-verified (indicator 4.5)
+// until the re-check matches; then both the dossier and the summaries
+// say so. A mismatch changes nothing.
+func testIdentityRecheckVerifies(t *testing.T, newStore NewStore) {
+	s, b := setup(t, newStore)
+	ctx := context.Background()
+	at := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
+	manual, mismatch := newDossier(b, at), newDossier(b, at)
+	for _, d := range []*motcua.Dossier{manual, mismatch} {
+		d.Status, d.ReceivedAt, d.DueAt = motcua.StatusReceived, at, at.Add(48*time.Hour)
+	}
+	must(t, s.CreateDossier(ctx, manual, mismatch))
+	verified := func() int64 {
+		t.Helper()
+		counts, err := s.ReuseCounts(ctx, at.Add(-24*time.Hour), at.Add(24*time.Hour))
+		must(t, err)
+		var n int64
+		for _, c := range counts {
+			if c.AgencyCode == b.commune.Code {
+				n += c.Verified
+			}
+		}
+		return n
+	}
+	checks := map[string]*motcua.IdentityCheck{}
+	for _, d := range []*motcua.Dossier{manual, mismatch} {
+		c := &motcua.IdentityCheck{DossierID: d.ID, Method: motcua.IdentityManual, CheckedAt: at, By: "canbo01",
+			Manual:  &motcua.ManualVerification{At: at, By: "canbo01", Reason: "CSDLQG mất kết nối"},
+			Recheck: motcua.RecheckPending, NextAttemptAt: at}
+		must(t, s.PutIdentityCheck(ctx, c))
+		checks[d.ID] = c
+	}
+	if n := verified(); n != 0 {
+		t.Fatalf("verified before any re-check = %d", n)
+	}
+	bad := *checks[mismatch.ID]
+	bad.Recheck, bad.NextAttemptAt = motcua.RecheckMismatch, time.Time{}
+	must(t, s.PutIdentityCheck(ctx, &bad))
+	ok := checks[manual.ID].Confirmed(at.Add(time.Hour))
+	must(t, s.PutIdentityCheck(ctx, &ok))
+	if n := verified(); n != 1 {
+		t.Fatalf("verified after one match = %d, want 1", n)
+	}
+	for id, want := range map[string]bool{manual.ID: true, mismatch.ID: false} {
+		d, err := s.GetDossier(ctx, id)
+		must(t, err)
+		if d.OwnerVerified != want {
+			t.Errorf("dossier %s owner_verified = %t, want %t", id, d.OwnerVerified, want)
+		}
+	}
+	// Writing the confirmed check again changes nothing.
+	must(t, s.PutIdentityCheck(ctx, &ok))
+	if n := verified(); n != 1 {
+		t.Fatalf("verified after a repeated confirmation = %d", n)
+	}
+	// The summaries agree with a rebuild from the dossiers.
+	rb, err := s.RebuildIndicators(ctx)
+	must(t, err)
+	if n := verified(); n != 1 || rb.Corrected != 0 {
+		t.Fatalf("verified after rebuild = %d (%+v)", n, rb)
+	}
+}

@@ -196,6 +196,9 @@ type accountPage struct {
 	Subject   *motcua.Subject
 	Officer   *motcua.Officer
 	Agency    *motcua.Agency
+	// PendingConsents counts the co-applicant consent requests awaiting
+	// the person's answer.
+	PendingConsents int
 }
 
 // account shows who is logged in ("Thông tin tài khoản").
@@ -216,6 +219,15 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 	} else if page.Subject, err = s.cfg.Store.GetSubject(ctx, p.SubjectCode); err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	if p.Kind == motcua.PrincipalPerson && s.cfg.Submissions != nil {
+		// The in-app notice of the consent requests awaiting an answer.
+		reqs, err := s.cfg.Submissions.ConsentRequests(ctx, p, true)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		page.PendingConsents = len(reqs)
 	}
 	s.render(w, r, http.StatusOK, "account", page)
 }

@@ -111,7 +111,7 @@ type Server struct {
 var pageNames = []string{"home", "error", "login", "officer_login", "account", "officers", "officer_edit", "officer_secret", "register", "counter_check", "profile",
 	"warehouse", "warehouse_add", "warehouse_detail", "verify",
 	"procedures", "apply_case", "apply_draft", "receipt", "my_dossiers", "monitor", "monitor_dossiers", "monitor_missed", "monitor_monthly", "public_results", "officer_queue", "officer_dossier",
-	"counter_start", "counter_draft", "trust_anchors", "holidays", "api_clients", "api_client_secret",
+	"consent_requests", "counter_start", "counter_draft", "trust_anchors", "holidays", "api_clients", "api_client_secret",
 	"public_procedures", "public_procedure", "dossier_lookup"}
 
 // New parses the templates once and returns the complete handler.
@@ -259,6 +259,9 @@ func (s *Server) routes(mux *routeMux) {
 		mux.HandleFunc("GET /ho-so-nhap/{id}/thanh-phan/{component}/tep", s.applyComponentFile)
 		mux.HandleFunc("POST /ho-so-nhap/{id}/hinh-thuc", s.applyDelivery)
 		mux.HandleFunc("POST /ho-so-nhap/{id}/nop", s.applySubmit)
+		mux.HandleFunc("POST /ho-so-nhap/{id}/nguoi-cung-nop", s.applyCoApplicant)
+		mux.HandleFunc("GET "+service.ConsentPagePath, s.consentRequests)
+		mux.HandleFunc("POST "+service.ConsentPagePath+"/{id}", s.consentAnswer)
 		mux.HandleFunc("GET /ho-so", s.myDossiers)
 		mux.HandleFunc("GET /ho-so/{code}", s.receipt)
 		mux.HandleFunc("GET /ho-so/{code}/qr.png", s.dossierQR)

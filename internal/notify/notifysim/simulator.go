@@ -52,6 +52,7 @@ func DefaultTemplateIDs() map[string]string {
 		notify.TemplateDossierReceived:  "dev-dossier-received",
 		notify.TemplateDossierStatus:    "dev-dossier-status",
 		notify.TemplateFeedbackResolved: "dev-feedback-resolved",
+		notify.TemplateConsentRequest:   "dev-consent-request",
 	}
 }
 

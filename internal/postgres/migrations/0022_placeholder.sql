@@ -1,0 +1,1 @@
+-- Placeholder: the lead deletes it at merge.
