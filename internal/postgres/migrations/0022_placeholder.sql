@@ -1,1 +1,0 @@
--- Placeholder: the lead deletes it at merge.
