@@ -195,6 +195,21 @@ func (d *Document) Usable(day Date) bool {
 	return d.ExpiresOn.IsZero() || !d.ExpiresOn.Before(day)
 }
 
+// Expired reports whether d's validity ended before day.
+func (d *Document) Expired(day Date) bool {
+	return !d.ExpiresOn.IsZero() && d.ExpiresOn.Before(day)
+}
+
+// StatusLabel is the status a person reads on day: "Hết hiệu lực" for a
+// document still valid in the warehouse but past its expiry date, else
+// the status's label.
+func (d *Document) StatusLabel(day Date) string {
+	if d.Status == DocumentValid && d.Expired(day) {
+		return "Hết hiệu lực"
+	}
+	return d.Status.Label()
+}
+
 // DocumentFilter selects warehouse documents. Zero fields do not filter.
 type DocumentFilter struct {
 	OwnerCode     string
