@@ -13,7 +13,7 @@ import (
 // work without JavaScript; the layout reads the cookie on every page.
 
 const (
-	textSizeCookie = "co_chu"      // "nho" or "lon"; absent: normal
+	textSizeCookie = "co_chu"     // "nho" or "lon"; absent: normal
 	contrastCookie = "tuong_phan" // "cao"; absent: normal
 )
 

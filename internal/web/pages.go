@@ -12,7 +12,7 @@ import (
 // view is what every page template receives: the layout's fields and the
 // page's own Data.
 type view struct {
-	Title  string
+	Title   string
 	Viewer  *motcua.Principal
 	Data    any
 	Display display
