@@ -45,6 +45,23 @@ func TestBrowserPhoneWalk(t *testing.T) {
 	w.role = "anonymous"
 	w.walk("/", "/auth/login", "/can-bo/dang-nhap", "/dang-ky")
 
+	// The header's A+ and contrast links (seed 000), at phone width too.
+	b.Navigate(ts.url + "/thu-tuc")
+	b.Follow(`header a[aria-label="Tăng cỡ chữ"]`)
+	if px := browsertest.Eval[float64](b, `parseFloat(getComputedStyle(document.body).fontSize)`); px != 20 {
+		w.fail("after A+ the text is %v px, want 20", px)
+	}
+	b.Follow(`header a[href*="tuong-phan=cao"]`)
+	if got := browsertest.Eval[string](b, `document.documentElement.className`); got != "chu-lon tuong-phan-cao" {
+		w.fail("after A+ and Tăng tương phản the page's class is %q", got)
+	}
+	w.check("/thu-tuc with A+ and high contrast")
+	b.Follow(`header a[aria-label="Cỡ chữ mặc định"]`)
+	b.Follow(`header a[href*="tuong-phan=thuong"]`)
+	if px := browsertest.Eval[float64](b, `parseFloat(getComputedStyle(document.body).fontSize)`); px != 16 {
+		w.fail("after A the text is %v px, want 16", px)
+	}
+
 	w.role = "citizen"
 	browserCitizenLogin(b, ts, demo.Citizens()[0].Code)
 	w.walk("/tai-khoan")

@@ -172,7 +172,16 @@ const sidewaysJS = `(() => {
   };
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= vw + 1) continue;
+    if (r.width === 0) continue;
+    if (r.right <= vw + 1) {
+      // Its own text may run past it: a long word in a heading.
+      const st = getComputedStyle(el);
+      if (st.overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && r.left + el.scrollWidth > vw + 1 &&
+          [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() !== '')) {
+        out.push(describe(el) + ' text runs to x=' + Math.round(r.left + el.scrollWidth) + ' (' + (el.textContent || '').trim().slice(0, 60).replace(/\s+/g, ' ') + ')');
+      }
+      continue;
+    }
     if (el.parentElement && el.parentElement !== document.body && el.parentElement.getBoundingClientRect().right > vw + 1) continue;
     let clipped = false;
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
