@@ -124,7 +124,8 @@ func (n names) officer(ctx context.Context, username string) string {
 		return v
 	}
 	v := username
-	if o, err := n.w.store.GetOfficer(ctx, username); err == nil && o.Name != "" {
+	// Access-log actors are "officer:<username>" (Principal.ActorID).
+	if o, err := n.w.store.GetOfficer(ctx, strings.TrimPrefix(username, "officer:")); err == nil && o.Name != "" {
 		v = o.Name
 	}
 	n.officers[username] = v
