@@ -241,7 +241,7 @@ func (s *Server) officerTransition(w http.ResponseWriter, r *http.Request) {
 // the receipt page.
 func (s *Server) writeReceiptPDF(w http.ResponseWriter, r *http.Request, d *motcua.Dossier) {
 	ctx := r.Context()
-	rc := report.Receipt{Dossier: d, AgencyName: d.AgencyCode, ProcedureName: d.ProcedureCode, Officer: d.ReceivedBy}
+	rc := report.Receipt{Dossier: d, AgencyName: d.AgencyCode, ProcedureName: d.ProcedureCode, Officer: s.officerName(ctx, d.ReceivedBy)}
 	if a, err := s.cfg.Store.GetAgency(ctx, d.AgencyCode); err == nil {
 		rc.AgencyName = a.Name
 	}
