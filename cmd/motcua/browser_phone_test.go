@@ -200,19 +200,28 @@ func (w *phoneWalker) walk(start ...string) {
 func (w *phoneWalker) check(name string) {
 	w.t.Helper()
 	w.pages++
-	w.b.Page(w.role + "-" + name)
+	w.b.Check(w.role + " " + name)
+	failed := false
+	defer func() {
+		if failed {
+			w.t.Logf("screenshot of %s: %s", name, w.b.Shoot(w.role+"-"+name))
+		}
+	}()
 	if iw := browsertest.Eval[int](w.b, "window.innerWidth"); iw != phoneWidth {
 		w.b.Fatalf("window.innerWidth is %d, want %d", iw, phoneWidth)
 	}
 	if width, culprits := w.b.Overflow(); width > 0 {
+		failed = true
 		w.fail("%s: at %d px the page %s is %d px wide (scrollWidth > innerWidth); sticking out:\n  %s",
 			w.role, phoneWidth, name, width, strings.Join(culprits, "\n  "))
 	}
 	// A page the menus lead to is one the role may open.
 	if text := w.b.Text("main"); strings.Contains(text, "Bạn không có quyền") {
+		failed = true
 		w.fail("%s: %s answers %q", w.role, name, "Bạn không có quyền")
 	}
 	if vs := w.b.Axe(); len(vs) > 0 {
+		failed = true
 		w.fail("%s: axe-core on %s:\n  %s", w.role, name, strings.Join(vs, "\n  "))
 	}
 }
