@@ -54,9 +54,9 @@ func TestExpiredDocumentSaysHetHieuLuc(t *testing.T) {
 		t.Fatalf("no link to the document in its row:\n%s", row)
 	}
 	_, page := b.get(ts.url + "/kho-du-lieu/" + m[1])
-	status_ := regexp.MustCompile(`<dd id="trang-thai-giay-to">([^<]*)`).FindStringSubmatch(page)
-	if status_ == nil || status_[1] != "Hết hiệu lực" || strings.Contains(page, "Còn hiệu lực") {
-		t.Errorf("the document's page: status %v; “Còn hiệu lực” shown: %v", status_, strings.Contains(page, "Còn hiệu lực"))
+	got := regexp.MustCompile(`<dd id="trang-thai-giay-to">([^<]*)`).FindStringSubmatch(page)
+	if got == nil || got[1] != "Hết hiệu lực" || strings.Contains(page, "Còn hiệu lực") {
+		t.Errorf("the document's page: status %v; “Còn hiệu lực” shown: %v", got, strings.Contains(page, "Còn hiệu lực"))
 	}
 	_, check := b.get(ts.url + "/verify/" + url.PathEscape(code))
 	if !strings.Contains(check, "hết hiệu lực") || strings.Contains(check, "Còn hiệu lực") {

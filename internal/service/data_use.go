@@ -97,6 +97,8 @@ func accessPurpose(e *motcua.AuditEvent) string {
 	switch {
 	case strings.HasPrefix(e.Detail, "counter draft"):
 		return what + " khi tiếp nhận hồ sơ trực tiếp tại Bộ phận Một cửa"
+	case strings.HasPrefix(e.Detail, "feedback="):
+		return what + " để giải quyết phản ánh của Ông/Bà về kết quả"
 	case e.DossierID != "":
 		what += " để giải quyết hồ sơ"
 	}

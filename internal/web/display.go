@@ -26,6 +26,10 @@ type display struct {
 
 func displayOf(r *http.Request) display {
 	d := display{TextSize: "vua", Here: r.URL.RequestURI()}
+	if strings.HasPrefix(r.URL.Path, "/auth/") {
+		// The login pages' query (return_to, state) is not carried around.
+		d.Here = r.URL.EscapedPath()
+	}
 	if c, err := r.Cookie(textSizeCookie); err == nil && (c.Value == "nho" || c.Value == "lon") {
 		d.TextSize = c.Value
 	}
