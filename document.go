@@ -195,6 +195,41 @@ func (d *Document) Usable(day Date) bool {
 	return d.ExpiresOn.IsZero() || !d.ExpiresOn.Before(day)
 }
 
+// Expired reports whether d's validity ended before day.
+func (d *Document) Expired(day Date) bool {
+	return !d.ExpiresOn.IsZero() && d.ExpiresOn.Before(day)
+}
+
+// StatusLabel is the status a person reads on day: "Hết hiệu lực" for a
+// document still valid in the warehouse but past its expiry date, else
+// the status's label.
+func (d *Document) StatusLabel(day Date) string {
+	if d.Status == DocumentValid && d.Expired(day) {
+		return "Hết hiệu lực"
+	}
+	return d.Status.Label()
+}
+
+// Distinction is the line that tells apart documents with the same name
+// in a list of suggestions: "Số KS-01 · cấp ngày 03/02/1990 · ký bởi
+// UBND xã An Hòa", with the parts the document has.
+func (d *Document) Distinction() string {
+	var parts []string
+	if n := strings.TrimSpace(d.DecisionNumber); n != "" {
+		parts = append(parts, "Số "+n)
+	}
+	if !d.IssuedOn.IsZero() {
+		parts = append(parts, "cấp ngày "+d.IssuedOn.Display())
+	}
+	if !d.ExpiresOn.IsZero() {
+		parts = append(parts, "hiệu lực đến "+d.ExpiresOn.Display())
+	}
+	if s := strings.TrimSpace(d.Signature.Signer); s != "" {
+		parts = append(parts, "ký bởi "+s)
+	}
+	return strings.Join(parts, " · ")
+}
+
 // DocumentFilter selects warehouse documents. Zero fields do not filter.
 type DocumentFilter struct {
 	OwnerCode     string

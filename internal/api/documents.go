@@ -366,6 +366,29 @@ func (a *api) versions(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 }
 
+// dataUses answers "Ai đã sử dụng dữ liệu của tôi" for the owner.
+func (a *api) dataUses(w http.ResponseWriter, r *http.Request) {
+	uses, err := a.cfg.Warehouse.DataUses(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	type entry struct {
+		At          time.Time `json:"at"`
+		AgencyName  string    `json:"agency_name,omitempty"`
+		OfficerName string    `json:"officer_name,omitempty"`
+		Purpose     string    `json:"purpose"`
+		DossierCode string    `json:"dossier_code,omitempty"`
+		Procedure   string    `json:"procedure,omitempty"`
+	}
+	out := make([]entry, 0, len(uses))
+	for _, u := range uses {
+		out = append(out, entry{At: u.At, AgencyName: u.AgencyName, OfficerName: u.OfficerName, Purpose: u.Purpose,
+			DossierCode: u.DossierCode, Procedure: u.Procedure})
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
 func (a *api) accessLog(w http.ResponseWriter, r *http.Request) {
 	events, err := a.cfg.Warehouse.AccessLog(r.Context(), principal(r), r.PathValue("id"))
 	if err != nil {

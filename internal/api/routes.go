@@ -85,6 +85,7 @@ func Register(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/versions", a.versions)
 	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/versions/{version}/file", a.downloadFile)
 	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/access-log", a.accessLog)
+	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/uses", a.dataUses)
 	mux.HandleFunc("POST /api/v1/agency/results", a.pushResult)
 	mux.HandleFunc("GET /api/v1/procedures", a.listProcedures)
 	if cfg.KPI != nil {

@@ -257,6 +257,22 @@ func (b *Browser) Page(name string) {
 	}
 }
 
+// Check checks the page's accessibility basics, as Page does, without
+// the screenshot: for walks over many pages, which Shoot only the pages
+// that fail.
+func (b *Browser) Check(name string) {
+	b.t.Helper()
+	if problems := Eval[[]string](b, a11yJS); len(problems) > 0 {
+		b.t.Fatalf("accessibility problems on %s (%s):\n  %s", b.Location(), name, strings.Join(problems, "\n  "))
+	}
+}
+
+// Shoot saves a full-page screenshot named NN-name.png and returns its path.
+func (b *Browser) Shoot(name string) string {
+	b.t.Helper()
+	return b.shoot(name)
+}
+
 func (b *Browser) shoot(name string) string {
 	b.t.Helper()
 	*b.shots++

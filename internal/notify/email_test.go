@@ -193,7 +193,7 @@ func TestEmailDelivery(t *testing.T) {
 		return v
 	}
 	for k, want := range map[string]string{
-		"Subject":                   "Hồ sơ " + dossierCode + " đã được tiếp nhận",
+		"Subject":                   "Hồ sơ " + dossierCode + " đã được gửi",
 		"From":                      "Một cửa Bình Định <motcua@binhdinh.gov.vn>",
 		"To":                        "<an@example.vn>",
 		"Date":                      "Wed, 20 Mar 2024 08:30:00 +0700",
@@ -216,7 +216,7 @@ func TestEmailDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Kính gửi Ông/Bà,\r\n\r\nHồ sơ " + dossierCode + " (Đăng ký khai sinh) đã được UBND phường Trần Phú tiếp nhận trực tuyến.\r\n" +
+	want := "Kính gửi Ông/Bà,\r\n\r\nHồ sơ " + dossierCode + " (Đăng ký khai sinh) đã được gửi đến UBND phường Trần Phú.\r\n" +
 		"Hạn trả kết quả: 21/03/2024.\r\nTra cứu tình trạng hồ sơ: https://dichvucong.binhdinh.gov.vn/TraCuu?ma=" + dossierCode + "\r\n\r\n"
 	if !strings.HasPrefix(string(body), want) {
 		t.Errorf("body:\n%s\nwant it to start with:\n%s", body, want)

@@ -45,11 +45,11 @@ func templates() map[string]Template {
 		TemplateDossierReceived: {
 			Name:   TemplateDossierReceived,
 			Params: []string{"code", "procedure", "agency", "due_date", "url"},
-			Text: "Hồ sơ {code} ({procedure}) đã được {agency} tiếp nhận trực tuyến. " +
+			Text: "Hồ sơ {code} ({procedure}) đã được gửi đến {agency}. " +
 				"Hạn trả kết quả: {due_date}. Tra cứu: {url}",
-			Subject: "Hồ sơ {code} đã được tiếp nhận",
+			Subject: "Hồ sơ {code} đã được gửi",
 			Body: "Kính gửi Ông/Bà,\n\n" +
-				"Hồ sơ {code} ({procedure}) đã được {agency} tiếp nhận trực tuyến.\n" +
+				"Hồ sơ {code} ({procedure}) đã được gửi đến {agency}.\n" +
 				"Hạn trả kết quả: {due_date}.\n" +
 				"Tra cứu tình trạng hồ sơ: {url}" + emailFooter,
 		},

@@ -7,6 +7,22 @@ import (
 	"github.com/motcua/motcua/internal/notify"
 )
 
+// TestRenderReceivedSaysSent: after an online submission the dossier is
+// in status 1 ("Mới đăng ký"), not yet received by the desk: the message
+// says "đã được gửi", never "tiếp nhận" (issue 16 point 7).
+func TestRenderReceivedSaysSent(t *testing.T) {
+	t.Parallel()
+	m, err := notify.Render(notify.TemplateDossierReceived, receivedParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{m.Text, m.Subject, m.Body} {
+		if !strings.Contains(s, "đã được gửi") || strings.Contains(s, "tiếp nhận") {
+			t.Errorf("message %q: want “đã được gửi” and no “tiếp nhận”", s)
+		}
+	}
+}
+
 func TestRender(t *testing.T) {
 	t.Parallel()
 	m, err := notify.Render(notify.TemplateDossierReceived, receivedParams())
@@ -16,7 +32,7 @@ func TestRender(t *testing.T) {
 	if m.Text != wantZaloText {
 		t.Errorf("text = %q", m.Text)
 	}
-	if m.Subject != "Hồ sơ "+dossierCode+" đã được tiếp nhận" || !strings.Contains(m.Body, "Hạn trả kết quả: 21/03/2024.\n") {
+	if m.Subject != "Hồ sơ "+dossierCode+" đã được gửi" || !strings.Contains(m.Body, "Hạn trả kết quả: 21/03/2024.\n") {
 		t.Errorf("e-mail = %q / %q", m.Subject, m.Body)
 	}
 	m, err = notify.Render(notify.TemplateDossierStatus, map[string]string{"code": dossierCode, "status": "Đã xử lý xong\r\nBcc: x@y"})

@@ -15,9 +15,9 @@ import (
 )
 
 const (
-	wantZaloText = "Hồ sơ 000.23.01.H08-240320-0001 (Đăng ký khai sinh) đã được UBND phường Trần Phú tiếp nhận trực tuyến. " +
+	wantZaloText = "Hồ sơ 000.23.01.H08-240320-0001 (Đăng ký khai sinh) đã được gửi đến UBND phường Trần Phú. " +
 		"Hạn trả kết quả: 21/03/2024. Tra cứu: https://dichvucong.binhdinh.gov.vn/TraCuu?ma=000.23.01.H08-240320-0001"
-	wantSMSText = "Ho so 000.23.01.H08-240320-0001 (Dang ky khai sinh) da duoc UBND phuong Tran Phu tiep nhan truc tuyen. " +
+	wantSMSText = "Ho so 000.23.01.H08-240320-0001 (Dang ky khai sinh) da duoc gui den UBND phuong Tran Phu. " +
 		"Han tra ket qua: 21/03/2024. Tra cuu: https://dichvucong.binhdinh.gov.vn/TraCuu?ma=000.23.01.H08-240320-0001"
 )
 

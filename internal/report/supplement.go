@@ -18,6 +18,9 @@ type SupplementNotice struct {
 	Dossier       *motcua.Dossier
 	AgencyName    string
 	ProcedureName string
+	// Officer is the full name of the officer who asked, printed under
+	// "NGƯỜI HƯỚNG DẪN"; the request's username when empty.
+	Officer string
 }
 
 // WriteSupplementPDF writes the notice of d's latest supplement request
@@ -93,11 +96,15 @@ func WriteSupplementPDF(w io.Writer, n SupplementNotice) error {
 	if err := d.text(pageMargin+half, y, half, lineHeight(bodySize), "NGƯỜI HƯỚNG DẪN", gopdf.Center); err != nil {
 		return err
 	}
-	if req.RequestedBy != "" {
+	officer := n.Officer
+	if officer == "" {
+		officer = req.RequestedBy
+	}
+	if officer != "" {
 		if err := d.font("", bodySize); err != nil {
 			return err
 		}
-		if err := d.text(pageMargin+half, y+4*lineHeight(bodySize), half, lineHeight(bodySize), req.RequestedBy, gopdf.Center); err != nil {
+		if err := d.text(pageMargin+half, y+4*lineHeight(bodySize), half, lineHeight(bodySize), officer, gopdf.Center); err != nil {
 			return err
 		}
 	}

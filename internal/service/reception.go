@@ -119,6 +119,11 @@ func (r *Reception) queue(ctx context.Context, p *motcua.Principal, status motcu
 	if status != motcua.StatusRegistered && status != motcua.StatusReceived && status != motcua.StatusDone &&
 		status != motcua.StatusSupplement {
 		op = OpProcessDossier
+	} else if (status == motcua.StatusSupplement || status == motcua.StatusDone) &&
+		AuthorizeAt(ctx, r.store, p, OpReceiveDossier, "") != nil {
+		// A processing officer's desk: the dossiers his agency handles that
+		// wait for a supplement or are done.
+		op = OpProcessDossier
 	}
 	if err := AuthorizeAt(ctx, r.store, p, op, ""); err != nil {
 		return nil, 0, err

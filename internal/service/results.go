@@ -277,7 +277,7 @@ func (w *Warehouse) VerifyPublic(ctx context.Context, code string) (*PublicVerif
 		return nil, err
 	}
 	today := motcua.DateOf(w.now())
-	v := &PublicVerification{Code: d.Code, Status: string(d.Status), StatusLabel: d.Status.Label(), Category: cat.Name,
+	v := &PublicVerification{Code: d.Code, Status: string(d.Status), StatusLabel: d.StatusLabel(today), Category: cat.Name,
 		Warehouse: string(d.Warehouse), IssuedOn: d.IssuedOn.Display(), ExpiresOn: d.ExpiresOn.Display(),
 		OwnerMasked: MaskName(d.OwnerName), Signature: d.Signature.Status, SignedBy: d.Signature.Signer,
 		SigningTime: d.Signature.SigningTime, CheckedAt: w.now().UTC(),

@@ -37,7 +37,12 @@ type monitorRow struct {
 // drill-down to the dossiers of its numerator (2.1: the late ones).
 type indicatorCell struct {
 	Code, Rate, Score, Link string
+	Label                   string // the column's short name, shown beside the value when the table stacks on a phone
 }
+
+// indicatorLabels are the short names of the indicator columns.
+var indicatorLabels = map[string]string{"2.1": "Đúng hạn", "3.3": "Trực tuyến", "4.1": "Kết quả điện tử",
+	"4.2": "Số hóa hồ sơ", "4.3": "Tái sử dụng", "4.4": "Chia sẻ dữ liệu số hóa", "4.5": "Dữ liệu dân cư"}
 
 // reuseDef is indicator 4.3, the dashboard's main table.
 var reuseDef, _ = motcua.IndicatorByCode("4.3")
@@ -47,7 +52,7 @@ var reuseDef, _ = motcua.IndicatorByCode("4.3")
 func indicatorCells(c motcua.AgencyCount, agency string, per service.Period) []indicatorCell {
 	out := make([]indicatorCell, 0, len(motcua.Indicators))
 	for _, d := range motcua.Indicators {
-		cell := indicatorCell{Code: d.Code, Rate: d.Rate(c).Percent(2, ","), Score: d.Score(c).String(",")}
+		cell := indicatorCell{Code: d.Code, Rate: d.Rate(c).Percent(2, ","), Score: d.Score(c).String(","), Label: indicatorLabels[d.Code]}
 		if agency != "" {
 			extra := url.Values{"chi-so": {string(d.Drill)}}
 			if d.Drill == "" {

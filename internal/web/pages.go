@@ -12,9 +12,10 @@ import (
 // view is what every page template receives: the layout's fields and the
 // page's own Data.
 type view struct {
-	Title  string
-	Viewer *motcua.Principal
-	Data   any
+	Title   string
+	Viewer  *motcua.Principal
+	Data    any
+	Display display
 }
 
 // titled is implemented by page data that carry their own title.
@@ -24,7 +25,7 @@ type titled interface{ title() string }
 // becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data titled) {
 	var buf bytes.Buffer
-	v := view{Title: data.title(), Viewer: principal(r), Data: data}
+	v := view{Title: data.title(), Viewer: principal(r), Data: data, Display: displayOf(r)}
 	if err := s.pages[page].Execute(&buf, v); err != nil {
 		httpx.Logger(r.Context()).Error("render page", "page", page, "err", err)
 		http.Error(w, "Hệ thống gặp lỗi, vui lòng thử lại sau.", http.StatusInternalServerError)

@@ -20,6 +20,10 @@ import (
 var receptionTabs = []motcua.DossierStatus{motcua.StatusRegistered, motcua.StatusReceived, motcua.StatusSupplement,
 	motcua.StatusProcessing, motcua.StatusDone}
 
+// processingTabs are the views of a desk that does not receive: the
+// agency's dossiers in processing, waiting for a supplement, and done.
+var processingTabs = []motcua.DossierStatus{motcua.StatusProcessing, motcua.StatusSupplement, motcua.StatusDone}
+
 type receptionTab struct {
 	Label  string
 	URL    string
@@ -71,7 +75,15 @@ func (s *Server) receptionQueue(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	for _, st := range receptionTabs {
+	tabs := receptionTabs
+	if authorizeAny(principal(r), []service.Operation{service.OpReceiveDossier}) != nil {
+		// A processing officer's or leader's desk: only the tabs he may open.
+		tabs = processingTabs
+	}
+	for _, st := range tabs {
+		if st == motcua.StatusProcessing && authorizeAny(principal(r), []service.Operation{service.OpProcessDossier}) != nil {
+			continue // a reception officer does not list the processing desks' dossiers
+		}
 		page.Tabs = append(page.Tabs, receptionTab{Label: st.Label(), URL: "/can-bo/ho-so?trang-thai=" + strconv.Itoa(int(st)),
 			Active: st == status && !mine})
 	}
@@ -229,7 +241,7 @@ func (s *Server) officerTransition(w http.ResponseWriter, r *http.Request) {
 // the receipt page.
 func (s *Server) writeReceiptPDF(w http.ResponseWriter, r *http.Request, d *motcua.Dossier) {
 	ctx := r.Context()
-	rc := report.Receipt{Dossier: d, AgencyName: d.AgencyCode, ProcedureName: d.ProcedureCode, Officer: d.ReceivedBy}
+	rc := report.Receipt{Dossier: d, AgencyName: d.AgencyCode, ProcedureName: d.ProcedureCode, Officer: s.officerName(ctx, d.ReceivedBy)}
 	if a, err := s.cfg.Store.GetAgency(ctx, d.AgencyCode); err == nil {
 		rc.AgencyName = a.Name
 	}

@@ -175,6 +175,7 @@ func (s *Server) routes(mux *routeMux) {
 	}
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /hien-thi", s.setDisplay)
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		w.WriteHeader(http.StatusNoContent)
@@ -325,6 +326,8 @@ func (s *Server) routes(mux *routeMux) {
 var funcs = template.FuncMap{
 	"date":       func(d motcua.Date) string { return d.Display() },
 	"overdue":    func(d *motcua.Dossier) bool { return d.Overdue(time.Now()) },
+	"docstatus":  func(d *motcua.Document) string { return d.StatusLabel(motcua.DateOf(time.Now())) },
+	"expired":    func(d *motcua.Document) bool { return d.Expired(motcua.DateOf(time.Now())) },
 	"inc":        func(i int) int { return i + 1 },
 	"add":        func(a, b int) int { return a + b },
 	"lower":      strings.ToLower,

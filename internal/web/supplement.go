@@ -190,6 +190,7 @@ func (s *Server) writeSupplementPDF(w http.ResponseWriter, r *http.Request, d *m
 	}
 	n := report.SupplementNotice{Dossier: d, AgencyName: d.AgencyCode, ProcedureName: d.ProcedureCode}
 	s.names(r.Context(), d, &n.AgencyName, &n.ProcedureName)
+	n.Officer = s.officerName(r.Context(), d.Supplement().RequestedBy)
 	var buf bytes.Buffer
 	if err := report.WriteSupplementPDF(&buf, n); err != nil {
 		httpx.WriteError(w, r, motcua.Internal(err))
@@ -202,6 +203,18 @@ func (s *Server) writeSupplementPDF(w http.ResponseWriter, r *http.Request, d *m
 }
 
 // names fills in the dossier's agency and procedure names, when found.
+// officerName is the full name of the officer with username, as printed
+// on receipts and notices; the username when there is no such officer.
+func (s *Server) officerName(ctx context.Context, username string) string {
+	if username == "" {
+		return ""
+	}
+	if o, err := s.cfg.Store.GetOfficer(ctx, strings.TrimPrefix(username, "officer:")); err == nil && o.Name != "" {
+		return o.Name
+	}
+	return username
+}
+
 func (s *Server) names(ctx context.Context, d *motcua.Dossier, agency, procedure *string) {
 	if a, err := s.cfg.Store.GetAgency(ctx, d.AgencyCode); err == nil {
 		*agency = a.Name

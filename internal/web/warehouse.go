@@ -249,7 +249,7 @@ type detailPage struct {
 	Category  string
 	Issuer    string
 	Versions  []motcua.DocumentVersion
-	AccessLog []*motcua.AuditEvent
+	Uses      []service.DataUse // "Ai đã sử dụng dữ liệu của tôi"
 	VerifyURL string
 	Notice    string
 	Error     string
@@ -271,7 +271,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, id string, statu
 		s.renderError(w, r, err)
 		return
 	}
-	log, err := s.cfg.Warehouse.AccessLog(ctx, p, id)
+	uses, err := s.cfg.Warehouse.DataUses(ctx, p, id)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -281,7 +281,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, id string, statu
 		s.renderError(w, r, err)
 		return
 	}
-	page := detailPage{Title: d.Name, Doc: d, Versions: vs, AccessLog: log, Notice: notice,
+	page := detailPage{Title: d.Name, Doc: d, Versions: vs, Uses: uses, Notice: notice,
 		VerifyURL: s.cfg.PublicURL + "/verify/" + url.PathEscape(d.Code), Feedback: fb}
 	if c, err := s.cfg.Store.GetCategory(ctx, d.CategoryCode); err == nil {
 		page.Category = c.Name
