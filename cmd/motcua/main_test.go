@@ -80,7 +80,7 @@ func startServer(t *testing.T, args ...string) *testServer {
 	case err := <-errc:
 		cancel()
 		t.Fatalf("serve failed to start: %v\nlogs:\n%s", err, logs)
-	case <-time.After(60 * time.Second):
+	case <-time.After(3 * time.Minute):
 		cancel()
 		t.Fatalf("serve did not start\nlogs:\n%s", logs)
 	}
