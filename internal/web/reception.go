@@ -264,26 +264,3 @@ func (s *Server) writeReceiptPDF(w http.ResponseWriter, r *http.Request, d *motc
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
 }
-
-// officerReceiptPDF prints the receipt at the desk.
-func (s *Server) officerReceiptPDF(w http.ResponseWriter, r *http.Request) {
-	d, err := s.cfg.Reception.Dossier(r.Context(), principal(r), r.PathValue("code"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	s.writeReceiptPDF(w, r, d)
-}
-
-// citizenReceiptPDF lets the applicant print their own receipt.
-func (s *Server) citizenReceiptPDF(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/auth/login") {
-		return
-	}
-	d, err := s.cfg.Submissions.MyDossier(r.Context(), principal(r), r.PathValue("code"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	s.writeReceiptPDF(w, r, d)
-}

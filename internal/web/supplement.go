@@ -224,29 +224,6 @@ func (s *Server) names(ctx context.Context, d *motcua.Dossier, agency, procedure
 	}
 }
 
-// citizenSupplementPDF lets the applicant print the notice.
-func (s *Server) citizenSupplementPDF(w http.ResponseWriter, r *http.Request) {
-	if !requireLogin(w, r, "/auth/login") {
-		return
-	}
-	d, err := s.cfg.Submissions.MyDossier(r.Context(), principal(r), r.PathValue("code"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	s.writeSupplementPDF(w, r, d)
-}
-
-// officerSupplementPDF prints the notice at the desk.
-func (s *Server) officerSupplementPDF(w http.ResponseWriter, r *http.Request) {
-	d, err := s.cfg.Reception.Dossier(r.Context(), principal(r), r.PathValue("code"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	s.writeSupplementPDF(w, r, d)
-}
-
 // supplementNames are the names of the components d's latest supplement
 // request names.
 func supplementNames(d *motcua.Dossier) []string {
