@@ -281,53 +281,48 @@ func syncDir(dir string) error {
 // Open implements motcua.BlobStore. The returned reader verifies the
 // content against its address as it is read.
 func (s *FS) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
-	if err := checkHash(sum); err != nil {
+	f, size, err := s.openFile(ctx, sum)
+	if err != nil {
 		return nil, err
 	}
+	return &verifyingReader{f: f, h: sha256.New(), want: sum, size: size}, nil
+}
+
+// openFile opens the file of blob sum and returns its size.
+func (s *FS) openFile(ctx context.Context, sum string) (*os.File, int64, error) {
+	if err := checkHash(sum); err != nil {
+		return nil, 0, err
+	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("open blob %s: %w", sum, err)
+		return nil, 0, fmt.Errorf("open blob %s: %w", sum, err)
 	}
 	f, err := os.Open(s.path(sum))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, motcua.NotFound("blob", sum)
+		return nil, 0, motcua.NotFound("blob", sum)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open blob %s: %w", sum, err)
+		return nil, 0, fmt.Errorf("open blob %s: %w", sum, err)
 	}
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("open blob %s: %w", sum, err)
+		return nil, 0, fmt.Errorf("open blob %s: %w", sum, err)
 	}
-	return &verifyingReader{f: f, h: sha256.New(), want: sum, size: info.Size()}, nil
+	return f, info.Size(), nil
 }
 
 // OpenRange implements motcua.BlobStore.
 func (s *FS) OpenRange(ctx context.Context, sum string, offset, length int64) (io.ReadCloser, error) {
-	if err := checkHash(sum); err != nil {
+	f, size, err := s.openFile(ctx, sum)
+	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("open blob %s: %w", sum, err)
-	}
-	f, err := os.Open(s.path(sum))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, motcua.NotFound("blob", sum)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open blob %s: %w", sum, err)
-	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("open blob %s: %w", sum, err)
-	}
-	if err := checkRange(offset, length, info.Size()); err != nil {
+	if err := checkRange(offset, length, size); err != nil {
 		f.Close()
 		return nil, err
 	}
-	if offset == 0 && length == info.Size() {
-		return &verifyingReader{f: f, h: sha256.New(), want: sum, size: info.Size()}, nil
+	if offset == 0 && length == size {
+		return &verifyingReader{f: f, h: sha256.New(), want: sum, size: size}, nil
 	}
 	return &rangeReader{r: io.NewSectionReader(f, offset, length), c: f, want: sum, size: length}, nil
 }
