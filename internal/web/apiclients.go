@@ -68,8 +68,8 @@ func (s *Server) apiClientsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createAPIClient(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	n := service.NewAPIClient{ID: r.PostForm.Get("client_id"), Name: r.PostForm.Get("name"), AgencyCode: r.PostForm.Get("agency_code"),

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -289,7 +288,7 @@ func parseProcedureForm(f url.Values, errs *formErrors) (catalogue.Procedure, ma
 
 func (s *Server) saveProcedure(create bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := parseAdminForm(w, r); err != nil {
+		if err := parseForm(w, r); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -333,28 +332,6 @@ func (s *Server) saveProcedure(create bool) http.HandlerFunc {
 		shown := formRows(r.PostForm, p)
 		s.renderProcedureForm(w, r, status, procedureFormPage{New: create, P: shown, Version: version, Errors: errs})
 	}
-}
-
-// maxProcedureForm bounds a procedure form with its uploaded blank forms.
-const maxProcedureForm = 64 << 20
-
-// parseAdminForm reads a form, url-encoded or multipart (with files).
-func parseAdminForm(w http.ResponseWriter, r *http.Request) error {
-	bad := motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ.")
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
-		r.Body = http.MaxBytesReader(w, r.Body, maxProcedureForm)
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			if errors.As(err, new(*http.MaxBytesError)) {
-				return motcua.Invalid("form", "too_large", fmt.Sprintf("Biểu mẫu kèm tệp quá lớn (tối đa %d MB).", maxProcedureForm>>20))
-			}
-			return bad
-		}
-		return nil
-	}
-	if err := r.ParseForm(); err != nil {
-		return bad
-	}
-	return nil
 }
 
 // uploadFormTemplates stores the blank forms uploaded with the procedure
@@ -512,8 +489,8 @@ func (s *Server) editCategoryPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) saveCategory(create bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil {
-			s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
+		if err := parseForm(w, r); err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		var errs formErrors
@@ -641,8 +618,8 @@ func (s *Server) editAgencyPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) saveAgency(create bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil {
-			s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
+		if err := parseForm(w, r); err != nil {
+			s.renderError(w, r, err)
 			return
 		}
 		a := catalogue.Agency{Code: strings.TrimSpace(r.PostForm.Get("code")), Name: strings.TrimSpace(r.PostForm.Get("name")),

@@ -81,8 +81,8 @@ func formRoles(r *http.Request) []motcua.Role {
 }
 
 func (s *Server) createOfficer(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	n := service.NewOfficer{Username: r.PostForm.Get("username"), Name: r.PostForm.Get("name"),
@@ -116,8 +116,8 @@ func (s *Server) editOfficerPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateOfficer(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	u := service.OfficerUpdate{Name: r.PostForm.Get("name"), Roles: formRoles(r), Disabled: r.PostForm.Get("disabled") == "on",

@@ -151,8 +151,8 @@ func (s *Server) holidaysPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) putHoliday(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, motcua.Invalid("form", "bad_form", "Biểu mẫu gửi lên không hợp lệ."))
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	form := holidayForm{Date: strings.TrimSpace(r.PostForm.Get("date")), Kind: r.PostForm.Get("kind"), Name: r.PostForm.Get("name")}
