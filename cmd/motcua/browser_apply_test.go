@@ -22,18 +22,7 @@ func TestBrowserApplyOnline(t *testing.T) {
 	b := browsertest.New(t)
 	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
 	citizen := demo.Citizens()[0]
-	ca, err := demo.LoadOrCreateCA(filepath.Join(ts.dataDir, "demo-ca"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	signed, err := ca.SignPDF(pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "To khai dang ky ket hon"}), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	form := filepath.Join(t.TempDir(), "to-khai-ket-hon.pdf")
-	if err := os.WriteFile(form, signed, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	form := signedDemoPDF(t, ts, "to-khai-ket-hon.pdf", "To khai dang ky ket hon")
 
 	b.Navigate(ts.url + "/auth/login/vneid")
 	b.Do("wait for the IdP form", chromedp.WaitVisible(chromedp.ID("username")))
@@ -107,4 +96,23 @@ func TestBrowserApplyOnline(t *testing.T) {
 	if n := strings.Count(b.Text("table.docs"), "Số lần sử dụng: 1"); n != 2 {
 		b.Fatalf("%d documents show one use, want 2", n)
 	}
+}
+
+// signedDemoPDF writes a PDF with text, signed by the demo CA of ts, as
+// a file named name to upload, and returns its path.
+func signedDemoPDF(t *testing.T, ts *testServer, name, text string) string {
+	t.Helper()
+	ca, err := demo.LoadOrCreateCA(filepath.Join(ts.dataDir, "demo-ca"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := ca.SignPDF(pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: text}), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, signed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -2,18 +2,14 @@ package main
 
 import (
 	"net/url"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/motcua/motcua/internal/browsertest"
 	"github.com/motcua/motcua/internal/demo"
-	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
 )
 
 // phoneApplicant logs a demo citizen in at a phone's width (390 px) and
@@ -148,18 +144,7 @@ func TestBrowserDeliveryByPost(t *testing.T) {
 	b := browsertest.New(t)
 	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
 	citizen := demo.Citizens()[0]
-	ca, err := demo.LoadOrCreateCA(filepath.Join(ts.dataDir, "demo-ca"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	signed, err := ca.SignPDF(pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "To khai dang ky ket hon"}), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	form := filepath.Join(t.TempDir(), "to-khai-ket-hon.pdf")
-	if err := os.WriteFile(form, signed, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	form := signedDemoPDF(t, ts, "to-khai-ket-hon.pdf", "To khai dang ky ket hon")
 	phoneApplicant(b, ts, citizen.Code)
 	text := b.Text(`#hinh-thuc`)
 	for _, want := range []string{"Hình thức nộp hồ sơ (*)", "Hình thức nhận kết quả (*)", "Chi phí thu gom sẽ thanh toán cho bưu điện và do bưu điện quy định",

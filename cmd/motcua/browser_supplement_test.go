@@ -2,17 +2,13 @@ package main
 
 import (
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/motcua/motcua/internal/browsertest"
 	"github.com/motcua/motcua/internal/demo"
-	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
 )
 
 // TestBrowserSupplement is issue 16's round trip in Chromium: the desk
@@ -29,18 +25,7 @@ func TestBrowserSupplement(t *testing.T) {
 	api := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, citizen.Code)}
 	code, _ := applyMarriageOnline(t, api)
 	other, _ := applyMarriageOnline(t, api)
-	ca, err := demo.LoadOrCreateCA(filepath.Join(ts.dataDir, "demo-ca"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	signed, err := ca.SignPDF(pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "To khai co chu ky hai ben"}), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	form := filepath.Join(t.TempDir(), "to-khai-bo-sung.pdf")
-	if err := os.WriteFile(form, signed, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	form := signedDemoPDF(t, ts, "to-khai-bo-sung.pdf", "To khai co chu ky hai ben")
 	reason := "Tờ khai chưa có chữ ký của hai bên; giấy tờ tùy thân đã hết hạn"
 
 	// The desk receives the dossier, then asks for the supplement.
