@@ -102,10 +102,27 @@ var afterMigration = map[int]func(ctx context.Context, tx *Store) error{
 	},
 }
 
+// migrationLockKey is the PostgreSQL advisory lock Migrate holds.
+const migrationLockKey int64 = 0x6d6f74637561 // "motcua"
+
 // Migrate applies every pending migration, each in its own transaction,
 // and returns how many it applied. A schema newer than the binary is an
 // ESCHEMA error and nothing is changed.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
+	if s.d.Name() == "postgres" {
+		// Nodes of a cluster started at once migrate one after the other:
+		// the later ones then find nothing pending. (SQLite's single
+		// writer serialises them already.)
+		conn, err := s.writeDB.Conn(ctx)
+		if err != nil {
+			return 0, motcua.Internal(fmt.Errorf("migration lock: %w", err))
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+			return 0, motcua.Internal(fmt.Errorf("migration lock: %w", err))
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey)
+	}
 	current, latest, err := s.SchemaVersions(ctx)
 	if err != nil {
 		return 0, err
