@@ -102,9 +102,6 @@ var afterMigration = map[int]func(ctx context.Context, tx *Store) error{
 	},
 }
 
-// migrationLockKey is the PostgreSQL advisory lock Migrate holds.
-const migrationLockKey int64 = 0x6d6f74637561 // "motcua"
-
 // Migrate applies every pending migration, each in its own transaction,
 // and returns how many it applied. A schema newer than the binary is an
 // ESCHEMA error and nothing is changed.
@@ -118,10 +115,13 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 			return 0, motcua.Internal(fmt.Errorf("migration lock: %w", err))
 		}
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+		// One lock per schema: databases holding several (tests) do not
+		// queue behind each other.
+		const key = "hashtext('motcua migrate ' || current_schema())"
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock("+key+")"); err != nil {
 			return 0, motcua.Internal(fmt.Errorf("migration lock: %w", err))
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey)
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock("+key+")")
 	}
 	current, latest, err := s.SchemaVersions(ctx)
 	if err != nil {
