@@ -10,6 +10,15 @@
 // lists the accounts, and nothing survives a restart. Never expose it as a
 // real identity provider.
 //
+// It is a single-node tool: a login's state (authorization request, code,
+// tokens) lives in the memory of the process that started it. On a
+// cluster of `serve --demo` nodes, each node serves its own provider with
+// its own public URL as issuer, so a login started on node A completes on
+// node A; the motcua session it ends with is a database row and then
+// works on every node. Behind one load-balanced URL, route /dev-idp/ to
+// one node (or use sticky sessions), or configure real providers
+// (--oidc-providers).
+//
 // # Mounting
 //
 // The Provider serves every endpoint relative to the issuer URL. For an
