@@ -82,7 +82,7 @@ func (s *Server) officerResultFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
-	httpx.StreamPDF(w, r, rc, file, "inline", "stream result", "dossier", r.PathValue("code"))
+	httpx.StreamPDFRange(w, r, s.cfg.Blobs, rc, file, "inline", "stream result", "dossier", r.PathValue("code"))
 }
 
 // officerDigitize scans a component of a received paper dossier.

@@ -391,7 +391,7 @@ func (s *Server) warehouseFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
-	httpx.StreamPDF(w, r, rc, file, "attachment", "stream document file", "document", id)
+	httpx.StreamPDFRange(w, r, s.cfg.Blobs, rc, file, "attachment", "stream document file", "document", id)
 }
 
 type verifyPage struct {
