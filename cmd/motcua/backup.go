@@ -15,7 +15,6 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/blob"
-	"github.com/motcua/motcua/internal/sqldb"
 	"github.com/motcua/motcua/internal/sqlite"
 )
 
@@ -78,7 +77,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("create the backup folder: %w", err)
 	}
 	defer os.RemoveAll(tmp) // gone after the rename; a failure leaves nothing
-	m, err := backupInto(ctx, store, blobs, demoCADir(cfg.DataDir), tmp, stderr)
+	m, err := backupInto(ctx, filepath.Join(cfg.DataDir, "motcua.db"), blobs, demoCADir(cfg.DataDir), tmp, stderr)
 	if err != nil {
 		return err
 	}
@@ -94,13 +93,14 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // backupInto writes the backup into the folder tmp: a consistent copy of
-// the database (VACUUM INTO, while others keep writing), the blobs that
+// the database at dbPath (VACUUM INTO on a connection of its own, which
+// holds only a read snapshot: the server keeps writing), the blobs that
 // copy refers to, the demo CA folder if any, and the manifest; then
 // flushes it all to disk.
-func backupInto(ctx context.Context, store *sqldb.Store, blobs motcua.BlobStore, demoCA, tmp string, stderr io.Writer) (backupManifest, error) {
+func backupInto(ctx context.Context, dbPath string, blobs motcua.BlobStore, demoCA, tmp string, stderr io.Writer) (backupManifest, error) {
 	m := backupManifest{Format: backupFormat, CreatedAt: time.Now().UTC().Truncate(time.Second), Version: version()}
 	dbCopy := filepath.Join(tmp, "motcua.db")
-	if _, err := store.DB().ExecContext(ctx, "VACUUM INTO ?", dbCopy); err != nil {
+	if err := sqlite.VacuumInto(ctx, dbPath, dbCopy); err != nil {
 		return m, fmt.Errorf("copy the database: %w", err)
 	}
 	snap, err := sqlite.Open(ctx, dbCopy)

@@ -99,3 +99,25 @@ func Open(ctx context.Context, path string) (*sqldb.Store, error) {
 	readDB.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	return sqldb.New(dialect{}, writeDB, readDB).CacheStatements(), nil
 }
+
+// VacuumInto writes a transactionally consistent copy of the database
+// file at path into dest (VACUUM INTO) on a connection of its own. In WAL
+// mode VACUUM INTO only holds a read transaction on the source: the copy
+// is the snapshot of its start while the server's writer keeps
+// committing. (The read pool's query_only connections refuse it, and the
+// single writer connection would queue every write behind the copy.)
+func VacuumInto(ctx context.Context, path, dest string) error {
+	if strings.ContainsAny(path, "?#") {
+		return motcua.Internal(fmt.Errorf("database path %q must not contain '?' or '#'", path))
+	}
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return motcua.Internal(fmt.Errorf("open %s: %w", path, err))
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		return motcua.Internal(fmt.Errorf("copy %s: %w", path, err))
+	}
+	return nil
+}
