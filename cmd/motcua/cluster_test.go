@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -168,6 +169,27 @@ func TestClusterOfTwoDemoNodes(t *testing.T) {
 	if !strings.Contains(page, code) {
 		t.Errorf("the warehouse page on B does not list %s", code)
 	}
+	// A, which never received the file, serves a byte range of it from the
+	// shared blob store (a PDF viewer's partial fetch).
+	onA := &apiClient{t: t, base: a.url, token: onB.token}
+	_, list, raw := onA.do("GET", "/api/v1/warehouse/documents?code="+url.QueryEscape(code), nil, "")
+	if items, _ := list["items"].([]any); len(items) != 1 {
+		t.Fatalf("the pushed result on A: %s", raw)
+	}
+	id := list["items"].([]any)[0].(map[string]any)["id"].(string)
+	req, _ := http.NewRequest("GET", a.url+"/kho-du-lieu/"+id+"/tep", nil)
+	req.AddCookie(&http.Cookie{Name: "motcua_session", Value: onB.token})
+	req.Header.Set("Range", "bytes=0-7")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 206 || string(part) != string(pdf[:8]) || resp.Header.Get("Content-Range") != fmt.Sprintf("bytes 0-7/%d", len(pdf)) {
+		t.Fatalf("range of the file on A: %d %q %v", resp.StatusCode, part, resp.Header)
+	}
+
 	// The citizen uploads to B a PDF signed with A's copy: valid. One
 	// signed by a CA of no node: not valid (B does check).
 	body, ct = multipartBody(t, map[string]string{"category": demo.CategoryCertifiedCopy, "paper_type": "result",
