@@ -112,6 +112,32 @@ func TestSharedCAImportsTheFolder(t *testing.T) {
 		t.Fatalf("another node's agency key: %v", err)
 	}
 
+	// A key file of another CA is not imported: it would not verify on
+	// the other nodes.
+	strangerKeys := filepath.Join(t.TempDir(), "agencies")
+	if err := os.MkdirAll(strangerKeys, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	foreignCA, err := demo.LoadOrCreateCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreignStore := seeded(t)
+	if _, err := demo.NewKeyring(foreignCA, t.TempDir(), foreignStore).AgencySigner(ctx, demo.DistrictCode); err != nil {
+		t.Fatal(err)
+	}
+	foreignPEM, err := foreignStore.DemoKey(ctx, "agency:"+demo.DistrictCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(strangerKeys, demo.DistrictCode+".pem"), foreignPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := demo.NewKeyring(ca, strangerKeys, fresh).AgencySigner(ctx, demo.DistrictCode)
+	if err != nil || d.Cert.CheckSignatureFrom(ca.Intermediate) != nil {
+		t.Fatalf("a key of another CA was imported: %v", err)
+	}
+
 	// A data folder holding another install's CA keeps it, and its root
 	// is reported for trust on that node.
 	stranger := filepath.Join(t.TempDir(), "demo-ca")

@@ -78,6 +78,11 @@ func (k *Keyring) load(ctx context.Context, a *motcua.Agency) (*service.AgencySi
 	data, err := k.store.DemoKey(ctx, name)
 	if motcua.IsKind(err, motcua.ENOTFOUND) {
 		data, err = os.ReadFile(k.file(a.Code))
+		if err == nil && !k.issuedByCA(data) {
+			// A key of another demo CA (another install's folder) would
+			// not verify on the other nodes.
+			err = os.ErrNotExist
+		}
 		if errors.Is(err, os.ErrNotExist) {
 			if k.ca.InterKey == nil {
 				// A CA without its intermediate's key lends every agency the
@@ -94,6 +99,13 @@ func (k *Keyring) load(ctx context.Context, a *motcua.Agency) (*service.AgencySi
 		return nil, err
 	}
 	return service.ParseSignerPEM(data)
+}
+
+// issuedByCA reports whether the PEM's certificate was issued by the
+// keyring's CA.
+func (k *Keyring) issuedByCA(data []byte) bool {
+	s, err := service.ParseSignerPEM(data)
+	return err == nil && s.Cert.CheckSignatureFrom(k.ca.Intermediate) == nil
 }
 
 // issue makes agency a key and a certificate, as PEM.
