@@ -34,6 +34,7 @@ type Store interface {
 	RatingStore
 	IdentityCheckStore
 	BlobReferenceStore
+	ClusterStore
 
 	// InTx runs fn with a Store whose methods all run in one transaction;
 	// the transaction commits when fn returns nil and rolls back

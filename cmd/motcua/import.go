@@ -74,13 +74,6 @@ func importResults(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if cfg.Manifest == "" {
 		cfg.Manifest = filepath.Join(cfg.Dir, "manifest.csv")
 	}
-	if cfg.DemoCA {
-		// openWarehouse would create a demo CA; a new one cannot have
-		// signed the files.
-		if _, err := os.Stat(demo.RootFile(demoCADir(cfg.DataDir))); err != nil {
-			return usageError{fmt.Sprintf("--demo-ca: no demo CA in %s (it is made by `motcua serve --demo`)", demoCADir(cfg.DataDir))}
-		}
-	}
 	logger, err := cfg.logger(stderr)
 	if err != nil {
 		return err
@@ -110,7 +103,12 @@ func importResults(ctx context.Context, args []string, stdout, stderr io.Writer,
 				"otherwise every file would be refused"}
 		}
 	}
-	wh, _, _, err := openWarehouse(&cfg.commonConfig, &cfg.trustConfig, store, cfg.DemoCA)
+	// A new demo CA cannot have signed the files: the database's (or
+	// the data folder's) is used, never made.
+	wh, _, _, err := openWarehouse(ctx, &cfg.commonConfig, &cfg.trustConfig, store, cfg.DemoCA, false)
+	if errors.Is(err, demo.ErrNoSharedCA) {
+		return usageError{fmt.Sprintf("--demo-ca: no demo CA in the database or in %s (it is made by `motcua serve --demo`)", demoCADir(cfg.DataDir))}
+	}
 	if err != nil {
 		return err
 	}

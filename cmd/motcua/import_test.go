@@ -372,7 +372,6 @@ func TestImportUsage(t *testing.T) {
 		{[]string{"--data-dir", dir}, "--dir is required"},
 		{[]string{"--dir", filepath.Join(dir, "none"), "--trust-dir", dir}, "not a folder"},
 		{[]string{"--dir", dir, "--workers", "0", "--trust-dir", dir}, "--workers"},
-		{[]string{"--dir", dir, "--data-dir", dir, "--demo-ca"}, "no demo CA"},
 		{[]string{"--dir", dir, "--data-dir", dir, "--trust-dir", dir}, `unknown column "owner"`},
 	}
 	for _, c := range cases {
@@ -391,6 +390,23 @@ func TestImportUsage(t *testing.T) {
 	err := runImport(ctx, b.importArgs(), io.Discard, io.Discard)
 	if err == nil || errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "motcua migrate") {
 		t.Fatalf("import on an unmigrated database: %v", err)
+	}
+
+	// --demo-ca with no demo CA in the database nor in the data folder:
+	// a new CA could not have signed the files.
+	nb := &importBundle{dataDir: t.TempDir(), dir: t.TempDir()}
+	nb.manifest(t, "manifest.csv", nil)
+	st, _, err := (&commonConfig{DataDir: nb.dataDir}).openStore(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	err = runImport(ctx, nb.importArgs(), io.Discard, io.Discard)
+	if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "no demo CA") {
+		t.Fatalf("import --demo-ca without a demo CA: %v, want a usage error with %q", err, "no demo CA")
 	}
 }
 

@@ -100,17 +100,20 @@ func runKPISnapshot(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 // runMonthlySnapshots stores the previous month's compilation when it is
-// missing, now and every interval until ctx ends.
-func runMonthlySnapshots(ctx context.Context, kpi *service.KPI, interval time.Duration, logger *slog.Logger) {
+// missing, now and every interval until ctx ends, when lease (nil:
+// always) says this node runs it.
+func runMonthlySnapshots(ctx context.Context, kpi *service.KPI, interval time.Duration, lease func() bool, logger *slog.Logger) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		month, taken, err := kpi.SnapshotDue(ctx, time.Now())
-		switch {
-		case err != nil && ctx.Err() == nil:
-			logger.Error("monthly compilation", "month", month.String(), "err", err)
-		case taken:
-			logger.Info("stored the monthly compilation", "month", month.String())
+		if lease == nil || lease() {
+			month, taken, err := kpi.SnapshotDue(ctx, time.Now())
+			switch {
+			case err != nil && ctx.Err() == nil:
+				logger.Error("monthly compilation", "month", month.String(), "err", err)
+			case taken:
+				logger.Info("stored the monthly compilation", "month", month.String())
+			}
 		}
 		select {
 		case <-ctx.Done():

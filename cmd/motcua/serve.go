@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/motcua/motcua/internal/sqldb"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -113,40 +114,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	} else if err := store.CheckSchema(ctx); err != nil {
 		return err
 	}
-	if cfg.Demo {
-		sum, err := demo.Seed(ctx, store)
-		if err != nil {
-			return fmt.Errorf("seed demo data: %w", err)
-		}
-		if sum.AlreadySeeded {
-			logger.Info("demo data already present")
-		} else {
-			logger.Info("demo data loaded", "agencies", sum.Agencies, "categories", sum.Categories,
-				"procedures", sum.Procedures, "subjects", sum.Subjects)
-		}
-		// The monitors' dashboard shows seed 002's quarter from the start.
-		if cfg.DemoHistory {
-			n, err := demo.GenerateAnLao2024Q1(ctx, store, 1)
-			switch {
-			case motcua.IsKind(err, motcua.ECONFLICT):
-			case err != nil:
-				return fmt.Errorf("generate demo dossiers: %w", err)
-			default:
-				logger.Info("demo dossiers generated for 01/01–20/03/2024", "dossiers", n)
-			}
-		}
-	}
-	wh, anchors, ca, err := openWarehouse(&cfg.commonConfig, &cfg.trustConfig, store, cfg.Demo)
+	node := newNodeID()
+	wh, anchors, ca, err := openWarehouse(ctx, &cfg.commonConfig, &cfg.trustConfig, store, cfg.Demo, true)
 	if err != nil {
 		return err
 	}
 	if ca != nil {
-		n, err := demo.SeedDocuments(ctx, store, wh, ca, time.Now())
-		if err != nil {
-			return fmt.Errorf("seed demo documents: %w", err)
-		}
-		if n > 0 {
-			logger.Info("demo documents signed and stored", "documents", n, "demo_ca", demoCADir(cfg.DataDir))
+		if err := seedDemo(ctx, &cfg, store, wh, ca, node, logger); err != nil {
+			return err
 		}
 	}
 	blobs, err := cfg.openBlobs()
@@ -256,19 +231,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 	// New audit events are chained by hash within a second or so.
 	go sqldb.RunAuditSealer(workerCtx, store, time.Second, logger.With("component", "audit"))
 	// Stale sessions, abandoned logins, old login failures and temporary
-	// blob files past their grace period are removed every ten minutes.
+	// blob files past their grace period are removed every ten minutes, by
+	// one node of a cluster (jobs.go).
 	janitorDone := make(chan struct{})
 	go func() {
 		defer close(janitorDone)
 		tick := time.NewTicker(10 * time.Minute)
 		defer tick.Stop()
 		for {
-			if n, err := auth.CleanUp(workerCtx); err != nil && workerCtx.Err() == nil {
-				logger.Error("clean up sessions", "err", err)
-			} else if n > 0 {
-				logger.Info("cleaned up stale sessions and logins", "rows", n)
+			if jobLease(workerCtx, store, "cleanup", node, leaseTTL(10*time.Minute), logger) {
+				if n, err := auth.CleanUp(workerCtx); err != nil && workerCtx.Err() == nil {
+					logger.Error("clean up sessions", "err", err)
+				} else if n > 0 {
+					logger.Info("cleaned up stale sessions and logins", "rows", n)
+				}
+				sweepBlobTemp(workerCtx, blobs, time.Now, logger)
 			}
-			sweepBlobTemp(workerCtx, blobs, time.Now, logger)
 			select {
 			case <-workerCtx.Done():
 				return
@@ -277,12 +255,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		}
 	}()
 	// The previous month's compilation is stored once the month has ended:
-	// checked at start and hourly; the month's unique key keeps one
-	// snapshot when several nodes check at once.
+	// checked at start and hourly by the node holding the lease; the
+	// month's unique key keeps one snapshot even if two compile at once.
 	snapshotDone := make(chan struct{})
 	go func() {
 		defer close(snapshotDone)
-		runMonthlySnapshots(workerCtx, wcfg.KPI, time.Hour, logger.With("component", "kpi"))
+		runMonthlySnapshots(workerCtx, wcfg.KPI, time.Hour, func() bool {
+			return jobLease(workerCtx, store, "kpi-snapshot", node, leaseTTL(time.Hour), logger)
+		}, logger.With("component", "kpi"))
 	}()
 	// Manual identity verifications are re-checked once the population
 	// database answers again; the jobs are rows of the database.
@@ -302,7 +282,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 }
 
 // signingKeys is the agencies' keyring: --signing-keys, else in demo mode
-// certificates the demo CA issues per agency, else an empty keyring (no
+// certificates the demo CA issues per agency (kept in the database; the
+// folder is where a single-node install kept them before), else an empty keyring (no
 // agency can sign).
 func signingKeys(cfg *serveConfig, ca *demo.CA, store motcua.Store) (service.Keyring, error) {
 	switch {
@@ -337,4 +318,51 @@ func holidayCalendar(path string) (*motcua.Calendar, error) {
 		return nil, usageError{fmt.Sprintf("--holidays %s: %s", path, motcua.ErrorMessage(err))}
 	}
 	return cal.With(off, work), nil
+}
+
+// seedDemo loads the demo data set, the quarter of dossiers behind seed
+// 002 and the citizens' signed documents, once. Nodes of a cluster starting at once take turns
+// through the "demo-seed" lease (released at the end), so the later ones
+// find the work done; a holder that dies keeps the others waiting until
+// its lease expires.
+func seedDemo(ctx context.Context, cfg *serveConfig, store motcua.Store, wh *service.Warehouse, ca *demo.CA,
+	node string, logger *slog.Logger) error {
+	const lease = "demo-seed"
+	for !jobLease(ctx, store, lease, node, 5*time.Minute, logger) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	defer func() { _, _ = store.TakeJobLease(context.WithoutCancel(ctx), lease, node, time.Now(), 0) }()
+	sum, err := demo.Seed(ctx, store)
+	if err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+	if sum.AlreadySeeded {
+		logger.Info("demo data already present")
+	} else {
+		logger.Info("demo data loaded", "agencies", sum.Agencies, "categories", sum.Categories,
+			"procedures", sum.Procedures, "subjects", sum.Subjects)
+	}
+	// The monitors' dashboard shows seed 002's quarter from the start.
+	if cfg.DemoHistory {
+		n, err := demo.GenerateAnLao2024Q1(ctx, store, 1)
+		switch {
+		case motcua.IsKind(err, motcua.ECONFLICT):
+		case err != nil:
+			return fmt.Errorf("generate demo dossiers: %w", err)
+		default:
+			logger.Info("demo dossiers generated for 01/01–20/03/2024", "dossiers", n)
+		}
+	}
+	n, err := demo.SeedDocuments(ctx, store, wh, ca, time.Now())
+	if err != nil {
+		return fmt.Errorf("seed demo documents: %w", err)
+	}
+	if n > 0 {
+		logger.Info("demo documents signed and stored", "documents", n)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/x509"
 	"flag"
 	"fmt"
@@ -73,9 +74,10 @@ func (t *trustConfig) options(demoMode bool, extra ...*x509.Certificate) (pdfsig
 
 // openWarehouse builds the warehouse service over store and the blob
 // folder, with the PDF verifier trusting the configured anchors and those
-// stored in the database. In demo mode the demo CA is created (once) and
-// trusted.
-func openWarehouse(c *commonConfig, t *trustConfig, store motcua.Store, demoMode bool) (*service.Warehouse, *service.TrustAnchors, *demo.CA, error) {
+// stored in the database. In demo mode the demo CA of the database (made
+// by the first node, demo.SharedCA) is trusted; createCA lets this call
+// make it.
+func openWarehouse(ctx context.Context, c *commonConfig, t *trustConfig, store motcua.Store, demoMode, createCA bool) (*service.Warehouse, *service.TrustAnchors, *demo.CA, error) {
 	blobs, err := c.openBlobs()
 	if err != nil {
 		return nil, nil, nil, err
@@ -83,10 +85,13 @@ func openWarehouse(c *commonConfig, t *trustConfig, store motcua.Store, demoMode
 	var ca *demo.CA
 	var extra []*x509.Certificate
 	if demoMode {
-		if ca, err = demo.LoadOrCreateCA(demoCADir(c.DataDir)); err != nil {
+		if ca, err = demo.SharedCA(ctx, store, demoCADir(c.DataDir), createCA); err != nil {
 			return nil, nil, nil, fmt.Errorf("demo CA: %w", err)
 		}
 		extra = append(extra, ca.Root)
+		if ca.FolderRoot != nil {
+			extra = append(extra, ca.FolderRoot)
+		}
 	}
 	opts, err := t.options(demoMode, extra...)
 	if err != nil {

@@ -30,7 +30,13 @@ type CA struct {
 	// nil for a CA made before it was kept, whose agencies then all sign
 	// with Agency.
 	InterKey crypto.Signer
+	// FolderRoot is the root of another demo CA found in the data folder
+	// by SharedCA, trusted on that node too; usually nil.
+	FolderRoot *x509.Certificate
 }
+
+// timeNow is the clock new CAs are dated by.
+var timeNow = time.Now
 
 // Chain returns the agency certificate's chain for signing.
 func (ca *CA) Chain() []*x509.Certificate { return []*x509.Certificate{ca.Intermediate} }
@@ -55,31 +61,43 @@ func LoadOrCreateCA(dir string) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := ca.writeDir(dir); err != nil {
 		return nil, err
+	}
+	return ca, nil
+}
+
+// writeDir writes the CA's files into dir.
+func (ca *CA) writeDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
 	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(ca.AgencyKey)
 	if err != nil {
-		return nil, err
-	}
-	interDER, err := x509.MarshalPKCS8PrivateKey(ca.InterKey)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	files := map[string][]byte{
-		caInterKey:   pemBlock("PRIVATE KEY", interDER),
 		caRootFile:   pemBlock("CERTIFICATE", ca.Root.Raw),
 		caInterFile:  pemBlock("CERTIFICATE", ca.Intermediate.Raw),
 		caAgencyFile: pemBlock("CERTIFICATE", ca.Agency.Raw),
 		caKeyFile:    pemBlock("PRIVATE KEY", keyDER),
 	}
+	order := []string{caRootFile, caInterFile, caAgencyFile, caKeyFile}
+	if ca.InterKey != nil {
+		interDER, err := x509.MarshalPKCS8PrivateKey(ca.InterKey)
+		if err != nil {
+			return err
+		}
+		files[caInterKey] = pemBlock("PRIVATE KEY", interDER)
+		order = append([]string{caInterKey}, order...)
+	}
 	// The key is written last: its presence marks a complete CA.
-	for _, name := range []string{caInterKey, caRootFile, caInterFile, caAgencyFile, caKeyFile} {
+	for _, name := range order {
 		if err := writeFileAtomic(filepath.Join(dir, name), files[name]); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return ca, nil
+	return nil
 }
 
 // RootFile is where LoadOrCreateCA keeps the root certificate, for

@@ -84,6 +84,11 @@ func Seed(ctx context.Context, s motcua.Store) (Summary, error) {
 		return nil
 	})
 	if err != nil {
+		// Another process seeding the same database at once wins the
+		// race; its data set is the same.
+		if _, gerr := s.GetAgency(ctx, ProvinceCode); gerr == nil {
+			return Summary{AlreadySeeded: true}, nil
+		}
 		return Summary{}, err
 	}
 	return sum, nil

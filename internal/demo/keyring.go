@@ -19,23 +19,33 @@ import (
 )
 
 // Keyring gives every agency of the demo its own signing certificate,
-// issued by the demo CA's intermediate on first use and kept in dir
-// (one PEM file per agency, as service.LoadKeyDir reads them), so that
-// results and certified copies name the agency that signed them.
+// issued by the demo CA's intermediate on first use and kept in the
+// database (one PEM as service.LoadKeyDir reads them per agency), so that
+// results and certified copies name the agency that signed them, and
+// every node of a cluster signs for an agency with the same key. dir is
+// where a single-node install kept the keys before: a key found there is
+// moved into the database on first use.
 type Keyring struct {
-	ca       *CA
-	dir      string
-	agencies motcua.AgencyStore
-	mu       sync.Mutex
-	keys     *service.Keys
+	ca    *CA
+	dir   string
+	store KeyringStore
+	mu    sync.Mutex
+	keys  *service.Keys
+}
+
+// KeyringStore is what the keyring reads and keeps its keys in.
+type KeyringStore interface {
+	motcua.AgencyStore
+	motcua.ClusterStore
 }
 
 // demoLocation is the place shown in demo signatures.
 const demoLocation = "An Lão, Bình Định"
 
-// NewKeyring returns the demo keyring; agencies names the certificates.
-func NewKeyring(ca *CA, dir string, agencies motcua.AgencyStore) *Keyring {
-	return &Keyring{ca: ca, dir: dir, agencies: agencies, keys: service.NewKeys()}
+// NewKeyring returns the demo keyring; store names the certificates and
+// keeps the keys.
+func NewKeyring(ca *CA, dir string, store KeyringStore) *Keyring {
+	return &Keyring{ca: ca, dir: dir, store: store, keys: service.NewKeys()}
 }
 
 // AgencySigner implements service.Keyring.
@@ -45,14 +55,11 @@ func (k *Keyring) AgencySigner(ctx context.Context, code string) (*service.Agenc
 	if s, err := k.keys.AgencySigner(ctx, code); err == nil {
 		return s, nil
 	}
-	a, err := k.agencies.GetAgency(ctx, code)
+	a, err := k.store.GetAgency(ctx, code)
 	if err != nil {
 		return nil, err
 	}
-	s, err := k.load(a.Code)
-	if errors.Is(err, os.ErrNotExist) {
-		s, err = k.issue(a)
-	}
+	s, err := k.load(ctx, a)
 	if err != nil {
 		return nil, motcua.Internal(err)
 	}
@@ -63,20 +70,34 @@ func (k *Keyring) AgencySigner(ctx context.Context, code string) (*service.Agenc
 
 func (k *Keyring) file(code string) string { return filepath.Join(k.dir, code+".pem") }
 
-func (k *Keyring) load(code string) (*service.AgencySigner, error) {
-	data, err := os.ReadFile(k.file(code))
+// load reads the agency's key from the database; the first node to need
+// it stores the key of the old folder, else a new one, and every node
+// then uses what was stored first.
+func (k *Keyring) load(ctx context.Context, a *motcua.Agency) (*service.AgencySigner, error) {
+	name := demoKeyAgency + a.Code
+	data, err := k.store.DemoKey(ctx, name)
+	if motcua.IsKind(err, motcua.ENOTFOUND) {
+		data, err = os.ReadFile(k.file(a.Code))
+		if errors.Is(err, os.ErrNotExist) {
+			if k.ca.InterKey == nil {
+				// A CA without its intermediate's key lends every agency the
+				// district's certificate.
+				return &service.AgencySigner{Key: k.ca.AgencyKey, Cert: k.ca.Agency, Chain: k.ca.Chain()}, nil
+			}
+			data, err = k.issue(a)
+		}
+		if err == nil {
+			data, err = k.store.KeepDemoKey(ctx, name, data)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return service.ParseSignerPEM(data)
 }
 
-// issue makes agency a key and a certificate; a CA without its
-// intermediate's key lends every agency the district's certificate.
-func (k *Keyring) issue(a *motcua.Agency) (*service.AgencySigner, error) {
-	if k.ca.InterKey == nil {
-		return &service.AgencySigner{Key: k.ca.AgencyKey, Cert: k.ca.Agency, Chain: k.ca.Chain()}, nil
-	}
+// issue makes agency a key and a certificate, as PEM.
+func (k *Keyring) issue(a *motcua.Agency) ([]byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -98,13 +119,5 @@ func (k *Keyring) issue(a *motcua.Agency) (*service.AgencySigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &service.AgencySigner{Key: key, Cert: cert, Chain: k.ca.Chain()}
-	data, err := service.SignerPEM(s)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(k.dir, 0o750); err != nil {
-		return nil, err
-	}
-	return s, writeFileAtomic(k.file(a.Code), data)
+	return service.SignerPEM(&service.AgencySigner{Key: key, Cert: cert, Chain: k.ca.Chain()})
 }

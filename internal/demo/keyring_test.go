@@ -43,12 +43,13 @@ func TestKeyringIssuesOneCertificatePerAgency(t *testing.T) {
 		t.Fatalf("unknown agency: %v", err)
 	}
 
-	// A restart (a new keyring on the same folders) finds the same key.
+	// A restart, or another node (a new keyring, other folders), finds
+	// the same key in the database.
 	ca2, err := demo.LoadOrCreateCA(caDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := demo.NewKeyring(ca2, keyDir, st).AgencySigner(ctx, agencies[0].Code)
+	again, err := demo.NewKeyring(ca2, t.TempDir(), st).AgencySigner(ctx, agencies[0].Code)
 	if err != nil || !again.Cert.Equal(a.Cert) {
 		t.Fatalf("after restart: %v", err)
 	}

@@ -27,7 +27,9 @@ func (s *Store) checkAgencyParent(ctx context.Context, a *motcua.Agency) error {
 // CreateAgency implements motcua.AgencyStore.
 func (s *Store) CreateAgency(ctx context.Context, a *motcua.Agency) error {
 	return s.inTx(ctx, func(tx *Store) error {
-		tx.refsChanged()
+		if err := tx.refsChanged(ctx); err != nil {
+			return err
+		}
 		if err := tx.checkAgencyParent(ctx, a); err != nil {
 			return err
 		}
@@ -43,7 +45,9 @@ func (s *Store) CreateAgency(ctx context.Context, a *motcua.Agency) error {
 // UpdateAgency implements motcua.AgencyStore.
 func (s *Store) UpdateAgency(ctx context.Context, a *motcua.Agency) error {
 	return s.inTx(ctx, func(tx *Store) error {
-		tx.refsChanged()
+		if err := tx.refsChanged(ctx); err != nil {
+			return err
+		}
 		if err := tx.checkAgencyParent(ctx, a); err != nil {
 			return err
 		}
@@ -72,7 +76,7 @@ func scanAgency(sc interface{ Scan(...any) error }) (*motcua.Agency, error) {
 
 // GetAgency implements motcua.AgencyStore.
 func (s *Store) GetAgency(ctx context.Context, code string) (*motcua.Agency, error) {
-	return cached(s, "agency:"+code, func(a *motcua.Agency) *motcua.Agency { c := *a; return &c },
+	return cached(ctx, s, "agency:"+code, func(a *motcua.Agency) *motcua.Agency { c := *a; return &c },
 		func() (*motcua.Agency, error) { return s.getAgency(ctx, code) })
 }
 

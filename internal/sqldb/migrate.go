@@ -106,6 +106,23 @@ var afterMigration = map[int]func(ctx context.Context, tx *Store) error{
 // and returns how many it applied. A schema newer than the binary is an
 // ESCHEMA error and nothing is changed.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
+	if s.d.Name() == "postgres" {
+		// Nodes of a cluster started at once migrate one after the other:
+		// the later ones then find nothing pending. (SQLite's single
+		// writer serialises them already.)
+		conn, err := s.writeDB.Conn(ctx)
+		if err != nil {
+			return 0, motcua.Internal(fmt.Errorf("migration lock: %w", err))
+		}
+		defer conn.Close()
+		// One lock per schema: databases holding several (tests) do not
+		// queue behind each other.
+		const key = "hashtext('motcua migrate ' || current_schema())"
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock("+key+")"); err != nil {
+			return 0, motcua.Internal(fmt.Errorf("migration lock: %w", err))
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock("+key+")")
+	}
 	current, latest, err := s.SchemaVersions(ctx)
 	if err != nil {
 		return 0, err

@@ -225,7 +225,9 @@ func (s *Store) CreateProcedure(ctx context.Context, p *motcua.Procedure) error 
 		return err
 	}
 	err = s.inTx(ctx, func(tx *Store) error {
-		tx.refsChanged()
+		if err := tx.refsChanged(ctx); err != nil {
+			return err
+		}
 		if err := tx.checkProcedureRefs(ctx, p); err != nil {
 			return err
 		}
@@ -266,7 +268,9 @@ func (s *Store) UpdateProcedure(ctx context.Context, p *motcua.Procedure) error 
 			version = cur.Version
 			return nil
 		}
-		tx.refsChanged()
+		if err := tx.refsChanged(ctx); err != nil {
+			return err
+		}
 		if err := tx.checkProcedureRefs(ctx, p); err != nil {
 			return err
 		}
@@ -330,7 +334,7 @@ func (s *Store) procedureAgencies(ctx context.Context, code string) ([]string, e
 
 // GetProcedure implements motcua.ProcedureStore.
 func (s *Store) GetProcedure(ctx context.Context, code string) (*motcua.Procedure, error) {
-	return cached(s, "procedure:"+code, cloneProcedure, func() (*motcua.Procedure, error) { return s.getProcedure(ctx, code) })
+	return cached(ctx, s, "procedure:"+code, cloneProcedure, func() (*motcua.Procedure, error) { return s.getProcedure(ctx, code) })
 }
 
 // GetProcedureVersion implements motcua.ProcedureStore.
@@ -342,7 +346,7 @@ func (s *Store) GetProcedureVersion(ctx context.Context, code string, version in
 	if err != nil || p.Version == version {
 		return p, err
 	}
-	return cached(s, fmt.Sprintf("procedure:%s@%d", code, version), cloneProcedure, func() (*motcua.Procedure, error) {
+	return cached(ctx, s, fmt.Sprintf("procedure:%s@%d", code, version), cloneProcedure, func() (*motcua.Procedure, error) {
 		var data []byte
 		err := s.queryRow(ctx, "SELECT data FROM procedure_versions WHERE procedure_code = ? AND version = ?", code, version).Scan(&data)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -383,7 +387,7 @@ func (s *Store) getProcedure(ctx context.Context, code string) (*motcua.Procedur
 // ~200,000 agency links) takes hundreds of milliseconds to read, and the
 // public search reads it on every request.
 func (s *Store) ListProcedures(ctx context.Context, agencyCode string) ([]*motcua.Procedure, error) {
-	return cached(s, "procedures:"+agencyCode, cloneProcedures, func() ([]*motcua.Procedure, error) {
+	return cached(ctx, s, "procedures:"+agencyCode, cloneProcedures, func() ([]*motcua.Procedure, error) {
 		return s.listProcedures(ctx, agencyCode)
 	})
 }
@@ -392,7 +396,7 @@ func (s *Store) ListProcedures(ctx context.Context, agencyCode string) ([]*motcu
 // procedures are never deleted, so the count and the sum of versions
 // change with every new procedure or version.
 func (s *Store) CatalogueStamp(ctx context.Context) (string, error) {
-	return cached(s, "catalogue-stamp", func(v string) string { return v }, func() (string, error) {
+	return cached(ctx, s, "catalogue-stamp", func(v string) string { return v }, func() (string, error) {
 		var procs, versions, agencies, names int64
 		err := s.queryRow(ctx, "SELECT (SELECT COUNT(*) FROM procedures), (SELECT COALESCE(SUM(version), 0) FROM procedures), "+
 			"(SELECT COUNT(*) FROM agencies), (SELECT COALESCE(SUM(LENGTH(name)), 0) FROM agencies)").Scan(&procs, &versions, &agencies, &names)

@@ -60,6 +60,9 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("IdentityRecheckVerifies", func(t *testing.T) { t.Parallel(); testIdentityRecheckVerifies(t, newStore) })
 	t.Run("APIClientAdmin", func(t *testing.T) { t.Parallel(); testAPIClientAdmin(t, newStore) })
 	t.Run("Ratings", func(t *testing.T) { t.Parallel(); testRatings(t, newStore) })
+	t.Run("DemoKeys", func(t *testing.T) { t.Parallel(); testDemoKeys(t, newStore) })
+	t.Run("JobLeases", func(t *testing.T) { t.Parallel(); testJobLeases(t, newStore) })
+	t.Run("ReferenceDataVersion", func(t *testing.T) { t.Parallel(); testReferenceDataVersion(t, newStore) })
 	t.Run("ReferencedBlobs", func(t *testing.T) { t.Parallel(); testReferencedBlobs(t, newStore) })
 	t.Run("Ping", func(t *testing.T) {
 		t.Parallel()
