@@ -62,16 +62,14 @@ func TestClusterUnderFaults(t *testing.T) {
 			args: append([]string{"--demo", "--demo-history=false", "--data-dir", dirs[i], "--database-url", dbURL,
 				"--blob-url", blobURL, "--log-format", "json"}, gate.args()...)}
 	}
-	// Node 1 migrates and seeds the demo; the others share its demo CA
-	// (the agencies' keys and the CA that signs the uploads).
-	nodes[0].start(t)
-	for _, d := range dirs[1:] {
-		if _, err := copyTree(demoCADir(dirs[0]), demoCADir(d)); err != nil {
-			t.Fatal(err)
-		}
+	// The three start at once on the empty database: one migrates and
+	// seeds the demo, and all share its demo CA (kept in the database).
+	for _, n := range nodes {
+		n.launch(t)
 	}
-	nodes[1].start(t)
-	nodes[2].start(t)
+	for _, n := range nodes {
+		n.p.await(t)
+	}
 	ca, err := demo.LoadOrCreateCA(demoCADir(dirs[0]))
 	if err != nil {
 		t.Fatal(err)

@@ -142,7 +142,14 @@ func (n *clusterNode) url() string { return "http://" + n.addr }
 // start runs the node's serve command and waits until it listens.
 func (n *clusterNode) start(t *testing.T) {
 	t.Helper()
-	n.p = startProcessEnv(t, faultS3Env(), append([]string{"serve", "--addr", n.addr}, n.args...)...)
+	n.launch(t)
+	n.p.await(t)
+}
+
+// launch runs the node's serve command (p.await waits for it).
+func (n *clusterNode) launch(t *testing.T) {
+	t.Helper()
+	n.p = launchProcess(t, faultS3Env(), append([]string{"serve", "--addr", n.addr}, n.args...)...)
 }
 
 // gatewayRecorder is the notification gateways of the cluster: the
