@@ -154,7 +154,11 @@ func (n *clusterNode) launch(t *testing.T) {
 
 // gatewayRecorder is the notification gateways of the cluster: the
 // simulator, behind a handler that counts every request per dedupe key
-// (tracking_id for Zalo, request_id for SMS), repeats included.
+// (tracking_id for Zalo, request_id for SMS), repeats included. It holds
+// each answer for gatewayHold after the message is accepted, so that a
+// node killed meanwhile has sent a message whose answer it never saw.
+const gatewayHold = time.Second
+
 type gatewayRecorder struct {
 	srv  *httptest.Server
 	mu   sync.Mutex
@@ -180,6 +184,7 @@ func startGatewayRecorder(t *testing.T) *gatewayRecorder {
 			g.hits[key]++
 			g.mu.Unlock()
 		}
+		time.Sleep(gatewayHold)
 		for k, v := range rec.Header() {
 			w.Header()[k] = v
 		}
