@@ -76,7 +76,7 @@ func TestClusterUnderFaults(t *testing.T) {
 	}
 
 	l := &clusterLoad{t: t, nodes: nodes, ca: ca, client: &http.Client{Timeout: time.Minute},
-		stats: map[string]*opStat{}, docs: map[int][]string{}}
+		stats: map[string]*opStat{}, docs: map[int][]string{}, killed: nodes[1].addr}
 	first := &testServer{url: nodes[0].url()}
 	for _, c := range demo.Citizens()[:4] {
 		l.citizens = append(l.citizens, c)
@@ -247,6 +247,7 @@ type clusterLoad struct {
 	deskToken string
 	totp      totpSteps
 	rr, seq   atomic.Int64
+	killed    string // host:port of the node killed
 
 	mu        sync.Mutex
 	stats     map[string]*opStat
@@ -275,6 +276,7 @@ func (l *clusterLoad) mark(event string) {
 // result is one HTTP exchange; status 0 is a transport error (a killed
 // node, a cut connection).
 type result struct {
+	node   string // host:port asked
 	status int
 	m      map[string]any
 	raw    []byte
@@ -304,14 +306,14 @@ func (l *clusterLoad) call(c *http.Client, method, u, token string, body []byte,
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return result{}
+		return result{node: req.URL.Host}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return result{}
+		return result{node: req.URL.Host}
 	}
-	r := result{status: resp.StatusCode, raw: raw, final: resp.Request.URL}
+	r := result{node: req.URL.Host, status: resp.StatusCode, raw: raw, final: resp.Request.URL}
 	_ = json.Unmarshal(raw, &r.m)
 	return r
 }
@@ -333,6 +335,9 @@ func (l *clusterLoad) done(kind string, r result, step string) {
 	s.failed++
 	if r.status == 0 {
 		s.failures[step+" transport"]++
+		if r.node != l.killed {
+			l.unclean = append(l.unclean, fmt.Sprintf("%s %s: no answer from %s, which was not killed", kind, step, r.node))
+		}
 		return
 	}
 	code, _ := r.m["code"].(string)
