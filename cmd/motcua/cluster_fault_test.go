@@ -45,8 +45,12 @@ const (
 // documents' usage counts equal their uses by the stored dossiers, which
 // include every acknowledged one; every queued notification reached the
 // gateway, each at most twice; the audit chain verifies; every blob a row
-// refers to is in S3 intact, and `blobs gc --grace 0` removes only
-// objects no row refers to.
+// refers to is in S3 intact, and a garbage collection with no grace
+// removes only objects no row refers to.
+//
+// The test is not parallel: it runs alone in its package (its timeline
+// means more then), and it sets the S3 credentials of its own server in
+// the environment for the in-process garbage collection.
 func TestClusterUnderFaults(t *testing.T) {
 	gw := versitygwPath(t)
 	dbURL := pgtest.SchemaURL(t)
