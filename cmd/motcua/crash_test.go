@@ -40,17 +40,35 @@ func TestMain(m *testing.M) {
 
 // process is motcua running as a child process.
 type process struct {
-	cmd  *exec.Cmd
-	url  string
-	logs *syncBuffer
-	done chan struct{}
+	cmd       *exec.Cmd
+	name      string // the command
+	url       string
+	logs      *syncBuffer
+	done      chan struct{}
+	listening chan string // the URL, once it listens
+	started   time.Time
 }
 
 // startProcess runs "motcua args..." and waits until it listens.
 func startProcess(t *testing.T, args ...string) *process {
 	t.Helper()
+	return startProcessEnv(t, nil, args...)
+}
+
+// startProcessEnv is startProcess with env added to the environment.
+func startProcessEnv(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
+	p := launchProcess(t, env, args...)
+	p.await(t)
+	return p
+}
+
+// launchProcess starts "motcua args..." with env added to the
+// environment, without waiting for it to listen (await does).
+func launchProcess(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "MOTCUA_TEST_MAIN=1")
+	cmd.Env = append(append(os.Environ(), env...), "MOTCUA_TEST_MAIN=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -58,8 +76,8 @@ func startProcess(t *testing.T, args ...string) *process {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, logs: &syncBuffer{}, done: make(chan struct{})}
-	urlc := make(chan string, 1)
+	p := &process{cmd: cmd, name: args[0], logs: &syncBuffer{}, done: make(chan struct{}),
+		listening: make(chan string, 1), started: time.Now()}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -71,25 +89,28 @@ func startProcess(t *testing.T, args ...string) *process {
 				URL string `json:"url"`
 			}
 			if json.Unmarshal([]byte(line), &m) == nil && m.Msg == "motcua listening" {
-				urlc <- m.URL
+				p.listening <- m.URL
 			}
 		}
 		_ = cmd.Wait()
 		close(p.done)
 	}()
 	t.Cleanup(func() { p.kill() })
-	start := time.Now()
+	return p
+}
+
+// await waits until the process listens.
+func (p *process) await(t *testing.T) {
+	t.Helper()
 	select {
-	case p.url = <-urlc:
-		t.Logf("motcua %s listening after %v", args[0], time.Since(start).Round(time.Millisecond))
-		return p
+	case p.url = <-p.listening:
+		t.Logf("motcua %s listening after %v", p.name, time.Since(p.started).Round(time.Millisecond))
 	case <-p.done:
-		t.Fatalf("motcua %s exited before listening:\n%s", args[0], p.logs)
-	case <-time.After(90 * time.Second):
+		t.Fatalf("motcua %s exited before listening:\n%s", p.name, p.logs)
+	case <-time.After(3*time.Minute - time.Since(p.started)): // a loaded machine, as startServer
 		p.kill()
-		t.Fatalf("motcua %s did not start:\n%s", args[0], p.logs)
+		t.Fatalf("motcua %s did not start:\n%s", p.name, p.logs)
 	}
-	return nil
 }
 
 // kill sends SIGKILL: no shutdown, in-flight requests and transactions

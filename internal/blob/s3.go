@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -131,6 +133,21 @@ func randomName(kind string) string {
 	return kind + "-" + hex.EncodeToString(b[:])
 }
 
+// s3Error wraps the error of an S3 request. When the server cannot be
+// reached or answers with a server error, the blob store is unavailable
+// (503): the request may be tried again later. Other errors (access
+// denied, a missing bucket) are the deployment's and stay internal.
+func s3Error(what string, err error) error {
+	var netErr net.Error
+	if minio.ToErrorResponse(err).StatusCode >= 500 || errors.As(err, &netErr) {
+		e := motcua.Errorf(motcua.EUNAVAILABLE, "blob_store_unavailable",
+			"Kho lưu trữ tệp tin tạm thời không truy cập được. Vui lòng thử lại sau ít phút.")
+		e.Err = fmt.Errorf("%s: %w", what, err)
+		return e
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
 func isNoSuchKey(err error) bool {
 	r := minio.ToErrorResponse(err)
 	return r.Code == "NoSuchKey" || r.StatusCode == http.StatusNotFound
@@ -162,7 +179,7 @@ func (s *S3) Put(ctx context.Context, r io.Reader, maxSize int64) (motcua.BlobRe
 		if cerr := ctx.Err(); cerr != nil {
 			return motcua.BlobRef{}, fmt.Errorf("put blob: %w", cerr)
 		}
-		return motcua.BlobRef{}, fmt.Errorf("put blob: %w", err)
+		return motcua.BlobRef{}, s3Error("put blob", err)
 	}
 	if maxSize > 0 && counted.n > maxSize {
 		return motcua.BlobRef{}, tooLarge(maxSize)
@@ -175,7 +192,7 @@ func (s *S3) Put(ctx context.Context, r io.Reader, maxSize int64) (motcua.BlobRe
 		minio.CopyDestOptions{Bucket: s.bucket, Object: s.key(ref.SHA256)},
 		minio.CopySrcOptions{Bucket: s.bucket, Object: tmp})
 	if err != nil {
-		return motcua.BlobRef{}, fmt.Errorf("put blob %s: %w", ref.SHA256, err)
+		return motcua.BlobRef{}, s3Error("put blob "+ref.SHA256, err)
 	}
 	return ref, nil
 }
@@ -238,7 +255,7 @@ func (s *S3) get(ctx context.Context, sum string, opts minio.GetObjectOptions) (
 	}
 	obj, err := s.client.GetObject(ctx, s.bucket, s.key(sum), opts)
 	if err != nil {
-		return nil, minio.ObjectInfo{}, fmt.Errorf("open blob %s: %w", sum, err)
+		return nil, minio.ObjectInfo{}, s3Error("open blob "+sum, err)
 	}
 	info, err := obj.Stat()
 	if err != nil {
@@ -246,7 +263,7 @@ func (s *S3) get(ctx context.Context, sum string, opts minio.GetObjectOptions) (
 		if isNoSuchKey(err) {
 			return nil, minio.ObjectInfo{}, motcua.NotFound("blob", sum)
 		}
-		return nil, minio.ObjectInfo{}, fmt.Errorf("open blob %s: %w", sum, err)
+		return nil, minio.ObjectInfo{}, s3Error("open blob "+sum, err)
 	}
 	return obj, info, nil
 }
@@ -264,7 +281,7 @@ func (s *S3) Stat(ctx context.Context, sum string) (motcua.BlobRef, error) {
 		return motcua.BlobRef{}, motcua.NotFound("blob", sum)
 	}
 	if err != nil {
-		return motcua.BlobRef{}, fmt.Errorf("stat blob %s: %w", sum, err)
+		return motcua.BlobRef{}, s3Error("stat blob "+sum, err)
 	}
 	return motcua.BlobRef{SHA256: sum, Size: info.Size}, nil
 }

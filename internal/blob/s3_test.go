@@ -5,10 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/minio/minio-go/v7"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/blob/blobtest"
@@ -150,4 +154,29 @@ func (p *patternReader) Read(b []byte) (int, error) {
 		b[i] = byte(p.n*2654435761>>13) ^ byte(p.n>>8)
 	}
 	return len(b), nil
+}
+
+// TestS3ErrorUnavailable: an S3 server that cannot be reached or answers
+// with a server error makes the blob store unavailable (503, to be tried
+// again); a refusal such as access denied stays an internal error.
+func TestS3ErrorUnavailable(t *testing.T) {
+	refused := &url.Error{Op: "Put", URL: "http://127.0.0.1:1/b/k", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	for _, c := range []struct {
+		name string
+		err  error
+		kind string
+	}{
+		{"connection refused", refused, motcua.EUNAVAILABLE},
+		{"503 Slow Down", minio.ErrorResponse{StatusCode: 503, Code: "SlowDown"}, motcua.EUNAVAILABLE},
+		{"500 Internal Error", minio.ErrorResponse{StatusCode: 500, Code: "InternalError"}, motcua.EUNAVAILABLE},
+		{"403 Access Denied", minio.ErrorResponse{StatusCode: 403, Code: "AccessDenied"}, motcua.EINTERNAL},
+	} {
+		err := s3Error("put blob", c.err)
+		if motcua.ErrorKind(err) != c.kind {
+			t.Errorf("%s: %v is %q, want %q", c.name, err, motcua.ErrorKind(err), c.kind)
+		}
+		if c.kind == motcua.EUNAVAILABLE && motcua.ErrorCode(err) != "blob_store_unavailable" {
+			t.Errorf("%s: code %q", c.name, motcua.ErrorCode(err))
+		}
+	}
 }
