@@ -43,6 +43,7 @@ Usage:
   motcua totp        print the current second-factor code of a demo officer
   motcua verify-pdf  verify the signatures of PDF files and print a JSON report
   motcua sign-pdf    sign a PDF with a key and certificate
+  motcua healthcheck exit 0 when a running server's /healthz answers (container health checks)
   motcua version     print the version
 
 Run "motcua COMMAND --help" for the options of a command. Every option can
@@ -95,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runVerifyPDF(ctx, rest, stdout, stderr)
 	case "sign-pdf":
 		return runSignPDF(ctx, rest, stdout, stderr)
+	case "healthcheck":
+		err = runHealthcheck(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "motcua", version())
 		return 0
