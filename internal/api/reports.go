@@ -9,9 +9,11 @@ import (
 )
 
 type reuseRowJSON struct {
-	AgencyCode string  `json:"agency_code"`
-	AgencyName string  `json:"agency_name"`
-	Level      string  `json:"level"`
+	// AgencyCode, AgencyName and Level are the row's agency; a total row
+	// (of a section or of the report) has none and leaves them out.
+	AgencyCode string  `json:"agency_code,omitempty"`
+	AgencyName string  `json:"agency_name,omitempty"`
+	Level      string  `json:"level,omitempty"`
 	Received   int64   `json:"received"`
 	Reused     int64   `json:"reused"`
 	Rate       string  `json:"rate"`

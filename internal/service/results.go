@@ -239,21 +239,23 @@ func ensureOwner(ctx context.Context, tx motcua.Store, code, name string) error 
 
 // PublicVerification is what anyone may learn about a result code.
 type PublicVerification struct {
-	Code        string    `json:"code"`
-	Status      string    `json:"status"`
-	StatusLabel string    `json:"status_label"`
-	Category    string    `json:"category"`
-	Warehouse   string    `json:"warehouse_kind"`
-	IssuerCode  string    `json:"issuer_code,omitempty"`
-	IssuerName  string    `json:"issuer_name,omitempty"`
-	IssuedOn    string    `json:"issued_on,omitempty"`
-	ExpiresOn   string    `json:"expires_on,omitempty"`
-	OwnerMasked string    `json:"owner_name_masked"`
-	Signature   string    `json:"signature_status"`
-	SignedBy    string    `json:"signed_by,omitempty"`
-	SigningTime time.Time `json:"signing_time,omitzero"`
-	CheckedAt   time.Time `json:"checked_at"`
-	Expired     bool      `json:"expired"`
+	Code        string `json:"code"`
+	Status      string `json:"status"`
+	StatusLabel string `json:"status_label"`
+	Category    string `json:"category"`
+	Warehouse   string `json:"warehouse_kind"`
+	IssuerCode  string `json:"issuer_code,omitempty"`
+	IssuerName  string `json:"issuer_name,omitempty"`
+	// IssuedOn and ExpiresOn are ISO dates (yyyy-mm-dd), absent when
+	// not set.
+	IssuedOn    motcua.Date `json:"issued_on,omitzero"`
+	ExpiresOn   motcua.Date `json:"expires_on,omitzero"`
+	OwnerMasked string      `json:"owner_name_masked"`
+	Signature   string      `json:"signature_status"`
+	SignedBy    string      `json:"signed_by,omitempty"`
+	SigningTime time.Time   `json:"signing_time,omitzero"`
+	CheckedAt   time.Time   `json:"checked_at"`
+	Expired     bool        `json:"expired"`
 	// ReplacedBy is the code of the corrected result that superseded
 	// this one.
 	ReplacedBy   string `json:"replaced_by,omitempty"`
@@ -278,7 +280,7 @@ func (w *Warehouse) VerifyPublic(ctx context.Context, code string) (*PublicVerif
 	}
 	today := motcua.DateOf(w.now())
 	v := &PublicVerification{Code: d.Code, Status: string(d.Status), StatusLabel: d.StatusLabel(today), Category: cat.Name,
-		Warehouse: string(d.Warehouse), IssuedOn: d.IssuedOn.Display(), ExpiresOn: d.ExpiresOn.Display(),
+		Warehouse: string(d.Warehouse), IssuedOn: d.IssuedOn, ExpiresOn: d.ExpiresOn,
 		OwnerMasked: MaskName(d.OwnerName), Signature: d.Signature.Status, SignedBy: d.Signature.Signer,
 		SigningTime: d.Signature.SigningTime, CheckedAt: w.now().UTC(),
 		Expired: !d.ExpiresOn.IsZero() && d.ExpiresOn.Before(today)}
