@@ -1,7 +1,9 @@
 package apitest
 
 import (
+	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -25,6 +27,15 @@ const testDoc = `{
             "properties": {"id": {"type": "string"}, "count": {"type": "integer"}}}}}},
           "404": {"description": "none"}
         }
+      }
+    },
+    "/api/v1/forms": {
+      "post": {
+        "operationId": "sendForm",
+        "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {
+          "type": "object", "required": ["note"], "properties": {"note": {"type": "string"}},
+          "additionalProperties": {"type": "string", "format": "binary"}}}}},
+        "responses": {"204": {"description": "taken"}, "422": {"description": "bad"}}
       }
     },
     "/api/v1/things": {
@@ -99,6 +110,13 @@ func TestCheckerAgreesWithDescribedExchanges(t *testing.T) {
 	if p := exchange(t, post, 201, "", ""); len(p) != 0 {
 		t.Errorf("a described request was reported: %v", p)
 	}
+	// Parts named by additionalProperties (one per component).
+	form, ct := multipartForm(t, map[string]string{"note": "x", "TP01": "%PDF-1.7"})
+	multi, _ := http.NewRequest("POST", "/api/v1/forms", form)
+	multi.Header.Set("Content-Type", ct)
+	if p := exchange(t, multi, 204, "", ""); len(p) != 0 {
+		t.Errorf("a form with a part per component was reported: %v", p)
+	}
 	// A wrong request the server refuses is what the test wanted.
 	bad, _ := http.NewRequest("POST", "/api/v1/things", strings.NewReader(`{}`))
 	bad.Header.Set("Content-Type", "application/json")
@@ -110,6 +128,21 @@ func TestCheckerAgreesWithDescribedExchanges(t *testing.T) {
 	if p := exchange(t, page, 500, "text/html", "<p>"); len(p) != 0 {
 		t.Errorf("a page was checked: %v", p)
 	}
+}
+
+func multipartForm(t *testing.T, fields map[string]string) (io.Reader, string) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, v := range fields {
+		if err := w.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &b, w.FormDataContentType()
 }
 
 func TestCheckerReportsDrift(t *testing.T) {
@@ -129,6 +162,12 @@ func TestCheckerReportsDrift(t *testing.T) {
 		{"undocumented status", get, 409, "", "", "status is not supported"},
 		{"undescribed body", get, 404, "application/problem+json", `{"code":"ENOTFOUND"}`, "does not describe"},
 		{"no such operation", func() *http.Request { r, _ := http.NewRequest("GET", "/api/v1/nothing", nil); return r }(), 200, "application/json", `{}`, "no such operation"},
+		{"accepted form without a required part", func() *http.Request {
+			form, ct := multipartForm(t, map[string]string{"TP01": "%PDF-1.7"})
+			r, _ := http.NewRequest("POST", "/api/v1/forms", form)
+			r.Header.Set("Content-Type", ct)
+			return r
+		}(), 204, "", "", "note"},
 		{"accepted request outside the document", func() *http.Request {
 			r, _ := http.NewRequest("POST", "/api/v1/things", strings.NewReader(`{"name":1}`))
 			r.Header.Set("Content-Type", "application/json")
