@@ -287,25 +287,25 @@ func (e DocumentPaperType) Valid() bool {
 
 // Defines values for DocumentStatus.
 const (
-	Revoked       DocumentStatus = "revoked"
-	Superseded    DocumentStatus = "superseded"
-	UnderFeedback DocumentStatus = "under_feedback"
-	Valid         DocumentStatus = "valid"
-	Withdrawn     DocumentStatus = "withdrawn"
+	DocumentStatusRevoked       DocumentStatus = "revoked"
+	DocumentStatusSuperseded    DocumentStatus = "superseded"
+	DocumentStatusUnderFeedback DocumentStatus = "under_feedback"
+	DocumentStatusValid         DocumentStatus = "valid"
+	DocumentStatusWithdrawn     DocumentStatus = "withdrawn"
 )
 
 // Valid indicates whether the value is a known member of the DocumentStatus enum.
 func (e DocumentStatus) Valid() bool {
 	switch e {
-	case Revoked:
+	case DocumentStatusRevoked:
 		return true
-	case Superseded:
+	case DocumentStatusSuperseded:
 		return true
-	case UnderFeedback:
+	case DocumentStatusUnderFeedback:
 		return true
-	case Valid:
+	case DocumentStatusValid:
 		return true
-	case Withdrawn:
+	case DocumentStatusWithdrawn:
 		return true
 	default:
 		return false
@@ -314,16 +314,82 @@ func (e DocumentStatus) Valid() bool {
 
 // Defines values for DocumentWarehouseKind.
 const (
-	Agency   DocumentWarehouseKind = "agency"
-	Personal DocumentWarehouseKind = "personal"
+	DocumentWarehouseKindAgency   DocumentWarehouseKind = "agency"
+	DocumentWarehouseKindPersonal DocumentWarehouseKind = "personal"
 )
 
 // Valid indicates whether the value is a known member of the DocumentWarehouseKind enum.
 func (e DocumentWarehouseKind) Valid() bool {
 	switch e {
-	case Agency:
+	case DocumentWarehouseKindAgency:
 		return true
-	case Personal:
+	case DocumentWarehouseKindPersonal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DocumentUnusablePaperType.
+const (
+	DocumentUnusablePaperTypeComponent DocumentUnusablePaperType = "component"
+	DocumentUnusablePaperTypeOther     DocumentUnusablePaperType = "other"
+	DocumentUnusablePaperTypeResult    DocumentUnusablePaperType = "result"
+)
+
+// Valid indicates whether the value is a known member of the DocumentUnusablePaperType enum.
+func (e DocumentUnusablePaperType) Valid() bool {
+	switch e {
+	case DocumentUnusablePaperTypeComponent:
+		return true
+	case DocumentUnusablePaperTypeOther:
+		return true
+	case DocumentUnusablePaperTypeResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DocumentUnusableStatus.
+const (
+	DocumentUnusableStatusRevoked       DocumentUnusableStatus = "revoked"
+	DocumentUnusableStatusSuperseded    DocumentUnusableStatus = "superseded"
+	DocumentUnusableStatusUnderFeedback DocumentUnusableStatus = "under_feedback"
+	DocumentUnusableStatusValid         DocumentUnusableStatus = "valid"
+	DocumentUnusableStatusWithdrawn     DocumentUnusableStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the DocumentUnusableStatus enum.
+func (e DocumentUnusableStatus) Valid() bool {
+	switch e {
+	case DocumentUnusableStatusRevoked:
+		return true
+	case DocumentUnusableStatusSuperseded:
+		return true
+	case DocumentUnusableStatusUnderFeedback:
+		return true
+	case DocumentUnusableStatusValid:
+		return true
+	case DocumentUnusableStatusWithdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DocumentUnusableWarehouseKind.
+const (
+	DocumentUnusableWarehouseKindAgency   DocumentUnusableWarehouseKind = "agency"
+	DocumentUnusableWarehouseKindPersonal DocumentUnusableWarehouseKind = "personal"
+)
+
+// Valid indicates whether the value is a known member of the DocumentUnusableWarehouseKind enum.
+func (e DocumentUnusableWarehouseKind) Valid() bool {
+	switch e {
+	case DocumentUnusableWarehouseKindAgency:
+		return true
+	case DocumentUnusableWarehouseKindPersonal:
 		return true
 	default:
 		return false
@@ -558,6 +624,138 @@ func (e IndicatorKey) Valid() bool {
 	}
 }
 
+// Defines values for MeKind.
+const (
+	MeKindOfficer      MeKind = "officer"
+	MeKindOrganisation MeKind = "organisation"
+	MeKindPerson       MeKind = "person"
+)
+
+// Valid indicates whether the value is a known member of the MeKind enum.
+func (e MeKind) Valid() bool {
+	switch e {
+	case MeKindOfficer:
+		return true
+	case MeKindOrganisation:
+		return true
+	case MeKindPerson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeRoles.
+const (
+	MeRolesAdmin         MeRoles = "admin"
+	MeRolesCertification MeRoles = "certification"
+	MeRolesLeader        MeRoles = "leader"
+	MeRolesMonitor       MeRoles = "monitor"
+	MeRolesProcessing    MeRoles = "processing"
+	MeRolesReception     MeRoles = "reception"
+)
+
+// Valid indicates whether the value is a known member of the MeRoles enum.
+func (e MeRoles) Valid() bool {
+	switch e {
+	case MeRolesAdmin:
+		return true
+	case MeRolesCertification:
+		return true
+	case MeRolesLeader:
+		return true
+	case MeRolesMonitor:
+		return true
+	case MeRolesProcessing:
+		return true
+	case MeRolesReception:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OAuthErrorError.
+const (
+	InvalidClient        OAuthErrorError = "invalid_client"
+	InvalidRequest       OAuthErrorError = "invalid_request"
+	UnsupportedGrantType OAuthErrorError = "unsupported_grant_type"
+)
+
+// Valid indicates whether the value is a known member of the OAuthErrorError enum.
+func (e OAuthErrorError) Valid() bool {
+	switch e {
+	case InvalidClient:
+		return true
+	case InvalidRequest:
+		return true
+	case UnsupportedGrantType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProcedureLevels.
+const (
+	ProcedureLevelsCommune  ProcedureLevels = "commune"
+	ProcedureLevelsDistrict ProcedureLevels = "district"
+	ProcedureLevelsProvince ProcedureLevels = "province"
+)
+
+// Valid indicates whether the value is a known member of the ProcedureLevels enum.
+func (e ProcedureLevels) Valid() bool {
+	switch e {
+	case ProcedureLevelsCommune:
+		return true
+	case ProcedureLevelsDistrict:
+		return true
+	case ProcedureLevelsProvince:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProcedureOnlineLevel.
+const (
+	ProcedureOnlineLevelFull    ProcedureOnlineLevel = "full"
+	ProcedureOnlineLevelNone    ProcedureOnlineLevel = "none"
+	ProcedureOnlineLevelPartial ProcedureOnlineLevel = "partial"
+)
+
+// Valid indicates whether the value is a known member of the ProcedureOnlineLevel enum.
+func (e ProcedureOnlineLevel) Valid() bool {
+	switch e {
+	case ProcedureOnlineLevelFull:
+		return true
+	case ProcedureOnlineLevelNone:
+		return true
+	case ProcedureOnlineLevelPartial:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProcedureParties.
+const (
+	N1 ProcedureParties = 1
+	N2 ProcedureParties = 2
+)
+
+// Valid indicates whether the value is a known member of the ProcedureParties enum.
+func (e ProcedureParties) Valid() bool {
+	switch e {
+	case N1:
+		return true
+	case N2:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReuseRowLevel.
 const (
 	ReuseRowLevelCommune  ReuseRowLevel = "commune"
@@ -573,6 +771,102 @@ func (e ReuseRowLevel) Valid() bool {
 	case ReuseRowLevelDistrict:
 		return true
 	case ReuseRowLevelProvince:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SignatureReportSignaturesStatus.
+const (
+	SignatureReportSignaturesStatusIndeterminate SignatureReportSignaturesStatus = "indeterminate"
+	SignatureReportSignaturesStatusInvalid       SignatureReportSignaturesStatus = "invalid"
+	SignatureReportSignaturesStatusValid         SignatureReportSignaturesStatus = "valid"
+)
+
+// Valid indicates whether the value is a known member of the SignatureReportSignaturesStatus enum.
+func (e SignatureReportSignaturesStatus) Valid() bool {
+	switch e {
+	case SignatureReportSignaturesStatusIndeterminate:
+		return true
+	case SignatureReportSignaturesStatusInvalid:
+		return true
+	case SignatureReportSignaturesStatusValid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SignatureReportStatus.
+const (
+	SignatureReportStatusIndeterminate SignatureReportStatus = "indeterminate"
+	SignatureReportStatusInvalid       SignatureReportStatus = "invalid"
+	SignatureReportStatusValid         SignatureReportStatus = "valid"
+)
+
+// Valid indicates whether the value is a known member of the SignatureReportStatus enum.
+func (e SignatureReportStatus) Valid() bool {
+	switch e {
+	case SignatureReportStatusIndeterminate:
+		return true
+	case SignatureReportStatusInvalid:
+		return true
+	case SignatureReportStatusValid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SignatureSummaryStatus.
+const (
+	SignatureSummaryStatusIndeterminate SignatureSummaryStatus = "indeterminate"
+	SignatureSummaryStatusInvalid       SignatureSummaryStatus = "invalid"
+	SignatureSummaryStatusValid         SignatureSummaryStatus = "valid"
+)
+
+// Valid indicates whether the value is a known member of the SignatureSummaryStatus enum.
+func (e SignatureSummaryStatus) Valid() bool {
+	switch e {
+	case SignatureSummaryStatusIndeterminate:
+		return true
+	case SignatureSummaryStatusInvalid:
+		return true
+	case SignatureSummaryStatusValid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SignatureSummaryTimeSource.
+const (
+	SignedAttribute SignatureSummaryTimeSource = "signed_attribute"
+	Timestamp       SignatureSummaryTimeSource = "timestamp"
+)
+
+// Valid indicates whether the value is a known member of the SignatureSummaryTimeSource enum.
+func (e SignatureSummaryTimeSource) Valid() bool {
+	switch e {
+	case SignedAttribute:
+		return true
+	case Timestamp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TokenTokenType.
+const (
+	Bearer TokenTokenType = "Bearer"
+)
+
+// Valid indicates whether the value is a known member of the TokenTokenType enum.
+func (e TokenTokenType) Valid() bool {
+	switch e {
+	case Bearer:
 		return true
 	default:
 		return false
@@ -873,6 +1167,20 @@ type APIClient struct {
 // APIClientScopes defines model for APIClient.Scopes.
 type APIClientScopes string
 
+// AccessLogEntry defines model for AccessLogEntry.
+type AccessLogEntry struct {
+	Action string `json:"action"`
+
+	// Actor The actor id
+	Actor string `json:"actor"`
+
+	// Agency The officer's agency code
+	Agency    *string   `json:"agency,omitempty"`
+	At        time.Time `json:"at"`
+	DossierId *string   `json:"dossier_id,omitempty"`
+	Purpose   *string   `json:"purpose,omitempty"`
+}
+
 // AgencyCounts the raw counts of an agency for a month
 type AgencyCounts struct {
 	Digitized      *int `json:"digitized,omitempty"`
@@ -1167,6 +1475,53 @@ type CoApplicant struct {
 // CoApplicantConsent defines model for CoApplicant.Consent.
 type CoApplicantConsent string
 
+// Component defines model for Component.
+type Component struct {
+	AcceptedCategories []string `json:"accepted_categories"`
+
+	// Copies How many copies a paper dossier brings; 0 when not stated
+	Copies int `json:"copies"`
+
+	// FormTemplate File name of the blank form; absent when none
+	FormTemplate *string `json:"form_template,omitempty"`
+
+	// FormTemplateSha256 Absent when the province has not uploaded the form's file
+	FormTemplateSha256 *string `json:"form_template_sha256,omitempty"`
+
+	// FormTemplateUrl The blank form's download; absent when the province has not uploaded the file
+	FormTemplateUrl *string `json:"form_template_url,omitempty"`
+	Id              string  `json:"id"`
+
+	// MaxDocuments How many documents the component takes (2 for the identity papers of both spouses)
+	MaxDocuments int    `json:"max_documents"`
+	Name         string `json:"name"`
+	Original     bool   `json:"original"`
+
+	// Originals How many originals a paper dossier brings; 0 when not stated
+	Originals int  `json:"originals"`
+	Required  bool `json:"required"`
+}
+
+// ComponentMatch defines model for ComponentMatch.
+type ComponentMatch struct {
+	// AutoAttached The only matching document, attached by the system
+	AutoAttached *Document `json:"auto_attached"`
+
+	// ChosenDocumentId The first warehouse document chosen
+	ChosenDocumentId *string `json:"chosen_document_id"`
+
+	// ChosenDocumentIds Every warehouse document chosen
+	ChosenDocumentIds []string           `json:"chosen_document_ids"`
+	ComponentId       string             `json:"component_id"`
+	Expired           []DocumentUnusable `json:"expired"`
+	MaxDocuments      int                `json:"max_documents"`
+	Name              string             `json:"name"`
+	Required          bool               `json:"required"`
+
+	// Suggestions Gợi ý kết quả cho TPHS
+	Suggestions []Document `json:"suggestions"`
+}
+
 // ConsentRequest A request to the logged-in person to consent, as co-applicant, to the use of their warehouse documents by a draft not yet submitted.
 type ConsentRequest struct {
 	// Agency Name of the agency the draft is addressed to
@@ -1188,36 +1543,52 @@ type ConsentRequest struct {
 // ConsentRequestConsent defines model for ConsentRequest.Consent.
 type ConsentRequestConsent string
 
+// DataUse defines model for DataUse.
+type DataUse struct {
+	AgencyName  *string   `json:"agency_name,omitempty"`
+	At          time.Time `json:"at"`
+	DossierCode *string   `json:"dossier_code,omitempty"`
+	OfficerName *string   `json:"officer_name,omitempty"`
+
+	// Procedure The procedure's name
+	Procedure *string `json:"procedure,omitempty"`
+
+	// Purpose In Vietnamese
+	Purpose string `json:"purpose"`
+}
+
 // Document defines model for Document.
 type Document struct {
 	// Category Example: KQ.G15.000021
-	Category *string `json:"category,omitempty"`
+	Category string `json:"category"`
 
 	// Code Example: 052090000495.KQ.G15.000021.02022024
-	Code           *string             `json:"code,omitempty"`
-	CreatedAt      *time.Time          `json:"created_at,omitempty"`
-	DecisionNumber *string             `json:"decision_number,omitempty"`
+	Code           string              `json:"code"`
+	CreatedAt      time.Time           `json:"created_at"`
+	DecisionNumber string              `json:"decision_number"`
 	ExpiresOn      *openapi_types.Date `json:"expires_on"`
-	File           *File               `json:"file,omitempty"`
-	Id             *string             `json:"id,omitempty"`
+	File           File                `json:"file"`
+	Id             string              `json:"id"`
 	IssuedOn       *openapi_types.Date `json:"issued_on"`
 	Issuer         *string             `json:"issuer,omitempty"`
-	Name           *string             `json:"name,omitempty"`
-	OwnerId        *string             `json:"owner_id,omitempty"`
-	OwnerName      *string             `json:"owner_name,omitempty"`
-	PaperType      *DocumentPaperType  `json:"paper_type,omitempty"`
-	Shared         *bool               `json:"shared,omitempty"`
-	Signature      *map[string]any     `json:"signature,omitempty"`
-	Status         *DocumentStatus     `json:"status,omitempty"`
-	Summary        *string             `json:"summary,omitempty"`
-	UpdatedAt      *time.Time          `json:"updated_at,omitempty"`
-	UsageCount     *int                `json:"usage_count,omitempty"`
+	Name           string              `json:"name"`
+	OwnerId        string              `json:"owner_id"`
+	OwnerName      string              `json:"owner_name"`
+	PaperType      DocumentPaperType   `json:"paper_type"`
+	Shared         bool                `json:"shared"`
 
-	// Verification The verifier's report (on uploads)
-	Verification  *map[string]any        `json:"verification,omitempty"`
-	Version       *int                   `json:"version,omitempty"`
-	Visible       *bool                  `json:"visible,omitempty"`
-	WarehouseKind *DocumentWarehouseKind `json:"warehouse_kind,omitempty"`
+	// Signature What the warehouse keeps of a PDF's signature report
+	Signature  SignatureSummary `json:"signature"`
+	Status     DocumentStatus   `json:"status"`
+	Summary    string           `json:"summary"`
+	UpdatedAt  time.Time        `json:"updated_at"`
+	UsageCount int              `json:"usage_count"`
+
+	// Verification The verifier's report, on the answer to an upload or a push only
+	Verification  *SignatureReport      `json:"verification,omitempty"`
+	Version       int                   `json:"version"`
+	Visible       bool                  `json:"visible"`
+	WarehouseKind DocumentWarehouseKind `json:"warehouse_kind"`
 }
 
 // DocumentPaperType defines model for Document.PaperType.
@@ -1228,6 +1599,77 @@ type DocumentStatus string
 
 // DocumentWarehouseKind defines model for Document.WarehouseKind.
 type DocumentWarehouseKind string
+
+// DocumentPage defines model for DocumentPage.
+type DocumentPage struct {
+	Items   []Document `json:"items"`
+	Page    int        `json:"page"`
+	PerPage int        `json:"per_page"`
+
+	// Total How many match, over all pages
+	Total int `json:"total"`
+}
+
+// DocumentUnusable defines model for DocumentUnusable.
+type DocumentUnusable struct {
+	// Category Example: KQ.G15.000021
+	Category string `json:"category"`
+
+	// Code Example: 052090000495.KQ.G15.000021.02022024
+	Code           string                    `json:"code"`
+	CreatedAt      time.Time                 `json:"created_at"`
+	DecisionNumber string                    `json:"decision_number"`
+	ExpiresOn      *openapi_types.Date       `json:"expires_on"`
+	File           File                      `json:"file"`
+	Id             string                    `json:"id"`
+	IssuedOn       *openapi_types.Date       `json:"issued_on"`
+	Issuer         *string                   `json:"issuer,omitempty"`
+	Name           string                    `json:"name"`
+	OwnerId        string                    `json:"owner_id"`
+	OwnerName      string                    `json:"owner_name"`
+	PaperType      DocumentUnusablePaperType `json:"paper_type"`
+
+	// Reason Why it cannot be used (expired, …)
+	Reason string `json:"reason"`
+	Shared bool   `json:"shared"`
+
+	// Signature What the warehouse keeps of a PDF's signature report
+	Signature  SignatureSummary       `json:"signature"`
+	Status     DocumentUnusableStatus `json:"status"`
+	Summary    string                 `json:"summary"`
+	UpdatedAt  time.Time              `json:"updated_at"`
+	UsageCount int                    `json:"usage_count"`
+
+	// Verification The verifier's report, on the answer to an upload or a push only
+	Verification  *SignatureReport              `json:"verification,omitempty"`
+	Version       int                           `json:"version"`
+	Visible       bool                          `json:"visible"`
+	WarehouseKind DocumentUnusableWarehouseKind `json:"warehouse_kind"`
+}
+
+// DocumentUnusablePaperType defines model for DocumentUnusable.PaperType.
+type DocumentUnusablePaperType string
+
+// DocumentUnusableStatus defines model for DocumentUnusable.Status.
+type DocumentUnusableStatus string
+
+// DocumentUnusableWarehouseKind defines model for DocumentUnusable.WarehouseKind.
+type DocumentUnusableWarehouseKind string
+
+// DocumentVersion defines model for DocumentVersion.
+type DocumentVersion struct {
+	// Download Path of the file's download
+	Download   string    `json:"download"`
+	File       File      `json:"file"`
+	ReplacedAt time.Time `json:"replaced_at"`
+
+	// ReplacedBy Who replaced the file (actor id)
+	ReplacedBy string `json:"replaced_by"`
+
+	// Signature What the warehouse keeps of a PDF's signature report
+	Signature SignatureSummary `json:"signature"`
+	Version   int              `json:"version"`
+}
 
 // Dossier defines model for Dossier.
 type Dossier struct {
@@ -1303,11 +1745,11 @@ type DossierDetail struct {
 
 // Draft defines model for Draft.
 type Draft struct {
-	Agency *string `json:"agency,omitempty"`
-	Case   *string `json:"case,omitempty"`
+	Agency string `json:"agency"`
+	Case   string `json:"case"`
 
 	// CoApplicants The other parties of a two-party procedure, never null ([] for one-party procedures or before one is named).
-	CoApplicants *[]CoApplicant `json:"co_applicants,omitempty"`
+	CoApplicants []CoApplicant `json:"co_applicants"`
 
 	// Components The choices, one entry per document, never null ([] when nothing is attached). A component that takes several documents (max_documents > 1 in the procedure) appears once per document, in the order they were added; the index of an entry among its component's entries is the `index` of DELETE …/components/{component_id} and of …/file.
 	Components []struct {
@@ -1317,23 +1759,34 @@ type Draft struct {
 		File       *File                  `json:"file,omitempty"`
 		Source     *DraftComponentsSource `json:"source,omitempty"`
 	} `json:"components"`
-	District      *string         `json:"district,omitempty"`
-	DossierId     *string         `json:"dossier_id,omitempty"`
-	Id            *string         `json:"id,omitempty"`
-	Owner         *map[string]any `json:"owner,omitempty"`
-	OwnerVerified *bool           `json:"owner_verified,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Creator The actor id of the principal who started the draft
+	Creator   string  `json:"creator"`
+	District  string  `json:"district"`
+	DossierId *string `json:"dossier_id,omitempty"`
+	Id        string  `json:"id"`
+
+	// ManualIdentity A counter officer compared the identities with the original papers because the population database could not be reached
+	ManualIdentity *ManualVerification `json:"manual_identity,omitempty"`
+	Owner          Person              `json:"owner"`
+	OwnerVerified  bool                `json:"owner_verified"`
 
 	// PostAddress Where the post office collects the originals and delivers the result; present (and required) only when submit_method or result_method is post.
 	PostAddress *string `json:"post_address,omitempty"`
-	Procedure   *string `json:"procedure,omitempty"`
+	Procedure   string  `json:"procedure"`
+
+	// ProcedureVersion The catalogue version the draft started with; absent for drafts older than versioning
+	ProcedureVersion *int `json:"procedure_version,omitempty"`
 
 	// ResultMethod Hình thức nhận kết quả (step 8). online until chosen.
 	ResultMethod *DraftResultMethod `json:"result_method,omitempty"`
 
 	// SubmitMethod Hình thức nộp hồ sơ (step 8): online (nộp trực tuyến), counter (the originals are brought to the counter) or post (collected by the public postal service, bưu chính công ích). Absent until chosen (PUT …/delivery); submission then uses online.
 	SubmitMethod *DraftSubmitMethod `json:"submit_method,omitempty"`
-	Submitter    *map[string]any    `json:"submitter,omitempty"`
-	Ward         *string            `json:"ward,omitempty"`
+	Submitter    Person             `json:"submitter"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+	Ward         string             `json:"ward"`
 }
 
 // DraftComponentsSource defines model for Draft.Components.Source.
@@ -1464,6 +1917,62 @@ type IndicatorCode string
 // IndicatorKey defines model for Indicator.Key.
 type IndicatorKey string
 
+// ManualVerification A counter officer compared the identities with the original papers because the population database could not be reached
+type ManualVerification struct {
+	At time.Time `json:"at"`
+
+	// By The officer's username
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+}
+
+// Me The logged-in principal. Absent fields do not apply to this kind of principal.
+type Me struct {
+	// Agency The officer's agency code
+	Agency *string `json:"agency,omitempty"`
+	Kind   MeKind  `json:"kind"`
+	Name   string  `json:"name"`
+
+	// Representative For an organisation: the person acting for it
+	Representative *string `json:"representative,omitempty"`
+
+	// Roles The officer's roles; [] for citizens and organisations
+	Roles []MeRoles `json:"roles"`
+
+	// SubjectId The personal id number or organisation code (citizens and organisations)
+	SubjectId *string `json:"subject_id,omitempty"`
+
+	// Username The officer's username (officers)
+	Username *string `json:"username,omitempty"`
+}
+
+// MeKind defines model for Me.Kind.
+type MeKind string
+
+// MeRoles defines model for Me.Roles.
+type MeRoles string
+
+// OAuthError An RFC 6749 §5.2 error (not problem+json).
+type OAuthError struct {
+	Error            OAuthErrorError `json:"error"`
+	ErrorDescription string          `json:"error_description"`
+}
+
+// OAuthErrorError defines model for OAuthError.Error.
+type OAuthErrorError string
+
+// Person defines model for Person.
+type Person struct {
+	Address   *string             `json:"address,omitempty"`
+	BirthDate *openapi_types.Date `json:"birth_date"`
+
+	// Code Personal id number or organisation code
+	Code  string  `json:"code"`
+	Email *string `json:"email,omitempty"`
+	Name  string  `json:"name"`
+	Phone *string `json:"phone,omitempty"`
+}
+
 // Problem defines model for Problem.
 type Problem struct {
 	// Code Stable machine code, e.g. not_found, forbidden, invalid_field, login_required, cross_origin_refused (403: an unsafe request sent by a browser from another site), and for files the verifier's reasons: not_pdf, unsigned, malformed_signature, digest_mismatch, bad_signature, modified_after_signing, untrusted_signer, cert_expired, cert_not_yet_valid, cert_revoked, revocation_unknown, weak_algorithm, unsupported_subfilter, encrypted, too_large
@@ -1480,6 +1989,63 @@ type Problem struct {
 
 	// Type Always about:blank
 	Type string `json:"type"`
+}
+
+// Procedure A procedure of the current catalogue
+type Procedure struct {
+	Agencies []struct {
+		Code string `json:"code"`
+		Name string `json:"name"`
+	} `json:"agencies"`
+	Cases []ProcedureCase `json:"cases"`
+	Code  string          `json:"code"`
+
+	// FeeVnd The sum of the fees
+	FeeVnd int `json:"fee_vnd"`
+	Fees   []struct {
+		AmountVnd int     `json:"amount_vnd"`
+		Name      string  `json:"name"`
+		Note      *string `json:"note,omitempty"`
+	} `json:"fees"`
+	Field       string               `json:"field"`
+	LegalBasis  *string              `json:"legal_basis,omitempty"`
+	Levels      []ProcedureLevels    `json:"levels"`
+	Name        string               `json:"name"`
+	OnlineLevel ProcedureOnlineLevel `json:"online_level"`
+
+	// Parties How many people apply together: 2 for a two-party procedure (marriage registration), whose draft names a co-applicant
+	Parties        ProcedureParties `json:"parties"`
+	ResultCategory *string          `json:"result_category,omitempty"`
+	Version        int              `json:"version"`
+}
+
+// ProcedureLevels defines model for Procedure.Levels.
+type ProcedureLevels string
+
+// ProcedureOnlineLevel defines model for Procedure.OnlineLevel.
+type ProcedureOnlineLevel string
+
+// ProcedureParties How many people apply together: 2 for a two-party procedure (marriage registration), whose draft names a co-applicant
+type ProcedureParties int
+
+// ProcedureCase defines model for ProcedureCase.
+type ProcedureCase struct {
+	Agencies []string `json:"agencies"`
+
+	// Components The case's own components, or the procedure's
+	Components     []Component `json:"components"`
+	Id             string      `json:"id"`
+	Name           string      `json:"name"`
+	ProcessingDays int         `json:"processing_days"`
+}
+
+// ProcedurePage defines model for ProcedurePage.
+type ProcedurePage struct {
+	Items   []Procedure `json:"items"`
+	Page    int         `json:"page"`
+	Pages   int         `json:"pages"`
+	PerPage int         `json:"per_page"`
+	Total   int         `json:"total"`
 }
 
 // Reception A counter reception (tiếp nhận trực tiếp) in one request: the same identity checks against the population database, warehouse matches and rules as the web desk (/can-bo/tiep-nhan).
@@ -1500,6 +2066,8 @@ type Reception struct {
 		// Scan Name of the multipart file part holding the scan of the paper brought (PDF)
 		Scan *string `json:"scan,omitempty"`
 	} `json:"components,omitempty"`
+
+	// Owner When the dossier is for another person
 	Owner *ReceptionPerson `json:"owner,omitempty"`
 
 	// Phone Submitter's phone for the notifications
@@ -1519,7 +2087,7 @@ type ReceptionPerson struct {
 	IdNumber string `json:"id_number"`
 }
 
-// ReuseRow defines model for ReuseRow.
+// ReuseRow A row of the reuse table; total rows (of a section or the report) have no agency_code, agency_name or level
 type ReuseRow struct {
 	AgencyCode *string `json:"agency_code,omitempty"`
 	AgencyName *string `json:"agency_name,omitempty"`
@@ -1563,6 +2131,63 @@ type ReuseRow struct {
 // ReuseRowLevel defines model for ReuseRow.Level.
 type ReuseRowLevel string
 
+// SignatureReport The verifier's full report on a PDF
+type SignatureReport struct {
+	File string `json:"file"`
+
+	// Message Vietnamese
+	Message    string `json:"message"`
+	Reason     string `json:"reason"`
+	Signatures *[]struct {
+		ByteRange               *[]int                          `json:"byte_range,omitempty"`
+		CoveredBytes            int                             `json:"covered_bytes"`
+		DigestAlgorithm         *string                         `json:"digest_algorithm,omitempty"`
+		Field                   *string                         `json:"field,omitempty"`
+		Issuer                  *string                         `json:"issuer,omitempty"`
+		Kind                    string                          `json:"kind"`
+		Message                 string                          `json:"message"`
+		Reason                  string                          `json:"reason"`
+		Revocation              string                          `json:"revocation"`
+		RevocationSource        *string                         `json:"revocation_source,omitempty"`
+		Serial                  *string                         `json:"serial,omitempty"`
+		SignatureAlgorithm      *string                         `json:"signature_algorithm,omitempty"`
+		SignerName              *string                         `json:"signer_name,omitempty"`
+		SignerOrganization      *string                         `json:"signer_organization,omitempty"`
+		SigningTime             *time.Time                      `json:"signing_time,omitempty"`
+		SigningTimeSelfAsserted bool                            `json:"signing_time_self_asserted"`
+		SigningTimeSource       string                          `json:"signing_time_source"`
+		Status                  SignatureReportSignaturesStatus `json:"status"`
+		SubFilter               string                          `json:"sub_filter"`
+		WholeFile               bool                            `json:"whole_file"`
+	} `json:"signatures"`
+	Status   SignatureReportStatus `json:"status"`
+	Warnings *[]string             `json:"warnings,omitempty"`
+}
+
+// SignatureReportSignaturesStatus defines model for SignatureReport.Signatures.Status.
+type SignatureReportSignaturesStatus string
+
+// SignatureReportStatus defines model for SignatureReport.Status.
+type SignatureReportStatus string
+
+// SignatureSummary What the warehouse keeps of a PDF's signature report
+type SignatureSummary struct {
+	Issuer      *string                     `json:"issuer,omitempty"`
+	Reason      *string                     `json:"reason,omitempty"`
+	Signer      *string                     `json:"signer,omitempty"`
+	SignerOrg   *string                     `json:"signer_org,omitempty"`
+	SigningTime *time.Time                  `json:"signing_time,omitempty"`
+	Status      SignatureSummaryStatus      `json:"status"`
+	TimeSource  *SignatureSummaryTimeSource `json:"time_source,omitempty"`
+	Warnings    *[]string                   `json:"warnings,omitempty"`
+}
+
+// SignatureSummaryStatus defines model for SignatureSummary.Status.
+type SignatureSummaryStatus string
+
+// SignatureSummaryTimeSource defines model for SignatureSummary.TimeSource.
+type SignatureSummaryTimeSource string
+
 // StatusChange One status change of a dossier
 type StatusChange struct {
 	At *time.Time `json:"at,omitempty"`
@@ -1596,6 +2221,18 @@ type SupplementRequest struct {
 	// Seq 1, 2, … per dossier
 	Seq *int `json:"seq,omitempty"`
 }
+
+// Token defines model for Token.
+type Token struct {
+	AccessToken string `json:"access_token"`
+
+	// ExpiresIn Seconds
+	ExpiresIn int            `json:"expires_in"`
+	TokenType TokenTokenType `json:"token_type"`
+}
+
+// TokenTokenType defines model for Token.TokenType.
+type TokenTokenType string
 
 // TrustAnchor A CA certificate (root or intermediate) stored by an administrator, which signed PDFs may chain to. The anchors of the server's configuration (--trust-dir, the demo CA) are trusted too and are not listed.
 type TrustAnchor struct {
@@ -1639,14 +2276,18 @@ type UploadPaperType string
 
 // Verification defines model for Verification.
 type Verification struct {
-	Category   *string    `json:"category,omitempty"`
-	CheckedAt  *time.Time `json:"checked_at,omitempty"`
-	Code       *string    `json:"code,omitempty"`
-	Expired    *bool      `json:"expired,omitempty"`
-	ExpiresOn  *string    `json:"expires_on,omitempty"`
-	IssuedOn   *string    `json:"issued_on,omitempty"`
-	IssuerCode *string    `json:"issuer_code,omitempty"`
-	IssuerName *string    `json:"issuer_name,omitempty"`
+	Category  *string    `json:"category,omitempty"`
+	CheckedAt *time.Time `json:"checked_at,omitempty"`
+	Code      *string    `json:"code,omitempty"`
+	Expired   *bool      `json:"expired,omitempty"`
+
+	// ExpiresOn ISO date; absent when not set
+	ExpiresOn *openapi_types.Date `json:"expires_on,omitempty"`
+
+	// IssuedOn ISO date; absent when not set
+	IssuedOn   *openapi_types.Date `json:"issued_on,omitempty"`
+	IssuerCode *string             `json:"issuer_code,omitempty"`
+	IssuerName *string             `json:"issuer_name,omitempty"`
 
 	// OwnerNameMasked Example: N*** V** A
 	OwnerNameMasked *string `json:"owner_name_masked,omitempty"`
@@ -11099,6 +11740,11 @@ func (r EnableTrustAnchorResponse) ContentType() string {
 type ListCertificationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []CertificationEntry `json:"items"`
+		Year  int                  `json:"year"`
+	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -11107,6 +11753,14 @@ type ListCertificationsResponse struct {
 	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCertificationsResponse) GetJSON200() *struct {
+	Items []CertificationEntry `json:"items"`
+	Year  int                  `json:"year"`
+} {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -11230,12 +11884,25 @@ func (r CertifyCopyResponse) ContentType() string {
 type ListAgencyDossiersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []AgencyDossier `json:"items"`
+		Total int             `json:"total"`
+	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAgencyDossiersResponse) GetJSON200() *struct {
+	Items []AgencyDossier `json:"items"`
+	Total int             `json:"total"`
+} {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -11930,6 +12597,10 @@ func (r ReceiveAtCounterResponse) ContentType() string {
 type PushResultResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Document
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Document
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -11942,6 +12613,16 @@ type PushResultResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PushResultResponse) GetJSON200() *Document {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PushResultResponse) GetJSON201() *Document {
+	return r.JSON201
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -12210,10 +12891,23 @@ func (r DecideConsentRequestResponse) ContentType() string {
 type ListMyDossiersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []Dossier `json:"items"`
+		Total int       `json:"total"`
+	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMyDossiersResponse) GetJSON200() *struct {
+	Items []Dossier `json:"items"`
+	Total int       `json:"total"`
+} {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -12334,12 +13028,19 @@ func (r CreateDraftResponse) ContentType() string {
 type GetDraftResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Draft
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDraftResponse) GetJSON200() *Draft {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -12562,6 +13263,8 @@ func (r DeleteDraftComponentResponse) ContentType() string {
 type PutDraftComponentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Draft
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -12574,6 +13277,11 @@ type PutDraftComponentResponse struct {
 	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutDraftComponentResponse) GetJSON200() *Draft {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -12783,12 +13491,23 @@ func (r SetDraftDeliveryResponse) ContentType() string {
 type ListDraftMatchesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Components []ComponentMatch `json:"components"`
+	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListDraftMatchesResponse) GetJSON200() *struct {
+	Components []ComponentMatch `json:"components"`
+} {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -12838,6 +13557,8 @@ func (r ListDraftMatchesResponse) ContentType() string {
 type SubmitDraftResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dossier
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Dossier
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -12854,6 +13575,11 @@ type SubmitDraftResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SubmitDraftResponse) GetJSON200() *Dossier {
+	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -13548,10 +14274,17 @@ func (r RejectFeedbackResponse) ContentType() string {
 type GetMeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Me
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMeResponse) GetJSON200() *Me {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -13596,10 +14329,31 @@ func (r GetMeResponse) ContentType() string {
 type IssueTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Token
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *OAuthError
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *OAuthError
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r IssueTokenResponse) GetJSON200() *Token {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r IssueTokenResponse) GetJSON400() *OAuthError {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r IssueTokenResponse) GetJSON401() *OAuthError {
+	return r.JSON401
 }
 
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
@@ -13644,10 +14398,17 @@ func (r IssueTokenResponse) ContentType() string {
 type ListProceduresResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcedurePage
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListProceduresResponse) GetJSON200() *ProcedurePage {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
@@ -13692,10 +14453,17 @@ func (r ListProceduresResponse) ContentType() string {
 type GetProcedureResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Procedure
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProcedureResponse) GetJSON200() *Procedure {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
@@ -13863,6 +14631,8 @@ type GetMonthlyReportResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -13914,6 +14684,11 @@ func (r GetMonthlyReportResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
 }
 
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetMonthlyReportResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
 func (r GetMonthlyReportResponse) GetApplicationproblemJSON422() *Invalid {
 	return r.ApplicationproblemJSON422
@@ -13963,13 +14738,17 @@ type GetReuseReportResponse struct {
 		Sections *[]struct {
 			Rows  *[]ReuseRow `json:"rows,omitempty"`
 			Title *string     `json:"title,omitempty"`
-			Total *ReuseRow   `json:"total,omitempty"`
+
+			// Total A row of the reuse table; total rows (of a section or the report) have no agency_code, agency_name or level
+			Total *ReuseRow `json:"total,omitempty"`
 		} `json:"sections,omitempty"`
 
 		// Target the province's target, %
 		Target *int                `json:"target,omitempty"`
 		To     *openapi_types.Date `json:"to,omitempty"`
-		Total  *ReuseRow           `json:"total,omitempty"`
+
+		// Total A row of the reuse table; total rows (of a section or the report) have no agency_code, agency_name or level
+		Total *ReuseRow `json:"total,omitempty"`
 	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
@@ -13988,13 +14767,17 @@ func (r GetReuseReportResponse) GetJSON200() *struct {
 	Sections *[]struct {
 		Rows  *[]ReuseRow `json:"rows,omitempty"`
 		Title *string     `json:"title,omitempty"`
-		Total *ReuseRow   `json:"total,omitempty"`
+
+		// Total A row of the reuse table; total rows (of a section or the report) have no agency_code, agency_name or level
+		Total *ReuseRow `json:"total,omitempty"`
 	} `json:"sections,omitempty"`
 
 	// Target the province's target, %
 	Target *int                `json:"target,omitempty"`
 	To     *openapi_types.Date `json:"to,omitempty"`
-	Total  *ReuseRow           `json:"total,omitempty"`
+
+	// Total A row of the reuse table; total rows (of a section or the report) have no agency_code, agency_name or level
+	Total *ReuseRow `json:"total,omitempty"`
 } {
 	return r.JSON200
 }
@@ -14113,12 +14896,19 @@ func (r VerifyResultResponse) ContentType() string {
 type ListDocumentsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DocumentPage
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListDocumentsResponse) GetJSON200() *DocumentPage {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -14361,6 +15151,8 @@ func (r GetDocumentResponse) ContentType() string {
 type UpdateDocumentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Document
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -14371,6 +15163,11 @@ type UpdateDocumentResponse struct {
 	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateDocumentResponse) GetJSON200() *Document {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -14430,12 +15227,23 @@ func (r UpdateDocumentResponse) ContentType() string {
 type GetDocumentAccessLogResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []AccessLogEntry `json:"items"`
+	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDocumentAccessLogResponse) GetJSON200() *struct {
+	Items []AccessLogEntry `json:"items"`
+} {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -14691,6 +15499,8 @@ func (r DownloadDocumentFileResponse) ContentType() string {
 type ReplaceDocumentFileResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Document
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -14703,6 +15513,11 @@ type ReplaceDocumentFileResponse struct {
 	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReplaceDocumentFileResponse) GetJSON200() *Document {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -14767,12 +15582,23 @@ func (r ReplaceDocumentFileResponse) ContentType() string {
 type ListDocumentUsesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []DataUse `json:"items"`
+	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListDocumentUsesResponse) GetJSON200() *struct {
+	Items []DataUse `json:"items"`
+} {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -14822,12 +15648,23 @@ func (r ListDocumentUsesResponse) ContentType() string {
 type ListDocumentVersionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []DocumentVersion `json:"items"`
+	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListDocumentVersionsResponse) GetJSON200() *struct {
+	Items []DocumentVersion `json:"items"`
+} {
+	return r.JSON200
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -17774,8 +18611,15 @@ func ParseListCertificationsResponse(rsp *http.Response) (*ListCertificationsRes
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []CertificationEntry `json:"items"`
+			Year  int                  `json:"year"`
+		}
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -17878,8 +18722,15 @@ func ParseListAgencyDossiersResponse(rsp *http.Response) (*ListAgencyDossiersRes
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []AgencyDossier `json:"items"`
+			Total int             `json:"total"`
+		}
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -18438,11 +19289,19 @@ func ParsePushResultResponse(rsp *http.Response) (*PushResultResponse, error) {
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Document
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
-	case rsp.StatusCode == 201:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Document
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -18662,8 +19521,15 @@ func ParseListMyDossiersResponse(rsp *http.Response) (*ListMyDossiersResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []Dossier `json:"items"`
+			Total int       `json:"total"`
+		}
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -18759,8 +19625,12 @@ func ParseGetDraftResponse(rsp *http.Response) (*GetDraftResponse, error) {
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Draft
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -18945,8 +19815,12 @@ func ParsePutDraftComponentResponse(rsp *http.Response) (*PutDraftComponentRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Draft
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -19124,8 +19998,14 @@ func ParseListDraftMatchesResponse(rsp *http.Response) (*ListDraftMatchesRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Components []ComponentMatch `json:"components"`
+		}
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -19167,8 +20047,12 @@ func ParseSubmitDraftResponse(rsp *http.Response) (*SubmitDraftResponse, error) 
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dossier
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 		var dest Dossier
@@ -19732,8 +20616,12 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Me
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -19768,14 +20656,26 @@ func ParseIssueTokenResponse(rsp *http.Response) (*IssueTokenResponse, error) {
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Token
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
-	case rsp.StatusCode == 400:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest OAuthError
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest OAuthError
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
@@ -19810,8 +20710,12 @@ func ParseListProceduresResponse(rsp *http.Response) (*ListProceduresResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcedurePage
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Invalid
@@ -19846,8 +20750,12 @@ func ParseGetProcedureResponse(rsp *http.Response) (*GetProcedureResponse, error
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Procedure
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
@@ -19996,6 +20904,13 @@ func ParseGetMonthlyReportResponse(rsp *http.Response) (*GetMonthlyReportRespons
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Invalid
 		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
@@ -20036,13 +20951,17 @@ func ParseGetReuseReportResponse(rsp *http.Response) (*GetReuseReportResponse, e
 			Sections *[]struct {
 				Rows  *[]ReuseRow `json:"rows,omitempty"`
 				Title *string     `json:"title,omitempty"`
-				Total *ReuseRow   `json:"total,omitempty"`
+
+				// Total A row of the reuse table; total rows (of a section or the report) have no agency_code, agency_name or level
+				Total *ReuseRow `json:"total,omitempty"`
 			} `json:"sections,omitempty"`
 
 			// Target the province's target, %
 			Target *int                `json:"target,omitempty"`
 			To     *openapi_types.Date `json:"to,omitempty"`
-			Total  *ReuseRow           `json:"total,omitempty"`
+
+			// Total A row of the reuse table; total rows (of a section or the report) have no agency_code, agency_name or level
+			Total *ReuseRow `json:"total,omitempty"`
 		}
 		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -20143,8 +21062,12 @@ func ParseListDocumentsResponse(rsp *http.Response) (*ListDocumentsResponse, err
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DocumentPage
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -20337,8 +21260,12 @@ func ParseUpdateDocumentResponse(rsp *http.Response) (*UpdateDocumentResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Document
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -20394,8 +21321,14 @@ func ParseGetDocumentAccessLogResponse(rsp *http.Response) (*GetDocumentAccessLo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []AccessLogEntry `json:"items"`
+		}
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -20555,9 +21488,6 @@ func ParseDownloadDocumentFileResponse(rsp *http.Response) (*DownloadDocumentFil
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
@@ -20598,8 +21528,12 @@ func ParseReplaceDocumentFileResponse(rsp *http.Response) (*ReplaceDocumentFileR
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Document
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -20662,8 +21596,14 @@ func ParseListDocumentUsesResponse(rsp *http.Response) (*ListDocumentUsesRespons
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []DataUse `json:"items"`
+		}
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -20705,8 +21645,14 @@ func ParseListDocumentVersionsResponse(rsp *http.Response) (*ListDocumentVersion
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []DocumentVersion `json:"items"`
+		}
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -20748,9 +21694,6 @@ func ParseDownloadDocumentVersionFileResponse(rsp *http.Response) (*DownloadDocu
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
