@@ -6,4 +6,4 @@
 // ./internal/apiclient`; TestGeneratedClientIsCurrent fails until then.
 package apiclient
 
-//go:generate go tool oapi-codegen -config oapi-codegen.yaml ../api/openapi.json
+//go:generate go tool oapi-codegen -config oapi-codegen.yaml -o client.gen.go ../api/openapi.json
