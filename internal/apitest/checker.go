@@ -38,8 +38,7 @@ type Checker struct {
 // NewChecker loads and validates the document. The document's servers
 // are dropped so that any host (a test server on a random port) matches.
 func NewChecker(doc []byte) (*Checker, error) {
-	// The decoders are the library's global table.
-	registerMultipart.Do(func() { openapi3filter.RegisterBodyDecoder("multipart/form-data", multipartDecoder) })
+	registerBodyDecoders()
 	loader := openapi3.NewLoader()
 	t, err := loader.LoadFromData(doc)
 	if err != nil {

@@ -38,6 +38,13 @@ const testDoc = `{
         "responses": {"204": {"description": "taken"}, "422": {"description": "bad"}}
       }
     },
+    "/api/v1/certificates": {
+      "post": {
+        "operationId": "addCertificate",
+        "requestBody": {"required": true, "content": {"application/x-pem-file": {"schema": {"type": "string"}}}},
+        "responses": {"201": {"description": "added"}}
+      }
+    },
     "/api/v1/things": {
       "post": {
         "operationId": "addThing",
@@ -116,6 +123,12 @@ func TestCheckerAgreesWithDescribedExchanges(t *testing.T) {
 	multi.Header.Set("Content-Type", ct)
 	if p := exchange(t, multi, 204, "", ""); len(p) != 0 {
 		t.Errorf("a form with a part per component was reported: %v", p)
+	}
+	// A text body of a media type the library has no decoder for.
+	pem, _ := http.NewRequest("POST", "/api/v1/certificates", strings.NewReader("-----BEGIN CERTIFICATE-----\n"))
+	pem.Header.Set("Content-Type", "application/x-pem-file")
+	if p := exchange(t, pem, 201, "", ""); len(p) != 0 {
+		t.Errorf("a PEM body was reported: %v", p)
 	}
 	// A wrong request the server refuses is what the test wanted.
 	bad, _ := http.NewRequest("POST", "/api/v1/things", strings.NewReader(`{}`))

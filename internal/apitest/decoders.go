@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -12,7 +13,27 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
-var registerMultipart sync.Once
+var registerDecoders sync.Once
+
+// registerBodyDecoders adds to kin-openapi's global table what motcua's
+// document needs: multipart forms with a part per component, and text
+// bodies of types the library does not know (a PEM certificate is
+// application/x-pem-file with a string schema).
+func registerBodyDecoders() {
+	registerDecoders.Do(func() {
+		openapi3filter.RegisterBodyDecoder("multipart/form-data", multipartDecoder)
+		openapi3filter.RegisterBodyDecoder("*/*", textDecoder)
+	})
+}
+
+// textDecoder reads a body of any other media type as the string its
+// schema says it is; a non-string schema stays unsupported.
+func textDecoder(body io.Reader, header http.Header, schema *openapi3.SchemaRef, encFn openapi3filter.EncodingFn) (any, error) {
+	if schema == nil || schema.Value == nil || !schema.Value.Type.Is("string") {
+		return nil, fmt.Errorf("unsupported content type %q", header.Get("Content-Type"))
+	}
+	return openapi3filter.PlainBodyDecoder(body, header, schema, encFn)
+}
 
 // multipartDecoder decodes a multipart/form-data body whose schema
 // names its parts with additionalProperties (motcua's forms carry one
