@@ -1183,78 +1183,81 @@ type AccessLogEntry struct {
 
 // AgencyCounts the raw counts of an agency for a month
 type AgencyCounts struct {
-	Digitized      *int `json:"digitized,omitempty"`
-	EResult        *int `json:"e_result,omitempty"`
-	Finished       *int `json:"finished,omitempty"`
-	FinishedLate   *int `json:"finished_late,omitempty"`
-	Late           *int `json:"late,omitempty"`
-	Missed         *int `json:"missed,omitempty"`
-	Online         *int `json:"online,omitempty"`
-	Received       *int `json:"received,omitempty"`
-	ResultExpected *int `json:"result_expected,omitempty"`
-	Reused         *int `json:"reused,omitempty"`
-	Shared         *int `json:"shared,omitempty"`
-	Verified       *int `json:"verified,omitempty"`
+	Digitized      int `json:"digitized"`
+	EResult        int `json:"e_result"`
+	Finished       int `json:"finished"`
+	FinishedLate   int `json:"finished_late"`
+	Late           int `json:"late"`
+	Missed         int `json:"missed"`
+	Online         int `json:"online"`
+	Received       int `json:"received"`
+	ResultExpected int `json:"result_expected"`
+	Reused         int `json:"reused"`
+	Shared         int `json:"shared"`
+	Verified       int `json:"verified"`
 }
 
 // AgencyDossier A dossier with its history, handling agency, assignee and result, for officers of the receiving or handling agency.
 type AgencyDossier struct {
 	// Agency Receiving agency
-	Agency   *string `json:"agency,omitempty"`
+	Agency   string  `json:"agency"`
 	Assignee *string `json:"assignee,omitempty"`
-	Case     *string `json:"case,omitempty"`
+	Case     string  `json:"case"`
 
 	// Channel 1 counter, 2 online, 3 post
-	Channel *int `json:"channel,omitempty"`
+	Channel int `json:"channel"`
 
 	// CoApplicants The co-applicants who consented (two-party procedures); the returned result lands in their warehouses too. Never null.
-	CoApplicants *[]struct {
+	CoApplicants []struct {
 		Name      *string `json:"name,omitempty"`
 		SubjectId *string `json:"subject_id,omitempty"`
-	} `json:"co_applicants,omitempty"`
-	Code       *string `json:"code,omitempty"`
-	Components *[]struct {
+	} `json:"co_applicants"`
+	Code       string `json:"code"`
+	Components []struct {
 		DocumentId *string `json:"document_id,omitempty"`
-		Id         *string `json:"id,omitempty"`
-		Name       *string `json:"name,omitempty"`
+		Id         string  `json:"id"`
+		Name       string  `json:"name"`
 
 		// State 0 not digitized, 1 digitized, 2 reused from the warehouse, 3 reused from another dossier's result
-		State *int `json:"state,omitempty"`
-	} `json:"components,omitempty"`
-	DueDate        *openapi_types.Date `json:"due_date,omitempty"`
-	HandlingAgency *string             `json:"handling_agency,omitempty"`
-	History        *[]struct {
-		Actor *string    `json:"actor,omitempty"`
-		At    *time.Time `json:"at,omitempty"`
-		From  *int       `json:"from,omitempty"`
-		Note  *string    `json:"note,omitempty"`
-		To    *int       `json:"to,omitempty"`
-	} `json:"history,omitempty"`
-	Id *string `json:"id,omitempty"`
+		State int `json:"state"`
+	} `json:"components"`
+	DueDate        openapi_types.Date `json:"due_date"`
+	HandlingAgency string             `json:"handling_agency"`
+	History        []struct {
+		Actor string    `json:"actor"`
+		At    time.Time `json:"at"`
+		From  int       `json:"from"`
+		Note  *string   `json:"note,omitempty"`
+		To    int       `json:"to"`
+	} `json:"history"`
+	Id string `json:"id"`
 
 	// IdentityCheck How the dossier's identities were checked at reception (issue 16). `manual`: the population database (CSDLQG về dân cư) could not be reached and the officer compared the identities with the original papers; the dossier carries the flag “Chưa đối chiếu CSDLQG về dân cư” until the automatic re-check confirms them (method becomes `popdb`, by `system`, recheck `matched`) or finds a mismatch (recheck `mismatch`: an alert in GET /api/v1/agency/identity-alerts).
 	IdentityCheck *IdentityCheck `json:"identity_check,omitempty"`
-	MissedReuse   *bool          `json:"missed_reuse,omitempty"`
-	Overdue       *bool          `json:"overdue,omitempty"`
-	OwnerCode     *string        `json:"owner_code,omitempty"`
-	Procedure     *string        `json:"procedure,omitempty"`
-	ReceivedAt    *time.Time     `json:"received_at,omitempty"`
-	Result        *struct {
-		Number   *string    `json:"number,omitempty"`
-		Signed   *bool      `json:"signed,omitempty"`
+	MissedReuse   bool           `json:"missed_reuse"`
+	Overdue       bool           `json:"overdue"`
+	OwnerCode     string         `json:"owner_code"`
+	Procedure     string         `json:"procedure"`
+
+	// ProcedureVersion The catalogue version the dossier was made with
+	ProcedureVersion int        `json:"procedure_version"`
+	ReceivedAt       *time.Time `json:"received_at,omitempty"`
+	Result           *struct {
+		Number   string     `json:"number"`
+		Signed   bool       `json:"signed"`
 		SignedAt *time.Time `json:"signed_at,omitempty"`
 		SignedBy *string    `json:"signed_by,omitempty"`
 		Summary  *string    `json:"summary,omitempty"`
 	} `json:"result,omitempty"`
-	ResultDocumentIds *[]string `json:"result_document_ids,omitempty"`
-	Reused            *bool     `json:"reused,omitempty"`
-	Status            *int      `json:"status,omitempty"`
-	StatusLabel       *string   `json:"status_label,omitempty"`
+	ResultDocumentIds []string `json:"result_document_ids"`
+	Reused            bool     `json:"reused"`
+	Status            int      `json:"status"`
+	StatusLabel       string   `json:"status_label"`
 
 	// SubmitMethod Hình thức nộp hồ sơ chosen by the online applicant (online, counter: the originals are brought to the counter, post: collected by the public postal service); empty for counter receptions and dossiers submitted before it was recorded.
-	SubmitMethod *AgencyDossierSubmitMethod `json:"submit_method,omitempty"`
-	SubmittedAt  *time.Time                 `json:"submitted_at,omitempty"`
-	Supplement   *SupplementRequest         `json:"supplement"`
+	SubmitMethod AgencyDossierSubmitMethod `json:"submit_method"`
+	SubmittedAt  time.Time                 `json:"submitted_at"`
+	Supplement   *SupplementRequest        `json:"supplement"`
 }
 
 // AgencyDossierSubmitMethod Hình thức nộp hồ sơ chosen by the online applicant (online, counter: the originals are brought to the counter, post: collected by the public postal service); empty for counter receptions and dossiers submitted before it was recorded.
@@ -1274,15 +1277,19 @@ type AgencyIndicatorsLevel string
 // AgencyResult defines model for AgencyResult.
 type AgencyResult struct {
 	// Code Result code <owner id>.KQ.Gnn.nnnnnn.<number>
-	Code           string              `json:"code"`
-	DecisionNumber *string             `json:"decision_number,omitempty"`
-	File           openapi_types.File  `json:"file"`
-	IssueDate      *openapi_types.Date `json:"issue_date,omitempty"`
+	Code           string             `json:"code"`
+	DecisionNumber *string            `json:"decision_number,omitempty"`
+	File           openapi_types.File `json:"file"`
+
+	// IssueDate A date as a request gives it: yyyy-mm-dd (ISO 8601, preferred) or dd/mm/yyyy. Responses always give ISO dates.
+	//
+	// Example: 2024-02-02
+	IssueDate *DateInput `json:"issue_date,omitempty"`
 
 	// OwnerBirthDate The owner's date of birth (yyyy-mm-dd or dd/mm/yyyy), persons only. Required when motcua does not know the owner yet: the population database then confirms personal id, name and date of birth before the owner's warehouse is created under the registered name. For a known owner it must equal the stored date of birth.
-	OwnerBirthDate *openapi_types.Date `json:"owner_birth_date,omitempty"`
-	OwnerName      string              `json:"owner_name"`
-	Summary        *string             `json:"summary,omitempty"`
+	OwnerBirthDate *string `json:"owner_birth_date,omitempty"`
+	OwnerName      string  `json:"owner_name"`
+	Summary        *string `json:"summary,omitempty"`
 }
 
 // CatalogueAgency An agency in the format of the catalogue document (docs/catalogue.md, /api/v1/catalogue.schema.json)
@@ -1439,23 +1446,23 @@ type CatalogueProcedureVersionOnlineLevel string
 
 // CertificationEntry An entry of the electronic certification book (per agency and year, numbered without gaps).
 type CertificationEntry struct {
-	CertifiedAt *time.Time `json:"certified_at,omitempty"`
+	CertifiedAt time.Time `json:"certified_at"`
 
 	// DocumentCode <owner>.<document code>.STP-SCT.NN
-	DocumentCode *string `json:"document_code,omitempty"`
-	DocumentId   *string `json:"document_id,omitempty"`
-	FeeVnd       *int    `json:"fee_vnd,omitempty"`
-	Number       *int    `json:"number,omitempty"`
-	Officer      *string `json:"officer,omitempty"`
-	OriginalCode *string `json:"original_code,omitempty"`
-	OriginalName *string `json:"original_name,omitempty"`
-	Pages        *int    `json:"pages,omitempty"`
+	DocumentCode string `json:"document_code"`
+	DocumentId   string `json:"document_id"`
+	FeeVnd       int    `json:"fee_vnd"`
+	Number       int    `json:"number"`
+	Officer      string `json:"officer"`
+	OriginalCode string `json:"original_code"`
+	OriginalName string `json:"original_name"`
+	Pages        int    `json:"pages"`
 
 	// Reference number/year
-	Reference     *string `json:"reference,omitempty"`
-	RequesterCode *string `json:"requester_code,omitempty"`
-	RequesterName *string `json:"requester_name,omitempty"`
-	Year          *int    `json:"year,omitempty"`
+	Reference     string `json:"reference"`
+	RequesterCode string `json:"requester_code"`
+	RequesterName string `json:"requester_name"`
+	Year          int    `json:"year"`
 }
 
 // CoApplicant A co-applicant of a two-party procedure (procedure parties = 2, e.g. marriage registration), named by the applicant and identity-checked against the population database. Their warehouse documents are offered to the draft (matching its components only) once consent is granted; every such read is in their access log; the returned result lands in their warehouse too.
@@ -1556,6 +1563,11 @@ type DataUse struct {
 	// Purpose In Vietnamese
 	Purpose string `json:"purpose"`
 }
+
+// DateInput A date as a request gives it: yyyy-mm-dd (ISO 8601, preferred) or dd/mm/yyyy. Responses always give ISO dates.
+//
+// Example: 2024-02-02
+type DateInput = string
 
 // Document defines model for Document.
 type Document struct {
@@ -1673,74 +1685,74 @@ type DocumentVersion struct {
 
 // Dossier defines model for Dossier.
 type Dossier struct {
-	Agency  *string `json:"agency,omitempty"`
-	Case    *string `json:"case,omitempty"`
-	Channel *int    `json:"channel,omitempty"`
+	Agency  string `json:"agency"`
+	Case    string `json:"case"`
+	Channel int    `json:"channel"`
 
 	// Code Example: 000.23.01.H08-240320-0001
-	Code       *string `json:"code,omitempty"`
-	Components *[]struct {
+	Code       string `json:"code"`
+	Components []struct {
 		DocumentId *string `json:"document_id,omitempty"`
-		Id         *string `json:"id,omitempty"`
-		Name       *string `json:"name,omitempty"`
+		Id         string  `json:"id"`
+		Name       string  `json:"name"`
 
 		// State 0 chưa số hóa, 1 được số hóa, 2 tái sử dụng từ kho, 3 tái sử dụng từ kết quả hồ sơ khác
-		State *int `json:"state,omitempty"`
-	} `json:"components,omitempty"`
-	DueDate *openapi_types.Date `json:"due_date,omitempty"`
-	Id      *string             `json:"id,omitempty"`
+		State int `json:"state"`
+	} `json:"components"`
+	DueDate openapi_types.Date `json:"due_date"`
+	Id      string             `json:"id"`
 
 	// IdentityCheck How the dossier's identities were checked at reception (issue 16). `manual`: the population database (CSDLQG về dân cư) could not be reached and the officer compared the identities with the original papers; the dossier carries the flag “Chưa đối chiếu CSDLQG về dân cư” until the automatic re-check confirms them (method becomes `popdb`, by `system`, recheck `matched`) or finds a mismatch (recheck `mismatch`: an alert in GET /api/v1/agency/identity-alerts).
 	IdentityCheck *IdentityCheck `json:"identity_check,omitempty"`
-	MissedReuse   *bool          `json:"missed_reuse,omitempty"`
-	Procedure     *string        `json:"procedure,omitempty"`
+	MissedReuse   bool           `json:"missed_reuse"`
+	Procedure     string         `json:"procedure"`
 
 	// ProcedureVersion Version of the procedure the dossier was made with; later catalogue changes do not affect it.
-	ProcedureVersion *int       `json:"procedure_version,omitempty"`
-	Reused           *bool      `json:"reused,omitempty"`
-	Status           *int       `json:"status,omitempty"`
-	StatusLabel      *string    `json:"status_label,omitempty"`
-	SubmittedAt      *time.Time `json:"submitted_at,omitempty"`
+	ProcedureVersion int       `json:"procedure_version"`
+	Reused           bool      `json:"reused"`
+	Status           int       `json:"status"`
+	StatusLabel      string    `json:"status_label"`
+	SubmittedAt      time.Time `json:"submitted_at"`
 }
 
 // DossierDetail defines model for DossierDetail.
 type DossierDetail struct {
-	Agency  *string `json:"agency,omitempty"`
-	Case    *string `json:"case,omitempty"`
-	Channel *int    `json:"channel,omitempty"`
+	Agency  string `json:"agency"`
+	Case    string `json:"case"`
+	Channel int    `json:"channel"`
 
 	// Code Example: 000.23.01.H08-240320-0001
-	Code       *string `json:"code,omitempty"`
-	Components *[]struct {
+	Code       string `json:"code"`
+	Components []struct {
 		DocumentId *string `json:"document_id,omitempty"`
-		Id         *string `json:"id,omitempty"`
-		Name       *string `json:"name,omitempty"`
+		Id         string  `json:"id"`
+		Name       string  `json:"name"`
 
 		// State 0 chưa số hóa, 1 được số hóa, 2 tái sử dụng từ kho, 3 tái sử dụng từ kết quả hồ sơ khác
-		State *int `json:"state,omitempty"`
-	} `json:"components,omitempty"`
-	DueDate *openapi_types.Date `json:"due_date,omitempty"`
+		State int `json:"state"`
+	} `json:"components"`
+	DueDate openapi_types.Date `json:"due_date"`
 
 	// History Every status change, oldest first (due_date is the Vietnam date YYYY-MM-DD, moved on by the working days a supplement request stopped the clock)
-	History *[]StatusChange `json:"history,omitempty"`
-	Id      *string         `json:"id,omitempty"`
+	History []StatusChange `json:"history"`
+	Id      string         `json:"id"`
 
 	// IdentityCheck How the dossier's identities were checked at reception (issue 16). `manual`: the population database (CSDLQG về dân cư) could not be reached and the officer compared the identities with the original papers; the dossier carries the flag “Chưa đối chiếu CSDLQG về dân cư” until the automatic re-check confirms them (method becomes `popdb`, by `system`, recheck `matched`) or finds a mismatch (recheck `mismatch`: an alert in GET /api/v1/agency/identity-alerts).
 	IdentityCheck *IdentityCheck `json:"identity_check,omitempty"`
-	MissedReuse   *bool          `json:"missed_reuse,omitempty"`
-	Procedure     *string        `json:"procedure,omitempty"`
-	ProcedureName *string        `json:"procedure_name,omitempty"`
+	MissedReuse   bool           `json:"missed_reuse"`
+	Procedure     string         `json:"procedure"`
+	ProcedureName string         `json:"procedure_name"`
 
 	// ProcedureVersion Version of the procedure the dossier was made with; later catalogue changes do not affect it.
-	ProcedureVersion *int               `json:"procedure_version,omitempty"`
-	Reused           *bool              `json:"reused,omitempty"`
-	Status           *int               `json:"status,omitempty"`
-	StatusLabel      *string            `json:"status_label,omitempty"`
-	SubmittedAt      *time.Time         `json:"submitted_at,omitempty"`
+	ProcedureVersion int                `json:"procedure_version"`
+	Reused           bool               `json:"reused"`
+	Status           int                `json:"status"`
+	StatusLabel      string             `json:"status_label"`
+	SubmittedAt      time.Time          `json:"submitted_at"`
 	Supplement       *SupplementRequest `json:"supplement"`
 
 	// Withdrawable The applicant may still withdraw it (status 1, 2 or 5)
-	Withdrawable *bool `json:"withdrawable,omitempty"`
+	Withdrawable bool `json:"withdrawable"`
 }
 
 // Draft defines model for Draft.
@@ -1801,25 +1813,25 @@ type DraftSubmitMethod string
 // Feedback Feedback on a result (phản ánh về kết quả giải quyết)
 type Feedback struct {
 	// Agency the issuing agency, whose queue it is in
-	Agency              *string    `json:"agency,omitempty"`
-	Comment             *string    `json:"comment,omitempty"`
-	CorrectedDocumentId *string    `json:"corrected_document_id,omitempty"`
-	CreatedAt           *time.Time `json:"created_at,omitempty"`
-	DocumentCode        *string    `json:"document_code,omitempty"`
-	DocumentId          *string    `json:"document_id,omitempty"`
+	Agency              string    `json:"agency"`
+	Comment             *string   `json:"comment,omitempty"`
+	CorrectedDocumentId *string   `json:"corrected_document_id,omitempty"`
+	CreatedAt           time.Time `json:"created_at"`
+	DocumentCode        string    `json:"document_code"`
+	DocumentId          string    `json:"document_id"`
 
 	// DueAt 5 working days after created_at
-	DueAt       *time.Time      `json:"due_at,omitempty"`
-	Id          *string         `json:"id,omitempty"`
-	Overdue     *bool           `json:"overdue,omitempty"`
-	OwnerId     *string         `json:"owner_id,omitempty"`
-	Reason      *FeedbackReason `json:"reason,omitempty"`
-	ReasonLabel *string         `json:"reason_label,omitempty"`
-	Resolution  *string         `json:"resolution,omitempty"`
-	ResolvedAt  *time.Time      `json:"resolved_at,omitempty"`
-	ResolvedBy  *string         `json:"resolved_by,omitempty"`
-	Status      *FeedbackStatus `json:"status,omitempty"`
-	StatusLabel *string         `json:"status_label,omitempty"`
+	DueAt       time.Time      `json:"due_at"`
+	Id          string         `json:"id"`
+	Overdue     bool           `json:"overdue"`
+	OwnerId     string         `json:"owner_id"`
+	Reason      FeedbackReason `json:"reason"`
+	ReasonLabel string         `json:"reason_label"`
+	Resolution  *string        `json:"resolution,omitempty"`
+	ResolvedAt  *time.Time     `json:"resolved_at,omitempty"`
+	ResolvedBy  *string        `json:"resolved_by,omitempty"`
+	Status      FeedbackStatus `json:"status"`
+	StatusLabel string         `json:"status_label"`
 }
 
 // FeedbackReason defines model for Feedback.Reason.
@@ -1830,9 +1842,9 @@ type FeedbackStatus string
 
 // File defines model for File.
 type File struct {
-	Name   *string `json:"name,omitempty"`
-	Sha256 *string `json:"sha256,omitempty"`
-	Size   *int    `json:"size,omitempty"`
+	Name   string `json:"name"`
+	Sha256 string `json:"sha256"`
+	Size   int    `json:"size"`
 }
 
 // Holiday A day of the holiday calendar stored by an administrator, on top of the built-in Vietnamese public holidays and the --holidays file.
@@ -2093,39 +2105,39 @@ type ReuseRow struct {
 	AgencyName *string `json:"agency_name,omitempty"`
 
 	// DigitizedRate indicator 4.2
-	DigitizedRate *string `json:"digitized_rate,omitempty"`
+	DigitizedRate string `json:"digitized_rate"`
 
 	// EResultRate indicator 4.1
-	EResultRate *string        `json:"e_result_rate,omitempty"`
+	EResultRate string         `json:"e_result_rate"`
 	Level       *ReuseRowLevel `json:"level,omitempty"`
 
 	// Missed received without reuse although a matching warehouse document existed
-	Missed *int `json:"missed,omitempty"`
+	Missed int `json:"missed"`
 
 	// OnTimeRate indicator 2.1
-	OnTimeRate *string `json:"on_time_rate,omitempty"`
+	OnTimeRate string `json:"on_time_rate"`
 
 	// OnlineRate indicator 3.3
-	OnlineRate *string `json:"online_rate,omitempty"`
+	OnlineRate string `json:"online_rate"`
 
 	// Rate indicator 4.3: reused ÷ received × 100
-	Rate      *string  `json:"rate,omitempty"`
-	RateValue *float32 `json:"rate_value,omitempty"`
+	Rate      string  `json:"rate"`
+	RateValue float32 `json:"rate_value"`
 
 	// Received dossiers with a receipt date in the period
-	Received *int `json:"received,omitempty"`
+	Received int `json:"received"`
 
 	// Reused of them, with at least one component reused from digitized data
-	Reused *int `json:"reused,omitempty"`
+	Reused int `json:"reused"`
 
 	// Score766 indicator 4.3's score out of 1: full at ≥ 80%, else rate ÷ 80%
-	Score766 *float32 `json:"score_766,omitempty"`
+	Score766 float32 `json:"score_766"`
 
 	// SharedRate indicator 4.4
-	SharedRate *string `json:"shared_rate,omitempty"`
+	SharedRate string `json:"shared_rate"`
 
 	// VerifiedRate indicator 4.5
-	VerifiedRate *string `json:"verified_rate,omitempty"`
+	VerifiedRate string `json:"verified_rate"`
 }
 
 // ReuseRowLevel defines model for ReuseRow.Level.
@@ -2190,17 +2202,17 @@ type SignatureSummaryTimeSource string
 
 // StatusChange One status change of a dossier
 type StatusChange struct {
-	At *time.Time `json:"at,omitempty"`
+	At time.Time `json:"at"`
 
 	// By Who: an officer's username, or person:<id>/organization:<code> for the applicant
 	By        *string `json:"by,omitempty"`
-	From      *int    `json:"from,omitempty"`
-	FromLabel *string `json:"from_label,omitempty"`
+	From      int     `json:"from"`
+	FromLabel string  `json:"from_label"`
 
 	// Note Reason or comment
-	Note    *string `json:"note,omitempty"`
-	To      *int    `json:"to,omitempty"`
-	ToLabel *string `json:"to_label,omitempty"`
+	Note    string `json:"note"`
+	To      int    `json:"to"`
+	ToLabel string `json:"to_label"`
 }
 
 // SupplementRequest The latest supplement request of a dossier (Yêu cầu bổ sung, hoàn thiện hồ sơ): the officer's reason and the components to fix; null when none was made.
@@ -2208,18 +2220,18 @@ type SupplementRequest struct {
 	AnsweredAt *time.Time `json:"answered_at"`
 
 	// Components The components to replace; empty when the officer named none (any component may be replaced).
-	Components *[]struct {
-		Id   *string `json:"id,omitempty"`
-		Name *string `json:"name,omitempty"`
-	} `json:"components,omitempty"`
+	Components []struct {
+		Id   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"components"`
 
 	// Open The dossier is in status 5 and waits for this answer
-	Open        *bool      `json:"open,omitempty"`
-	Reason      *string    `json:"reason,omitempty"`
-	RequestedAt *time.Time `json:"requested_at,omitempty"`
+	Open        bool      `json:"open"`
+	Reason      string    `json:"reason"`
+	RequestedAt time.Time `json:"requested_at"`
 
 	// Seq 1, 2, … per dossier
-	Seq *int `json:"seq,omitempty"`
+	Seq int `json:"seq"`
 }
 
 // Token defines model for Token.
@@ -2260,15 +2272,19 @@ type TrustAnchor struct {
 
 // Upload defines model for Upload.
 type Upload struct {
-	Category       string              `json:"category"`
-	DecisionNumber *string             `json:"decision_number,omitempty"`
-	File           openapi_types.File  `json:"file"`
-	IssueDate      *openapi_types.Date `json:"issue_date,omitempty"`
-	Name           *string             `json:"name,omitempty"`
-	PaperType      *UploadPaperType    `json:"paper_type,omitempty"`
-	Shared         *bool               `json:"shared,omitempty"`
-	Summary        *string             `json:"summary,omitempty"`
-	Visible        *bool               `json:"visible,omitempty"`
+	Category       string             `json:"category"`
+	DecisionNumber *string            `json:"decision_number,omitempty"`
+	File           openapi_types.File `json:"file"`
+
+	// IssueDate A date as a request gives it: yyyy-mm-dd (ISO 8601, preferred) or dd/mm/yyyy. Responses always give ISO dates.
+	//
+	// Example: 2024-02-02
+	IssueDate *DateInput       `json:"issue_date,omitempty"`
+	Name      *string          `json:"name,omitempty"`
+	PaperType *UploadPaperType `json:"paper_type,omitempty"`
+	Shared    *bool            `json:"shared,omitempty"`
+	Summary   *string          `json:"summary,omitempty"`
+	Visible   *bool            `json:"visible,omitempty"`
 }
 
 // UploadPaperType defines model for Upload.PaperType.
@@ -2341,7 +2357,10 @@ type ListHolidaysParams struct {
 
 // PutHolidayJSONBody defines body for PutHoliday for application/json ContentType.
 type PutHolidayJSONBody struct {
-	Date openapi_types.Date      `json:"date"`
+	// Date A date as a request gives it: yyyy-mm-dd (ISO 8601, preferred) or dd/mm/yyyy. Responses always give ISO dates.
+	//
+	// Example: 2024-02-02
+	Date DateInput               `json:"date"`
 	Kind *PutHolidayJSONBodyKind `json:"kind,omitempty"`
 	Name *string                 `json:"name,omitempty"`
 }
@@ -2410,8 +2429,8 @@ type TransitionAgencyDossierJSONBody struct {
 // ReceiveAtCounterMultipartBody defines body for ReceiveAtCounter for multipart/form-data ContentType.
 type ReceiveAtCounterMultipartBody struct {
 	// Reception The Reception as JSON
-	Reception            string                        `json:"reception"`
-	AdditionalProperties map[string]openapi_types.File `json:"-"`
+	Reception            string         `json:"reception"`
+	AdditionalProperties map[string]any `json:"-"`
 }
 
 // ReceiveAtCounterParams defines parameters for ReceiveAtCounter.
@@ -2444,9 +2463,12 @@ type CreateDraftJSONBody struct {
 
 	// Owner When the dossier is for someone else (a child, a represented person): checked against the population database; the applicant's warehouse is then not offered
 	Owner *struct {
-		BirthDate *openapi_types.Date `json:"birth_date,omitempty"`
-		Name      *string             `json:"name,omitempty"`
-		SubjectId *string             `json:"subject_id,omitempty"`
+		// BirthDate A date as a request gives it: yyyy-mm-dd (ISO 8601, preferred) or dd/mm/yyyy. Responses always give ISO dates.
+		//
+		// Example: 2024-02-02
+		BirthDate *DateInput `json:"birth_date,omitempty"`
+		Name      *string    `json:"name,omitempty"`
+		SubjectId *string    `json:"subject_id,omitempty"`
 	} `json:"owner,omitempty"`
 	Procedure string  `json:"procedure"`
 	Ward      *string `json:"ward,omitempty"`
@@ -2454,9 +2476,12 @@ type CreateDraftJSONBody struct {
 
 // AddCoApplicantJSONBody defines body for AddCoApplicant for application/json ContentType.
 type AddCoApplicantJSONBody struct {
-	BirthDate openapi_types.Date `json:"birth_date"`
-	Name      string             `json:"name"`
-	SubjectId string             `json:"subject_id"`
+	// BirthDate A date as a request gives it: yyyy-mm-dd (ISO 8601, preferred) or dd/mm/yyyy. Responses always give ISO dates.
+	//
+	// Example: 2024-02-02
+	BirthDate DateInput `json:"birth_date"`
+	Name      string    `json:"name"`
+	SubjectId string    `json:"subject_id"`
 }
 
 // DeleteDraftComponentParams defines parameters for DeleteDraftComponent.
@@ -2532,7 +2557,7 @@ type AnswerSupplementJSONBody struct {
 }
 
 // AnswerSupplementMultipartBody defines body for AnswerSupplement for multipart/form-data ContentType.
-type AnswerSupplementMultipartBody map[string]string
+type AnswerSupplementMultipartBody map[string]any
 
 // AnswerSupplementParams defines parameters for AnswerSupplement.
 type AnswerSupplementParams struct {
@@ -2599,10 +2624,10 @@ type ListProceduresParamsLevel string
 // GetIndicatorsReportParams defines parameters for GetIndicatorsReport.
 type GetIndicatorsReportParams struct {
 	// From first receipt date, YYYY-MM-DD
-	From openapi_types.Date `form:"from" json:"from"`
+	From DateInput `form:"from" json:"from"`
 
 	// To last receipt date (inclusive)
-	To openapi_types.Date `form:"to" json:"to"`
+	To DateInput `form:"to" json:"to"`
 
 	// Agency root agency; by default the officer's agency, or the integrator client's
 	Agency *string `form:"agency,omitempty" json:"agency,omitempty"`
@@ -2626,10 +2651,10 @@ type GetMonthlyReport200JSONResponseBodyAgenciesLevel string
 // GetReuseReportParams defines parameters for GetReuseReport.
 type GetReuseReportParams struct {
 	// From first receipt date, YYYY-MM-DD
-	From openapi_types.Date `form:"from" json:"from"`
+	From DateInput `form:"from" json:"from"`
 
 	// To last receipt date (inclusive)
-	To openapi_types.Date `form:"to" json:"to"`
+	To DateInput `form:"to" json:"to"`
 
 	// Agency root agency; the monitor's own by default
 	Agency   *string `form:"agency,omitempty" json:"agency,omitempty"`
@@ -2789,7 +2814,7 @@ type ReplaceDocumentFileMultipartRequestBody ReplaceDocumentFileMultipartBody
 
 // Getter for additional properties for ReceiveAtCounterMultipartBody. Returns the specified
 // element and whether it was found
-func (a ReceiveAtCounterMultipartBody) Get(fieldName string) (value openapi_types.File, found bool) {
+func (a ReceiveAtCounterMultipartBody) Get(fieldName string) (value any, found bool) {
 	if a.AdditionalProperties != nil {
 		value, found = a.AdditionalProperties[fieldName]
 	}
@@ -2797,9 +2822,9 @@ func (a ReceiveAtCounterMultipartBody) Get(fieldName string) (value openapi_type
 }
 
 // Setter for additional properties for ReceiveAtCounterMultipartBody
-func (a *ReceiveAtCounterMultipartBody) Set(fieldName string, value openapi_types.File) {
+func (a *ReceiveAtCounterMultipartBody) Set(fieldName string, value any) {
 	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]openapi_types.File)
+		a.AdditionalProperties = make(map[string]any)
 	}
 	a.AdditionalProperties[fieldName] = value
 }
@@ -2821,9 +2846,9 @@ func (a *ReceiveAtCounterMultipartBody) UnmarshalJSON(b []byte) error {
 	}
 
 	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]openapi_types.File)
+		a.AdditionalProperties = make(map[string]any)
 		for fieldName, fieldBuf := range object {
-			var fieldVal openapi_types.File
+			var fieldVal any
 			err := runtime.JSONUnmarshal(fieldBuf, &fieldVal)
 			if err != nil {
 				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
@@ -3370,7 +3395,7 @@ type ClientInterface interface {
 
 	// GetDraft A draft
 	//
-	// A draft.
+	// The applicant's own draft: procedure, case, agency, submitter and owner, the delivery methods, the documents attached per component and the co-applicants. Another applicant gets 404; an officer 403.
 	//
 	// Corresponds with GET /api/v1/dossiers/drafts/{id} (the `GetDraft` operationId).
 	GetDraft(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3585,7 +3610,7 @@ type ClientInterface interface {
 
 	// GetMe The logged-in principal
 	//
-	// The logged-in principal.
+	// Who the session or bearer token belongs to: a citizen (person), an organisation (with its representative) or an officer (with username, roles and agency).
 	//
 	// Corresponds with GET /api/v1/me (the `GetMe` operationId).
 	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3617,7 +3642,7 @@ type ClientInterface interface {
 
 	// GetProcedure One procedure
 	//
-	// One procedure.
+	// One procedure of the current catalogue by its code, as an item of GET /api/v1/procedures: levels, agencies, fees, cases and their components. Public, no login.
 	//
 	// Corresponds with GET /api/v1/procedures/{code} (the `GetProcedure` operationId).
 	GetProcedure(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3736,7 +3761,7 @@ type ClientInterface interface {
 
 	// DownloadDocumentFile Download the current file
 	//
-	// Download the current file.
+	// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256.
 	//
 	// Corresponds with GET /api/v1/warehouse/documents/{id}/file (the `DownloadDocumentFile` operationId).
 	DownloadDocumentFile(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3759,14 +3784,14 @@ type ClientInterface interface {
 
 	// ListDocumentVersions Earlier files
 	//
-	// Earlier files.
+	// The files the document had before each replacement (PUT …/file), each with its signature summary, who replaced it and when, and its download path; oldest first.
 	//
 	// Corresponds with GET /api/v1/warehouse/documents/{id}/versions (the `ListDocumentVersions` operationId).
 	ListDocumentVersions(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadDocumentVersionFile Download an earlier file
 	//
-	// Download an earlier file.
+	// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document.
 	//
 	// Corresponds with GET /api/v1/warehouse/documents/{id}/versions/{version}/file (the `DownloadDocumentVersionFile` operationId).
 	DownloadDocumentVersionFile(ctx context.Context, id string, version int, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4745,7 +4770,7 @@ func (c *Client) CreateDraft(ctx context.Context, body CreateDraftJSONRequestBod
 
 // GetDraft A draft
 //
-// A draft.
+// The applicant's own draft: procedure, case, agency, submitter and owner, the delivery methods, the documents attached per component and the co-applicants. Another applicant gets 404; an officer 403.
 //
 // Corresponds with GET /api/v1/dossiers/drafts/{id} (the `GetDraft` operationId).
 func (c *Client) GetDraft(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5190,7 +5215,7 @@ func (c *Client) RejectFeedback(ctx context.Context, id string, body RejectFeedb
 
 // GetMe The logged-in principal
 //
-// The logged-in principal.
+// Who the session or bearer token belongs to: a citizen (person), an organisation (with its representative) or an officer (with username, roles and agency).
 //
 // Corresponds with GET /api/v1/me (the `GetMe` operationId).
 func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5262,7 +5287,7 @@ func (c *Client) ListProcedures(ctx context.Context, params *ListProceduresParam
 
 // GetProcedure One procedure
 //
-// One procedure.
+// One procedure of the current catalogue by its code, as an item of GET /api/v1/procedures: levels, agencies, fees, cases and their components. Public, no login.
 //
 // Corresponds with GET /api/v1/procedures/{code} (the `GetProcedure` operationId).
 func (c *Client) GetProcedure(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5531,7 +5556,7 @@ func (c *Client) ReportFeedback(ctx context.Context, id string, body ReportFeedb
 
 // DownloadDocumentFile Download the current file
 //
-// Download the current file.
+// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256.
 //
 // Corresponds with GET /api/v1/warehouse/documents/{id}/file (the `DownloadDocumentFile` operationId).
 func (c *Client) DownloadDocumentFile(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5584,7 +5609,7 @@ func (c *Client) ListDocumentUses(ctx context.Context, id string, reqEditors ...
 
 // ListDocumentVersions Earlier files
 //
-// Earlier files.
+// The files the document had before each replacement (PUT …/file), each with its signature summary, who replaced it and when, and its download path; oldest first.
 //
 // Corresponds with GET /api/v1/warehouse/documents/{id}/versions (the `ListDocumentVersions` operationId).
 func (c *Client) ListDocumentVersions(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5601,7 +5626,7 @@ func (c *Client) ListDocumentVersions(ctx context.Context, id string, reqEditors
 
 // DownloadDocumentVersionFile Download an earlier file
 //
-// Download an earlier file.
+// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document.
 //
 // Corresponds with GET /api/v1/warehouse/documents/{id}/versions/{version}/file (the `DownloadDocumentVersionFile` operationId).
 func (c *Client) DownloadDocumentVersionFile(ctx context.Context, id string, version int, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8211,7 +8236,7 @@ func NewGetIndicatorsReportRequest(server string, params *GetIndicatorsReportPar
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 			return nil, err
 		} else {
 			for _, qp := range strings.Split(queryFrag, "&") {
@@ -8219,7 +8244,7 @@ func NewGetIndicatorsReportRequest(server string, params *GetIndicatorsReportPar
 			}
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 			return nil, err
 		} else {
 			for _, qp := range strings.Split(queryFrag, "&") {
@@ -8355,7 +8380,7 @@ func NewGetReuseReportRequest(server string, params *GetReuseReportParams) (*htt
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 			return nil, err
 		} else {
 			for _, qp := range strings.Split(queryFrag, "&") {
@@ -8363,7 +8388,7 @@ func NewGetReuseReportRequest(server string, params *GetReuseReportParams) (*htt
 			}
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 			return nil, err
 		} else {
 			for _, qp := range strings.Split(queryFrag, "&") {
@@ -9628,7 +9653,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetDraftWithResponse A draft
 	//
-	// A draft.
+	// The applicant's own draft: procedure, case, agency, submitter and owner, the delivery methods, the documents attached per component and the co-applicants. Another applicant gets 404; an officer 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9859,7 +9884,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMeWithResponse The logged-in principal
 	//
-	// The logged-in principal.
+	// Who the session or bearer token belongs to: a citizen (person), an organisation (with its representative) or an officer (with username, roles and agency).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9895,7 +9920,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetProcedureWithResponse One procedure
 	//
-	// One procedure.
+	// One procedure of the current catalogue by its code, as an item of GET /api/v1/procedures: levels, agencies, fees, cases and their components. Public, no login.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10034,7 +10059,7 @@ type ClientWithResponsesInterface interface {
 
 	// DownloadDocumentFileWithResponse Download the current file
 	//
-	// Download the current file.
+	// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10061,7 +10086,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListDocumentVersionsWithResponse Earlier files
 	//
-	// Earlier files.
+	// The files the document had before each replacement (PUT …/file), each with its signature summary, who replaced it and when, and its download path; oldest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10070,7 +10095,7 @@ type ClientWithResponsesInterface interface {
 
 	// DownloadDocumentVersionFileWithResponse Download an earlier file
 	//
-	// Download an earlier file.
+	// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -11956,6 +11981,8 @@ type GetAgencyDossierResponse struct {
 	JSON200 *AgencyDossier
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -11970,6 +11997,11 @@ func (r GetAgencyDossierResponse) GetJSON200() *AgencyDossier {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r GetAgencyDossierResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetAgencyDossierResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
@@ -12898,6 +12930,8 @@ type ListMyDossiersResponse struct {
 	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 }
@@ -12913,6 +12947,11 @@ func (r ListMyDossiersResponse) GetJSON200() *struct {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListMyDossiersResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListMyDossiersResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -13032,6 +13071,8 @@ type GetDraftResponse struct {
 	JSON200 *Draft
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -13046,6 +13087,11 @@ func (r GetDraftResponse) GetJSON200() *Draft {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r GetDraftResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetDraftResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
@@ -13348,6 +13394,8 @@ type GetDraftComponentFileResponse struct {
 	HTTPResponse *http.Response
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
@@ -13359,6 +13407,11 @@ type GetDraftComponentFileResponse struct {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r GetDraftComponentFileResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetDraftComponentFileResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
@@ -13497,6 +13550,8 @@ type ListDraftMatchesResponse struct {
 	}
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -13513,6 +13568,11 @@ func (r ListDraftMatchesResponse) GetJSON200() *struct {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListDraftMatchesResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListDraftMatchesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
@@ -13744,6 +13804,8 @@ type GetMyDossierResponse struct {
 	JSON200 *DossierDetail
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -13758,6 +13820,11 @@ func (r GetMyDossierResponse) GetJSON200() *DossierDetail {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r GetMyDossierResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetMyDossierResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
@@ -14040,6 +14107,8 @@ type GetFeedbackResponse struct {
 	JSON200 *Feedback
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -14054,6 +14123,11 @@ func (r GetFeedbackResponse) GetJSON200() *Feedback {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r GetFeedbackResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFeedbackResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
@@ -14900,6 +14974,8 @@ type ListDocumentsResponse struct {
 	JSON200 *DocumentPage
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -14914,6 +14990,11 @@ func (r ListDocumentsResponse) GetJSON200() *DocumentPage {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListDocumentsResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListDocumentsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
@@ -16571,7 +16652,7 @@ func (c *ClientWithResponses) CreateDraftWithResponse(ctx context.Context, body 
 
 // GetDraftWithResponse A draft
 //
-// A draft.
+// The applicant's own draft: procedure, case, agency, submitter and owner, the delivery methods, the documents attached per component and the co-applicants. Another applicant gets 404; an officer 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -16940,7 +17021,7 @@ func (c *ClientWithResponses) RejectFeedbackWithResponse(ctx context.Context, id
 
 // GetMeWithResponse The logged-in principal
 //
-// The logged-in principal.
+// Who the session or bearer token belongs to: a citizen (person), an organisation (with its representative) or an officer (with username, roles and agency).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -17000,7 +17081,7 @@ func (c *ClientWithResponses) ListProceduresWithResponse(ctx context.Context, pa
 
 // GetProcedureWithResponse One procedure
 //
-// One procedure.
+// One procedure of the current catalogue by its code, as an item of GET /api/v1/procedures: levels, agencies, fees, cases and their components. Public, no login.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -17229,7 +17310,7 @@ func (c *ClientWithResponses) ReportFeedbackWithResponse(ctx context.Context, id
 
 // DownloadDocumentFileWithResponse Download the current file
 //
-// Download the current file.
+// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -17274,7 +17355,7 @@ func (c *ClientWithResponses) ListDocumentUsesWithResponse(ctx context.Context, 
 
 // ListDocumentVersionsWithResponse Earlier files
 //
-// Earlier files.
+// The files the document had before each replacement (PUT …/file), each with its signature summary, who replaced it and when, and its download path; oldest first.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -17289,7 +17370,7 @@ func (c *ClientWithResponses) ListDocumentVersionsWithResponse(ctx context.Conte
 
 // DownloadDocumentVersionFileWithResponse Download an earlier file
 //
-// Download an earlier file.
+// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18786,6 +18867,13 @@ func ParseGetAgencyDossierResponse(rsp *http.Response) (*GetAgencyDossierRespons
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
@@ -19538,6 +19626,13 @@ func ParseListMyDossiersResponse(rsp *http.Response) (*ListMyDossiersResponse, e
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
@@ -19638,6 +19733,13 @@ func ParseGetDraftResponse(rsp *http.Response) (*GetDraftResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
@@ -19890,6 +19992,13 @@ func ParseGetDraftComponentFileResponse(rsp *http.Response) (*GetDraftComponentF
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
@@ -20013,6 +20122,13 @@ func ParseListDraftMatchesResponse(rsp *http.Response) (*ListDraftMatchesRespons
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
@@ -20208,6 +20324,13 @@ func ParseGetMyDossierResponse(rsp *http.Response) (*GetMyDossierResponse, error
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
@@ -20441,6 +20564,13 @@ func ParseGetFeedbackResponse(rsp *http.Response) (*GetFeedbackResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
@@ -21075,6 +21205,13 @@ func ParseListDocumentsResponse(rsp *http.Response) (*ListDocumentsResponse, err
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Invalid
