@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
-
 	"github.com/motcua/motcua/internal/apiclient"
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
@@ -60,7 +58,7 @@ func TestGeneratedClientIntegratorFlow(t *testing.T) {
 			t.Fatal(err)
 		}
 		owner := demo.Citizens()[0]
-		issued := openapi_types.Date{Time: time.Date(2024, 5, 5, 0, 0, 0, 0, time.UTC)}
+		issued := apiclient.DateInput("2024-05-05")
 		result := apiclient.AgencyResult{
 			Code:      fmt.Sprintf("%s.%s.GEN-%d", owner.Code, demo.CategoryBirthCertificate, time.Now().UnixNano()%1000000),
 			OwnerName: owner.Name,
@@ -105,7 +103,7 @@ func agencyResultForm(t *testing.T, r apiclient.AgencyResult) (*bytes.Buffer, st
 	w := multipart.NewWriter(&b)
 	fields := map[string]string{"code": r.Code, "owner_name": r.OwnerName}
 	if r.IssueDate != nil {
-		fields["issue_date"] = r.IssueDate.String()
+		fields["issue_date"] = *r.IssueDate
 	}
 	for k, v := range fields {
 		if err := w.WriteField(k, v); err != nil {
