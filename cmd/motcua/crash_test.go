@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/internal/api"
+	"github.com/motcua/motcua/internal/apitest"
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
 	"github.com/motcua/motcua/internal/pgtest"
@@ -30,13 +32,32 @@ import (
 
 // TestMain lets a test run the real binary: the test binary re-executed
 // with MOTCUA_TEST_MAIN=1 is motcua itself.
+//
+// Every exchange the tests have with /api/v1 through the default
+// transport (http.DefaultClient, http.Get and the clients without a
+// Transport of their own) is checked against the OpenAPI document; a
+// disagreement fails the test that owns the server (apiServers).
 func TestMain(m *testing.M) {
 	if os.Getenv("MOTCUA_TEST_MAIN") == "1" {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	checker, err := apitest.NewChecker(api.OpenAPIDocument())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	http.DefaultTransport = checker.Transport(http.DefaultTransport, apiServers.Report)
+	code := m.Run()
+	if testing.Verbose() {
+		fmt.Printf("API contract: %d responses checked against the OpenAPI document, %d disagreed\n", checker.Checked(), checker.Mismatches())
+	}
+	os.Exit(code)
 }
+
+// apiServers knows which test owns which server, for the API contract
+// check installed by TestMain.
+var apiServers apitest.Servers
 
 // process is motcua running as a child process.
 type process struct {
@@ -104,6 +125,7 @@ func (p *process) await(t *testing.T) {
 	t.Helper()
 	select {
 	case p.url = <-p.listening:
+		apiServers.Add(t, p.url)
 		t.Logf("motcua %s listening after %v", p.name, time.Since(p.started).Round(time.Millisecond))
 	case <-p.done:
 		t.Fatalf("motcua %s exited before listening:\n%s", p.name, p.logs)

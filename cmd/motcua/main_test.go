@@ -61,6 +61,7 @@ func startServer(t *testing.T, args ...string) *testServer {
 	select {
 	case a := <-addrc:
 		ts := &testServer{url: "http://" + a.String(), logs: logs}
+		apiServers.Add(t, ts.url)
 		for i, a := range args {
 			if a == "--data-dir" && i+1 < len(args) {
 				ts.dataDir = args[i+1]

@@ -18,7 +18,7 @@ import (
 // session (cookie or bearer token); every administrator may read, only
 // the province's administrator may change (province_admin_only).
 
-func (a *api) registerAdmin(mux *http.ServeMux) {
+func (a *api) registerAdmin(mux routes) {
 	if a.cfg.TrustAnchors != nil {
 		mux.HandleFunc("GET /api/v1/admin/trust-anchors", a.listTrustAnchors)
 		mux.HandleFunc("POST /api/v1/admin/trust-anchors", a.addTrustAnchor)

@@ -13,7 +13,7 @@ import (
 // forwarding, scans of paper components, the result draft and the
 // leader's signature. Officers authenticate with their session.
 
-func (a *api) registerBackOffice(mux *http.ServeMux) {
+func (a *api) registerBackOffice(mux routes) {
 	mux.HandleFunc("GET /api/v1/agency/dossiers", a.agencyQueue)
 	mux.HandleFunc("GET /api/v1/agency/dossiers/{code}", a.agencyDossier)
 	mux.HandleFunc("POST /api/v1/agency/dossiers/{code}/status", a.agencyTransition)

@@ -18,7 +18,7 @@ import (
 // (service.CatalogueAdmin): a district administrator sees and changes its
 // subtree's agencies and procedures; categories change province-wide only.
 
-func (a *api) registerCatalogueAdmin(mux *http.ServeMux) {
+func (a *api) registerCatalogueAdmin(mux routes) {
 	c := a.cfg.Catalogue
 	if c == nil {
 		return

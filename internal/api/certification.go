@@ -13,7 +13,7 @@ import (
 // The certifying officer's API: issue an electronic certified copy from a
 // scan of the original, and read the electronic certification book.
 
-func (a *api) registerCertification(mux *http.ServeMux) {
+func (a *api) registerCertification(mux routes) {
 	mux.HandleFunc("POST /api/v1/agency/certifications", a.certify)
 	mux.HandleFunc("GET /api/v1/agency/certifications", a.certificationBook)
 }

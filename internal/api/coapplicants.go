@@ -12,7 +12,7 @@ import (
 // Two-party procedures: the applicant names a co-applicant; the
 // co-applicant lists and answers the requests addressed to them.
 
-func (a *api) coApplicantRoutes(mux *http.ServeMux) {
+func (a *api) coApplicantRoutes(mux routes) {
 	mux.HandleFunc("POST /api/v1/dossiers/drafts/{id}/co-applicants", a.addCoApplicant)
 	mux.HandleFunc("GET /api/v1/consent-requests", a.consentRequests)
 	mux.HandleFunc("POST /api/v1/consent-requests/{draft_id}", a.decideConsent)

@@ -12,7 +12,7 @@ import (
 // registerFeedback adds feedback on results: the owner reports a document
 // of their warehouse; officers of the issuing agency list, reject or
 // correct.
-func (a *api) registerFeedback(mux *http.ServeMux) {
+func (a *api) registerFeedback(mux routes) {
 	mux.HandleFunc("POST /api/v1/warehouse/documents/{id}/feedback", a.reportFeedback)
 	mux.HandleFunc("GET /api/v1/warehouse/documents/{id}/feedback", a.documentFeedback)
 	mux.HandleFunc("GET /api/v1/feedback", a.feedbackQueue)

@@ -54,8 +54,15 @@ type Config struct {
 
 type api struct{ cfg Config }
 
-// Register adds the API routes to mux.
-func Register(mux *http.ServeMux, cfg Config) {
+// Register adds the API routes to serveMux. Operations the document
+// declares deprecated answer with the Deprecation, Sunset and Link
+// headers (deprecation.go).
+func Register(serveMux *http.ServeMux, cfg Config) {
+	deprecated, err := deprecationsIn(openAPI)
+	if err != nil {
+		panic("api: " + err.Error()) // the embedded document is checked by the tests
+	}
+	mux := routes{mux: serveMux, deprecated: deprecated}
 	if cfg.Procedures == nil {
 		cfg.Procedures = procsearch.NewCatalogue(cfg.Store)
 	}
