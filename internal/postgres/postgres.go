@@ -12,9 +12,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/sqldb"
@@ -78,20 +77,5 @@ func Open(ctx context.Context, url string) (*sqldb.Store, error) {
 		db.Close()
 		return nil, motcua.Internal(fmt.Errorf("connect to postgres: %w", err))
 	}
-	// Dossier numbers come from a pool of their own: a transaction that
-	// holds a connection of the main pool then never waits for another one.
-	// Taking a number waits for no WAL flush of its own (asynchronous
-	// commit): the dossier's synchronous commit comes later in the WAL and
-	// flushes the number with it, so a crash can lose only numbers that
-	// no committed dossier carries.
-	seqCfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		db.Close()
-		return nil, motcua.Internal(fmt.Errorf("open postgres: %w", err))
-	}
-	seqCfg.RuntimeParams["synchronous_commit"] = "off"
-	seq := stdlib.OpenDB(*seqCfg)
-	seq.SetMaxOpenConns(2)
-	seq.SetMaxIdleConns(2)
-	return sqldb.New(dialect{}, db, db).WithSequencePool(seq), nil
+	return sqldb.New(dialect{}, db, db), nil
 }

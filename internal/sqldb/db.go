@@ -45,7 +45,6 @@ type Store struct {
 	// an import of thousands of procedures naming the same agencies
 	// checks each once.
 	txRefs map[string]bool
-	seqDB  *sql.DB // nil: dossier numbers are taken in the caller's transaction
 }
 
 var _ motcua.Store = (*Store)(nil)
@@ -65,14 +64,6 @@ func (s *Store) CacheStatements() *Store {
 	return s
 }
 
-// WithSequencePool has dossier numbers taken on db, in their own short
-// transactions, instead of inside the transaction that inserts the
-// dossier (see CreateDossier). For backends with parallel writers.
-func (s *Store) WithSequencePool(db *sql.DB) *Store {
-	s.seqDB = db
-	return s
-}
-
 // SerialWrites reports whether the store has a single writer connection
 // (SQLite), so that writes queue rather than run in parallel.
 func (s *Store) SerialWrites() bool { return s.writeDB.Stats().MaxOpenConnections == 1 }
@@ -85,9 +76,6 @@ func (s *Store) Close() error {
 	err := s.writeDB.Close()
 	if s.readDB != s.writeDB {
 		err = errors.Join(err, s.readDB.Close())
-	}
-	if s.seqDB != nil {
-		err = errors.Join(err, s.seqDB.Close())
 	}
 	return err
 }
