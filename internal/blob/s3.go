@@ -158,6 +158,11 @@ func (s *S3) Put(ctx context.Context, r io.Reader, maxSize int64) (motcua.BlobRe
 	if err := ctx.Err(); err != nil {
 		return motcua.BlobRef{}, fmt.Errorf("put blob: %w", err)
 	}
+	if ra, ok := r.(readSeekerAt); ok {
+		if n, ok := remaining(ra); ok && n <= s3PartSize {
+			return s.putKnown(ctx, ra, n, maxSize)
+		}
+	}
 	tmp := s.tmpPrefix() + randomName("put")
 	h := sha256.New()
 	var src io.Reader = ctxReader{ctx: ctx, r: r}
@@ -192,6 +197,59 @@ func (s *S3) Put(ctx context.Context, r io.Reader, maxSize int64) (motcua.BlobRe
 		minio.CopyDestOptions{Bucket: s.bucket, Object: s.key(ref.SHA256)},
 		minio.CopySrcOptions{Bucket: s.bucket, Object: tmp})
 	if err != nil {
+		return motcua.BlobRef{}, s3Error("put blob "+ref.SHA256, err)
+	}
+	return ref, nil
+}
+
+// readSeekerAt is an upload whose bytes can be read twice: a
+// bytes.Reader, a file.
+type readSeekerAt interface {
+	io.ReadSeeker
+	io.ReaderAt
+}
+
+// remaining says how many bytes a seekable reader has left, without
+// reading them.
+func remaining(sk io.Seeker) (int64, bool) {
+	cur, err := sk.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, false
+	}
+	end, err := sk.Seek(0, io.SeekEnd)
+	if err != nil {
+		return 0, false
+	}
+	if _, err := sk.Seek(cur, io.SeekStart); err != nil {
+		return 0, false
+	}
+	return end - cur, true
+}
+
+// putKnown stores n bytes of a seekable reader (an upload already in
+// memory, the common case) in one request: the content is hashed first,
+// then sent straight to its address with its MD5 for the server to check,
+// so no temporary object, multipart buffer, copy or delete is needed.
+// A PUT is atomic: readers see the whole object or none.
+func (s *S3) putKnown(ctx context.Context, r readSeekerAt, n, maxSize int64) (motcua.BlobRef, error) {
+	if maxSize > 0 && n > maxSize {
+		return motcua.BlobRef{}, tooLarge(maxSize)
+	}
+	start, err := r.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return motcua.BlobRef{}, fmt.Errorf("put blob: %w", err)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, ctxReader{ctx: ctx, r: io.LimitReader(r, n)}); err != nil {
+		return motcua.BlobRef{}, fmt.Errorf("put blob: %w", err)
+	}
+	ref := motcua.BlobRef{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
+	_, err = s.client.PutObject(ctx, s.bucket, s.key(ref.SHA256), io.NewSectionReader(r, start, n), n,
+		minio.PutObjectOptions{ContentType: "application/octet-stream", SendContentMd5: true})
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return motcua.BlobRef{}, fmt.Errorf("put blob: %w", cerr)
+		}
 		return motcua.BlobRef{}, s3Error("put blob "+ref.SHA256, err)
 	}
 	return ref, nil

@@ -27,7 +27,7 @@ import (
 
 // StepTimeout bounds one step: a navigation, a click and the wait for
 // the next page, or a query.
-const StepTimeout = 15 * time.Second
+const StepTimeout = 45 * time.Second
 
 // startTimeout bounds the start of the browser.
 const startTimeout = 30 * time.Second
