@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/internal/blob"
 	"github.com/motcua/motcua/internal/catalogue"
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/testenv"
 )
 
 // seedWithTemplates makes a demo database in dir whose birth and marriage
@@ -195,13 +196,7 @@ func TestBlobsVerifyFile(t *testing.T) {
 // testS3URL returns a URL of the test S3 server under a fresh prefix.
 func testS3URL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("MOTCUA_TEST_S3_URL")
-	if base == "" {
-		if os.Getenv("MOTCUA_REQUIRE_S3") != "" {
-			t.Fatal("MOTCUA_REQUIRE_S3 is set but MOTCUA_TEST_S3_URL is empty")
-		}
-		t.Skip("MOTCUA_TEST_S3_URL is not set (scripts/test starts an S3 server and sets it)")
-	}
+	base := testenv.Var(t, "MOTCUA_REQUIRE_S3", "MOTCUA_TEST_S3_URL", "scripts/test starts an S3 server and sets it")
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)

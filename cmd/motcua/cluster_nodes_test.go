@@ -19,6 +19,7 @@ import (
 
 	"github.com/motcua/motcua/internal/notify/notifysim"
 	"github.com/motcua/motcua/internal/service"
+	"github.com/motcua/motcua/internal/testenv"
 )
 
 // The S3 credentials of the fault test's own S3 server.
@@ -60,14 +61,7 @@ type s3Server struct {
 // MOTCUA_REQUIRE_S3 is set.
 func versitygwPath(t *testing.T) string {
 	t.Helper()
-	bin := os.Getenv("MOTCUA_TEST_VERSITYGW")
-	if bin == "" {
-		if os.Getenv("MOTCUA_REQUIRE_S3") != "" {
-			t.Fatal("MOTCUA_REQUIRE_S3 is set but MOTCUA_TEST_VERSITYGW is empty (scripts/test sets it)")
-		}
-		t.Skip("MOTCUA_TEST_VERSITYGW is not set (scripts/test builds versitygw and sets it)")
-	}
-	return bin
+	return testenv.Var(t, "MOTCUA_REQUIRE_S3", "MOTCUA_TEST_VERSITYGW", "scripts/test builds versitygw and sets it")
 }
 
 // startS3Server runs versitygw on a free port over a new folder holding

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/testenv"
 )
 
 // TestReceiptAndNoticeOfficerFullName: the printable receipt ("Giấy tiếp
@@ -17,12 +18,7 @@ import (
 // point 7).
 func TestReceiptAndNoticeOfficerFullName(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("MOTCUA_REQUIRE_POPPLER") == "1" {
-			t.Fatal("pdftotext not found but MOTCUA_REQUIRE_POPPLER=1: install poppler-utils")
-		}
-		t.Skip("pdftotext not found: install poppler-utils to read the PDF back")
-	}
+	testenv.Commands(t, "MOTCUA_REQUIRE_POPPLER", "install poppler-utils to read the PDF back", "pdftotext")
 	ts := startServer(t, "--demo", "--data-dir", t.TempDir())
 	citizen := &apiClient{t: t, base: ts.url, token: sessionToken(t, ts, demo.Citizens()[0].Code)}
 	code, attached := applyMarriageOnline(t, citizen)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,19 +15,14 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/blob/blobtest"
+	"github.com/motcua/motcua/internal/testenv"
 )
 
 // testS3URL returns a URL of the test S3 server (scripts/test starts one)
 // under a prefix of its own, so that parallel tests share no objects.
 func testS3URL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("MOTCUA_TEST_S3_URL")
-	if base == "" {
-		if os.Getenv("MOTCUA_REQUIRE_S3") != "" {
-			t.Fatal("MOTCUA_REQUIRE_S3 is set but MOTCUA_TEST_S3_URL is empty")
-		}
-		t.Skip("MOTCUA_TEST_S3_URL is not set (scripts/test starts an S3 server and sets it)")
-	}
+	base := testenv.Var(t, "MOTCUA_REQUIRE_S3", "MOTCUA_TEST_S3_URL", "scripts/test starts an S3 server and sets it")
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)

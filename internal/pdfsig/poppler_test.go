@@ -12,20 +12,15 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
+	"github.com/motcua/motcua/internal/testenv"
 )
 
 // requirePoppler skips when poppler's pdfsig or NSS's certutil is missing,
 // unless MOTCUA_REQUIRE_POPPLER=1 (CI), where that is a failure.
 func requirePoppler(t *testing.T) {
 	t.Helper()
-	for _, bin := range []string{"pdfsig", "certutil"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if os.Getenv("MOTCUA_REQUIRE_POPPLER") == "1" {
-				t.Fatalf("%s not found but MOTCUA_REQUIRE_POPPLER=1: install poppler-utils and libnss3-tools", bin)
-			}
-			t.Skipf("%s not found: install the Debian packages poppler-utils and libnss3-tools to run the poppler cross-check", bin)
-		}
-	}
+	testenv.Commands(t, "MOTCUA_REQUIRE_POPPLER",
+		"install the Debian packages poppler-utils and libnss3-tools to run the poppler cross-check", "pdfsig", "certutil")
 }
 
 func run(t *testing.T, name string, args ...string) string {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/testenv"
 )
 
 // anLaoTable is seed 002's Appendix I: An Lão's units and communes with
@@ -71,14 +72,8 @@ func renderPDF(t *testing.T, tab *motcua.ReuseTable) []byte {
 // failure.
 func requirePoppler(t *testing.T) {
 	t.Helper()
-	for _, bin := range []string{"pdftotext", "pdftoppm", "pdffonts"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if os.Getenv("MOTCUA_REQUIRE_POPPLER") == "1" {
-				t.Fatalf("%s not found but MOTCUA_REQUIRE_POPPLER=1: install poppler-utils", bin)
-			}
-			t.Skipf("%s not found: install the Debian package poppler-utils to read the PDF back", bin)
-		}
-	}
+	testenv.Commands(t, "MOTCUA_REQUIRE_POPPLER", "install the Debian package poppler-utils to read the PDF back",
+		"pdftotext", "pdftoppm", "pdffonts")
 }
 
 // pdfFile writes the PDF to a temporary file for poppler's tools.
