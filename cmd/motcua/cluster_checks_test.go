@@ -103,8 +103,8 @@ func (l *clusterLoad) checkUploadsReadBack(nodes []*clusterNode) {
 	t.Logf("%d acknowledged uploads read back byte-identical from %d nodes (%d reads)", len(l.uploads), len(nodes), reads)
 }
 
-// checkDossiers checks the dossier codes (unique; a gap in a unit's day
-// only where a creation was not acknowledged), that every acknowledged
+// checkDossiers checks the dossier codes (unique, and gap-free in each
+// unit's day), that every acknowledged
 // dossier is stored with the document it reused and was notified about,
 // and that every uploaded document's usage count is its uses by the
 // stored dossiers.
@@ -192,16 +192,15 @@ func (l *clusterLoad) checkDossiers(db *sql.DB) {
 				t.Errorf("sequence %s %s: dossier number %d beyond the last taken %d", unit, day, n, last)
 			}
 		}
+		// Numbers are taken in the dossier's transaction: one killed or
+		// refused before its commit gives its number back.
 		if len(missing) > 0 {
-			t.Logf("sequence %s %s: numbers without a dossier: %v", unit, day, missing)
+			t.Errorf("sequence %s %s: numbers without a dossier (gaps): %v", unit, day, missing)
 		}
 		gaps += len(missing)
 	}
 	if err := srows.Err(); err != nil {
 		t.Fatal(err)
-	}
-	if gaps > l.unackedCreates {
-		t.Errorf("%d numbers without a dossier, but only %d creations were not acknowledged", gaps, l.unackedCreates)
 	}
 
 	// Every acknowledged dossier is stored, with the document it reused

@@ -40,8 +40,8 @@ const (
 // officer, officer logins); one node is killed with SIGKILL mid-load and
 // started again, and later the S3 server is killed and started again a
 // few seconds on. Afterwards: every acknowledged upload reads back
-// byte-identical from every node; dossier codes are unique, and a gap in
-// a day's sequence only stands for a creation that was not acknowledged;
+// byte-identical from every node; dossier codes are unique and gap-free
+// in each unit's day;
 // documents' usage counts equal their uses by the stored dossiers, which
 // include every acknowledged one; every queued notification reached the
 // gateway, each at most twice; the audit chain verifies; every blob a row
