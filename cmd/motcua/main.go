@@ -32,6 +32,7 @@ Usage:
   motcua gen         generate report data sets (--preset an-lao-2024q1)
   motcua catalogue   export or import the whole catalogue (agencies, categories, procedures) as JSON
   motcua import      load a folder of signed PDFs and a CSV manifest into owners' warehouses
+  motcua officer     create an officer account: officer add (the first administrator of a new installation)
   motcua kpi         the Decision 766 indicators: kpi snapshot (store a month's compilation), kpi rebuild
   motcua backup      take a consistent online backup of the embedded database and its blobs into a folder
   motcua restore     restore such a backup into a new data folder
@@ -96,6 +97,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runVerifyPDF(ctx, rest, stdout, stderr)
 	case "sign-pdf":
 		return runSignPDF(ctx, rest, stdout, stderr)
+	case "officer":
+		err = runOfficer(ctx, rest, stdout, stderr)
 	case "healthcheck":
 		err = runHealthcheck(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -87,6 +88,30 @@ func (s *Officers) Create(ctx context.Context, p *motcua.Principal, n NewOfficer
 	if err := s.authorizeAt(ctx, p, n.AgencyCode); err != nil {
 		return nil, "", err
 	}
+	return s.create(ctx, n, func(tx motcua.Store, o *motcua.Officer) error {
+		return auditChange(ctx, tx, p, "officer.create", "officer", o.Username, nil, officerAudit(o, false, false))
+	})
+}
+
+// CreateByOperator adds an officer on the word of an operator of the
+// server (`motcua officer add`, run with access to the database): how the
+// first administrator of a new installation is made. The audit log names
+// the operator (actor kind "system").
+func (s *Officers) CreateByOperator(ctx context.Context, operator string, n NewOfficer) (*motcua.Officer, string, error) {
+	if _, err := s.store.GetAgency(ctx, n.AgencyCode); err != nil {
+		return nil, "", err
+	}
+	return s.create(ctx, n, func(tx motcua.Store, o *motcua.Officer) error {
+		detail, err := json.Marshal(map[string]any{"before": nil, "after": officerAudit(o, false, false)})
+		if err != nil {
+			return motcua.Internal(err)
+		}
+		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "system", ActorID: operator, AgencyCode: o.AgencyCode,
+			Action: "officer.create", ObjectKind: "officer", ObjectID: o.Username, Detail: string(detail)})
+	})
+}
+
+func (s *Officers) create(ctx context.Context, n NewOfficer, audit func(tx motcua.Store, o *motcua.Officer) error) (*motcua.Officer, string, error) {
 	if err := ValidatePassword(n.Password); err != nil {
 		return nil, "", err
 	}
@@ -103,7 +128,7 @@ func (s *Officers) Create(ctx context.Context, p *motcua.Principal, n NewOfficer
 		if err := tx.CreateOfficer(ctx, o); err != nil {
 			return err
 		}
-		return auditChange(ctx, tx, p, "officer.create", "officer", o.Username, nil, officerAudit(o, false, false))
+		return audit(tx, o)
 	})
 	if err != nil {
 		return nil, "", err

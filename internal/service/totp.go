@@ -8,6 +8,7 @@ import (
 	"encoding/base32"
 	"encoding/binary"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -26,6 +27,12 @@ func NewTOTPSecret() string {
 	b := make([]byte, 20)
 	_, _ = rand.Read(b)
 	return totpEncoding.EncodeToString(b)
+}
+
+// TOTPURI is the otpauth:// URI an authenticator app enrols secret from
+// (shown as a QR code on the admin page, printed by `motcua officer add`).
+func TOTPURI(username, secret string) string {
+	return "otpauth://totp/" + url.PathEscape("motcua:"+username) + "?secret=" + secret + "&issuer=motcua"
 }
 
 // TOTPCode returns the code of secret at t.

@@ -101,7 +101,7 @@ func (s *Server) createOfficer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showSecret(w http.ResponseWriter, r *http.Request, o *motcua.Officer, secret string) {
-	uri := "otpauth://totp/" + url.PathEscape("motcua:"+o.Username) + "?secret=" + secret + "&issuer=motcua"
+	uri := service.TOTPURI(o.Username, secret)
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "officer_secret", officerSecretPage{Title: "Mã khóa xác thực hai lớp", Officer: o, Secret: secret, URI: uri})
 }
