@@ -195,7 +195,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, read
 		api.Register(mux, api.Config{Store: store, Warehouse: wh, Clients: wcfg.Clients, Submissions: subs, KPI: wcfg.KPI,
 			PublicURL: publicURL, Feedback: wcfg.Feedback, Reception: wcfg.Reception, Certification: certification,
 			TrustAnchors: anchors, Holidays: cal, APIClients: wcfg.APIClients, Catalogue: wcfg.Catalogue,
-			Procedures: wcfg.Procedures, Counter: wcfg.Counter})
+			Procedures: wcfg.Procedures, Counter: wcfg.Counter, Blobs: blobs})
 	}
 	handler, err := web.New(wcfg)
 	if err != nil {

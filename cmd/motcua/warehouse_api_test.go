@@ -194,6 +194,18 @@ func TestWarehouseAPI(t *testing.T) {
 		if status != 200 || !bytes.Equal(cur, second) {
 			t.Fatalf("current download: %d", status)
 		}
+		// Byte ranges of both versions (a PDF viewer, a resumed download).
+		status, _, part := me.doWith("GET", path+"/file", nil, "", map[string]string{"Range": "bytes=5-104"})
+		if status != 206 || !bytes.Equal(part, second[5:105]) {
+			t.Fatalf("range of the current file: %d, %d bytes", status, len(part))
+		}
+		status, _, part = me.doWith("GET", path+"/versions/1/file", nil, "", map[string]string{"Range": "bytes=-10"})
+		if status != 206 || !bytes.Equal(part, signed[len(signed)-10:]) {
+			t.Fatalf("suffix range of version 1: %d, %d bytes", status, len(part))
+		}
+		if status, problem, raw := me.doWith("GET", path+"/file", nil, "", map[string]string{"Range": "bytes=99999999-"}); status != 416 || problem["code"] != "range_not_satisfiable" {
+			t.Fatalf("range past the end: %d %s", status, raw)
+		}
 		if status, vs, _ := me.do("GET", path+"/versions", nil, ""); status != 200 || len(vs["items"].([]any)) != 1 {
 			t.Fatalf("versions: %d %v", status, vs)
 		}

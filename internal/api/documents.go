@@ -296,19 +296,14 @@ func (a *api) downloadFile(w http.ResponseWriter, r *http.Request) {
 		}
 		version = n
 	}
-	serveFile(w, r, a.cfg.Warehouse, r.PathValue("id"), version, access(r))
-}
-
-// ServeFile streams a document's file as a PDF download. Shared with the
-// web pages.
-func serveFile(w http.ResponseWriter, r *http.Request, wh *service.Warehouse, id string, version int, a service.Access) {
-	rc, file, err := wh.OpenFile(r.Context(), httpx.Principal(r.Context()), id, version, a)
+	id := r.PathValue("id")
+	rc, file, err := a.cfg.Warehouse.OpenFile(r.Context(), httpx.Principal(r.Context()), id, version, access(r))
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
 	defer rc.Close()
-	httpx.StreamPDF(w, r, rc, file, "attachment", "stream document file", "document", id)
+	httpx.StreamPDFRange(w, r, a.cfg.Blobs, rc, file, "attachment", "stream document file", "document", id)
 }
 
 func (a *api) replaceFile(w http.ResponseWriter, r *http.Request) {

@@ -50,6 +50,8 @@ type Config struct {
 	Procedures *procsearch.Catalogue
 	// PublicURL is the site's external base URL (links in answers).
 	PublicURL string
+	// Blobs answers byte ranges of file downloads; nil: whole files only.
+	Blobs motcua.BlobStore
 }
 
 type api struct{ cfg Config }

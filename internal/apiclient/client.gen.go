@@ -2699,6 +2699,15 @@ type ReportFeedbackJSONBody struct {
 // ReportFeedbackJSONBodyReason defines model for ReportFeedbackJSONBody.Reason.
 type ReportFeedbackJSONBodyReason string
 
+// DownloadDocumentFileParams defines parameters for DownloadDocumentFile.
+type DownloadDocumentFileParams struct {
+	// Range One byte range, e.g. `bytes=0-1023` or `bytes=-500` (RFC 9110): the answer is 206 with that part, or 416 when it lies outside the file. Several ranges are answered with the whole file.
+	Range *string `json:"Range,omitempty"`
+
+	// IfRange The ETag of the copy the client already has part of (the file's SHA-256 in quotes): a range of another version is answered with the whole file (200).
+	IfRange *string `json:"If-Range,omitempty"`
+}
+
 // ReplaceDocumentFileMultipartBody defines body for ReplaceDocumentFile for multipart/form-data ContentType.
 type ReplaceDocumentFileMultipartBody struct {
 	File *openapi_types.File `json:"file,omitempty"`
@@ -2708,6 +2717,15 @@ type ReplaceDocumentFileMultipartBody struct {
 type ReplaceDocumentFileParams struct {
 	// Version expected current version (optimistic locking)
 	Version *int `form:"version,omitempty" json:"version,omitempty"`
+}
+
+// DownloadDocumentVersionFileParams defines parameters for DownloadDocumentVersionFile.
+type DownloadDocumentVersionFileParams struct {
+	// Range One byte range, e.g. `bytes=0-1023` or `bytes=-500` (RFC 9110): the answer is 206 with that part, or 416 when it lies outside the file. Several ranges are answered with the whole file.
+	Range *string `json:"Range,omitempty"`
+
+	// IfRange The ETag of the copy the client already has part of (the file's SHA-256 in quotes): a range of another version is answered with the whole file (200).
+	IfRange *string `json:"If-Range,omitempty"`
 }
 
 // CreateAgencyJSONRequestBody defines body for CreateAgency for application/json ContentType.
@@ -3761,10 +3779,10 @@ type ClientInterface interface {
 
 	// DownloadDocumentFile Download the current file
 	//
-	// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256.
+	// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256. Answers a single byte range (`Range`, 206) so that a PDF viewer or an interrupted download fetches only a part.
 	//
 	// Corresponds with GET /api/v1/warehouse/documents/{id}/file (the `DownloadDocumentFile` operationId).
-	DownloadDocumentFile(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DownloadDocumentFile(ctx context.Context, id string, params *DownloadDocumentFileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceDocumentFileWithBody Replace the file
 	//
@@ -3791,10 +3809,10 @@ type ClientInterface interface {
 
 	// DownloadDocumentVersionFile Download an earlier file
 	//
-	// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document.
+	// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document. Answers a single byte range (`Range`, 206) so that a PDF viewer or an interrupted download fetches only a part.
 	//
 	// Corresponds with GET /api/v1/warehouse/documents/{id}/versions/{version}/file (the `DownloadDocumentVersionFile` operationId).
-	DownloadDocumentVersionFile(ctx context.Context, id string, version int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DownloadDocumentVersionFile(ctx context.Context, id string, version int, params *DownloadDocumentVersionFileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListAdminAgencies List the managed agencies
@@ -5556,11 +5574,11 @@ func (c *Client) ReportFeedback(ctx context.Context, id string, body ReportFeedb
 
 // DownloadDocumentFile Download the current file
 //
-// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256.
+// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256. Answers a single byte range (`Range`, 206) so that a PDF viewer or an interrupted download fetches only a part.
 //
 // Corresponds with GET /api/v1/warehouse/documents/{id}/file (the `DownloadDocumentFile` operationId).
-func (c *Client) DownloadDocumentFile(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDownloadDocumentFileRequest(c.Server, id)
+func (c *Client) DownloadDocumentFile(ctx context.Context, id string, params *DownloadDocumentFileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDownloadDocumentFileRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5626,11 +5644,11 @@ func (c *Client) ListDocumentVersions(ctx context.Context, id string, reqEditors
 
 // DownloadDocumentVersionFile Download an earlier file
 //
-// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document.
+// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document. Answers a single byte range (`Range`, 206) so that a PDF viewer or an interrupted download fetches only a part.
 //
 // Corresponds with GET /api/v1/warehouse/documents/{id}/versions/{version}/file (the `DownloadDocumentVersionFile` operationId).
-func (c *Client) DownloadDocumentVersionFile(ctx context.Context, id string, version int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDownloadDocumentVersionFileRequest(c.Server, id, version)
+func (c *Client) DownloadDocumentVersionFile(ctx context.Context, id string, version int, params *DownloadDocumentVersionFileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDownloadDocumentVersionFileRequest(c.Server, id, version, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8917,7 +8935,7 @@ func NewReportFeedbackRequestWithBody(server string, id string, contentType stri
 }
 
 // NewDownloadDocumentFileRequest constructs an http.Request for the DownloadDocumentFile method
-func NewDownloadDocumentFileRequest(server string, id string) (*http.Request, error) {
+func NewDownloadDocumentFileRequest(server string, id string, params *DownloadDocumentFileParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8945,6 +8963,32 @@ func NewDownloadDocumentFileRequest(server string, id string) (*http.Request, er
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.Range != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Range", *params.Range, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Range", headerParam0)
+		}
+
+		if params.IfRange != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "If-Range", *params.IfRange, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Range", headerParam1)
+		}
+
 	}
 
 	return req, nil
@@ -9082,7 +9126,7 @@ func NewListDocumentVersionsRequest(server string, id string) (*http.Request, er
 }
 
 // NewDownloadDocumentVersionFileRequest constructs an http.Request for the DownloadDocumentVersionFile method
-func NewDownloadDocumentVersionFileRequest(server string, id string, version int) (*http.Request, error) {
+func NewDownloadDocumentVersionFileRequest(server string, id string, version int, params *DownloadDocumentVersionFileParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9117,6 +9161,32 @@ func NewDownloadDocumentVersionFileRequest(server string, id string, version int
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.Range != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Range", *params.Range, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Range", headerParam0)
+		}
+
+		if params.IfRange != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "If-Range", *params.IfRange, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Range", headerParam1)
+		}
+
 	}
 
 	return req, nil
@@ -10059,12 +10129,12 @@ type ClientWithResponsesInterface interface {
 
 	// DownloadDocumentFileWithResponse Download the current file
 	//
-	// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256.
+	// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256. Answers a single byte range (`Range`, 206) so that a PDF viewer or an interrupted download fetches only a part.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/warehouse/documents/{id}/file (the `DownloadDocumentFile` operationId).
-	DownloadDocumentFileWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DownloadDocumentFileResponse, error)
+	DownloadDocumentFileWithResponse(ctx context.Context, id string, params *DownloadDocumentFileParams, reqEditors ...RequestEditorFn) (*DownloadDocumentFileResponse, error)
 
 	// ReplaceDocumentFileWithBodyWithResponse Replace the file
 	//
@@ -10095,12 +10165,12 @@ type ClientWithResponsesInterface interface {
 
 	// DownloadDocumentVersionFileWithResponse Download an earlier file
 	//
-	// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document.
+	// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document. Answers a single byte range (`Range`, 206) so that a PDF viewer or an interrupted download fetches only a part.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/warehouse/documents/{id}/versions/{version}/file (the `DownloadDocumentVersionFile` operationId).
-	DownloadDocumentVersionFileWithResponse(ctx context.Context, id string, version int, reqEditors ...RequestEditorFn) (*DownloadDocumentVersionFileResponse, error)
+	DownloadDocumentVersionFileWithResponse(ctx context.Context, id string, version int, params *DownloadDocumentVersionFileParams, reqEditors ...RequestEditorFn) (*DownloadDocumentVersionFileResponse, error)
 }
 
 type ListAdminAgenciesResponse struct {
@@ -15585,6 +15655,21 @@ func (r ReportFeedbackResponse) ContentType() string {
 	return ""
 }
 
+// DownloadDocumentFileResponse200Headers the declared response headers of an HTTP 200 response for DownloadDocumentFile
+type DownloadDocumentFileResponse200Headers struct {
+	AcceptRanges *string
+}
+
+// DownloadDocumentFileResponse206Headers the declared response headers of an HTTP 206 response for DownloadDocumentFile
+type DownloadDocumentFileResponse206Headers struct {
+	ContentRange *string
+}
+
+// DownloadDocumentFileResponse416Headers the declared response headers of an HTTP 416 response for DownloadDocumentFile
+type DownloadDocumentFileResponse416Headers struct {
+	ContentRange *string
+}
+
 type DownloadDocumentFileResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15592,10 +15677,18 @@ type DownloadDocumentFileResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON416 the response for an HTTP 416 `application/problem+json` response
+	ApplicationproblemJSON416 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DownloadDocumentFileResponse200Headers
+	// Headers206 the parsed response headers for an HTTP 206 response
+	Headers206 *DownloadDocumentFileResponse206Headers
+	// Headers416 the parsed response headers for an HTTP 416 response
+	Headers416 *DownloadDocumentFileResponse416Headers
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -15606,6 +15699,11 @@ func (r DownloadDocumentFileResponse) GetApplicationproblemJSON401() *Unauthoriz
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r DownloadDocumentFileResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON416 returns the response for an HTTP 416 `application/problem+json` response
+func (r DownloadDocumentFileResponse) GetApplicationproblemJSON416() *Problem {
+	return r.ApplicationproblemJSON416
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -15869,6 +15967,21 @@ func (r ListDocumentVersionsResponse) ContentType() string {
 	return ""
 }
 
+// DownloadDocumentVersionFileResponse200Headers the declared response headers of an HTTP 200 response for DownloadDocumentVersionFile
+type DownloadDocumentVersionFileResponse200Headers struct {
+	AcceptRanges *string
+}
+
+// DownloadDocumentVersionFileResponse206Headers the declared response headers of an HTTP 206 response for DownloadDocumentVersionFile
+type DownloadDocumentVersionFileResponse206Headers struct {
+	ContentRange *string
+}
+
+// DownloadDocumentVersionFileResponse416Headers the declared response headers of an HTTP 416 response for DownloadDocumentVersionFile
+type DownloadDocumentVersionFileResponse416Headers struct {
+	ContentRange *string
+}
+
 type DownloadDocumentVersionFileResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15876,10 +15989,18 @@ type DownloadDocumentVersionFileResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON416 the response for an HTTP 416 `application/problem+json` response
+	ApplicationproblemJSON416 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DownloadDocumentVersionFileResponse200Headers
+	// Headers206 the parsed response headers for an HTTP 206 response
+	Headers206 *DownloadDocumentVersionFileResponse206Headers
+	// Headers416 the parsed response headers for an HTTP 416 response
+	Headers416 *DownloadDocumentVersionFileResponse416Headers
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -15890,6 +16011,11 @@ func (r DownloadDocumentVersionFileResponse) GetApplicationproblemJSON401() *Una
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r DownloadDocumentVersionFileResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON416 returns the response for an HTTP 416 `application/problem+json` response
+func (r DownloadDocumentVersionFileResponse) GetApplicationproblemJSON416() *Problem {
+	return r.ApplicationproblemJSON416
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -17394,13 +17520,13 @@ func (c *ClientWithResponses) ReportFeedbackWithResponse(ctx context.Context, id
 
 // DownloadDocumentFileWithResponse Download the current file
 //
-// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256.
+// Streams the document's current PDF as an attachment to its owner, or to an officer reading it for a dossier (dossier_id and purpose; the read is logged for the owner). ETag is the file's SHA-256. Answers a single byte range (`Range`, 206) so that a PDF viewer or an interrupted download fetches only a part.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/warehouse/documents/{id}/file (the `DownloadDocumentFile` operationId).
-func (c *ClientWithResponses) DownloadDocumentFileWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DownloadDocumentFileResponse, error) {
-	rsp, err := c.DownloadDocumentFile(ctx, id, reqEditors...)
+func (c *ClientWithResponses) DownloadDocumentFileWithResponse(ctx context.Context, id string, params *DownloadDocumentFileParams, reqEditors ...RequestEditorFn) (*DownloadDocumentFileResponse, error) {
+	rsp, err := c.DownloadDocumentFile(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17454,13 +17580,13 @@ func (c *ClientWithResponses) ListDocumentVersionsWithResponse(ctx context.Conte
 
 // DownloadDocumentVersionFileWithResponse Download an earlier file
 //
-// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document.
+// Streams an earlier file of the document (a version listed by GET …/versions) as an attachment, to whoever may read the document. Answers a single byte range (`Range`, 206) so that a PDF viewer or an interrupted download fetches only a part.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/warehouse/documents/{id}/versions/{version}/file (the `DownloadDocumentVersionFile` operationId).
-func (c *ClientWithResponses) DownloadDocumentVersionFileWithResponse(ctx context.Context, id string, version int, reqEditors ...RequestEditorFn) (*DownloadDocumentVersionFileResponse, error) {
-	rsp, err := c.DownloadDocumentVersionFile(ctx, id, version, reqEditors...)
+func (c *ClientWithResponses) DownloadDocumentVersionFileWithResponse(ctx context.Context, id string, version int, params *DownloadDocumentVersionFileParams, reqEditors ...RequestEditorFn) (*DownloadDocumentVersionFileResponse, error) {
+	rsp, err := c.DownloadDocumentVersionFile(ctx, id, version, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -21786,6 +21912,13 @@ func ParseDownloadDocumentFileResponse(rsp *http.Response) (*DownloadDocumentFil
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 416:
+		var dest Problem
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON416 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
@@ -21800,6 +21933,39 @@ func ParseDownloadDocumentFileResponse(rsp *http.Response) (*DownloadDocumentFil
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DownloadDocumentFileResponse200Headers
+		if values := rsp.Header.Values("Accept-Ranges"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Accept-Ranges", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.AcceptRanges = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 206:
+		var headers DownloadDocumentFileResponse206Headers
+		if values := rsp.Header.Values("Content-Range"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Range", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentRange = &value
+		}
+		response.Headers206 = &headers
+	case rsp.StatusCode == 416:
+		var headers DownloadDocumentFileResponse416Headers
+		if values := rsp.Header.Values("Content-Range"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Range", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentRange = &value
+		}
+		response.Headers416 = &headers
 	}
 
 	return response, nil
@@ -22006,6 +22172,13 @@ func ParseDownloadDocumentVersionFileResponse(rsp *http.Response) (*DownloadDocu
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 416:
+		var dest Problem
+		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON416 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := runtime.JSONUnmarshal(bodyBytes, &dest); err != nil {
@@ -22020,6 +22193,39 @@ func ParseDownloadDocumentVersionFileResponse(rsp *http.Response) (*DownloadDocu
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DownloadDocumentVersionFileResponse200Headers
+		if values := rsp.Header.Values("Accept-Ranges"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Accept-Ranges", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.AcceptRanges = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 206:
+		var headers DownloadDocumentVersionFileResponse206Headers
+		if values := rsp.Header.Values("Content-Range"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Range", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentRange = &value
+		}
+		response.Headers206 = &headers
+	case rsp.StatusCode == 416:
+		var headers DownloadDocumentVersionFileResponse416Headers
+		if values := rsp.Header.Values("Content-Range"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Range", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentRange = &value
+		}
+		response.Headers416 = &headers
 	}
 
 	return response, nil

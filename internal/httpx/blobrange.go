@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,8 +34,14 @@ func ServeBlobRange(w http.ResponseWriter, r *http.Request, blobs motcua.BlobSto
 	}
 	h := w.Header()
 	if !satisfiable {
+		// A problem document instead of the file's headers.
+		h.Del("Content-Disposition")
 		h.Set("Content-Range", fmt.Sprintf("bytes */%d", ref.Size))
+		h.Set("Content-Type", "application/problem+json; charset=utf-8")
 		w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
+		_ = json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: http.StatusText(http.StatusRequestedRangeNotSatisfiable),
+			Status: http.StatusRequestedRangeNotSatisfiable, Code: "range_not_satisfiable",
+			Detail: fmt.Sprintf("Đoạn dữ liệu yêu cầu nằm ngoài tệp tin (tệp có %d byte).", ref.Size), RequestID: RequestID(ctx)})
 		return true, nil
 	}
 	rc, err := blobs.OpenRange(ctx, sum, off, n)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua"
@@ -53,8 +54,9 @@ func TestStreamPDFRange(t *testing.T) {
 		t.Fatalf("If-Range of another version: %d %q", w.Code, w.Body)
 	}
 	w = serve(map[string]string{"Range": "bytes=9999-"})
-	if w.Code != 416 || w.Header().Get("Content-Range") != "bytes */"+itoa(len(content)) {
-		t.Fatalf("range past the end: %d %v", w.Code, w.Header())
+	if w.Code != 416 || w.Header().Get("Content-Range") != "bytes */"+itoa(len(content)) ||
+		w.Header().Get("Content-Disposition") != "" || !strings.Contains(w.Body.String(), `"code":"range_not_satisfiable"`) {
+		t.Fatalf("range past the end: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 }
 
