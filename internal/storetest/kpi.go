@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -186,8 +187,28 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 	// without a due date), re-marked components, receipt dates moved by up
 	// to ±40 days, open dossiers finished, due dates moved by a status
 	// change.
+	// A rebuild runs again and again meanwhile (an operator's `kpi
+	// rebuild` on a live server): neither side may fail or deadlock.
 	var wg sync.WaitGroup
-	errs := make(chan error, len(ids))
+	errs := make(chan error, len(ids)+1)
+	writersDone := make(chan struct{})
+	rebuildDone := make(chan struct{})
+	rebuilds := 0
+	go func() {
+		defer close(rebuildDone)
+		for {
+			if _, err := s.RebuildIndicators(ctx); err != nil {
+				errs <- fmt.Errorf("rebuild during writes: %w", err)
+				return
+			}
+			rebuilds++
+			select {
+			case <-writersDone:
+				return
+			default:
+			}
+		}
+	}()
 	for w := range 4 {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 99))
@@ -237,10 +258,16 @@ func testReuseCounts(t *testing.T, newStore NewStore) {
 		})
 	}
 	wg.Wait()
+	close(writersDone)
+	<-rebuildDone
 	close(errs)
 	for err := range errs {
 		must(t, err)
 	}
+	if rebuilds == 0 {
+		t.Fatal("no rebuild finished during the writes")
+	}
+	t.Logf("%d rebuilds ran during the concurrent corrections", rebuilds)
 	for _, p := range periods {
 		checkCounts(t, s, ids, p[0], p[1], "corrected")
 	}
