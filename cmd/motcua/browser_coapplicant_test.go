@@ -10,7 +10,6 @@ import (
 
 	"github.com/motcua/motcua/internal/browsertest"
 	"github.com/motcua/motcua/internal/demo"
-	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
 )
 
 // phoneLogin logs a demo citizen in at a phone's width, after logging
@@ -138,33 +137,15 @@ func TestBrowserTwoPartyMarriage(t *testing.T) {
 	// The officer returns the signed result.
 	apiPath := "/api/v1/agency/dossiers/" + url.PathEscape(code)
 	desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
-	handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
-	leader := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "leader"))}
 	if _, d, raw := desk.do("GET", apiPath, nil, ""); d["submit_method"] != "counter" || len(d["co_applicants"].([]any)) != 1 {
 		t.Fatalf("agency dossier: %s", raw)
 	}
-	move := func(to int) {
-		t.Helper()
-		if status, _, raw := desk.do("POST", apiPath+"/status", jsonBody(map[string]any{"status": to}), "application/json"); status != 200 {
-			t.Fatalf("move to %d: %d %s", to, status, raw)
-		}
-	}
-	move(2)
-	move(4)
-	body, ct = multipartBody(t, map[string]string{"number": "KH-12", "summary": "Giấy chứng nhận kết hôn"},
-		pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon"}))
-	if status, _, raw := handler.do("PUT", apiPath+"/result", body, ct); status != 200 {
-		t.Fatalf("draft result: %d %s", status, raw)
-	}
-	if status, _, raw := leader.do("POST", apiPath+"/result/sign", nil, ""); status != 200 {
-		t.Fatalf("sign: %d %s", status, raw)
-	}
-	move(10)
+	number := returnWithEResult(t, ts, code)
 
 	// Both warehouses hold the result.
 	for who, cl := range map[string]*apiClient{"A": me, "B": them} {
 		_, res, raw := cl.do("GET", "/api/v1/warehouse/documents?code="+demo.CategoryMarriageCertificate, nil, "")
-		if items := res["items"].([]any); len(items) != 1 || items[0].(map[string]any)["decision_number"] != "KH-12" {
+		if items := res["items"].([]any); len(items) != 1 || items[0].(map[string]any)["decision_number"] != number {
 			t.Fatalf("%s's warehouse: %s", who, raw)
 		}
 	}

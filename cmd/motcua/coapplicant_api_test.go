@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/internal/demo"
-	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
 )
 
 // TestCoApplicantAPI: a marriage registration names the partner as
@@ -214,8 +213,6 @@ func TestCoApplicantAPI(t *testing.T) {
 		// lands in both warehouses.
 		path := "/api/v1/agency/dossiers/" + url.PathEscape(code)
 		desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
-		handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
-		leader := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "leader"))}
 		status, ad, raw := desk.do("GET", path, nil, "")
 		if cos, _ := ad["co_applicants"].([]any); status != 200 || len(cos) != 1 || cos[0].(map[string]any)["subject_id"] != b.Code ||
 			ad["submit_method"] != "counter" {
@@ -228,27 +225,11 @@ func TestCoApplicantAPI(t *testing.T) {
 			!strings.Contains(page, b.Name) || !strings.Contains(page, "Nộp trực tiếp tại Bộ phận Tiếp nhận và Trả kết quả") {
 			t.Errorf("officer dossier page lacks the co-applicant or the submit method:\n%s", page)
 		}
-		move := func(to int) {
-			t.Helper()
-			if status, _, raw := desk.do("POST", path+"/status", jsonBody(map[string]any{"status": to}), "application/json"); status != 200 {
-				t.Fatalf("move to %d: %d %s", to, status, raw)
-			}
-		}
-		move(2)
-		move(4)
-		body, ct = multipartBody(t, map[string]string{"number": "KH-9", "summary": "Giấy chứng nhận kết hôn"},
-			pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon"}))
-		if status, _, raw := handler.do("PUT", path+"/result", body, ct); status != 200 {
-			t.Fatalf("draft result: %d %s", status, raw)
-		}
-		if status, _, raw := leader.do("POST", path+"/result/sign", nil, ""); status != 200 {
-			t.Fatalf("sign: %d %s", status, raw)
-		}
-		move(10)
+		number := returnWithEResult(t, ts, code)
 		for who, cl := range map[string]*apiClient{"applicant": me, "partner": partner} {
 			_, res, raw := cl.do("GET", "/api/v1/warehouse/documents?code="+demo.CategoryMarriageCertificate, nil, "")
 			items := res["items"].([]any)
-			if len(items) != 1 || items[0].(map[string]any)["decision_number"] != "KH-9" {
+			if len(items) != 1 || items[0].(map[string]any)["decision_number"] != number {
 				t.Errorf("%s's warehouse: %s", who, raw)
 			}
 		}

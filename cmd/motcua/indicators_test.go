@@ -199,16 +199,18 @@ func moveDossier(t *testing.T, c *apiClient, code string, to int) {
 	}
 }
 
-// returnWithEResult takes an online dossier of the town through
-// reception, processing, a signed electronic result and its return.
-func returnWithEResult(t *testing.T, ts *testServer, code string) {
+// returnWithEResult takes a dossier of the town through reception,
+// processing, a signed electronic result (a marriage certificate) and its
+// return, and returns the result's decision number.
+func returnWithEResult(t *testing.T, ts *testServer, code string) (number string) {
 	t.Helper()
 	desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
 	handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
 	leader := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "leader"))}
 	moveDossier(t, desk, code, 2)
 	moveDossier(t, desk, code, 4)
-	body, ct := multipartBody(t, map[string]string{"number": "KH-" + code[len(code)-4:], "summary": "Giấy chứng nhận kết hôn"},
+	number = "KH-" + code[len(code)-4:]
+	body, ct := multipartBody(t, map[string]string{"number": number, "summary": "Giấy chứng nhận kết hôn"},
 		pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon"}))
 	if status, _, raw := handler.do("PUT", "/api/v1/agency/dossiers/"+code+"/result", body, ct); status != 200 {
 		t.Fatalf("draft: %d %s", status, raw)
@@ -217,4 +219,5 @@ func returnWithEResult(t *testing.T, ts *testServer, code string) {
 		t.Fatalf("sign: %d %s", status, raw)
 	}
 	moveDossier(t, desk, code, 10)
+	return number
 }
