@@ -9,7 +9,6 @@ import (
 
 	"github.com/motcua/motcua/internal/browsertest"
 	"github.com/motcua/motcua/internal/demo"
-	"github.com/motcua/motcua/internal/pdfsig/pdfsigtest"
 )
 
 // returnMarriageResult takes an online marriage dossier of the first demo
@@ -18,27 +17,7 @@ import (
 func returnMarriageResult(t *testing.T, ts *testServer, citizen *apiClient) string {
 	t.Helper()
 	code, _ := applyMarriageOnline(t, citizen)
-	path := "/api/v1/agency/dossiers/" + code
-	desk := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "reception"))}
-	handler := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "processing"))}
-	leader := &apiClient{t: t, base: ts.url, token: officerToken(t, ts, townOfficer(t, "leader"))}
-	move := func(c *apiClient, to int) {
-		t.Helper()
-		if status, _, raw := c.do("POST", path+"/status", jsonBody(map[string]any{"status": to}), "application/json"); status != 200 {
-			t.Fatalf("move to %d: %d %s", to, status, raw)
-		}
-	}
-	move(desk, 2)
-	move(desk, 4)
-	body, ct := multipartBody(t, map[string]string{"number": "KH-7", "summary": "Giấy chứng nhận kết hôn"},
-		pdfsigtest.NewPDF(pdfsigtest.PDFOptions{Text: "giay chung nhan ket hon"}))
-	if status, _, raw := handler.do("PUT", path+"/result", body, ct); status != 200 {
-		t.Fatalf("draft: %d %s", status, raw)
-	}
-	if status, _, raw := leader.do("POST", path+"/result/sign", nil, ""); status != 200 {
-		t.Fatalf("sign: %d %s", status, raw)
-	}
-	move(desk, 10)
+	returnWithEResult(t, ts, code)
 	return code
 }
 
