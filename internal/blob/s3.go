@@ -158,10 +158,8 @@ func (s *S3) Put(ctx context.Context, r io.Reader, maxSize int64) (motcua.BlobRe
 	if err := ctx.Err(); err != nil {
 		return motcua.BlobRef{}, fmt.Errorf("put blob: %w", err)
 	}
-	if ra, ok := r.(readSeekerAt); ok {
-		if n, ok := remaining(ra); ok && n <= s3PartSize {
-			return s.putKnown(ctx, ra, n, maxSize)
-		}
+	if sec, ok := unread(r); ok && sec.Size() <= s3PartSize {
+		return s.putKnown(ctx, sec, maxSize)
 	}
 	tmp := s.tmpPrefix() + randomName("put")
 	h := sha256.New()
@@ -181,10 +179,7 @@ func (s *S3) Put(ctx context.Context, r io.Reader, maxSize int64) (motcua.BlobRe
 		PartSize: s3PartSize, ContentType: "application/octet-stream", DisableContentSha256: false,
 	})
 	if err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			return motcua.BlobRef{}, fmt.Errorf("put blob: %w", cerr)
-		}
-		return motcua.BlobRef{}, s3Error("put blob", err)
+		return motcua.BlobRef{}, putError(ctx, "put blob", err)
 	}
 	if maxSize > 0 && counted.n > maxSize {
 		return motcua.BlobRef{}, tooLarge(maxSize)
@@ -202,57 +197,62 @@ func (s *S3) Put(ctx context.Context, r io.Reader, maxSize int64) (motcua.BlobRe
 	return ref, nil
 }
 
-// readSeekerAt is an upload whose bytes can be read twice: a
-// bytes.Reader, a file.
-type readSeekerAt interface {
-	io.ReadSeeker
-	io.ReaderAt
+// unread returns the rest of an upload whose bytes can be read twice (a
+// bytes.Reader, a file) as a section of known size, without reading it.
+func unread(r io.Reader) (*io.SectionReader, bool) {
+	ra, ok := r.(interface {
+		io.Seeker
+		io.ReaderAt
+	})
+	if !ok {
+		return nil, false
+	}
+	start, err := ra.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, false
+	}
+	end, err := ra.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, false
+	}
+	if _, err := ra.Seek(start, io.SeekStart); err != nil {
+		return nil, false
+	}
+	return io.NewSectionReader(ra, start, end-start), true
 }
 
-// remaining says how many bytes a seekable reader has left, without
-// reading them.
-func remaining(sk io.Seeker) (int64, bool) {
-	cur, err := sk.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return 0, false
-	}
-	end, err := sk.Seek(0, io.SeekEnd)
-	if err != nil {
-		return 0, false
-	}
-	if _, err := sk.Seek(cur, io.SeekStart); err != nil {
-		return 0, false
-	}
-	return end - cur, true
-}
-
-// putKnown stores n bytes of a seekable reader (an upload already in
-// memory, the common case) in one request: the content is hashed first,
-// then sent straight to its address with its MD5 for the server to check,
-// so no temporary object, multipart buffer, copy or delete is needed.
-// A PUT is atomic: readers see the whole object or none.
-func (s *S3) putKnown(ctx context.Context, r readSeekerAt, n, maxSize int64) (motcua.BlobRef, error) {
-	if maxSize > 0 && n > maxSize {
+// putKnown stores a section of known size (an upload already in memory,
+// the common case) in one request: the content is hashed first, then
+// sent straight to its address with its MD5 for the server to check, so
+// no temporary object, multipart buffer, copy or delete is needed. A PUT
+// is atomic: readers see the whole object or none.
+func (s *S3) putKnown(ctx context.Context, sec *io.SectionReader, maxSize int64) (motcua.BlobRef, error) {
+	if maxSize > 0 && sec.Size() > maxSize {
 		return motcua.BlobRef{}, tooLarge(maxSize)
 	}
-	start, err := r.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return motcua.BlobRef{}, fmt.Errorf("put blob: %w", err)
-	}
 	h := sha256.New()
-	if _, err := io.Copy(h, ctxReader{ctx: ctx, r: io.LimitReader(r, n)}); err != nil {
+	if _, err := io.Copy(h, ctxReader{ctx: ctx, r: sec}); err != nil {
 		return motcua.BlobRef{}, fmt.Errorf("put blob: %w", err)
 	}
-	ref := motcua.BlobRef{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
-	_, err = s.client.PutObject(ctx, s.bucket, s.key(ref.SHA256), io.NewSectionReader(r, start, n), n,
+	if _, err := sec.Seek(0, io.SeekStart); err != nil {
+		return motcua.BlobRef{}, fmt.Errorf("put blob: %w", err)
+	}
+	ref := motcua.BlobRef{SHA256: hex.EncodeToString(h.Sum(nil)), Size: sec.Size()}
+	_, err := s.client.PutObject(ctx, s.bucket, s.key(ref.SHA256), sec, sec.Size(),
 		minio.PutObjectOptions{ContentType: "application/octet-stream", SendContentMd5: true})
 	if err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			return motcua.BlobRef{}, fmt.Errorf("put blob: %w", cerr)
-		}
-		return motcua.BlobRef{}, s3Error("put blob "+ref.SHA256, err)
+		return motcua.BlobRef{}, putError(ctx, "put blob "+ref.SHA256, err)
 	}
 	return ref, nil
+}
+
+// putError is the error of a failed upload: the context's when it ended
+// (the client went away), else the S3 request's.
+func putError(ctx context.Context, what string, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("put blob: %w", cerr)
+	}
+	return s3Error(what, err)
 }
 
 type countingReader struct {
