@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 
@@ -102,12 +101,8 @@ func (s *Officers) CreateByOperator(ctx context.Context, operator string, n NewO
 		return nil, "", err
 	}
 	return s.create(ctx, n, func(tx motcua.Store, o *motcua.Officer) error {
-		detail, err := json.Marshal(map[string]any{"before": nil, "after": officerAudit(o, false, false)})
-		if err != nil {
-			return motcua.Internal(err)
-		}
-		return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "system", ActorID: operator, AgencyCode: o.AgencyCode,
-			Action: "officer.create", ObjectKind: "officer", ObjectID: o.Username, Detail: string(detail)})
+		return auditChangeBy(ctx, tx, motcua.AuditEvent{ActorKind: "system", ActorID: operator, AgencyCode: o.AgencyCode},
+			"officer.create", "officer", o.Username, nil, officerAudit(o, false, false))
 	})
 }
 

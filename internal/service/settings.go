@@ -86,6 +86,13 @@ func (c *settingCache[T]) invalidate() {
 // auditChange records an administrative change with the object's state
 // before and after it (nil for none), in the transaction of the change.
 func auditChange(ctx context.Context, tx motcua.Store, p *motcua.Principal, action, kind, id string, before, after any) error {
+	return auditChangeBy(ctx, tx, motcua.AuditEvent{ActorKind: "officer", ActorID: p.ActorID(), AgencyCode: p.AgencyCode},
+		action, kind, id, before, after)
+}
+
+// auditChangeBy is auditChange by the actor of ev (its actor and agency
+// fields), e.g. an operator at the command line.
+func auditChangeBy(ctx context.Context, tx motcua.Store, ev motcua.AuditEvent, action, kind, id string, before, after any) error {
 	detail, err := json.Marshal(struct {
 		Before any `json:"before"`
 		After  any `json:"after"`
@@ -93,6 +100,6 @@ func auditChange(ctx context.Context, tx motcua.Store, p *motcua.Principal, acti
 	if err != nil {
 		return motcua.Internal(fmt.Errorf("audit %s: %w", action, err))
 	}
-	return tx.AppendAudit(ctx, &motcua.AuditEvent{ActorKind: "officer", ActorID: p.ActorID(), AgencyCode: p.AgencyCode,
-		Action: action, ObjectKind: kind, ObjectID: id, Detail: string(detail)})
+	ev.Action, ev.ObjectKind, ev.ObjectID, ev.Detail = action, kind, id, string(detail)
+	return tx.AppendAudit(ctx, &ev)
 }
